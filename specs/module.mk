@@ -1,0 +1,13 @@
+# specs/: libspecs.a, the OCI formats as C types and the only JSON code in the tree.
+$(eval $(call library,specs,yajl))
+$(eval $(call unit_tests,specs,$(LIBS_specs)))
+
+# libFuzzer wants clang; the target and the library are built together with it.
+FUZZ_BIN := build/fuzz/config-fuzz
+$(FUZZ_BIN): specs/fuzz/config_fuzz.c $(specs_SRCS)
+	@mkdir -p $(@D) build/fuzz/corpus
+	clang -std=gnu11 -g -O1 -D_GNU_SOURCE -Ispecs/include $(call pc_cflags,yajl) \
+		-fsanitize=fuzzer,address,undefined -o $@ $^ $(call pc_libs,yajl)
+
+fuzz: $(FUZZ_BIN)
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus specs/tests/data

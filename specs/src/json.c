@@ -1,0 +1,768 @@
+/* The one JSON reader and writer: walks a spec_type table over a yajl tree
+ * (parse) or a C struct (generate). */
+#include "keel/spec.h"
+#include "keel/cleanup.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <yajl/yajl_gen.h>
+#include <yajl/yajl_parse.h>
+#include <yajl/yajl_tree.h>
+
+/* Deeper documents are refused before yajl builds (and recursively frees) a tree. */
+#define SPEC_MAX_DEPTH 256
+#define SPEC_MAX_DOC (64u << 20)
+
+#define FIELD_AT(obj, off, type) ((type *)((char *)(obj) + (off)))
+#define CFIELD_AT(obj, off, type) ((type const *)((const char *)(obj) + (off)))
+
+/* A JSON path being built while descending ("process.args[1]"). */
+struct jpath {
+    char buf[512];
+    size_t len;
+};
+
+static size_t jpath_push_key(struct jpath *p, const char *key)
+{
+    size_t saved = p->len;
+    int n = snprintf(p->buf + p->len, sizeof p->buf - p->len, "%s%s", p->len ? "." : "", key);
+    if (n > 0)
+        p->len = p->len + (size_t)n < sizeof p->buf ? p->len + (size_t)n : sizeof p->buf - 1;
+    return saved;
+}
+
+static size_t jpath_push_index(struct jpath *p, size_t i)
+{
+    size_t saved = p->len;
+    int n = snprintf(p->buf + p->len, sizeof p->buf - p->len, "[%zu]", i);
+    if (n > 0)
+        p->len = p->len + (size_t)n < sizeof p->buf ? p->len + (size_t)n : sizeof p->buf - 1;
+    return saved;
+}
+
+static size_t jpath_push_mapkey(struct jpath *p, const char *key)
+{
+    size_t saved = p->len;
+    int n = snprintf(p->buf + p->len, sizeof p->buf - p->len, "[\"%s\"]", key);
+    if (n > 0)
+        p->len = p->len + (size_t)n < sizeof p->buf ? p->len + (size_t)n : sizeof p->buf - 1;
+    return saved;
+}
+
+static void jpath_pop(struct jpath *p, size_t saved)
+{
+    p->len = saved;
+    p->buf[saved] = '\0';
+}
+
+static const char *json_type_name(yajl_val v)
+{
+    if (v == NULL || YAJL_IS_NULL(v))
+        return "null";
+    if (YAJL_IS_STRING(v))
+        return "string";
+    if (YAJL_IS_NUMBER(v))
+        return "number";
+    if (YAJL_IS_OBJECT(v))
+        return "object";
+    if (YAJL_IS_ARRAY(v))
+        return "array";
+    return "boolean";
+}
+
+struct pctx {
+    const char *source;
+    struct jpath path;
+    keel_err *err;
+};
+
+static int type_error(struct pctx *c, const char *want, yajl_val v)
+{
+    return keel_error(c->err, 0, "%s: %s: expected %s, got %s", c->source,
+                      c->path.len ? c->path.buf : "(document)", want, json_type_name(v));
+}
+
+static int range_error(struct pctx *c, const char *raw, const char *want)
+{
+    return keel_error(c->err, 0, "%s: %s: %s out of range for %s", c->source,
+                      c->path.len ? c->path.buf : "(document)", raw, want);
+}
+
+static int oom_error(struct pctx *c)
+{
+    return keel_error(c->err, ENOMEM, "%s: %s", c->source, c->path.buf);
+}
+
+/* Integers come from the literal text, so the whole 64-bit range survives. */
+static int parse_int(struct pctx *c, yajl_val v, enum spec_kind kind, void *dst)
+{
+    static const char *names[] = {
+        [SPEC_I32] = "int32", [SPEC_U32] = "uint32", [SPEC_I64] = "int64", [SPEC_U64] = "uint64",
+    };
+    if (!YAJL_IS_NUMBER(v))
+        return type_error(c, "integer", v);
+    const char *raw = v->u.number.r;
+    if (strpbrk(raw, ".eE") != NULL)
+        return keel_error(c->err, 0, "%s: %s: expected integer, got %s", c->source, c->path.buf, raw);
+    char *end;
+    errno = 0;
+    if (kind == SPEC_I32 || kind == SPEC_I64) {
+        long long n = strtoll(raw, &end, 10);
+        if (errno || *end || (kind == SPEC_I32 && (n < INT32_MIN || n > INT32_MAX)))
+            return range_error(c, raw, names[kind]);
+        if (kind == SPEC_I32)
+            *(int32_t *)dst = (int32_t)n;
+        else
+            *(int64_t *)dst = n;
+    } else {
+        if (raw[0] == '-')
+            return range_error(c, raw, names[kind]);
+        unsigned long long n = strtoull(raw, &end, 10);
+        if (errno || *end || (kind == SPEC_U32 && n > UINT32_MAX))
+            return range_error(c, raw, names[kind]);
+        if (kind == SPEC_U32)
+            *(uint32_t *)dst = (uint32_t)n;
+        else
+            *(uint64_t *)dst = n;
+    }
+    return 0;
+}
+
+static int parse_string(struct pctx *c, yajl_val v, char **dst)
+{
+    if (!YAJL_IS_STRING(v))
+        return type_error(c, "string", v);
+    *dst = strdup(v->u.string);
+    return *dst ? 0 : oom_error(c);
+}
+
+/* Arrays and maps are non-NULL when present, even when empty. */
+static void *alloc_elems(size_t n, size_t size)
+{
+    return calloc(n ? n : 1, size);
+}
+
+static int parse_object(struct pctx *c, const struct spec_type *t, yajl_val v, void *out);
+static void release_field(const struct spec_field *f, void *obj);
+
+static int parse_array(struct pctx *c, const struct spec_field *f, yajl_val v, void *obj)
+{
+    if (!YAJL_IS_ARRAY(v))
+        return type_error(c, "array", v);
+    size_t n = v->u.array.len;
+    size_t esize = f->kind == SPEC_STRS ? sizeof(char *)
+                 : f->kind == SPEC_U32S ? sizeof(uint32_t) : f->sub->size;
+    char *elems = alloc_elems(n, esize);
+    if (elems == NULL)
+        return oom_error(c);
+    /* zeroed elements are safe to release, so the length is final at once */
+    *FIELD_AT(obj, f->off, void *) = elems;
+    *FIELD_AT(obj, f->off_aux, size_t) = n;
+    for (size_t i = 0; i < n; i++) {
+        size_t saved = jpath_push_index(&c->path, i);
+        yajl_val e = v->u.array.values[i];
+        int r;
+        if (f->kind == SPEC_STRS)
+            r = parse_string(c, e, (char **)(elems + i * esize));
+        else if (f->kind == SPEC_U32S)
+            r = parse_int(c, e, SPEC_U32, elems + i * esize);
+        else if (!YAJL_IS_OBJECT(e))
+            r = type_error(c, "object", e);
+        else
+            r = parse_object(c, f->sub, e, elems + i * esize);
+        if (r < 0)
+            return r; /* the caller releases the whole array */
+        jpath_pop(&c->path, saved);
+    }
+    return 0;
+}
+
+static int parse_map(struct pctx *c, const struct spec_field *f, yajl_val v, void *obj)
+{
+    if (!YAJL_IS_OBJECT(v))
+        return type_error(c, "object", v);
+    size_t n = v->u.object.len;
+    size_t esize = f->kind == SPEC_OBJMAP ? f->sub->size : sizeof(char *);
+    char **keys = alloc_elems(n, sizeof(char *));
+    char *vals = f->kind == SPEC_SET ? NULL : alloc_elems(n, esize);
+    if (keys == NULL || (f->kind != SPEC_SET && vals == NULL)) {
+        free(keys);
+        free(vals);
+        return oom_error(c);
+    }
+    if (f->kind == SPEC_SET) {
+        *FIELD_AT(obj, f->off, char **) = keys;
+    } else {
+        *FIELD_AT(obj, f->off_keys, char **) = keys;
+        *FIELD_AT(obj, f->off, void *) = vals;
+    }
+    *FIELD_AT(obj, f->off_aux, size_t) = n;
+    for (size_t i = 0; i < n; i++) {
+        const char *key = v->u.object.keys[i];
+        yajl_val e = v->u.object.values[i];
+        size_t saved = jpath_push_mapkey(&c->path, key);
+        int r = 0;
+        if (f->kind == SPEC_MAP)
+            r = parse_string(c, e, (char **)(vals + i * esize));
+        else if (f->kind == SPEC_SET)
+            r = YAJL_IS_OBJECT(e) ? 0 : type_error(c, "object", e);
+        else if (!YAJL_IS_OBJECT(e))
+            r = type_error(c, "object", e);
+        else
+            r = parse_object(c, f->sub, e, vals + i * esize);
+        if (r == 0 && (keys[i] = strdup(key)) == NULL)
+            r = oom_error(c);
+        if (r < 0)
+            return r;
+        jpath_pop(&c->path, saved);
+    }
+    return 0;
+}
+
+static int parse_field(struct pctx *c, const struct spec_field *f, yajl_val v, void *obj)
+{
+    switch (f->kind) {
+    case SPEC_STR:
+        return parse_string(c, v, FIELD_AT(obj, f->off, char *));
+    case SPEC_BOOL:
+        if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
+            return type_error(c, "boolean", v);
+        *FIELD_AT(obj, f->off, bool) = YAJL_IS_TRUE(v);
+        *FIELD_AT(obj, f->off_aux, bool) = true;
+        return 0;
+    case SPEC_I32:
+    case SPEC_U32:
+    case SPEC_I64:
+    case SPEC_U64:
+        if (parse_int(c, v, f->kind, (char *)obj + f->off) < 0)
+            return -1;
+        *FIELD_AT(obj, f->off_aux, bool) = true;
+        return 0;
+    case SPEC_OBJ: {
+        if (!YAJL_IS_OBJECT(v))
+            return type_error(c, "object", v);
+        void *sub = calloc(1, f->sub->size);
+        if (sub == NULL)
+            return oom_error(c);
+        *FIELD_AT(obj, f->off, void *) = sub;
+        return parse_object(c, f->sub, v, sub);
+    }
+    case SPEC_STRS:
+    case SPEC_U32S:
+    case SPEC_OBJS:
+        return parse_array(c, f, v, obj);
+    case SPEC_MAP:
+    case SPEC_OBJMAP:
+    case SPEC_SET:
+        return parse_map(c, f, v, obj);
+    }
+    return keel_error(c->err, EINVAL, "%s: %s: unknown field kind", c->source, c->path.buf);
+}
+
+static int parse_object(struct pctx *c, const struct spec_type *t, yajl_val v, void *out)
+{
+    for (size_t i = 0; i < v->u.object.len; i++) {
+        yajl_val val = v->u.object.values[i];
+        const char *key = v->u.object.keys[i];
+        for (size_t j = 0; j < t->nfields; j++) {
+            const struct spec_field *f = &t->fields[j];
+            if (strcmp(f->json, key) != 0)
+                continue;
+            /* null means absent, as Go's encoders (runc, containerd) write it */
+            if (YAJL_IS_NULL(val))
+                break;
+            size_t saved = jpath_push_key(&c->path, key);
+            release_field(f, out); /* a repeated key: the last one wins */
+            if (parse_field(c, f, val, out) < 0)
+                return -1;
+            jpath_pop(&c->path, saved);
+            break;
+        }
+    }
+    return 0;
+}
+
+/* --- well-formedness pass: depth limit and the line of a syntax error ---- */
+
+struct depth_ctx {
+    int depth;
+    bool too_deep;
+};
+
+static int depth_open(void *ctx)
+{
+    struct depth_ctx *d = ctx;
+    if (++d->depth > SPEC_MAX_DEPTH) {
+        d->too_deep = true;
+        return 0;
+    }
+    return 1;
+}
+
+static int depth_close(void *ctx)
+{
+    ((struct depth_ctx *)ctx)->depth--;
+    return 1;
+}
+
+static int depth_open_map(void *ctx) { return depth_open(ctx); }
+static int depth_open_array(void *ctx) { return depth_open(ctx); }
+
+static const yajl_callbacks depth_callbacks = {
+    .yajl_start_map = depth_open_map,
+    .yajl_end_map = depth_close,
+    .yajl_start_array = depth_open_array,
+    .yajl_end_array = depth_close,
+};
+
+static unsigned line_at(const char *buf, size_t len, size_t off)
+{
+    unsigned line = 1;
+    for (size_t i = 0; i < off && i < len; i++)
+        line += buf[i] == '\n';
+    return line;
+}
+
+static int check_syntax(const char *buf, size_t len, const char *source, keel_err *err)
+{
+    struct depth_ctx d = {0};
+    yajl_handle h = yajl_alloc(&depth_callbacks, NULL, &d);
+    if (h == NULL)
+        return keel_error(err, ENOMEM, "%s", source);
+    yajl_status st = yajl_parse(h, (const unsigned char *)buf, len);
+    if (st == yajl_status_ok)
+        st = yajl_complete_parse(h);
+    int r = 0;
+    if (st != yajl_status_ok) {
+        size_t off = yajl_get_bytes_consumed(h);
+        unsigned line = line_at(buf, len, off);
+        if (d.too_deep) {
+            r = keel_error(err, 0, "%s: line %u: nesting deeper than %d levels", source, line,
+                           SPEC_MAX_DEPTH);
+        } else {
+            unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)buf, len);
+            r = keel_error(err, 0, "%s: line %u: %s", source, line, msg ? (char *)msg : "parse error");
+            if (msg)
+                yajl_free_error(h, msg);
+        }
+    }
+    yajl_free(h);
+    return r;
+}
+
+int spec_parse(const struct spec_type *t, const char *buf, size_t len, const char *source,
+               void *out, keel_err *err)
+{
+    memset(out, 0, t->size);
+    if (len > SPEC_MAX_DOC)
+        return keel_error(err, 0, "%s: document larger than %u bytes", source, SPEC_MAX_DOC);
+    if (check_syntax(buf, len, source, err) < 0)
+        return -1;
+    /* yajl_tree_parse wants a NUL-terminated buffer */
+    cleanup_free char *copy = malloc(len + 1);
+    if (copy == NULL)
+        return keel_error(err, ENOMEM, "%s", source);
+    memcpy(copy, buf, len);
+    copy[len] = '\0';
+    char ebuf[256] = "";
+    yajl_val root = yajl_tree_parse(copy, ebuf, sizeof ebuf);
+    if (root == NULL)
+        return keel_error(err, 0, "%s: %s", source, ebuf[0] ? strtok(ebuf, "\n") : "parse error");
+    struct pctx c = {.source = source, .err = err};
+    int r;
+    if (t->root_array) {
+        r = parse_array(&c, &t->fields[0], root, out);
+    } else if (!YAJL_IS_OBJECT(root)) {
+        r = type_error(&c, "object", root);
+    } else {
+        r = parse_object(&c, t, root, out);
+    }
+    yajl_tree_free(root);
+    if (r < 0)
+        spec_release(t, out);
+    return r;
+}
+
+int spec_parse_file(const struct spec_type *t, const char *path, void *out, keel_err *err)
+{
+    memset(out, 0, t->size);
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return keel_syserror(err, "open %s", path);
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return keel_syserror(err, "stat %s", path);
+    if (!S_ISREG(st.st_mode))
+        return keel_error(err, 0, "%s: not a regular file", path);
+    if ((uint64_t)st.st_size > SPEC_MAX_DOC)
+        return keel_error(err, 0, "%s: document larger than %u bytes", path, SPEC_MAX_DOC);
+    size_t cap = (size_t)st.st_size + 1, len = 0;
+    cleanup_free char *buf = malloc(cap);
+    if (buf == NULL)
+        return keel_error(err, ENOMEM, "read %s", path);
+    for (;;) {
+        if (len == cap) {
+            if (cap > SPEC_MAX_DOC)
+                return keel_error(err, 0, "%s: document larger than %u bytes", path, SPEC_MAX_DOC);
+            char *nb = realloc(buf, cap * 2);
+            if (nb == NULL)
+                return keel_error(err, ENOMEM, "read %s", path);
+            buf = nb;
+            cap *= 2;
+        }
+        ssize_t n = read(fd, buf + len, cap - len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return keel_syserror(err, "read %s", path);
+        if (n == 0)
+            break;
+        len += (size_t)n;
+    }
+    return spec_parse(t, buf, len, path, out, err);
+}
+
+/* --- generate ------------------------------------------------------------- */
+
+static int gen_object(yajl_gen g, const struct spec_type *t, const void *obj);
+
+static int gen_str(yajl_gen g, const char *s)
+{
+    return yajl_gen_string(g, (const unsigned char *)s, strlen(s)) == yajl_gen_status_ok ? 0 : -1;
+}
+
+static int gen_int(yajl_gen g, enum spec_kind kind, const void *p)
+{
+    char num[32];
+    switch (kind) {
+    case SPEC_I32: snprintf(num, sizeof num, "%" PRId32, *(const int32_t *)p); break;
+    case SPEC_U32: snprintf(num, sizeof num, "%" PRIu32, *(const uint32_t *)p); break;
+    case SPEC_I64: snprintf(num, sizeof num, "%" PRId64, *(const int64_t *)p); break;
+    default:       snprintf(num, sizeof num, "%" PRIu64, *(const uint64_t *)p); break;
+    }
+    return yajl_gen_number(g, num, strlen(num)) == yajl_gen_status_ok ? 0 : -1;
+}
+
+static int gen_array(yajl_gen g, const struct spec_field *f, const void *obj)
+{
+    const char *elems = *CFIELD_AT(obj, f->off, char *);
+    size_t n = *CFIELD_AT(obj, f->off_aux, size_t);
+    if (yajl_gen_array_open(g) != yajl_gen_status_ok)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        int r;
+        if (f->kind == SPEC_STRS)
+            r = gen_str(g, ((char *const *)elems)[i]);
+        else if (f->kind == SPEC_U32S)
+            r = gen_int(g, SPEC_U32, elems + i * sizeof(uint32_t));
+        else
+            r = gen_object(g, f->sub, elems + i * f->sub->size);
+        if (r < 0)
+            return -1;
+    }
+    return yajl_gen_array_close(g) == yajl_gen_status_ok ? 0 : -1;
+}
+
+static int gen_map(yajl_gen g, const struct spec_field *f, const void *obj)
+{
+    char *const *keys = f->kind == SPEC_SET ? *CFIELD_AT(obj, f->off, char **)
+                                            : *CFIELD_AT(obj, f->off_keys, char **);
+    const char *vals = f->kind == SPEC_SET ? NULL : *CFIELD_AT(obj, f->off, char *);
+    size_t n = *CFIELD_AT(obj, f->off_aux, size_t);
+    if (yajl_gen_map_open(g) != yajl_gen_status_ok)
+        return -1;
+    for (size_t i = 0; i < n; i++) {
+        if (gen_str(g, keys[i]) < 0)
+            return -1;
+        int r;
+        if (f->kind == SPEC_MAP)
+            r = gen_str(g, ((char *const *)vals)[i]);
+        else if (f->kind == SPEC_SET)
+            r = yajl_gen_map_open(g) == yajl_gen_status_ok && yajl_gen_map_close(g) == yajl_gen_status_ok ? 0 : -1;
+        else
+            r = gen_object(g, f->sub, vals + i * f->sub->size);
+        if (r < 0)
+            return -1;
+    }
+    return yajl_gen_map_close(g) == yajl_gen_status_ok ? 0 : -1;
+}
+
+static bool field_present(const struct spec_field *f, const void *obj)
+{
+    switch (f->kind) {
+    case SPEC_BOOL: case SPEC_I32: case SPEC_U32: case SPEC_I64: case SPEC_U64:
+        return *CFIELD_AT(obj, f->off_aux, bool);
+    case SPEC_MAP: case SPEC_OBJMAP:
+        return *CFIELD_AT(obj, f->off_keys, void *) != NULL;
+    default:
+        return *CFIELD_AT(obj, f->off, void *) != NULL;
+    }
+}
+
+static int gen_field(yajl_gen g, const struct spec_field *f, const void *obj)
+{
+    switch (f->kind) {
+    case SPEC_STR:
+        return gen_str(g, *CFIELD_AT(obj, f->off, char *));
+    case SPEC_BOOL:
+        return yajl_gen_bool(g, *CFIELD_AT(obj, f->off, bool)) == yajl_gen_status_ok ? 0 : -1;
+    case SPEC_I32: case SPEC_U32: case SPEC_I64: case SPEC_U64:
+        return gen_int(g, f->kind, (const char *)obj + f->off);
+    case SPEC_OBJ:
+        return gen_object(g, f->sub, *CFIELD_AT(obj, f->off, void *));
+    case SPEC_STRS: case SPEC_U32S: case SPEC_OBJS:
+        return gen_array(g, f, obj);
+    case SPEC_MAP: case SPEC_OBJMAP: case SPEC_SET:
+        return gen_map(g, f, obj);
+    }
+    return -1;
+}
+
+static int gen_object(yajl_gen g, const struct spec_type *t, const void *obj)
+{
+    if (yajl_gen_map_open(g) != yajl_gen_status_ok)
+        return -1;
+    for (size_t i = 0; i < t->nfields; i++) {
+        const struct spec_field *f = &t->fields[i];
+        if (!field_present(f, obj))
+            continue;
+        if (gen_str(g, f->json) < 0 || gen_field(g, f, obj) < 0)
+            return -1;
+    }
+    return yajl_gen_map_close(g) == yajl_gen_status_ok ? 0 : -1;
+}
+
+char *spec_generate(const struct spec_type *t, const void *obj, bool pretty, size_t *len,
+                    keel_err *err)
+{
+    yajl_gen g = yajl_gen_alloc(NULL);
+    if (g == NULL) {
+        keel_error(err, ENOMEM, "generate %s", t->name);
+        return NULL;
+    }
+    yajl_gen_config(g, yajl_gen_beautify, pretty ? 1 : 0);
+    yajl_gen_config(g, yajl_gen_indent_string, "  ");
+    yajl_gen_config(g, yajl_gen_validate_utf8, 1);
+    int r;
+    if (t->root_array) {
+        const struct spec_field *f = &t->fields[0];
+        if (*CFIELD_AT(obj, f->off, void *) == NULL)
+            r = yajl_gen_array_open(g) == yajl_gen_status_ok && yajl_gen_array_close(g) == yajl_gen_status_ok ? 0 : -1;
+        else
+            r = gen_array(g, f, obj);
+    } else {
+        r = gen_object(g, t, obj);
+    }
+    char *out = NULL;
+    if (r == 0) {
+        const unsigned char *buf;
+        size_t blen;
+        yajl_gen_get_buf(g, &buf, &blen);
+        out = malloc(blen + 1);
+        if (out != NULL) {
+            memcpy(out, buf, blen);
+            out[blen] = '\0';
+            if (len)
+                *len = blen;
+        } else {
+            keel_error(err, ENOMEM, "generate %s", t->name);
+        }
+    } else {
+        keel_error(err, EINVAL, "generate %s: a string is not valid UTF-8", t->name);
+    }
+    yajl_gen_free(g);
+    return out;
+}
+
+/* --- release, copy, equal ----------------------------------------------- */
+
+static void release_field(const struct spec_field *f, void *obj)
+{
+    void **p = FIELD_AT(obj, f->off, void *);
+    size_t n = f->kind >= SPEC_STRS ? *FIELD_AT(obj, f->off_aux, size_t) : 0;
+    switch (f->kind) {
+    case SPEC_STR:
+        free(*p);
+        *p = NULL;
+        return;
+    case SPEC_OBJ:
+        if (*p)
+            spec_release(f->sub, *p);
+        break;
+    case SPEC_STRS:
+    case SPEC_SET:
+        for (size_t j = 0; *p && j < n; j++)
+            free(((char **)*p)[j]);
+        break;
+    case SPEC_OBJS:
+        for (size_t j = 0; *p && j < n; j++)
+            spec_release(f->sub, (char *)*p + j * f->sub->size);
+        break;
+    case SPEC_MAP:
+    case SPEC_OBJMAP: {
+        char **keys = *FIELD_AT(obj, f->off_keys, char **);
+        for (size_t j = 0; keys && j < n; j++)
+            free(keys[j]);
+        for (size_t j = 0; *p && j < n; j++) {
+            if (f->kind == SPEC_MAP)
+                free(((char **)*p)[j]);
+            else
+                spec_release(f->sub, (char *)*p + j * f->sub->size);
+        }
+        free(keys);
+        *FIELD_AT(obj, f->off_keys, char **) = NULL;
+        break;
+    }
+    default:
+        return;
+    }
+    free(*p);
+    *p = NULL;
+    if (f->kind >= SPEC_STRS)
+        *FIELD_AT(obj, f->off_aux, size_t) = 0;
+}
+
+void spec_release(const struct spec_type *t, void *obj)
+{
+    if (obj == NULL)
+        return;
+    size_t fields = t->root_array ? 1 : t->nfields;
+    for (size_t i = 0; i < fields; i++)
+        release_field(&t->fields[i], obj);
+    memset(obj, 0, t->size);
+}
+
+int spec_copy(const struct spec_type *t, void *dst, const void *src, keel_err *err)
+{
+    size_t len;
+    cleanup_free char *doc = spec_generate(t, src, false, &len, err);
+    if (doc == NULL)
+        return -1;
+    return spec_parse(t, doc, len, t->name, dst, err);
+}
+
+static bool str_equal(const char *a, const char *b)
+{
+    return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+static bool field_equal(const struct spec_field *f, const void *a, const void *b)
+{
+    if (field_present(f, a) != field_present(f, b))
+        return false;
+    if (!field_present(f, a))
+        return true;
+    size_t n = f->kind >= SPEC_STRS ? *CFIELD_AT(a, f->off_aux, size_t) : 0;
+    if (f->kind >= SPEC_STRS && n != *CFIELD_AT(b, f->off_aux, size_t))
+        return false;
+    const void *pa = *CFIELD_AT(a, f->off, void *), *pb = *CFIELD_AT(b, f->off, void *);
+    switch (f->kind) {
+    case SPEC_STR:
+        return str_equal(pa, pb);
+    case SPEC_BOOL:
+        return *CFIELD_AT(a, f->off, bool) == *CFIELD_AT(b, f->off, bool);
+    case SPEC_I32: case SPEC_U32:
+        return *CFIELD_AT(a, f->off, uint32_t) == *CFIELD_AT(b, f->off, uint32_t);
+    case SPEC_I64: case SPEC_U64:
+        return *CFIELD_AT(a, f->off, uint64_t) == *CFIELD_AT(b, f->off, uint64_t);
+    case SPEC_OBJ:
+        return spec_equal(f->sub, pa, pb);
+    case SPEC_U32S:
+        return memcmp(pa, pb, n * sizeof(uint32_t)) == 0;
+    case SPEC_STRS: case SPEC_SET:
+        for (size_t i = 0; i < n; i++)
+            if (!str_equal(((char *const *)pa)[i], ((char *const *)pb)[i]))
+                return false;
+        return true;
+    case SPEC_OBJS:
+        for (size_t i = 0; i < n; i++)
+            if (!spec_equal(f->sub, (const char *)pa + i * f->sub->size,
+                            (const char *)pb + i * f->sub->size))
+                return false;
+        return true;
+    case SPEC_MAP: case SPEC_OBJMAP: {
+        char *const *ka = *CFIELD_AT(a, f->off_keys, char **);
+        char *const *kb = *CFIELD_AT(b, f->off_keys, char **);
+        for (size_t i = 0; i < n; i++) {
+            if (!str_equal(ka[i], kb[i]))
+                return false;
+            bool same = f->kind == SPEC_MAP
+                ? str_equal(((char *const *)pa)[i], ((char *const *)pb)[i])
+                : spec_equal(f->sub, (const char *)pa + i * f->sub->size,
+                             (const char *)pb + i * f->sub->size);
+            if (!same)
+                return false;
+        }
+        return true;
+    }
+    }
+    return false;
+}
+
+bool spec_equal(const struct spec_type *t, const void *a, const void *b)
+{
+    size_t fields = t->root_array ? 1 : t->nfields;
+    for (size_t i = 0; i < fields; i++)
+        if (!field_equal(&t->fields[i], a, b))
+            return false;
+    return true;
+}
+
+/* --- helpers for code that builds documents ------------------------------ */
+
+const char *spec_map_get(char *const *keys, char *const *values, size_t len, const char *key)
+{
+    for (size_t i = 0; keys && i < len; i++)
+        if (strcmp(keys[i], key) == 0)
+            return values[i];
+    return NULL;
+}
+
+int spec_map_set(char ***keys, char ***values, size_t *len, const char *key, const char *value)
+{
+    char *v = strdup(value);
+    if (v == NULL)
+        return -1;
+    for (size_t i = 0; *keys && i < *len; i++) {
+        if (strcmp((*keys)[i], key) == 0) {
+            free((*values)[i]);
+            (*values)[i] = v;
+            return 0;
+        }
+    }
+    char *k = strdup(key);
+    char **nk = realloc(*keys, (*len + 1) * sizeof *nk);
+    if (nk)
+        *keys = nk;
+    char **nv = realloc(*values, (*len + 1) * sizeof *nv);
+    if (nv)
+        *values = nv;
+    if (k == NULL || nk == NULL || nv == NULL) {
+        free(k);
+        free(v);
+        return -1;
+    }
+    (*keys)[*len] = k;
+    (*values)[*len] = v;
+    (*len)++;
+    return 0;
+}
+
+int spec_strs_append(char ***v, size_t *len, const char *s)
+{
+    char *copy = strdup(s);
+    char **nv = copy ? realloc(*v, (*len + 1) * sizeof *nv) : NULL;
+    if (nv == NULL) {
+        free(copy);
+        return -1;
+    }
+    nv[*len] = copy;
+    *v = nv;
+    (*len)++;
+    return 0;
+}
