@@ -13,11 +13,11 @@ int cmd_tag(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
     struct store s;
     if (cmd_open_store(ctx, &s, err) < 0)
         return -1;
-    struct img_descriptor d;
+    struct oci_descriptor d;
     int r = store_resolve(&s, argv[optind], &d, err);
     if (r == 0) {
         r = store_tag(&s, argv[optind + 1], &d, err);
-        spec_release(&spec_type_img_descriptor, &d);
+        spec_release(&spec_type_oci_descriptor, &d);
     }
     store_close(&s);
     return r;

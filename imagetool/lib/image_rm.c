@@ -13,7 +13,7 @@ bool bundle_is_live(const struct keel_bundle_record *r)
 /* How many index.json entries name an image with this digest. */
 static int count_refs(struct store *s, const char *digest, size_t *n, keel_err *err)
 {
-    struct img_index idx;
+    struct oci_index idx;
     if (store_index_read(s, &idx, err) < 0)
         return -1;
     *n = 0;
@@ -21,7 +21,7 @@ static int count_refs(struct store *s, const char *digest, size_t *n, keel_err *
         if (idx.manifests[i].digest != NULL && strcmp(idx.manifests[i].digest, digest) == 0 &&
             store_entry_ref(&idx.manifests[i]) != NULL)
             (*n)++;
-    spec_release(&spec_type_img_index, &idx);
+    spec_release(&spec_type_oci_index, &idx);
     return 0;
 }
 
@@ -47,7 +47,7 @@ static int check_unused(struct store *s, const char *name, const char *digest, k
 
 int image_remove(struct store *s, const char *ref, bool force, keel_err *err)
 {
-    struct img_descriptor d;
+    struct oci_descriptor d;
     if (store_resolve(s, ref, &d, err) < 0)
         return -1;
     const char *name = store_entry_ref(&d);
@@ -56,6 +56,6 @@ int image_remove(struct store *s, const char *ref, bool force, keel_err *err)
         ret = check_unused(s, name ? name : ref, d.digest, err);
     if (ret == 0)
         ret = store_untag(s, name ? name : ref, err);
-    spec_release(&spec_type_img_descriptor, &d);
+    spec_release(&spec_type_oci_descriptor, &d);
     return ret;
 }

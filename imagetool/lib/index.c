@@ -9,18 +9,18 @@
 #include "store.h"
 #include "util.h"
 
-const char *store_entry_ref(const struct img_descriptor *d)
+const char *store_entry_ref(const struct oci_descriptor *d)
 {
     return spec_map_get(d->annotations_keys, d->annotations, d->annotations_len,
                         STORE_REF_ANNOTATION);
 }
 
-int store_index_read(struct store *s, struct img_index *out, keel_err *err)
+int store_index_read(struct store *s, struct oci_index *out, keel_err *err)
 {
     cleanup_free char *path = path_join(s->root, "/oci/index.json");
     if (path == NULL)
         return keel_syserror(err, "read index.json");
-    return spec_parse_file(&spec_type_img_index, path, out, err);
+    return spec_parse_file(&spec_type_oci_index, path, out, err);
 }
 
 /* "not found" carries ENOENT for callers to test, without strerror in the text. */
@@ -32,7 +32,7 @@ static int not_found(keel_err *err, const char *name, const char *root)
     return -1;
 }
 
-static const struct img_descriptor *find_named(const struct img_index *idx, const char *name)
+static const struct oci_descriptor *find_named(const struct oci_index *idx, const char *name)
 {
     for (size_t i = 0; i < idx->manifests_len; i++) {
         const char *n = store_entry_ref(&idx->manifests[i]);
@@ -43,7 +43,7 @@ static const struct img_descriptor *find_named(const struct img_index *idx, cons
 }
 
 /* repo@digest also finds an image pulled by tag from that repository. */
-static const struct img_descriptor *find_by_digest(const struct img_index *idx,
+static const struct oci_descriptor *find_by_digest(const struct oci_index *idx,
                                                    const struct image_ref *r)
 {
     cleanup_free char *repo = ref_repository(r);
@@ -51,7 +51,7 @@ static const struct img_descriptor *find_by_digest(const struct img_index *idx,
         return NULL;
     size_t rlen = strlen(repo);
     for (size_t i = 0; i < idx->manifests_len; i++) {
-        const struct img_descriptor *d = &idx->manifests[i];
+        const struct oci_descriptor *d = &idx->manifests[i];
         const char *n = store_entry_ref(d);
         if (n != NULL && d->digest != NULL && strcmp(d->digest, r->digest) == 0 &&
             strncmp(n, repo, rlen) == 0 && (n[rlen] == ':' || n[rlen] == '@'))
@@ -60,30 +60,30 @@ static const struct img_descriptor *find_by_digest(const struct img_index *idx,
     return NULL;
 }
 
-int store_resolve(struct store *s, const char *ref, struct img_descriptor *out, keel_err *err)
+int store_resolve(struct store *s, const char *ref, struct oci_descriptor *out, keel_err *err)
 {
     struct image_ref r;
     if (ref_parse(ref, &r, err) < 0)
         return -1;
     cleanup_free char *name = ref_string(&r);
-    struct img_index idx;
+    struct oci_index idx;
     if (name == NULL || store_index_read(s, &idx, err) < 0) {
         if (name == NULL)
             keel_syserror(err, "resolve %s", ref);
         ref_release(&r);
         return -1;
     }
-    const struct img_descriptor *d = find_named(&idx, name);
+    const struct oci_descriptor *d = find_named(&idx, name);
     if (d == NULL && r.digest != NULL)
         d = find_by_digest(&idx, &r);
     int ret = d == NULL ? not_found(err, name, s->root)
-                        : spec_copy(&spec_type_img_descriptor, out, d, err);
-    spec_release(&spec_type_img_index, &idx);
+                        : spec_copy(&spec_type_oci_descriptor, out, d, err);
+    spec_release(&spec_type_oci_index, &idx);
     ref_release(&r);
     return ret;
 }
 
-static void remove_named(struct img_index *idx, const char *name)
+static void remove_named(struct oci_index *idx, const char *name)
 {
     for (size_t i = 0; i < idx->manifests_len;) {
         const char *n = store_entry_ref(&idx->manifests[i]);
@@ -91,23 +91,23 @@ static void remove_named(struct img_index *idx, const char *name)
             i++;
             continue;
         }
-        spec_release(&spec_type_img_descriptor, &idx->manifests[i]);
+        spec_release(&spec_type_oci_descriptor, &idx->manifests[i]);
         memmove(&idx->manifests[i], &idx->manifests[i + 1],
                 (idx->manifests_len - i - 1) * sizeof idx->manifests[0]);
         idx->manifests_len--;
     }
 }
 
-static int append_entry(struct img_index *idx, const char *name,
-                        const struct img_descriptor *desc, keel_err *err)
+static int append_entry(struct oci_index *idx, const char *name,
+                        const struct oci_descriptor *desc, keel_err *err)
 {
-    struct img_descriptor *m =
+    struct oci_descriptor *m =
         realloc(idx->manifests, (idx->manifests_len + 1) * sizeof *idx->manifests);
     if (m == NULL)
         return keel_syserror(err, "tag %s", name);
     idx->manifests = m;
-    struct img_descriptor *e = &m[idx->manifests_len];
-    if (spec_copy(&spec_type_img_descriptor, e, desc, err) < 0)
+    struct oci_descriptor *e = &m[idx->manifests_len];
+    if (spec_copy(&spec_type_oci_descriptor, e, desc, err) < 0)
         return -1;
     idx->manifests_len++;
     if (spec_map_set(&e->annotations_keys, &e->annotations, &e->annotations_len,
@@ -118,7 +118,7 @@ static int append_entry(struct img_index *idx, const char *name,
 
 /* Rewrites index.json under index.lock: drops `name`, then adds desc as `name`
  * when desc is not NULL. ENOENT when removing a name that is not there. */
-static int index_update(struct store *s, const char *name, const struct img_descriptor *desc,
+static int index_update(struct store *s, const char *name, const struct oci_descriptor *desc,
                         keel_err *err)
 {
     cleanup_free char *lock = path_join(s->root, "/index.lock");
@@ -128,7 +128,7 @@ static int index_update(struct store *s, const char *name, const struct img_desc
     cleanup_close int fd = lock_file(lock, true, err);
     if (fd < 0)
         return -1;
-    struct img_index idx;
+    struct oci_index idx;
     if (store_index_read(s, &idx, err) < 0)
         return -1;
     int ret = 0;
@@ -141,13 +141,13 @@ static int index_update(struct store *s, const char *name, const struct img_desc
     if (ret == 0) {
         if (idx.manifests == NULL)
             idx.manifests = calloc(1, sizeof *idx.manifests);
-        ret = write_spec_file(s, path, &spec_type_img_index, &idx, err);
+        ret = write_spec_file(s, path, &spec_type_oci_index, &idx, err);
     }
-    spec_release(&spec_type_img_index, &idx);
+    spec_release(&spec_type_oci_index, &idx);
     return ret;
 }
 
-int store_tag(struct store *s, const char *ref, const struct img_descriptor *desc, keel_err *err)
+int store_tag(struct store *s, const char *ref, const struct oci_descriptor *desc, keel_err *err)
 {
     cleanup_free char *name = ref_normalize(ref, err);
     if (name == NULL)

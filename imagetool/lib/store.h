@@ -19,11 +19,11 @@
 
 #include "digest.h"
 #include "keel/error.h"
-#include "keel/image_layout.h"
+#include "keel/image_spec.h"
 #include "keel/image_store.h"
 
 #define STORE_DEFAULT_ROOT "/var/lib/keel"
-#define STORE_REF_ANNOTATION "org.opencontainers.image.ref.name"
+#define STORE_REF_ANNOTATION OCI_ANNOTATION_REF_NAME
 /* Manifests, indexes and configs are read whole; larger ones are refused. */
 #define STORE_DOC_MAX (8u << 20)
 
@@ -78,15 +78,15 @@ int store_blob_parse(const struct store *s, const struct spec_type *t, const cha
 /* The index.json entries. Resolving takes any reference syntax ("busybox"):
  * *out is the entry's descriptor (free with spec_release). A reference that is
  * not in the store fails with errnum ENOENT and names it. */
-int store_resolve(struct store *s, const char *ref, struct img_descriptor *out, keel_err *err);
+int store_resolve(struct store *s, const char *ref, struct oci_descriptor *out, keel_err *err);
 /* Points ref at desc (an atomic index.json rewrite); desc's blob must exist. */
-int store_tag(struct store *s, const char *ref, const struct img_descriptor *desc, keel_err *err);
+int store_tag(struct store *s, const char *ref, const struct oci_descriptor *desc, keel_err *err);
 /* Removes ref; ENOENT when it is not there. */
 int store_untag(struct store *s, const char *ref, keel_err *err);
 /* The whole index.json (free with spec_release). */
-int store_index_read(struct store *s, struct img_index *out, keel_err *err);
+int store_index_read(struct store *s, struct oci_index *out, keel_err *err);
 /* The reference an index entry names, or NULL. */
-const char *store_entry_ref(const struct img_descriptor *d);
+const char *store_entry_ref(const struct oci_descriptor *d);
 
 /* $root/layers/sha256/<hex of diff_id>, malloc'd. */
 char *store_layer_path(const struct store *s, const char *diff_id, keel_err *err);

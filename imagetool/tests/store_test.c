@@ -59,12 +59,12 @@ Test(store, creates_layout)
     cleanup_free char *layout = path_join(root, "/oci/oci-layout");
     cr_assert_eq(read_file(layout, 4096, &buf, &len, &err), 0);
     cr_assert_str_eq(buf, "{\"imageLayoutVersion\":\"1.0.0\"}");
-    struct img_index idx;
+    struct oci_index idx;
     cr_assert_eq(store_index_read(&st, &idx, &err), 0, "%s", err.msg);
     cr_assert_eq(idx.schemaVersion, 2);
     cr_assert_not_null(idx.manifests);
     cr_assert_eq(idx.manifests_len, 0);
-    spec_release(&spec_type_img_index, &idx);
+    spec_release(&spec_type_oci_index, &idx);
     /* reopening keeps what is there */
     struct store again;
     cr_assert_eq(store_open(&again, root, STORE_SHARED, &err), 0, "%s", err.msg);
@@ -164,11 +164,11 @@ Test(store, bad_digest_is_not_a_path)
     cr_assert_str_eq(l, want);
 }
 
-static void put_desc(struct img_descriptor *d, char digest[DIGEST_BUF], const char *content)
+static void put_desc(struct oci_descriptor *d, char digest[DIGEST_BUF], const char *content)
 {
     keel_err err = {0};
     cr_assert_eq(store_blob_put(&st, content, strlen(content), digest, &err), 0, "%s", err.msg);
-    *d = (struct img_descriptor){.mediaType = (char *)"application/vnd.oci.image.manifest.v1+json",
+    *d = (struct oci_descriptor){.mediaType = (char *)"application/vnd.oci.image.manifest.v1+json",
                                  .digest = digest, .size = (int64_t)strlen(content),
                                  .has_size = true};
 }
@@ -177,7 +177,7 @@ Test(store, tag_resolve_untag)
 {
     keel_err err = {0};
     char d1[DIGEST_BUF], d2[DIGEST_BUF];
-    struct img_descriptor a, b, got;
+    struct oci_descriptor a, b, got;
     put_desc(&a, d1, "{\"one\":1}");
     put_desc(&b, d2, "{\"two\":2}");
     cr_assert_eq(store_tag(&st, "busybox", &a, &err), 0, "%s", err.msg);
@@ -185,23 +185,23 @@ Test(store, tag_resolve_untag)
     cr_assert_eq(store_resolve(&st, "docker.io/library/busybox:latest", &got, &err), 0, "%s", err.msg);
     cr_assert_str_eq(got.digest, d1);
     cr_assert_str_eq(store_entry_ref(&got), "docker.io/library/busybox:latest");
-    spec_release(&spec_type_img_descriptor, &got);
+    spec_release(&spec_type_oci_descriptor, &got);
 
     /* re-pointing a tag replaces the entry */
     cr_assert_eq(store_tag(&st, "busybox:latest", &b, &err), 0, "%s", err.msg);
-    struct img_index idx;
+    struct oci_index idx;
     cr_assert_eq(store_index_read(&st, &idx, &err), 0);
     cr_assert_eq(idx.manifests_len, 2);
-    spec_release(&spec_type_img_index, &idx);
+    spec_release(&spec_type_oci_index, &idx);
     cr_assert_eq(store_resolve(&st, "busybox", &got, &err), 0);
     cr_assert_str_eq(got.digest, d2);
-    spec_release(&spec_type_img_descriptor, &got);
+    spec_release(&spec_type_oci_descriptor, &got);
 
     /* repo@digest finds the image pulled by tag */
     cleanup_free char *byd = NULL;
     cr_assert_geq(asprintf(&byd, "example.com:5000/x/y@%s", d2), 0);
     cr_assert_eq(store_resolve(&st, byd, &got, &err), 0, "%s", err.msg);
-    spec_release(&spec_type_img_descriptor, &got);
+    spec_release(&spec_type_oci_descriptor, &got);
     cleanup_free char *other = NULL;
     cr_assert_geq(asprintf(&other, "example.com:5000/x/z@%s", d2), 0);
     cr_assert_eq(store_resolve(&st, other, &got, &err), -1);
@@ -218,7 +218,7 @@ Test(store, tag_resolve_untag)
 Test(store, tag_needs_the_blob)
 {
     keel_err err = {0};
-    struct img_descriptor d = {.mediaType = (char *)"x", .digest = (char *)ABC, .size = 3,
+    struct oci_descriptor d = {.mediaType = (char *)"x", .digest = (char *)ABC, .size = 3,
                                .has_size = true};
     cr_assert_eq(store_tag(&st, "busybox", &d, &err), -1);
     cr_assert(strstr(err.msg, "not in the store") != NULL, "%s", err.msg);
