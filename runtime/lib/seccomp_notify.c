@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "keel/cleanup.h"
-#include "keel/seccomp_notify.h"
 
 /* The spec version the state document follows when the state names none. */
 #define NOTIFY_OCI_VERSION "1.3.0"

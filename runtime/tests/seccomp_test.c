@@ -20,7 +20,6 @@
 #include <unistd.h>
 
 #include "keel/cleanup.h"
-#include "keel/seccomp_notify.h"
 #include "seccomp_filter.h"
 
 /* Compiles a linux.seccomp document; returns what keel_seccomp_compile returns. */
