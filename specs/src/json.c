@@ -202,25 +202,36 @@ static int parse_map(struct pctx *c, const struct spec_field *f, yajl_val v, voi
         *FIELD_AT(obj, f->off, void *) = vals;
     }
     *FIELD_AT(obj, f->off_aux, size_t) = n;
+    /* a repeated key replaces the earlier value (the last one wins, as for
+     * struct fields); the entries past the last distinct key stay zeroed */
+    size_t used = 0;
     for (size_t i = 0; i < n; i++) {
         const char *key = v->u.object.keys[i];
         yajl_val e = v->u.object.values[i];
+        size_t at = 0;
+        while (at < used && strcmp(keys[at], key) != 0)
+            at++;
+        if (at < used && f->kind == SPEC_MAP) {
+            free(((char **)vals)[at]);
+            ((char **)vals)[at] = NULL;
+        } else if (at < used && f->kind == SPEC_OBJMAP) {
+            spec_release(f->sub, vals + at * esize);
+        }
         size_t saved = jpath_push_mapkey(&c->path, key);
         int r = 0;
         if (f->kind == SPEC_MAP)
-            r = parse_string(c, e, (char **)(vals + i * esize));
-        else if (f->kind == SPEC_SET)
-            r = YAJL_IS_OBJECT(e) ? 0 : type_error(c, "object", e);
+            r = parse_string(c, e, (char **)(vals + at * esize));
         else if (!YAJL_IS_OBJECT(e))
             r = type_error(c, "object", e);
-        else
-            r = parse_object(c, f->sub, e, vals + i * esize);
-        if (r == 0 && (keys[i] = strdup(key)) == NULL)
+        else if (f->kind == SPEC_OBJMAP)
+            r = parse_object(c, f->sub, e, vals + at * esize);
+        if (r == 0 && at == used && (keys[used++] = strdup(key)) == NULL)
             r = oom_error(c);
         if (r < 0)
             return r;
         jpath_pop(&c->path, saved);
     }
+    *FIELD_AT(obj, f->off_aux, size_t) = used;
     return 0;
 }
 
@@ -273,11 +284,12 @@ static int parse_object(struct pctx *c, const struct spec_type *t, yajl_val v, v
             const struct spec_field *f = &t->fields[j];
             if (strcmp(f->json, key) != 0)
                 continue;
+            /* a repeated key: the last one wins, as with Go's encoding/json */
+            release_field(f, out);
             /* null means absent, as Go's encoders (runc, containerd) write it */
             if (YAJL_IS_NULL(val))
                 break;
             size_t saved = jpath_push_key(&c->path, key);
-            release_field(f, out); /* a repeated key: the last one wins */
             if (parse_field(c, f, val, out) < 0)
                 return -1;
             jpath_pop(&c->path, saved);
@@ -292,6 +304,7 @@ static int parse_object(struct pctx *c, const struct spec_type *t, yajl_val v, v
 struct depth_ctx {
     int depth;
     bool too_deep;
+    bool has_nul; /* C strings cannot hold "\u0000" */
 };
 
 static int depth_open(void *ctx)
@@ -313,7 +326,17 @@ static int depth_close(void *ctx)
 static int depth_open_map(void *ctx) { return depth_open(ctx); }
 static int depth_open_array(void *ctx) { return depth_open(ctx); }
 
+static int check_string(void *ctx, const unsigned char *s, size_t len)
+{
+    if (memchr(s, '\0', len) == NULL)
+        return 1;
+    ((struct depth_ctx *)ctx)->has_nul = true;
+    return 0;
+}
+
 static const yajl_callbacks depth_callbacks = {
+    .yajl_string = check_string,
+    .yajl_map_key = check_string,
     .yajl_start_map = depth_open_map,
     .yajl_end_map = depth_close,
     .yajl_start_array = depth_open_array,
@@ -344,9 +367,15 @@ static int check_syntax(const char *buf, size_t len, const char *source, keel_er
         if (d.too_deep) {
             r = keel_error(err, 0, "%s: line %u: nesting deeper than %d levels", source, line,
                            SPEC_MAX_DEPTH);
+        } else if (d.has_nul) {
+            r = keel_error(err, 0, "%s: line %u: string contains a NUL character", source, line);
+        } else if (len == strspn(buf, " \t\r\n") && memchr(buf, '\0', len) == NULL) {
+            r = keel_error(err, 0, "%s: empty document", source);
         } else {
             unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)buf, len);
-            r = keel_error(err, 0, "%s: line %u: %s", source, line, msg ? (char *)msg : "parse error");
+            /* yajl ends its message with a newline; the error is one line */
+            const char *text = msg ? (const char *)msg : "parse error";
+            r = keel_error(err, 0, "%s: line %u: %.*s", source, line, (int)strcspn(text, "\n"), text);
             if (msg)
                 yajl_free_error(h, msg);
         }
@@ -618,7 +647,10 @@ static void release_field(const struct spec_field *f, void *obj)
         *FIELD_AT(obj, f->off_keys, char **) = NULL;
         break;
     }
-    default:
+    case SPEC_U32S:
+        break;
+    case SPEC_BOOL: case SPEC_I32: case SPEC_U32: case SPEC_I64: case SPEC_U64:
+        *FIELD_AT(obj, f->off_aux, bool) = false;
         return;
     }
     free(*p);
