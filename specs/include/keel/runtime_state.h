@@ -5,7 +5,8 @@
 
 #include "keel/runtime_spec.h"
 
-/* What `create` records; the status is not stored, it is derived from the
+/* What `create` records (hooks copied from the config so that start and
+ * delete need not parse it again); the status is not stored, it is derived from the
  * process (alive, same start time) and the exec FIFO each time it is read. */
 #define KEEL_CONTAINER_STATE(X, T) \
     X(T, STR, ociVersion, "ociVersion", _) \
@@ -18,7 +19,7 @@
     X(T, STR, owner, "owner", _) \
     X(T, MAP, annotations, "annotations", _) \
     X(T, STR, cgroupPath, "cgroupPath", _) \
-    X(T, BOOL, started, "started", _)
+    X(T, OBJ, hooks, "hooks", oci_hooks)
 SPEC_DECLARE(keel_container_state, KEEL_CONTAINER_STATE)
 
 #define KEEL_STATE_LIST(X, T) \
