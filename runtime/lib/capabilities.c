@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -73,7 +74,7 @@ int caps_apply(const struct oci_capabilities *c, keel_err *err)
         /* the kernel refuses an ambient capability that is not permitted and inheritable */
         if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, v, 0, 0) < 0) {
             char *name = cap_to_name(v);
-            log_warn("process.capabilities.ambient: cannot raise %s: %s", name != NULL ? name : "?", strerror(errno));
+            log_debug("process.capabilities.ambient: cannot raise %s: %s", name != NULL ? name : "?", strerror(errno));
             cap_free(name);
         }
     }

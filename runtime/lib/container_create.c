@@ -271,7 +271,7 @@ static int create_write_pid_file(struct create_ctx *x, keel_err *err)
 
 static int create_run(struct create_ctx *x, keel_err *err)
 {
-    char buf[64];
+    char buf[sizeof err->msg];
     if (create_read_config(x, err) < 0)
         return -1;
     if (container_new(x->o->root, x->o->id, &x->c, err) < 0)

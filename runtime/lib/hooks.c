@@ -61,10 +61,17 @@ static int hook_run(const struct oci_hook *h, const char *kind, size_t i, const 
     cleanup_close int in = state_memfd(state_json, err);
     if (in < 0)
         return -1;
-    char *fallback[] = {h->path, NULL};
-    char *empty[] = {NULL};
-    char **argv = h->args_len > 0 ? h->args : fallback;
-    char **envp = h->env_len > 0 ? h->env : empty;
+    /* NULL-terminated copies: spec arrays carry a length instead */
+    size_t argc = h->args_len > 0 ? h->args_len : 1;
+    char *argv[argc + 1], *envp[h->env_len + 1];
+    if (h->args_len > 0)
+        memcpy(argv, h->args, h->args_len * sizeof *argv);
+    else
+        argv[0] = h->path;
+    argv[argc] = NULL;
+    if (h->env_len > 0)
+        memcpy(envp, h->env, h->env_len * sizeof *envp);
+    envp[h->env_len] = NULL;
     pid_t pid = fork();
     if (pid < 0)
         return keel_syserror(err, "hooks.%s[%zu]: fork", kind, i);

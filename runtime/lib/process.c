@@ -217,7 +217,13 @@ int process_exec(const struct oci_config *cfg, const struct oci_process *p,
     sigset_t none;
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
-    char *empty[] = {NULL};
-    execve(ready->path, p->args, p->env_len > 0 ? p->env : empty);
+    /* the spec arrays carry a length, execve wants NULL-terminated vectors */
+    char *argv[p->args_len + 1], *envp[p->env_len + 1];
+    memcpy(argv, p->args, p->args_len * sizeof *argv);
+    argv[p->args_len] = NULL;
+    if (p->env_len > 0)
+        memcpy(envp, p->env, p->env_len * sizeof *envp);
+    envp[p->env_len] = NULL;
+    execve(ready->path, argv, envp);
     return keel_syserror(err, "exec %s", ready->path);
 }
