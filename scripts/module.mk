@@ -11,3 +11,12 @@ CHECK_TARGETS += check-shellcheck
 # End to end, as root: real containers, a real registry, the bridge network.
 check-keel-docker: $(BIN)/keel $(BIN)/keel-image
 	bash scripts/tests/keel-docker.t
+
+# Benchmarks against runc, crun, skopeo, umoci and podman (not part of check;
+# a one-round smoke run is).
+.PHONY: bench check-bench-smoke
+bench: deps all
+	bash scripts/bench/run
+
+check-bench-smoke: $(BIN)/keel $(BIN)/keel-image
+	bash scripts/bench/run --smoke

@@ -17,6 +17,10 @@ struct command {
 static const struct command commands[] = {
     {"tag", cmd_tag, "tag SRC DST"},
     {"rm", cmd_rm, "rm [-f] REF..."},
+    {"unpack", cmd_unpack, "unpack REF DIR"},
+    {"bundle", cmd_bundle, "bundle [--copy] REF DIR"},
+    {"unbundle", cmd_unbundle, "unbundle DIR"},
+    {"load", cmd_load, "load [-i FILE]"},
 };
 
 static void usage(FILE *f)

@@ -1,11 +1,13 @@
-/* SCMP_ACT_NOTIFY: hands the listener fd and the container process state to the
- * seccomp agent listening at linux.seccomp.listenerPath. */
+/* SCMP_ACT_NOTIFY: the listener fd travels from the container process (which
+ * loaded the filter) to the runtime, and from there with the container process
+ * state to the seccomp agent listening at linux.seccomp.listenerPath. */
 #include "seccomp_filter.h"
 
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -87,4 +89,46 @@ int keel_seccomp_send_listener(const struct keel_seccomp *f, int listener_fd, pi
     if (send_with_fd(sock, json, len, listener_fd) < 0)
         return keel_syserror(err, "send seccomp listener fd to %s", f->listener_path);
     return 0;
+}
+
+int keel_seccomp_pass_fd(int sock, int fd, keel_err *err)
+{
+    if (send_with_fd(sock, "S", 1, fd) < 0)
+        return keel_syserror(err, "send fd %d", fd);
+    return 0;
+}
+
+int keel_seccomp_receive_fd(int sock, keel_err *err)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } control;
+    char byte;
+    struct iovec iov = { .iov_base = &byte, .iov_len = 1 };
+    struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1, .msg_control = control.buf,
+                          .msg_controllen = sizeof control.buf };
+    ssize_t n;
+    do
+        n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return keel_syserror(err, "receive the seccomp listener fd");
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    if (n == 0 || c == NULL || c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS ||
+        c->cmsg_len != CMSG_LEN(sizeof(int)))
+        return keel_error(err, 0, "receive the seccomp listener fd: the container process "
+                          "sent none");
+    int fd;
+    memcpy(&fd, CMSG_DATA(c), sizeof fd);
+    return fd;
+}
+
+int keel_seccomp_forward_listener(const struct keel_seccomp *f, int fd_sock, pid_t pid,
+                                  const struct oci_state *state, keel_err *err)
+{
+    cleanup_close int listener = keel_seccomp_receive_fd(fd_sock, err);
+    if (listener < 0)
+        return -1;
+    return keel_seccomp_send_listener(f, listener, pid, state, err);
 }

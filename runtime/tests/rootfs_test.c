@@ -2,6 +2,7 @@
  * and uts namespaces builds a busybox rootfs, pivots into it and checks from
  * inside what the container sees. Skipped when not root. */
 #include <criterion/criterion.h>
+#include <criterion/parameterized.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/magic.h>
@@ -281,4 +282,112 @@ Test(rootfs, full_container)
         cr_skip("needs root");
     const char *report = run_contained(full_container, NULL);
     cr_assert_str_empty(report, "%s", report);
+}
+
+static void bad_mount(void *unused)
+{
+    (void)unused;
+    struct oci_config cfg;
+    keel_err err = { 0 };
+    parse_config("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},"
+                 "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\"},"
+                 "{\"destination\":\"/x\",\"type\":\"nosuchfs\",\"source\":\"none\"}]}",
+                 &cfg);
+    struct rootfs_opts o = { .bundle = bundle };
+    CHECK(rootfs_prepare(&cfg, &o, &err) == -1, "a bad mount succeeded");
+    CHECK(strcmp(err.msg, "mounts[1]: mount nosuchfs on /x: No such device") == 0,
+          "error reads: %s", err.msg);
+    spec_release(&spec_type_oci_config, &cfg);
+}
+
+Test(rootfs, error_names_mount)
+{
+    if (geteuid() != 0)
+        cr_skip("needs root");
+    const char *report = run_contained(bad_mount, NULL);
+    cr_assert_str_empty(report, "%s", report);
+}
+
+static const char small_config[] =
+    "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"%s/rootfs\"},"
+    "\"mounts\":[{\"destination\":\"/proc\",\"type\":\"proc\",\"source\":\"proc\"},"
+    "{\"destination\":\"/dev\",\"type\":\"tmpfs\",\"source\":\"tmpfs\",\"options\":[\"mode=755\"]},"
+    "{\"destination\":\"/dev/pts\",\"type\":\"devpts\",\"source\":\"devpts\","
+    "\"options\":[\"newinstance\",\"ptmxmode=0666\"]}],"
+    "\"linux\":{\"rootfsPropagation\":\"%s\",\"maskedPaths\":[\"/proc/timer_list\"]}}";
+
+/* Arrays, not pointers: criterion copies parameters into a re-executed worker. */
+struct small_case {
+    char propagation[16], mountinfo_root[16]; /* expected in / 's mountinfo line */
+    bool no_pivot, in_userns, console;
+};
+
+static void small_container(void *arg)
+{
+    const struct small_case *c = arg;
+    char json[2048], console[64] = "";
+    snprintf(json, sizeof json, small_config, bundle, c->propagation);
+    struct oci_config cfg;
+    keel_err err = { 0 };
+    parse_config(json, &cfg);
+    struct stat pty = { 0 };
+    if (c->console) {
+        int m = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+        CHECK(m >= 0 && grantpt(m) == 0 && unlockpt(m) == 0 &&
+              ptsname_r(m, console, sizeof console) == 0 && stat(console, &pty) == 0,
+              "pty: %s", strerror(errno));
+    }
+    struct rootfs_opts o = { .bundle = "/nonexistent", .no_pivot = c->no_pivot,
+                             .in_userns = c->in_userns, .console_path = c->console ? console : NULL };
+    if (rootfs_prepare(&cfg, &o, &err) < 0 || rootfs_pivot(&cfg, &o, &err) < 0 ||
+        rootfs_finish(&cfg, &err) < 0)
+        fail("%s", err.msg);
+    struct stat st;
+    CHECK(stat("/bin/busybox", &st) == 0, "no /bin/busybox in the new root");
+    check_char_dev("/dev/null", 1, 3);
+    CHECK(mountinfo_has(" /dev/null ") == c->in_userns, "/dev/null bind mount: expected %d",
+          c->in_userns);
+    if (c->console) {
+        CHECK(stat("/dev/console", &st) == 0 && S_ISCHR(st.st_mode) && st.st_rdev == pty.st_rdev,
+              "/dev/console is not %s", console);
+    }
+    char buf[64];
+    read_file("/proc/timer_list", buf, sizeof buf);
+    CHECK(buf[0] == '\0', "/proc/timer_list not masked");
+    cleanup_fclose FILE *f = fopen("/proc/self/mountinfo", "re");
+    cleanup_free char *line = NULL;
+    size_t cap = 0;
+    bool found = false;
+    while (f != NULL && getline(&line, &cap, f) > 0) {
+        char mnt[256];
+        if (sscanf(line, "%*s %*s %*s %*s %255s", mnt) == 1 && strcmp(mnt, "/") == 0) {
+            found = true;
+            CHECK((c->mountinfo_root[0] == '\0') == (strstr(line, "shared:") == NULL &&
+                                                     strstr(line, "master:") == NULL) &&
+                      strstr(line, c->mountinfo_root) != NULL,
+                  "/ is %s, expected %s", line, c->mountinfo_root);
+        }
+    }
+    CHECK(found, "no / in mountinfo");
+    spec_release(&spec_type_oci_config, &cfg);
+}
+
+static struct small_case small_cases[] = {
+    { "private", "", false, false, false },
+    { "shared", "shared:", false, true, true },
+    { "slave", "", true, false, true },
+};
+
+ParameterizedTestParameters(rootfs, variants)
+{
+    return cr_make_param_array(struct small_case, small_cases, 3);
+}
+
+ParameterizedTest(struct small_case *c, rootfs, variants)
+{
+    if (geteuid() != 0)
+        cr_skip("needs root");
+    const char *report = run_contained(small_container, c);
+    cr_assert_str_empty(report, "%s (propagation %s, no_pivot %d, in_userns %d)", report,
+                        c->propagation, c->no_pivot, c->in_userns);
 }

@@ -1,6 +1,8 @@
 /* linux.seccomp: every action, errnoRet, argument conditions, flags and errors,
  * observed in forked children that load the compiled filter. */
 #include <criterion/criterion.h>
+#include <dirent.h>
+#include <fcntl.h>
 #include <errno.h>
 #include <linux/seccomp.h>
 #include <pthread.h>
@@ -13,6 +15,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
@@ -484,19 +487,26 @@ Test(seccomp_notify, agent_gets_listener_fd_and_state)
     cr_assert_eq(bind(listen_fd, (struct sockaddr *)&addr, sizeof addr), 0);
     cr_assert_eq(listen(listen_fd, 1), 0);
 
+    int sv[2];
+    cr_assert_eq(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv), 0);
     pid_t pid = fork();
     if (pid == 0) {
+        /* the container process: loads at its point and passes the fd up */
         keel_err err;
-        int listener;
-        struct oci_state state = { .ociVersion = (char *)"1.3.0", .id = (char *)"seccomp-notify",
-                                   .status = (char *)"creating", .pid = getpid(), .has_pid = true,
-                                   .bundle = (char *)"/bundle" };
-        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 || keel_seccomp_load(&f, &listener, &err) < 0 ||
-            keel_seccomp_send_listener(&f, listener, getpid(), &state, &err) < 0)
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+            keel_seccomp_apply(&f, KEEL_SECCOMP_BEFORE_EXEC, true, sv[1], &err) < 0 ||
+            keel_seccomp_apply(&f, KEEL_SECCOMP_PREPARED, true, sv[1], &err) < 0)
             child_exit(99);
-        close(listener);
         child_exit(notified_getppid());
     }
+    close(sv[1]);
+    /* the runtime: forwards the fd with the state to the agent */
+    struct oci_state state = { .ociVersion = (char *)"1.3.0", .id = (char *)"seccomp-notify",
+                               .status = (char *)"creating", .pid = pid, .has_pid = true,
+                               .bundle = (char *)"/bundle" };
+    keel_err ferr = { 0 };
+    cr_assert_eq(keel_seccomp_forward_listener(&f, sv[0], pid, &state, &ferr), 0, "%s", ferr.msg);
+    close(sv[0]);
     char doc[4096];
     int fd = agent_receive(listen_fd, doc, sizeof doc);
 
@@ -510,6 +520,7 @@ Test(seccomp_notify, agent_gets_listener_fd_and_state)
     cr_assert_eq(st.pid, pid);
     cr_assert_str_eq(st.metadata, "MKNOD=/dev/null");
     cr_assert_str_eq(st.state->id, "seccomp-notify");
+    cr_assert_eq(st.state->pid, pid);
     cr_assert_str_eq(st.state->status, "creating");
     spec_release(&spec_type_oci_container_process_state, &st);
 
@@ -542,6 +553,107 @@ Test(seccomp_notify, unreachable_listener_is_an_error)
     cr_assert_str_eq(err.msg, "connect to seccomp listener /nonexistent/agent.sock: "
                               "No such file or directory");
     keel_seccomp_release(&f);
+}
+
+Test(seccomp_apply, loads_at_the_point_no_new_privs_allows)
+{
+    struct keel_seccomp f;
+    compile_ok(ALLOW_BUT("\"action\":\"SCMP_ACT_ERRNO\""), &f);
+    cr_assert_eq(keel_seccomp_point_for(&f, false), KEEL_SECCOMP_BEFORE_CAPS);
+    cr_assert_eq(keel_seccomp_point_for(&f, true), KEEL_SECCOMP_BEFORE_EXEC);
+    f.notify = true;
+    cr_assert_eq(keel_seccomp_point_for(&f, true), KEEL_SECCOMP_PREPARED);
+    cr_assert_eq(keel_seccomp_point_for(&f, false), KEEL_SECCOMP_BEFORE_CAPS);
+    f.notify = false;
+    pid_t pid = fork();
+    if (pid == 0) {
+        /* with noNewPrivileges: nothing at the first two points, loaded at the last */
+        keel_err err;
+        if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+            keel_seccomp_apply(&f, KEEL_SECCOMP_BEFORE_CAPS, true, -1, &err) < 0 ||
+            keel_seccomp_apply(&f, KEEL_SECCOMP_PREPARED, true, -1, &err) < 0)
+            child_exit(99);
+        if (getppid_errno() != 0)
+            child_exit(1);
+        if (keel_seccomp_apply(&f, KEEL_SECCOMP_BEFORE_EXEC, true, -1, &err) < 0)
+            child_exit(98);
+        child_exit(getppid_errno() == EPERM ? 0 : 2);
+    }
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+    cr_assert_eq(keel_seccomp_apply(NULL, KEEL_SECCOMP_BEFORE_CAPS, false, -1, NULL), 0);
+    keel_seccomp_release(&f);
+}
+
+/* --- the cache of compiled profiles ---------------------------------------- */
+
+static void parse_seccomp(const char *json, struct oci_seccomp *s)
+{
+    keel_err err = { 0 };
+    cr_assert_eq(spec_parse(&spec_type_oci_seccomp, json, strlen(json), "test", s, &err), 0,
+                 "%s", err.msg);
+}
+
+static size_t count_files(const char *dir)
+{
+    cleanup_dir DIR *d = opendir(dir);
+    size_t n = 0;
+    for (struct dirent *e; d != NULL && (e = readdir(d)) != NULL;)
+        n += e->d_name[0] != '.';
+    return n;
+}
+
+Test(seccomp_cache, same_profile_compiles_once)
+{
+    char dir[] = "/tmp/keel-seccomp-test-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cache[64];
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    struct oci_seccomp a, b, c;
+    parse_seccomp(ALLOW_BUT("\"names\":[\"getppid\",\"no_such_syscall_keel\"],"
+                            "\"action\":\"SCMP_ACT_ERRNO\""), &a);
+    /* the same profile written differently */
+    parse_seccomp("{ \"syscalls\": [ { \"action\": \"SCMP_ACT_ERRNO\", \"names\": [\"getppid\", "
+                  "\"no_such_syscall_keel\"] } ], \"defaultAction\": \"SCMP_ACT_ALLOW\" }", &b);
+    parse_seccomp(ALLOW_BUT("\"action\":\"SCMP_ACT_ERRNO\",\"errnoRet\":18"), &c);
+    struct keel_seccomp fa, fb, fc, direct;
+    keel_err err = { 0 };
+    cr_assert_eq(keel_seccomp_compile_cached(&a, cache, &fa, &err), 0, "%s", err.msg);
+    cr_assert_eq(count_files(cache), 1);
+    cr_assert_eq(keel_seccomp_compile_cached(&b, cache, &fb, &err), 0, "%s", err.msg);
+    cr_assert_eq(count_files(cache), 1, "the second profile was a hit");
+    cr_assert_eq(fb.prog_len, fa.prog_len);
+    cr_assert_arr_eq(fb.prog, fa.prog, fa.prog_len * sizeof fa.prog[0]);
+    cr_assert_eq(fb.unknown_len, 1);
+    cr_assert_str_eq(fb.unknown[0], "no_such_syscall_keel");
+    cr_assert_eq(keel_seccomp_compile(&a, &direct, &err), 0, "%s", err.msg);
+    cr_assert_arr_eq(direct.prog, fa.prog, fa.prog_len * sizeof fa.prog[0]);
+
+    cr_assert_eq(keel_seccomp_compile_cached(&c, cache, &fc, &err), 0, "%s", err.msg);
+    cr_assert_eq(count_files(cache), 2);
+    int status = run_filtered(&fc, getppid_errno);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == EXDEV, "status %#x", status);
+
+    /* a cache entry someone else could have written is not trusted */
+    keel_seccomp_release(&fb);
+    cleanup_dir DIR *d = opendir(cache);
+    for (struct dirent *e; (e = readdir(d)) != NULL;)
+        if (e->d_name[0] != '.')
+            cr_assert_eq(fchmodat(dirfd(d), e->d_name, 0666, 0), 0);
+    cr_assert_eq(keel_seccomp_compile_cached(&b, cache, &fb, &err), 0, "%s", err.msg);
+    cr_assert_arr_eq(fb.prog, fa.prog, fa.prog_len * sizeof fa.prog[0]);
+
+    keel_seccomp_release(&fa);
+    keel_seccomp_release(&fb);
+    keel_seccomp_release(&fc);
+    keel_seccomp_release(&direct);
+    spec_release(&spec_type_oci_seccomp, &a);
+    spec_release(&spec_type_oci_seccomp, &b);
+    spec_release(&spec_type_oci_seccomp, &c);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
 }
 
 /* --- features.json ---------------------------------------------------------- */
@@ -628,6 +740,24 @@ Test(seccomp_large, docker_sized_profile)
     int status;
     waitpid(pid, &status, 0);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+    char dir[] = "/tmp/keel-seccomp-test-XXXXXX";
+    cr_assert_not_null(mkdtemp(dir));
+    char cache[64];
+    snprintf(cache, sizeof cache, "%s/cache", dir);
+    struct keel_seccomp miss, hit;
+    double c0 = now_us();
+    cr_assert_eq(keel_seccomp_compile_cached(&s, cache, &miss, &err), 0, "%s", err.msg);
+    double c1 = now_us();
+    cr_assert_eq(keel_seccomp_compile_cached(&s, cache, &hit, &err), 0, "%s", err.msg);
+    double c2 = now_us();
+    cr_assert_arr_eq(hit.prog, f.prog, f.prog_len * sizeof f.prog[0]);
+    cr_assert_eq(hit.unknown_len, 4);
+    keel_seccomp_release(&miss);
+    keel_seccomp_release(&hit);
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    cr_assert_eq(system(cmd), 0);
+    fprintf(stderr, "seccomp: cache miss %.0f us, cache hit %.0f us\n", c1 - c0, c2 - c1);
     cr_log_info("seccomp: %zu syscall names, %zu BPF instructions: compile %.0f us, load %.0f us",
                 names, f.prog_len, t1 - t0, load_us);
     fprintf(stderr, "seccomp: %zu syscall names, %zu BPF instructions: compile %.0f us, load %.0f us\n",
