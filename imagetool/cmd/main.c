@@ -15,6 +15,8 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"pull", cmd_pull,
+     "pull [--platform OS/ARCH[/VARIANT]] [--creds USER:PASS] [--insecure] [-q] REF"},
     {"tag", cmd_tag, "tag SRC DST"},
     {"rm", cmd_rm, "rm [-f] REF..."},
     {"unpack", cmd_unpack, "unpack REF DIR"},
