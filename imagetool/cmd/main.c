@@ -15,8 +15,15 @@ struct command {
 };
 
 static const struct command commands[] = {
+    {"pull", cmd_pull,
+     "pull [--platform OS/ARCH[/VARIANT]] [--creds USER:PASS] [--insecure] [-q] REF"},
     {"tag", cmd_tag, "tag SRC DST"},
     {"rm", cmd_rm, "rm [-f] REF..."},
+    {"unpack", cmd_unpack, "unpack REF DIR"},
+    {"bundle", cmd_bundle, "bundle [--copy] REF DIR"},
+    {"unbundle", cmd_unbundle, "unbundle DIR"},
+    {"load", cmd_load, "load [-i FILE]"},
+    {"save", cmd_save, "save [-o FILE] REF..."},
 };
 
 static void usage(FILE *f)

@@ -152,3 +152,35 @@ int remove_tree_at(int dirfd, const char *name, keel_err *err)
         return keel_syserror(err, "remove %s", name);
     return 0;
 }
+
+int dir_create_empty(const char *dir, bool *made, keel_err *err)
+{
+    *made = mkdir(dir, 0755) == 0;
+    if (*made)
+        return 0;
+    if (errno != EEXIST)
+        return keel_syserror(err, "create %s", dir);
+    cleanup_dir DIR *d = opendir(dir);
+    if (d == NULL)
+        return keel_syserror(err, "open %s", dir);
+    struct dirent *de;
+    while ((de = readdir(d)) != NULL)
+        if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
+            return keel_error(err, ENOTEMPTY, "%s", dir);
+    return 0;
+}
+
+int root_open_file(int rootfd, const char *path, keel_err *err)
+{
+    struct open_how how = {
+        .flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC,
+        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
+    };
+    int fd;
+    do
+        fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+    while (fd < 0 && errno == EAGAIN);
+    if (fd < 0)
+        return keel_syserror(err, "open %s", path);
+    return fd;
+}

@@ -32,4 +32,11 @@ int remove_tree_at(int dirfd, const char *name, keel_err *err);
  * `name` names in errors. */
 int remove_tree_contents(int dfd, const char *name, keel_err *err);
 
+/* Makes `dir` (mode 0755), or checks that it is an empty directory; *made
+ * says which. */
+int dir_create_empty(const char *dir, bool *made, keel_err *err);
+
+/* Opens regular file `path` under rootfd for reading, resolved inside it. */
+int root_open_file(int rootfd, const char *path, keel_err *err);
+
 #endif

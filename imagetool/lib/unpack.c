@@ -530,20 +530,15 @@ int layer_apply(int rootfd, int layer_fd, const char *name, enum layer_target ta
 
 int rootfs_unpack(const char *dir, const struct layer_source *layers, size_t n, keel_err *err)
 {
-    bool made = mkdir(dir, 0755) == 0;
-    if (!made && errno != EEXIST)
-        return keel_syserror(err, "create %s", dir);
+    bool made;
+    if (dir_create_empty(dir, &made, err) < 0)
+        return keel_error_wrap(err, "unpack into %s", dir);
     cleanup_close int rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (rootfd < 0)
-        return keel_syserror(err, "open %s", dir);
-    if (!made) {
-        cleanup_dir DIR *d = fdopendir(openat(rootfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-        if (d == NULL)
-            return keel_syserror(err, "read %s", dir);
-        struct dirent *de;
-        while ((de = readdir(d)) != NULL)
-            if (strcmp(de->d_name, ".") != 0 && strcmp(de->d_name, "..") != 0)
-                return keel_error(err, ENOTEMPTY, "unpack into %s", dir);
+    if (rootfd < 0) {
+        keel_syserror(err, "open %s", dir);
+        if (made)
+            rmdir(dir);
+        return -1;
     }
 
     for (size_t i = 0; i < n; i++) {

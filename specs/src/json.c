@@ -358,11 +358,18 @@ static int check_syntax(const char *buf, size_t len, const char *source, keel_er
     if (h == NULL)
         return keel_error(err, ENOMEM, "%s", source);
     yajl_status st = yajl_parse(h, (const unsigned char *)buf, len);
+    /* an error found only at the end (a truncated document) is on the last
+     * line that holds something */
+    size_t off = len;
+    while (off > 0 && (buf[off - 1] == ' ' || buf[off - 1] == '\t' || buf[off - 1] == '\r' ||
+                       buf[off - 1] == '\n'))
+        off--;
     if (st == yajl_status_ok)
         st = yajl_complete_parse(h);
+    else
+        off = yajl_get_bytes_consumed(h);
     int r = 0;
     if (st != yajl_status_ok) {
-        size_t off = yajl_get_bytes_consumed(h);
         unsigned line = line_at(buf, len, off);
         if (d.too_deep) {
             r = keel_error(err, 0, "%s: line %u: nesting deeper than %d levels", source, line,
@@ -602,7 +609,7 @@ char *spec_generate(const struct spec_type *t, const void *obj, bool pretty, siz
             keel_error(err, ENOMEM, "generate %s", t->name);
         }
     } else {
-        keel_error(err, EINVAL, "generate %s: a string is not valid UTF-8", t->name);
+        keel_error(err, 0, "generate %s: a string is not valid UTF-8", t->name);
     }
     yajl_gen_free(g);
     return out;
@@ -692,16 +699,23 @@ static bool field_equal(const struct spec_field *f, const void *a, const void *b
     size_t n = f->kind >= SPEC_STRS ? *CFIELD_AT(a, f->off_aux, size_t) : 0;
     if (f->kind >= SPEC_STRS && n != *CFIELD_AT(b, f->off_aux, size_t))
         return false;
-    const void *pa = *CFIELD_AT(a, f->off, void *), *pb = *CFIELD_AT(b, f->off, void *);
     switch (f->kind) {
-    case SPEC_STR:
-        return str_equal(pa, pb);
     case SPEC_BOOL:
         return *CFIELD_AT(a, f->off, bool) == *CFIELD_AT(b, f->off, bool);
     case SPEC_I32: case SPEC_U32:
         return *CFIELD_AT(a, f->off, uint32_t) == *CFIELD_AT(b, f->off, uint32_t);
     case SPEC_I64: case SPEC_U64:
         return *CFIELD_AT(a, f->off, uint64_t) == *CFIELD_AT(b, f->off, uint64_t);
+    default:
+        break;
+    }
+    /* the rest are pointers (a scalar's slot may be too small to read as one) */
+    const void *pa = *CFIELD_AT(a, f->off, void *), *pb = *CFIELD_AT(b, f->off, void *);
+    switch (f->kind) {
+    case SPEC_STR:
+        return str_equal(pa, pb);
+    case SPEC_BOOL: case SPEC_I32: case SPEC_U32: case SPEC_I64: case SPEC_U64:
+        return false; /* handled above */
     case SPEC_OBJ:
         return spec_equal(f->sub, pa, pb);
     case SPEC_U32S:

@@ -354,7 +354,8 @@ SPEC_DECLARE(oci_features_memory_policy, OCI_FEATURES_MEMORY_POLICY)
 
 #define OCI_FEATURES_INTEL_RDT(X, T) \
     X(T, BOOL, enabled, "enabled", _) \
-    X(T, BOOL, schemata, "schemata", _)
+    X(T, BOOL, schemata, "schemata", _) \
+    X(T, BOOL, monitoring, "monitoring", _)
 SPEC_DECLARE(oci_features_intel_rdt, OCI_FEATURES_INTEL_RDT)
 
 #define OCI_FEATURES_LINUX(X, T) \
