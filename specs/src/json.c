@@ -343,6 +343,11 @@ static const yajl_callbacks depth_callbacks = {
     .yajl_end_array = depth_close,
 };
 
+static bool is_json_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 static unsigned line_at(const char *buf, size_t len, size_t off)
 {
     unsigned line = 1;
@@ -360,10 +365,10 @@ static int check_syntax(const char *buf, size_t len, const char *source, keel_er
     yajl_status st = yajl_parse(h, (const unsigned char *)buf, len);
     /* an error found only at the end (a truncated document) is on the last
      * line that holds something */
-    size_t off = len;
-    while (off > 0 && (buf[off - 1] == ' ' || buf[off - 1] == '\t' || buf[off - 1] == '\r' ||
-                       buf[off - 1] == '\n'))
-        off--;
+    size_t end = len;
+    while (end > 0 && is_json_space(buf[end - 1]))
+        end--;
+    size_t off = end;
     if (st == yajl_status_ok)
         st = yajl_complete_parse(h);
     else
@@ -376,7 +381,7 @@ static int check_syntax(const char *buf, size_t len, const char *source, keel_er
                            SPEC_MAX_DEPTH);
         } else if (d.has_nul) {
             r = keel_error(err, 0, "%s: line %u: string contains a NUL character", source, line);
-        } else if (len == strspn(buf, " \t\r\n") && memchr(buf, '\0', len) == NULL) {
+        } else if (end == 0) {
             r = keel_error(err, 0, "%s: empty document", source);
         } else {
             unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)buf, len);
