@@ -538,6 +538,25 @@ int cgroup_is_frozen(struct cgroup *cg, bool *frozen, keel_err *err)
     return v2 ? cg_v2_freeze_get(d, frozen, err) : cg_v1_freezer_get(d, frozen, err);
 }
 
+int cgroup_path_is_frozen(const char *root, const char *path, bool *frozen, keel_err *err)
+{
+    enum cgroup_mode mode;
+    char dir[4096];
+    struct cg_dir d = { -1, dir };
+    int rc;
+
+    *frozen = false;
+    if (cgroup_detect_mode(root, &mode, err) < 0)
+        return -1;
+    snprintf(dir, sizeof dir, mode == CGROUP_V2 ? "%s%s" : "%s/freezer%s", root, path);
+    d.fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d.fd < 0)
+        return errno == ENOENT ? 0 : keel_syserror(err, "open cgroup %s", dir);
+    rc = mode == CGROUP_V2 ? cg_v2_freeze_get(&d, frozen, err) : cg_v1_freezer_get(&d, frozen, err);
+    close(d.fd);
+    return rc;
+}
+
 int cgroup_kill_all(struct cgroup *cg, int sig, keel_err *err)
 {
     cleanup_free pid_t *pids = NULL;
