@@ -23,6 +23,7 @@ static const struct command commands[] = {
     {"bundle", cmd_bundle, "bundle [--copy] REF DIR"},
     {"unbundle", cmd_unbundle, "unbundle DIR"},
     {"load", cmd_load, "load [-i FILE]"},
+    {"save", cmd_save, "save [-o FILE] REF..."},
 };
 
 static void usage(FILE *f)

@@ -146,7 +146,10 @@ static int load_oci(struct loader *l, keel_err *err)
                                 OCI_ANNOTATION_REF_NAME);
         if (name == NULL)
             continue;
-        rc = tag(l, name, m, err);
+        /* the store's entry carries its own annotations, not the archive's */
+        struct oci_descriptor plain = {.mediaType = m->mediaType, .digest = m->digest,
+                                       .size = m->size, .has_size = m->has_size};
+        rc = tag(l, name, &plain, err);
         tagged++;
     }
     spec_release(&spec_type_oci_index, &idx);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "container_cgroup.h"
 #include "container_init.h"
 #include "hooks.h"
 #include "log.h"
@@ -39,6 +40,7 @@ struct create_ctx {
     int sync_fd;       /* keel's end */
     pid_t pid;         /* the init */
     pid_t reap;        /* a child to wait for (the init, or the intermediate) */
+    struct cgroup *cg; /* the container's cgroup, joined before GO */
 };
 
 static int create_read_config(struct create_ctx *x, keel_err *err)
@@ -170,6 +172,9 @@ static int create_release_child(struct create_ctx *x, keel_err *err)
         return -1;
     /* cgroups: the child joins its cgroup here, before GO, so that everything
      * it does from here on (and the cgroup namespace it makes) is inside it */
+    x->cg = container_cgroup_join(&x->cfg, x->c.id, x->pid, &x->c.st.cgroupPath, err);
+    if (x->cg == NULL)
+        return -1;
     if (sync_send(x->sync_fd, SYNC_GO, NULL, 0, err) < 0)
         return -1;
     if (ns_plan_join_fd(&x->plan, CLONE_NEWUSER) >= 0 && (x->plan.create & CLONE_NEWPID)) {
@@ -317,6 +322,10 @@ static void create_undo(struct create_ctx *x)
         for (int i = 0; i < 1000 && kill(x->pid, 0) == 0; i++)
             usleep(1000);
     }
+    if (x->cg != NULL) {
+        keel_err ignored;
+        cgroup_destroy(x->cg, true, &ignored); /* create's own error is the one to report */
+    }
     if (x->c.dirfd >= 0) {
         keel_err ignored;
         container_remove(&x->c, &ignored);
@@ -345,6 +354,7 @@ int container_create(const struct create_opts *o, struct created *out, keel_err 
     if (x.tty.master >= 0)
         close(x.tty.master);
     ns_plan_close(&x.plan);
+    cgroup_free(x.cg);
     container_close(&x.c);
     spec_release(&spec_type_oci_config, &x.cfg);
     free(x.bundle);
