@@ -27,30 +27,48 @@ struct jpath {
     size_t len;
 };
 
+/* Appends what fits (paths are for messages; a cut one is still useful). */
+static void jpath_append(struct jpath *p, const char *s, size_t n)
+{
+    size_t room = sizeof p->buf - 1 - p->len;
+    if (n > room)
+        n = room;
+    memcpy(p->buf + p->len, s, n);
+    p->len += n;
+    p->buf[p->len] = '\0';
+}
+
+/* These run for every field parsed, so they avoid printf. */
 static size_t jpath_push_key(struct jpath *p, const char *key)
 {
     size_t saved = p->len;
-    int n = snprintf(p->buf + p->len, sizeof p->buf - p->len, "%s%s", p->len ? "." : "", key);
-    if (n > 0)
-        p->len = p->len + (size_t)n < sizeof p->buf ? p->len + (size_t)n : sizeof p->buf - 1;
+    if (p->len)
+        jpath_append(p, ".", 1);
+    jpath_append(p, key, strlen(key));
     return saved;
 }
 
 static size_t jpath_push_index(struct jpath *p, size_t i)
 {
     size_t saved = p->len;
-    int n = snprintf(p->buf + p->len, sizeof p->buf - p->len, "[%zu]", i);
-    if (n > 0)
-        p->len = p->len + (size_t)n < sizeof p->buf ? p->len + (size_t)n : sizeof p->buf - 1;
+    char num[24];
+    size_t n = sizeof num;
+    num[--n] = ']';
+    do {
+        num[--n] = (char)('0' + i % 10);
+        i /= 10;
+    } while (i != 0);
+    num[--n] = '[';
+    jpath_append(p, num + n, sizeof num - n);
     return saved;
 }
 
 static size_t jpath_push_mapkey(struct jpath *p, const char *key)
 {
     size_t saved = p->len;
-    int n = snprintf(p->buf + p->len, sizeof p->buf - p->len, "[\"%s\"]", key);
-    if (n > 0)
-        p->len = p->len + (size_t)n < sizeof p->buf ? p->len + (size_t)n : sizeof p->buf - 1;
+    jpath_append(p, "[\"", 2);
+    jpath_append(p, key, strlen(key));
+    jpath_append(p, "\"]", 2);
     return saved;
 }
 
@@ -343,6 +361,11 @@ static const yajl_callbacks depth_callbacks = {
     .yajl_end_array = depth_close,
 };
 
+static bool is_json_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 static unsigned line_at(const char *buf, size_t len, size_t off)
 {
     unsigned line = 1;
@@ -360,10 +383,10 @@ static int check_syntax(const char *buf, size_t len, const char *source, keel_er
     yajl_status st = yajl_parse(h, (const unsigned char *)buf, len);
     /* an error found only at the end (a truncated document) is on the last
      * line that holds something */
-    size_t off = len;
-    while (off > 0 && (buf[off - 1] == ' ' || buf[off - 1] == '\t' || buf[off - 1] == '\r' ||
-                       buf[off - 1] == '\n'))
-        off--;
+    size_t end = len;
+    while (end > 0 && is_json_space(buf[end - 1]))
+        end--;
+    size_t off = end;
     if (st == yajl_status_ok)
         st = yajl_complete_parse(h);
     else
@@ -376,7 +399,7 @@ static int check_syntax(const char *buf, size_t len, const char *source, keel_er
                            SPEC_MAX_DEPTH);
         } else if (d.has_nul) {
             r = keel_error(err, 0, "%s: line %u: string contains a NUL character", source, line);
-        } else if (len == strspn(buf, " \t\r\n") && memchr(buf, '\0', len) == NULL) {
+        } else if (end == 0) {
             r = keel_error(err, 0, "%s: empty document", source);
         } else {
             unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)buf, len);
