@@ -27,6 +27,7 @@ static const struct command commands[] = {
     {"list", cmd_list, false, "list the containers"},
     {"spec", cmd_spec, false, "write a new config.json"},
     {"features", cmd_features, false, "show what this build supports"},
+    {"exec", cmd_exec, true, "run a new process in a running container"},
 };
 
 enum { G_ROOT = 1, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_ROOTLESS, G_CRIU, G_HELP, G_VERSION };
