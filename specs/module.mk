@@ -11,3 +11,12 @@ $(FUZZ_BIN): specs/fuzz/config_fuzz.c $(specs_SRCS)
 
 fuzz: $(FUZZ_BIN)
 	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -max_len=65536 build/fuzz/corpus specs/tests/data
+
+# parse+validate+release time of a typical config.json (runc spec's default).
+BENCH_SPECS := $(BUILD)/specs/parse-bench
+$(BENCH_SPECS): $(call objs,specs/fuzz/parse_bench.c) $(specs_LIB)
+	$(CC) $(ALL_LDFLAGS) -o $@ $(call objs,specs/fuzz/parse_bench.c) $(LIBS_specs)
+
+.PHONY: bench-specs
+bench-specs: $(BENCH_SPECS)
+	$(BENCH_SPECS) specs/tests/data/runc-spec-config.json

@@ -27,6 +27,11 @@ static const struct command commands[] = {
     {"list", cmd_list, false, "list the containers"},
     {"spec", cmd_spec, false, "write a new config.json"},
     {"features", cmd_features, false, "show what this build supports"},
+    {"pause", cmd_pause, false, "suspend every process of a container"},
+    {"resume", cmd_resume, false, "resume a paused container"},
+    {"update", cmd_update, false, "update a container's resource limits"},
+    {"ps", cmd_ps, false, "list the processes of a container"},
+    {"events", cmd_events, false, "show a container's stats and OOM events"},
     {"exec", cmd_exec, true, "run a new process in a running container"},
 };
 

@@ -299,21 +299,43 @@ static int create_one(struct cgroup *cg, const char *hier, enum hier_kind kind,
     char full[4096];
     int made = 0;
 
+    snprintf(full, sizeof full, "%s%s", hier, cg->path);
+    /* the common case, a new leaf under an existing parent, in two calls;
+     * cpuset and v2 parents need preparing, so they take the long way */
+    if (kind == HIER_V1 && mkdir(full, 0755) == 0) {
+        if (open_dir(dir, full, err) == 0)
+            return 0;
+        dir_close(dir);
+        rmdir(full);
+        return -1;
+    }
     if (make_hierarchy(hier, cg->path, kind, dir, &made, err) == 0)
         return 0;
-    snprintf(full, sizeof full, "%s%s", hier, cg->path);
     remove_levels(full, made);
     return -1;
 }
 
+/* A v1 hierarchy without the directory is skipped (mounted after create, or
+ * half removed): what is there can still be used and removed. */
 static int open_one(struct cgroup *cg, const char *hier, enum hier_kind kind,
                     struct cg_dir *dir, keel_err *err)
 {
     char full[4096];
 
-    (void)kind;
     snprintf(full, sizeof full, "%s%s", hier, cg->path);
-    return open_dir(dir, full, err);
+    if (open_dir(dir, full, err) == 0)
+        return 0;
+    dir_close(dir);
+    return err->errnum == ENOENT && kind != HIER_V2 ? 0 : -1;
+}
+
+static bool any_open(const struct cgroup *cg)
+{
+    for (size_t i = 0; i < CG_V1_MAX; i++) {
+        if (cg->v1[i].fd >= 0)
+            return true;
+    }
+    return cg->unified.fd >= 0;
 }
 
 /* What create undoes on failure: the leaf of every hierarchy made so far.
@@ -349,6 +371,11 @@ struct cgroup *cgroup_open(const char *root, const char *path, keel_err *err)
     if (cg == NULL)
         return NULL;
     if (each_hierarchy(cg, open_one, err) < 0 || read_unified_controllers(cg, err) < 0) {
+        cgroup_free(cg);
+        return NULL;
+    }
+    if (!any_open(cg)) {
+        keel_error(err, ENOENT, "cgroup %s: not found under %s", path, root);
         cgroup_free(cg);
         return NULL;
     }
@@ -538,6 +565,25 @@ int cgroup_is_frozen(struct cgroup *cg, bool *frozen, keel_err *err)
     return v2 ? cg_v2_freeze_get(d, frozen, err) : cg_v1_freezer_get(d, frozen, err);
 }
 
+int cgroup_path_is_frozen(const char *root, const char *path, bool *frozen, keel_err *err)
+{
+    enum cgroup_mode mode;
+    char dir[4096];
+    struct cg_dir d = { -1, dir };
+    int rc;
+
+    *frozen = false;
+    if (cgroup_detect_mode(root, &mode, err) < 0)
+        return -1;
+    snprintf(dir, sizeof dir, mode == CGROUP_V2 ? "%s%s" : "%s/freezer%s", root, path);
+    d.fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (d.fd < 0)
+        return errno == ENOENT ? 0 : keel_syserror(err, "open cgroup %s", dir);
+    rc = mode == CGROUP_V2 ? cg_v2_freeze_get(&d, frozen, err) : cg_v1_freezer_get(&d, frozen, err);
+    close(d.fd);
+    return rc;
+}
+
 int cgroup_kill_all(struct cgroup *cg, int sig, keel_err *err)
 {
     cleanup_free pid_t *pids = NULL;
@@ -564,10 +610,13 @@ int cgroup_kill_all(struct cgroup *cg, int sig, keel_err *err)
  * leave the cgroup a moment later: EBUSY is retried for up to a second. */
 static int remove_tree(const char *path, keel_err *err)
 {
-    cleanup_dir DIR *dir = opendir(path);
+    cleanup_dir DIR *dir = NULL;
     struct dirent *de;
     struct timespec pause = { 0, 5000000 };
 
+    if (rmdir(path) == 0 || errno == ENOENT)
+        return 0; /* no sub-cgroups, nothing running: the usual delete */
+    dir = opendir(path);
     if (dir == NULL)
         return errno == ENOENT ? 0 : keel_syserror(err, "open %s", path);
     while ((de = readdir(dir)) != NULL) {

@@ -61,6 +61,10 @@ int cgroup_freeze(struct cgroup *cg, bool frozen, keel_err *err);
 /* Whether the cgroup is frozen now (false when there is no freezer). */
 int cgroup_is_frozen(struct cgroup *cg, bool *frozen, keel_err *err);
 
+/* Whether the cgroup at path is frozen, reading only the freezer's file
+ * (cheap enough for every `state`). False when there is no freezer. */
+int cgroup_path_is_frozen(const char *root, const char *path, bool *frozen, keel_err *err);
+
 /* Sends sig to every process in the cgroup, frozen meanwhile so that none
  * forks past it. */
 int cgroup_kill_all(struct cgroup *cg, int sig, keel_err *err);

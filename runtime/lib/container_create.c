@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "container.h"
+#include "container_cgroup.h"
 #include "container_init.h"
 #include "hooks.h"
 #include "log.h"
@@ -43,6 +44,8 @@ struct create_ctx {
     int seccomp_sock[2]; /* the NOTIFY listener fd comes up here */
     pid_t pid;         /* the init */
     pid_t reap;        /* a child to wait for (the init, or the intermediate) */
+    struct cgroup *cg; /* the container's cgroup, joined before GO */
+    bool hooks_begun;  /* a failure from here on runs the poststop hooks (lifecycle step 13) */
 };
 
 /* In keel, before anything exists: a bad profile fails create cleanly. */
@@ -211,6 +214,9 @@ static int create_release_child(struct create_ctx *x, keel_err *err)
         return -1;
     /* cgroups: the child joins its cgroup here, before GO, so that everything
      * it does from here on (and the cgroup namespace it makes) is inside it */
+    x->cg = container_cgroup_join(&x->cfg, x->c.id, x->pid, &x->c.st.cgroupPath, err);
+    if (x->cg == NULL)
+        return -1;
     if (sync_send(x->sync_fd, SYNC_GO, NULL, 0, err) < 0)
         return -1;
     if (ns_plan_join_fd(&x->plan, CLONE_NEWUSER) >= 0 && (x->plan.create & CLONE_NEWPID)) {
@@ -268,6 +274,7 @@ static int create_runtime_hooks(struct create_ctx *x, keel_err *err)
     cleanup_free char *state = container_state_json(&x->c, STATUS_CREATING, false, err);
     if (state == NULL)
         return -1;
+    x->hooks_begun = true;
     const struct oci_hooks *h = x->cfg.hooks;
     if (h != NULL && (hooks_run(h->prestart, h->prestart_len, "prestart", state, err) < 0 ||
                       hooks_run(h->createRuntime, h->createRuntime_len, "createRuntime", state, err) < 0))
@@ -345,8 +352,8 @@ static int create_run(struct create_ctx *x, keel_err *err)
     return 0;
 }
 
-/* Undoes a failed create: the init (and with it its namespaces and mounts)
- * and the state directory. */
+/* Undoes a failed create: the init (and with it its namespaces and mounts),
+ * then the poststop hooks if the hooks had begun, and the state directory. */
 static void create_undo(struct create_ctx *x)
 {
     if (x->pid > 0)
@@ -358,6 +365,17 @@ static void create_undo(struct create_ctx *x)
         /* the init left behind by an intermediate is not our child */
         for (int i = 0; i < 1000 && kill(x->pid, 0) == 0; i++)
             usleep(1000);
+    }
+    if (x->cg != NULL) {
+        keel_err ignored;
+        cgroup_destroy(x->cg, true, &ignored); /* create's own error is the one to report */
+    }
+    const struct oci_hooks *h = x->cfg.hooks;
+    if (x->hooks_begun && h != NULL && h->poststop_len > 0) {
+        keel_err ignored;
+        cleanup_free char *state = container_state_json(&x->c, STATUS_STOPPED, false, &ignored);
+        if (state != NULL)
+            hooks_run_warn(h->poststop, h->poststop_len, "poststop", state);
     }
     if (x->c.dirfd >= 0) {
         keel_err ignored;
@@ -392,6 +410,7 @@ int container_create(const struct create_opts *o, struct created *out, keel_err 
             close(x.seccomp_sock[i]);
     keel_seccomp_release(&x.seccomp);
     ns_plan_close(&x.plan);
+    cgroup_free(x.cg);
     container_close(&x.c);
     spec_release(&spec_type_oci_config, &x.cfg);
     free(x.bundle);

@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 
 #include "container.h"
+#include "container_cgroup.h"
 #include "state.h"
 #include "util.h"
 
@@ -47,6 +48,8 @@ int container_kill(const char *root, const char *id, int sig, bool all, keel_err
     enum container_status s = container_status(&c);
     if (s == STATUS_STOPPED)
         r = keel_error(err, 0, "container %s is not running", id);
+    else if (all && c.st.cgroupPath != NULL)
+        r = container_cgroup_kill(&c, sig, err);
     else if (all)
         r = kill_pid_namespace(c.st.pid, sig, err);
     else if (kill(c.st.pid, sig) < 0)

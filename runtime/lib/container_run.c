@@ -148,6 +148,10 @@ int container_run(const struct create_opts *o, bool detach, bool keep, int *stat
     sigdelset(&sigs, SIGFPE);
     sigdelset(&sigs, SIGILL);
     sigprocmask(SIG_BLOCK, &sigs, &old);
+    /* an ignored signal is dropped before signalfd sees it: take them all back */
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sigismember(&sigs, sig) == 1 && sig != SIGKILL && sig != SIGSTOP)
+            signal(sig, SIG_DFL);
     int r = run_foreground(o, keep, &sigs, status, err);
     sigprocmask(SIG_SETMASK, &old, NULL);
     return r;

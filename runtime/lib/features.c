@@ -27,9 +27,10 @@ int features_print(FILE *out, keel_err *err)
     if (caps == NULL)
         return -1;
     struct oci_feature_enabled off = {.enabled = false, .has_enabled = true};
-    struct oci_features_cgroup cgroup = {.v1 = false, .has_v1 = true, .v2 = false, .has_v2 = true,
+    struct oci_features_cgroup cgroup = {.v1 = true, .has_v1 = true, .v2 = true, .has_v2 = true,
                                          .systemd = false, .has_systemd = true,
-                                         .systemdUser = false, .has_systemdUser = true};
+                                         .systemdUser = false, .has_systemdUser = true,
+                                         .rdma = true, .has_rdma = true};
     struct oci_features_seccomp seccomp;
     if (keel_seccomp_features(&seccomp, err) < 0)
         return -1;

@@ -80,7 +80,8 @@ static int hook_run(const struct oci_hook *h, const char *kind, size_t i, const 
         sigemptyset(&all);
         sigprocmask(SIG_SETMASK, &all, NULL);
         signal(SIGPIPE, SIG_DFL);
-        if (dup2(in, 0) < 0)
+        /* a hook gets the state on stdin, keel's stdout and stderr, nothing else */
+        if (dup2(in, 0) < 0 || syscall(SYS_close_range, 3, ~0U, 0) < 0)
             _exit(127);
         execve(h->path, argv, envp);
         fprintf(stderr, "keel: hooks.%s[%zu]: exec %s: %s\n", kind, i, h->path, strerror(errno));

@@ -80,85 +80,104 @@ static int read_hierarchies(struct hierarchy **out, size_t *n, keel_err *err)
     return 0;
 }
 
-/* The host path of this process's cgroup in h (from /proc/self/cgroup). */
-static int own_cgroup_path(const struct hierarchy *h, char *buf, size_t size, keel_err *err)
+/* Reads /proc/self/cgroup whole (it is small). */
+static char *read_self_cgroup(keel_err *err)
 {
-    cleanup_fclose FILE *f = fopen("/proc/self/cgroup", "re");
-    if (f == NULL)
-        return keel_syserror(err, "open /proc/self/cgroup");
-    cleanup_free char *line = NULL;
-    size_t cap = 0;
-    ssize_t len;
-    while ((len = getline(&line, &cap, f)) > 0) {
-        if (line[len - 1] == '\n')
-            line[len - 1] = '\0';
-        char *ctrls = strchr(line, ':'), *path = ctrls != NULL ? strchr(ctrls + 1, ':') : NULL;
-        if (path == NULL)
+    cleanup_close int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return keel_syserror(err, "open /proc/self/cgroup"), NULL;
+    size_t cap = 4096, len = 0;
+    cleanup_free char *buf = malloc(cap);
+    for (;;) {
+        if (buf == NULL)
+            return keel_syserror(err, "read /proc/self/cgroup"), NULL;
+        ssize_t n = read(fd, buf + len, cap - len - 1);
+        if (n < 0)
+            return keel_syserror(err, "read /proc/self/cgroup"), NULL;
+        if (n == 0)
+            break;
+        len += (size_t)n;
+        if (len + 1 == cap) {
+            char *bigger = realloc(buf, cap *= 2);
+            if (bigger == NULL)
+                free(buf);
+            buf = bigger;
+        }
+    }
+    buf[len] = '\0';
+    return steal_ptr(buf);
+}
+
+/* Links each controller of a co-mounted hierarchy to it (cpu -> cpu,cpuacct), as runc does. */
+static int link_comounted(int tmpfd, const char *name, const char *dst, keel_err *err)
+{
+    if (strchr(name, ',') == NULL)
+        return 0;
+    for (const char *t = name; *t != '\0';) {
+        size_t len = strcspn(t, ",");
+        char link[NAME_MAX + 1];
+        snprintf(link, sizeof link, "%.*s", (int)len, t);
+        t += len + (t[len] == ',');
+        if (symlinkat(name, tmpfd, link) < 0 && errno != EEXIST)
+            return keel_syserror(err, "symlink %s/%s", dst, link);
+    }
+    return 0;
+}
+
+/* One line of /proc/self/cgroup: "4:cpu,cpuacct:/path", "1:name=systemd:/", "0::/". */
+struct cgroup_line {
+    char ctrls[256]; /* "" for v2 */
+    char path[PATH_MAX];
+    bool v2;
+};
+
+static bool parse_cgroup_line(const char *line, size_t len, struct cgroup_line *c)
+{
+    const char *colon1 = memchr(line, ':', len);
+    const char *colon2 = colon1 != NULL ? memchr(colon1 + 1, ':', len - (size_t)(colon1 + 1 - line)) : NULL;
+    if (colon2 == NULL)
+        return false;
+    snprintf(c->ctrls, sizeof c->ctrls, "%.*s", (int)(colon2 - colon1 - 1), colon1 + 1);
+    snprintf(c->path, sizeof c->path, "%.*s", (int)(line + len - colon2 - 1), colon2 + 1);
+    c->v2 = colon1 - line == 1 && line[0] == '0' && c->ctrls[0] == '\0';
+    return true;
+}
+
+/* The directory a hierarchy gets: its controllers, the name of a named one,
+ * "unified" for v2 (the host's own layout). */
+static const char *hierarchy_name(const struct cgroup_line *c)
+{
+    if (c->v2)
+        return "unified";
+    return strncmp(c->ctrls, "name=", 5) == 0 ? c->ctrls + 5 : c->ctrls;
+}
+
+/* The host path to bind for c: first the usual layout
+ * (/sys/fs/cgroup/<name><path>) without reading mountinfo, which is slow to
+ * generate; when that does not exist, the hierarchy's mount from mountinfo. */
+static int hierarchy_source(const struct cgroup_line *c, struct hierarchy **hs, size_t *nhs,
+                            bool *have_hs, bool guess, char *src, size_t size, keel_err *err)
+{
+    if (guess) {
+        snprintf(src, size, CGROUP_ROOT "%s%s", hierarchy_name(c), c->path);
+        return 0;
+    }
+    if (!*have_hs && read_hierarchies(hs, nhs, err) < 0)
+        return -1;
+    *have_hs = true;
+    /* The last match: a later mount covers an earlier one at the same place. */
+    for (size_t i = *nhs; i-- > 0;) {
+        const struct hierarchy *h = &(*hs)[i];
+        if (h->v2 != c->v2 || (!c->v2 && !lists_share(h->options, c->ctrls)))
             continue;
-        *ctrls++ = '\0';
-        *path++ = '\0';
-        bool match = h->v2 ? strcmp(line, "0") == 0 : *ctrls != '\0' && lists_share(h->options, ctrls);
-        if (!match)
-            continue;
+        const char *path = c->path;
         size_t rlen = strlen(h->root);
         if (strcmp(h->root, "/") != 0 && strncmp(path, h->root, rlen) == 0)
             path += rlen;
-        snprintf(buf, size, "%s%s", h->mountpoint, path);
+        snprintf(src, size, "%s%s", h->mountpoint, path);
         return 0;
     }
-    snprintf(buf, size, "%s", h->mountpoint);
-    return 0;
-}
-
-/* The v1 super options a fresh mount of the same hierarchy needs ("cpu",
- * "name=systemd"): all but rw/ro and release_agent. */
-static void v1_mount_data(const char *options, char *buf, size_t size)
-{
-    size_t used = 0;
-    buf[0] = '\0';
-    for (const char *t = options; *t != '\0';) {
-        size_t len = strcspn(t, ",");
-        bool skip = (len == 2 && (strncmp(t, "rw", 2) == 0 || strncmp(t, "ro", 2) == 0)) ||
-                    strncmp(t, "release_agent=", 14) == 0;
-        if (!skip && used + len + 2 < size) {
-            if (used > 0)
-                buf[used++] = ',';
-            memcpy(buf + used, t, len);
-            used += len;
-            buf[used] = '\0';
-        }
-        t += len + (t[len] == ',');
-    }
-}
-
-static int mount_hierarchy(const struct mount_ctx *ctx, int tmpfd, const struct hierarchy *h,
-                           const char *dst, const struct mount_opts *o, keel_err *err)
-{
-    const char *name = strrchr(h->mountpoint, '/') + 1;
-    if (mkdirat(tmpfd, name, 0755) < 0 && errno != EEXIST)
-        return keel_syserror(err, "mkdir %s/%s", dst, name);
-    if (ctx->cgroupns) {
-        char target[FD_PATH_SIZE + NAME_MAX + 2], data[512];
-        snprintf(target, sizeof target, "/proc/self/fd/%d/%s", tmpfd, name);
-        v1_mount_data(h->options, data, sizeof data);
-        unsigned long flags = o->flags & ~(unsigned long)(MS_BIND | MS_REC);
-        if (mount("cgroup", target, h->v2 ? "cgroup2" : "cgroup", flags, h->v2 ? NULL : data) < 0)
-            return keel_syserror(err, "mount %s on %s/%s", h->v2 ? "cgroup2" : "cgroup", dst, name);
-        return 0;
-    }
-    char src[PATH_MAX];
-    if (own_cgroup_path(h, src, sizeof src, err) < 0)
-        return -1;
-    cleanup_close int tree = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
-    if (tree < 0)
-        return keel_syserror(err, "open_tree %s", src);
-    uint64_t set, clr;
-    mount_opts_attr(o, &set, &clr);
-    if ((set | clr) != 0 && mount_setattr_fd(tree, 0, set, clr, 0) < 0)
-        return keel_syserror(err, "mount_setattr %s on %s/%s", src, dst, name);
-    if (move_mount(tree, "", tmpfd, name, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-        return keel_syserror(err, "move_mount %s on %s/%s", src, dst, name);
-    return 0;
+    return keel_error(err, ENOENT, "no mount of cgroup hierarchy %s", c->v2 ? "v2" : c->ctrls);
 }
 
 int mount_cgroup(const struct mount_ctx *ctx, const char *dst, const struct mount_opts *o,
@@ -168,22 +187,53 @@ int mount_cgroup(const struct mount_ctx *ctx, const char *dst, const struct moun
     if (statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC)
         return mount_fs(ctx, "cgroup2", "cgroup", dst, o, err);
 
-    struct mount_opts tmpfs_opts = { .flags = (o->flags & ~(unsigned long)MS_RDONLY) |
-                                              MS_NOSUID | MS_NODEV | MS_NOEXEC,
+    struct mount_opts tmpfs_opts = { .flags = MS_NOSUID | MS_NODEV | MS_NOEXEC,
                                      .data = (char *)"mode=755" };
     if (mount_fs(ctx, "tmpfs", "cgroup", dst, &tmpfs_opts, err) < 0)
         return -1;
     cleanup_close int tmpfd = path_open_in_root(ctx->rootfd, dst, 0, err);
-    if (tmpfd < 0)
+    cleanup_free char *self_cgroup = tmpfd >= 0 ? read_self_cgroup(err) : NULL;
+    if (self_cgroup == NULL)
         return -1;
     cleanup_free struct hierarchy *hs = NULL;
-    size_t n;
-    if (read_hierarchies(&hs, &n, err) < 0)
-        return -1;
-    for (size_t i = 0; i < n; i++)
-        if (mount_hierarchy(ctx, tmpfd, &hs[i], dst, o, err) < 0)
+    size_t nhs = 0;
+    bool have_hs = false;
+    for (const char *line = self_cgroup; *line != '\0';) {
+        size_t len = strcspn(line, "\n");
+        struct cgroup_line c;
+        bool ok = parse_cgroup_line(line, len, &c);
+        line += len + (line[len] == '\n');
+        if (!ok)
+            continue;
+        const char *name = hierarchy_name(&c);
+        if (mkdirat(tmpfd, name, 0755) < 0 && errno != EEXIST)
+            return keel_syserror(err, "mkdir %s/%s", dst, name);
+        if (link_comounted(tmpfd, name, dst, err) < 0)
             return -1;
-    if ((o->flags & MS_RDONLY) && mount_setattr_fd(tmpfd, 0, MOUNT_ATTR_RDONLY, 0, 0) < 0)
-        return keel_syserror(err, "mount_setattr ro on %s", dst);
+        char target[FD_PATH_SIZE + NAME_MAX + 2];
+        snprintf(target, sizeof target, "/proc/self/fd/%d/%s", tmpfd, name);
+        if (ctx->cgroupns) {
+            /* A fresh mount in a cgroup namespace shows the namespace's root. */
+            const char *fstype = c.v2 ? "cgroup2" : "cgroup";
+            if (mount("cgroup", target, fstype, o->flags & ~(unsigned long)(MS_BIND | MS_REC),
+                      c.v2 ? NULL : c.ctrls) < 0)
+                return keel_syserror(err, "mount %s on %s/%s", fstype, dst, name);
+            continue;
+        }
+        char src[PATH_MAX * 2];
+        for (int guess = 1; guess >= 0; guess--) {
+            if (hierarchy_source(&c, &hs, &nhs, &have_hs, guess, src, sizeof src, err) < 0)
+                return -1;
+            if (mount(src, target, NULL, MS_BIND, NULL) == 0)
+                break;
+            if (!guess || (errno != ENOENT && errno != ENOTDIR))
+                return keel_syserror(err, "mount bind %s on %s/%s", src, dst, name);
+        }
+    }
+    /* The options (ro, nosuid, ...) go on the tmpfs and every hierarchy in one call. */
+    uint64_t set, clr;
+    mount_opts_attr(o, &set, &clr);
+    if ((set | clr) != 0 && mount_setattr_fd(tmpfd, AT_RECURSIVE, set, clr, 0) < 0)
+        return keel_syserror(err, "mount_setattr %s", dst);
     return 0;
 }

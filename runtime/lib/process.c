@@ -165,6 +165,32 @@ int process_lookup(const char *file, char *const *env, size_t env_len, char *out
     return keel_error(err, last, "exec %s: not found in $PATH (%s)", file, path);
 }
 
+/* The user program starts with default dispositions and nothing blocked,
+ * whatever keel's caller ignored (a shell's background job ignores SIGINT). */
+static void signals_reset(void)
+{
+    for (int sig = 1; sig < NSIG; sig++)
+        if (sig != SIGKILL && sig != SIGSTOP)
+            signal(sig, SIG_DFL);
+    sigset_t none;
+    sigemptyset(&none);
+    sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/* Every fd above the preserved ones closes on exec; the preserved stay open. */
+static int seal_fds(int preserve, keel_err *err)
+{
+    unsigned first = 3 + (unsigned)preserve;
+    if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+        return keel_syserror(err, "close_range");
+    for (int fd = 3; fd < (int)first; fd++) {
+        int fl = fcntl(fd, F_GETFD);
+        if (fl >= 0 && fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
+            return keel_syserror(err, "preserve fd %d", fd);
+    }
+    return 0;
+}
+
 int process_prepare(const struct oci_config *cfg, const struct oci_process *p,
                     const struct process_opts *o, struct process_ready *ready, keel_err *err)
 {
@@ -196,37 +222,21 @@ int process_prepare(const struct oci_config *cfg, const struct oci_process *p,
     if (process_lookup(p->args[0], p->env, p->env_len, ready->path, sizeof ready->path, err) < 0)
         return keel_error_wrap(err, "process.args[0]");
     /* a NOTIFY listener fd must reach the runtime while it still listens */
-    return keel_seccomp_apply(o->seccomp, KEEL_SECCOMP_PREPARED, p->noNewPrivileges,
-                              o->seccomp_fd_sock, err);
-}
-
-/* Every fd above the preserved ones closes on exec; the preserved stay open. */
-static int seal_fds(int preserve, keel_err *err)
-{
-    unsigned first = 3 + (unsigned)preserve;
-    if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
-        return keel_syserror(err, "close_range");
-    for (int fd = 3; fd < (int)first; fd++) {
-        int fl = fcntl(fd, F_GETFD);
-        if (fl >= 0 && fcntl(fd, F_SETFD, fl & ~FD_CLOEXEC) < 0)
-            return keel_syserror(err, "preserve fd %d", fd);
-    }
-    return 0;
+    if (keel_seccomp_apply(o->seccomp, KEEL_SECCOMP_PREPARED, p->noNewPrivileges,
+                           o->seccomp_fd_sock, err) < 0)
+        return -1;
+    return seal_fds(o->preserve_fds, err);
 }
 
 int process_exec(const struct oci_config *cfg, const struct oci_process *p,
                  const struct process_opts *o, const struct process_ready *ready, keel_err *err)
 {
     (void)cfg;
-    if (seal_fds(o->preserve_fds, err) < 0)
-        return -1;
+    signals_reset();
     /* as late as possible: the fewest of keel's own syscalls under the filter */
     if (keel_seccomp_apply(o->seccomp, KEEL_SECCOMP_BEFORE_EXEC, p->noNewPrivileges,
                            o->seccomp_fd_sock, err) < 0)
         return -1;
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
     /* the spec arrays carry a length, execve wants NULL-terminated vectors */
     char *argv[p->args_len + 1], *envp[p->env_len + 1];
     memcpy(argv, p->args, p->args_len * sizeof *argv);

@@ -24,14 +24,14 @@ struct process_ready {
 
 /* Session keyring, rlimits, oomScoreAdj, personality, noNewPrivileges,
  * bounding set, groups, gid, uid, the other capability sets, umask, cwd
- * (checked to be inside the container's root) and args[0]'s lookup.
+ * (checked to be inside the container's root), args[0]'s lookup, and every
+ * fd above the preserved ones marked close-on-exec.
  * Everything that can fail for a bad config fails here, before start. */
 int process_prepare(const struct oci_config *cfg, const struct oci_process *p,
                     const struct process_opts *o, struct process_ready *ready, keel_err *err);
 
-/* The last step: loads the seccomp filter (as late as possible), closes
- * every fd above the preserved ones on exec, and execs. Returns only on
- * failure. */
+/* The last step: loads the seccomp filter (as late as possible), resets
+ * signal dispositions and mask, and execs. Returns only on failure. */
 int process_exec(const struct oci_config *cfg, const struct oci_process *p,
                  const struct process_opts *o, const struct process_ready *ready, keel_err *err);
 

@@ -111,12 +111,10 @@ static int pivot(const char *rootfs, keel_err *err)
         return keel_syserror(err, "chdir %s", rootfs);
     if (syscall(SYS_pivot_root, ".", ".") < 0)
         return keel_syserror(err, "pivot_root %s", rootfs);
-    /* The old root is stacked on the new one: make sure its unmount does not
-     * propagate to the host, then detach it. */
+    /* The old root is stacked on the new one; detach it. rootfs_prepare made
+     * every mount a slave or private, so the unmount cannot reach the host. */
     if (fchdir(oldroot) < 0)
         return keel_syserror(err, "fchdir old root");
-    if (mount(NULL, ".", NULL, MS_SLAVE | MS_REC, NULL) < 0)
-        return keel_syserror(err, "make old root rslave");
     if (umount2(".", MNT_DETACH) < 0)
         return keel_syserror(err, "umount old root");
     if (chdir("/") < 0)

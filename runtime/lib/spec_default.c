@@ -92,7 +92,7 @@ int spec_write_default(const char *dir, bool rootless, keel_err *err)
         mounts[2].options_len--; /* no gid=5: that group is not mapped */
     }
     struct oci_config cfg = {
-        .ociVersion = "1.3.0",
+        .ociVersion = "1.2.0",
         .process = &process,
         .root = &root,
         .hostname = "keel",

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "container_cgroup.h"
 #include "util.h"
 
 int state_validate_id(const char *id, keel_err *err)
@@ -160,6 +161,8 @@ enum container_status container_status(const struct container *c)
         return STATUS_CREATING;
     if (!proc_alive(c->st.pid, c->st.pidStartTime))
         return STATUS_STOPPED;
+    if (container_cgroup_paused(c))
+        return STATUS_PAUSED;
     if (faccessat(c->dirfd, EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
         return STATUS_CREATED;
     return STATUS_RUNNING;

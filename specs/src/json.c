@@ -27,30 +27,48 @@ struct jpath {
     size_t len;
 };
 
+/* Appends what fits (paths are for messages; a cut one is still useful). */
+static void jpath_append(struct jpath *p, const char *s, size_t n)
+{
+    size_t room = sizeof p->buf - 1 - p->len;
+    if (n > room)
+        n = room;
+    memcpy(p->buf + p->len, s, n);
+    p->len += n;
+    p->buf[p->len] = '\0';
+}
+
+/* These run for every field parsed, so they avoid printf. */
 static size_t jpath_push_key(struct jpath *p, const char *key)
 {
     size_t saved = p->len;
-    int n = snprintf(p->buf + p->len, sizeof p->buf - p->len, "%s%s", p->len ? "." : "", key);
-    if (n > 0)
-        p->len = p->len + (size_t)n < sizeof p->buf ? p->len + (size_t)n : sizeof p->buf - 1;
+    if (p->len)
+        jpath_append(p, ".", 1);
+    jpath_append(p, key, strlen(key));
     return saved;
 }
 
 static size_t jpath_push_index(struct jpath *p, size_t i)
 {
     size_t saved = p->len;
-    int n = snprintf(p->buf + p->len, sizeof p->buf - p->len, "[%zu]", i);
-    if (n > 0)
-        p->len = p->len + (size_t)n < sizeof p->buf ? p->len + (size_t)n : sizeof p->buf - 1;
+    char num[24];
+    size_t n = sizeof num;
+    num[--n] = ']';
+    do {
+        num[--n] = (char)('0' + i % 10);
+        i /= 10;
+    } while (i != 0);
+    num[--n] = '[';
+    jpath_append(p, num + n, sizeof num - n);
     return saved;
 }
 
 static size_t jpath_push_mapkey(struct jpath *p, const char *key)
 {
     size_t saved = p->len;
-    int n = snprintf(p->buf + p->len, sizeof p->buf - p->len, "[\"%s\"]", key);
-    if (n > 0)
-        p->len = p->len + (size_t)n < sizeof p->buf ? p->len + (size_t)n : sizeof p->buf - 1;
+    jpath_append(p, "[\"", 2);
+    jpath_append(p, key, strlen(key));
+    jpath_append(p, "\"]", 2);
     return saved;
 }
 

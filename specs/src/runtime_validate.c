@@ -16,36 +16,46 @@ struct vctx {
     keel_err *err;
 };
 
-static int fail(const struct vctx *v, const char *path, const char *fmt, ...)
+/* A JSON path as a chain of frames on the stack, rendered only when an error
+ * is reported: the valid case (the runtime's start path) formats nothing. */
+struct vpath {
+    const struct vpath *up;
+    const char *key; /* ".key" ("process.cwd" at the top), or ["key"] when map */
+    size_t index;    /* [index] when key is NULL */
+    bool map;
+};
+#define KEY(up, k) (&(const struct vpath){ (up), (k), 0, false })
+#define IDX(up, i) (&(const struct vpath){ (up), NULL, (i), false })
+#define MAPKEY(up, k) (&(const struct vpath){ (up), (k), 0, true })
+
+static size_t render(const struct vpath *p, char *buf, size_t size)
+{
+    size_t n = p->up ? render(p->up, buf, size) : 0;
+    if (n >= size)
+        return n;
+    int w;
+    if (p->key == NULL)
+        w = snprintf(buf + n, size - n, "[%zu]", p->index);
+    else if (p->map)
+        w = snprintf(buf + n, size - n, "[\"%s\"]", p->key);
+    else
+        w = snprintf(buf + n, size - n, "%s%s", n ? "." : "", p->key);
+    return w < 0 ? n : n + (size_t)w;
+}
+
+static int fail(const struct vctx *v, const struct vpath *path, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-static int fail(const struct vctx *v, const char *path, const char *fmt, ...)
+static int fail(const struct vctx *v, const struct vpath *path, const char *fmt, ...)
 {
-    char what[768];
+    char where[384] = "", what[512];
+    render(path, where, sizeof where);
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(what, sizeof what, fmt, ap);
     va_end(ap);
-    return keel_error(v->err, 0, "%s: %s: %s", v->source, path, what);
+    return keel_error(v->err, 0, "%s: %s: %s", v->source, where, what);
 }
-
-/* path + suffix into buf: sub(buf, "process", ".cwd") or sub(buf, "mounts", "[%zu]", i) */
-static const char *sub(char *buf, size_t size, const char *path, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static const char *sub(char *buf, size_t size, const char *path, const char *fmt, ...)
-{
-    int n = snprintf(buf, size, "%s", path);
-    if (n < 0 || (size_t)n >= size)
-        return buf;
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(buf + n, size - (size_t)n, fmt, ap);
-    va_end(ap);
-    return buf;
-}
-#define PATHBUF char p_[320]
-#define AT(path, ...) sub(p_, sizeof p_, (path), __VA_ARGS__)
 
 static bool in_list(const char *s, const char *const *list, size_t n)
 {
@@ -56,8 +66,8 @@ static bool in_list(const char *s, const char *const *list, size_t n)
 }
 
 /* `what` names the kind of value in the message: unknown namespace type "foo" */
-static int check_enum(const struct vctx *v, const char *path, const char *s, const char *what,
-                      const char *const *list, size_t n)
+static int check_enum(const struct vctx *v, const struct vpath *path, const char *s,
+                      const char *what, const char *const *list, size_t n)
 {
     if (s != NULL && !in_list(s, list, n))
         return fail(v, path, "unknown %s \"%s\"", what, s);
@@ -65,31 +75,30 @@ static int check_enum(const struct vctx *v, const char *path, const char *s, con
 }
 #define CHECK_ENUM(v, path, s, what, list) check_enum(v, path, s, what, list, NELEM(list))
 
-static int check_enum_list(const struct vctx *v, const char *path, char *const *items, size_t len,
-                           const char *what, const char *const *list, size_t n)
+static int check_enum_list(const struct vctx *v, const struct vpath *path, char *const *items,
+                           size_t len, const char *what, const char *const *list, size_t n)
 {
-    PATHBUF;
     for (size_t i = 0; i < len; i++)
-        if (check_enum(v, AT(path, "[%zu]", i), items[i], what, list, n) < 0)
+        if (check_enum(v, IDX(path, i), items[i], what, list, n) < 0)
             return -1;
     return 0;
 }
 #define CHECK_ENUM_LIST(v, path, items, len, what, list) \
     check_enum_list(v, path, items, len, what, list, NELEM(list))
 
-static int required(const struct vctx *v, const char *path, bool present)
+static int required(const struct vctx *v, const struct vpath *path, bool present)
 {
     return present ? 0 : fail(v, path, "required");
 }
 
-static int check_abs(const struct vctx *v, const char *path, const char *s)
+static int check_abs(const struct vctx *v, const struct vpath *path, const char *s)
 {
     if (s != NULL && s[0] != '/')
         return fail(v, path, "\"%s\" is not an absolute path", s);
     return 0;
 }
 
-static int check_no_newline(const struct vctx *v, const char *path, const char *s)
+static int check_no_newline(const struct vctx *v, const struct vpath *path, const char *s)
 {
     if (s != NULL && strchr(s, '\n') != NULL)
         return fail(v, path, "must not contain a newline");
@@ -97,15 +106,16 @@ static int check_no_newline(const struct vctx *v, const char *path, const char *
 }
 
 /* Every character of s in `allowed`: the schema's ^[...]*$ patterns. */
-static int check_chars(const struct vctx *v, const char *path, const char *s, const char *allowed,
-                       const char *what)
+static int check_chars(const struct vctx *v, const struct vpath *path, const char *s,
+                       const char *allowed, const char *what)
 {
     if (s != NULL && s[strspn(s, allowed)] != '\0')
         return fail(v, path, "\"%s\" is not %s", s, what);
     return 0;
 }
 
-static int check_max(const struct vctx *v, const char *path, bool has, uint64_t n, uint64_t max)
+static int check_max(const struct vctx *v, const struct vpath *path, bool has, uint64_t n,
+                     uint64_t max)
 {
     if (has && n > max)
         return fail(v, path, "%llu is above the maximum %llu", (unsigned long long)n,
@@ -219,77 +229,81 @@ static const char *const cgroup_device_types[] = { "a", "b", "c" };
 
 static int validate_rlimits(const struct vctx *v, const struct oci_process *p)
 {
-    PATHBUF;
-    char q[320];
+    const struct vpath *list = KEY(NULL, "process.rlimits");
     for (size_t i = 0; i < p->rlimits_len; i++) {
         const struct oci_rlimit *r = &p->rlimits[i];
-        snprintf(q, sizeof q, "process.rlimits[%zu]", i);
-        if (required(v, AT(q, ".type"), r->type != NULL) < 0 ||
-            CHECK_ENUM(v, AT(q, ".type"), r->type, "rlimit type", rlimit_types) < 0 ||
-            required(v, AT(q, ".soft"), r->has_soft) < 0 ||
-            required(v, AT(q, ".hard"), r->has_hard) < 0)
+        const struct vpath *at = IDX(list, i);
+        if (required(v, KEY(at, "type"), r->type != NULL) < 0 ||
+            CHECK_ENUM(v, KEY(at, "type"), r->type, "rlimit type", rlimit_types) < 0 ||
+            required(v, KEY(at, "soft"), r->has_soft) < 0 ||
+            required(v, KEY(at, "hard"), r->has_hard) < 0)
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(p->rlimits[j].type, r->type) == 0)
-                return fail(v, AT(q, ".type"), "\"%s\" repeats process.rlimits[%zu]", r->type, j);
+                return fail(v, KEY(at, "type"), "\"%s\" repeats process.rlimits[%zu]", r->type, j);
     }
+    return 0;
+}
+
+static int validate_io_priority(const struct vctx *v, const struct oci_io_priority *io)
+{
+    if (io == NULL)
+        return 0;
+    if (required(v, KEY(NULL, "process.ioPriority.class"), io->class != NULL) < 0 ||
+        CHECK_ENUM(v, KEY(NULL, "process.ioPriority.class"), io->class, "I/O priority class",
+                   io_priority_classes) < 0 ||
+        required(v, KEY(NULL, "process.ioPriority.priority"), io->has_priority) < 0)
+        return -1;
+    if (io->priority < 0 || io->priority > 7)
+        return fail(v, KEY(NULL, "process.ioPriority.priority"), "%d is outside 0..7", io->priority);
     return 0;
 }
 
 static int validate_process(const struct vctx *v, const struct oci_process *p)
 {
     if (p->args_len == 0)
-        return fail(v, "process.args", "at least one entry is required");
-    if (required(v, "process.cwd", p->cwd != NULL) < 0 || check_abs(v, "process.cwd", p->cwd) < 0)
+        return fail(v, KEY(NULL, "process.args"), "at least one entry is required");
+    if (required(v, KEY(NULL, "process.cwd"), p->cwd != NULL) < 0 ||
+        check_abs(v, KEY(NULL, "process.cwd"), p->cwd) < 0)
         return -1;
     if (p->consoleSize != NULL &&
-        (required(v, "process.consoleSize.height", p->consoleSize->has_height) < 0 ||
-         required(v, "process.consoleSize.width", p->consoleSize->has_width) < 0))
+        (required(v, KEY(NULL, "process.consoleSize.height"), p->consoleSize->has_height) < 0 ||
+         required(v, KEY(NULL, "process.consoleSize.width"), p->consoleSize->has_width) < 0))
         return -1;
-    if (p->user != NULL && (required(v, "process.user.uid", p->user->has_uid) < 0 ||
-                            required(v, "process.user.gid", p->user->has_gid) < 0))
+    if (p->user != NULL && (required(v, KEY(NULL, "process.user.uid"), p->user->has_uid) < 0 ||
+                            required(v, KEY(NULL, "process.user.gid"), p->user->has_gid) < 0))
         return -1;
-    if (validate_rlimits(v, p) < 0)
+    if (validate_rlimits(v, p) < 0 || validate_io_priority(v, p->ioPriority) < 0)
         return -1;
-    const struct oci_io_priority *io = p->ioPriority;
-    if (io != NULL) {
-        if (required(v, "process.ioPriority.class", io->class != NULL) < 0 ||
-            CHECK_ENUM(v, "process.ioPriority.class", io->class, "I/O priority class",
-                       io_priority_classes) < 0 ||
-            required(v, "process.ioPriority.priority", io->has_priority) < 0)
-            return -1;
-        if (io->priority < 0 || io->priority > 7)
-            return fail(v, "process.ioPriority.priority", "%d is outside 0..7", io->priority);
-    }
     const struct oci_scheduler *s = p->scheduler;
     if (s != NULL &&
-        (required(v, "process.scheduler.policy", s->policy != NULL) < 0 ||
-         CHECK_ENUM(v, "process.scheduler.policy", s->policy, "scheduler policy",
+        (required(v, KEY(NULL, "process.scheduler.policy"), s->policy != NULL) < 0 ||
+         CHECK_ENUM(v, KEY(NULL, "process.scheduler.policy"), s->policy, "scheduler policy",
                     scheduler_policies) < 0 ||
-         CHECK_ENUM_LIST(v, "process.scheduler.flags", s->flags, s->flags_len, "scheduler flag",
-                         scheduler_flags) < 0))
+         CHECK_ENUM_LIST(v, KEY(NULL, "process.scheduler.flags"), s->flags, s->flags_len,
+                         "scheduler flag", scheduler_flags) < 0))
         return -1;
     const struct oci_cpu_affinity *a = p->execCPUAffinity;
     static const char cpu_list[] = "0123456789, -";
     if (a != NULL &&
-        (check_chars(v, "process.execCPUAffinity.initial", a->initial, cpu_list, "a CPU list") < 0 ||
-         check_chars(v, "process.execCPUAffinity.final", a->final, cpu_list, "a CPU list") < 0))
+        (check_chars(v, KEY(NULL, "process.execCPUAffinity.initial"), a->initial, cpu_list,
+                     "a CPU list") < 0 ||
+         check_chars(v, KEY(NULL, "process.execCPUAffinity.final"), a->final, cpu_list,
+                     "a CPU list") < 0))
         return -1;
     return 0;
 }
 
-/* --- root, mounts, hooks ------------------------------------------------- */
+/* --- mounts, hooks --------------------------------------------------------- */
 
-static int validate_id_mappings(const struct vctx *v, const char *path,
+static int validate_id_mappings(const struct vctx *v, const struct vpath *list,
                                 const struct oci_id_mapping *m, size_t len)
 {
-    PATHBUF;
-    char q[320];
     for (size_t i = 0; i < len; i++) {
-        sub(q, sizeof q, path, "[%zu]", i);
-        if (required(v, AT(q, ".containerID"), m[i].has_containerID) < 0 ||
-            required(v, AT(q, ".hostID"), m[i].has_hostID) < 0 ||
-            required(v, AT(q, ".size"), m[i].has_size) < 0)
+        const struct vpath *at = IDX(list, i);
+        if (required(v, KEY(at, "containerID"), m[i].has_containerID) < 0 ||
+            required(v, KEY(at, "hostID"), m[i].has_hostID) < 0 ||
+            required(v, KEY(at, "size"), m[i].has_size) < 0)
             return -1;
     }
     return 0;
@@ -297,37 +311,32 @@ static int validate_id_mappings(const struct vctx *v, const char *path,
 
 static int validate_mounts(const struct vctx *v, const struct oci_config *c)
 {
-    PATHBUF;
-    char q[320];
     for (size_t i = 0; i < c->mounts_len; i++) {
         const struct oci_mount *m = &c->mounts[i];
-        snprintf(q, sizeof q, "mounts[%zu]", i);
-        if (required(v, AT(q, ".destination"), m->destination != NULL) < 0)
+        const struct vpath *at = IDX(KEY(NULL, "mounts"), i);
+        if (required(v, KEY(at, "destination"), m->destination != NULL) < 0)
             return -1;
         if ((m->uidMappings == NULL) != (m->gidMappings == NULL))
-            return fail(v, AT(q, m->uidMappings ? ".uidMappings" : ".gidMappings"),
+            return fail(v, KEY(at, m->uidMappings ? "uidMappings" : "gidMappings"),
                         "must be given together with %s",
                         m->uidMappings ? "gidMappings" : "uidMappings");
-        if (validate_id_mappings(v, AT(q, ".uidMappings"), m->uidMappings, m->uidMappings_len) < 0)
-            return -1;
-        if (validate_id_mappings(v, AT(q, ".gidMappings"), m->gidMappings, m->gidMappings_len) < 0)
+        if (validate_id_mappings(v, KEY(at, "uidMappings"), m->uidMappings, m->uidMappings_len) < 0 ||
+            validate_id_mappings(v, KEY(at, "gidMappings"), m->gidMappings, m->gidMappings_len) < 0)
             return -1;
     }
     return 0;
 }
 
-static int validate_hook_list(const struct vctx *v, const char *name, const struct oci_hook *h,
-                              size_t len)
+static int validate_hook_list(const struct vctx *v, const struct vpath *list,
+                              const struct oci_hook *h, size_t len)
 {
-    PATHBUF;
-    char q[320];
     for (size_t i = 0; i < len; i++) {
-        snprintf(q, sizeof q, "hooks.%s[%zu]", name, i);
-        if (required(v, AT(q, ".path"), h[i].path != NULL) < 0 ||
-            check_abs(v, AT(q, ".path"), h[i].path) < 0)
+        const struct vpath *at = IDX(list, i);
+        if (required(v, KEY(at, "path"), h[i].path != NULL) < 0 ||
+            check_abs(v, KEY(at, "path"), h[i].path) < 0)
             return -1;
         if (h[i].has_timeout && h[i].timeout < 1)
-            return fail(v, AT(q, ".timeout"), "%d is not greater than zero", h[i].timeout);
+            return fail(v, KEY(at, "timeout"), "%d is not greater than zero", h[i].timeout);
     }
     return 0;
 }
@@ -336,7 +345,7 @@ static int validate_hooks(const struct vctx *v, const struct oci_hooks *h)
 {
     if (h == NULL)
         return 0;
-    struct { const char *name; const struct oci_hook *list; size_t len; } kinds[] = {
+    const struct { const char *name; const struct oci_hook *list; size_t len; } kinds[] = {
         { "prestart", h->prestart, h->prestart_len },
         { "createRuntime", h->createRuntime, h->createRuntime_len },
         { "createContainer", h->createContainer, h->createContainer_len },
@@ -345,7 +354,8 @@ static int validate_hooks(const struct vctx *v, const struct oci_hooks *h)
         { "poststop", h->poststop, h->poststop_len },
     };
     for (size_t i = 0; i < NELEM(kinds); i++)
-        if (validate_hook_list(v, kinds[i].name, kinds[i].list, kinds[i].len) < 0)
+        if (validate_hook_list(v, KEY(KEY(NULL, "hooks"), kinds[i].name), kinds[i].list,
+                               kinds[i].len) < 0)
             return -1;
     return 0;
 }
@@ -354,18 +364,16 @@ static int validate_hooks(const struct vctx *v, const struct oci_hooks *h)
 
 static int validate_namespaces(const struct vctx *v, const struct oci_linux *l)
 {
-    PATHBUF;
-    char q[320];
     for (size_t i = 0; i < l->namespaces_len; i++) {
         const struct oci_namespace *ns = &l->namespaces[i];
-        snprintf(q, sizeof q, "linux.namespaces[%zu]", i);
-        if (required(v, AT(q, ".type"), ns->type != NULL) < 0 ||
-            CHECK_ENUM(v, AT(q, ".type"), ns->type, "namespace type", namespace_types) < 0 ||
-            check_abs(v, AT(q, ".path"), ns->path) < 0)
+        const struct vpath *at = IDX(KEY(NULL, "linux.namespaces"), i);
+        if (required(v, KEY(at, "type"), ns->type != NULL) < 0 ||
+            CHECK_ENUM(v, KEY(at, "type"), ns->type, "namespace type", namespace_types) < 0 ||
+            check_abs(v, KEY(at, "path"), ns->path) < 0)
             return -1;
         for (size_t j = 0; j < i; j++)
             if (strcmp(l->namespaces[j].type, ns->type) == 0)
-                return fail(v, AT(q, ".type"), "namespace type \"%s\" repeats linux.namespaces[%zu]",
+                return fail(v, KEY(at, "type"), "namespace type \"%s\" repeats linux.namespaces[%zu]",
                             ns->type, j);
     }
     return 0;
@@ -373,22 +381,20 @@ static int validate_namespaces(const struct vctx *v, const struct oci_linux *l)
 
 static int validate_devices(const struct vctx *v, const struct oci_linux *l)
 {
-    PATHBUF;
-    char q[320];
     for (size_t i = 0; i < l->devices_len; i++) {
         const struct oci_device *d = &l->devices[i];
-        snprintf(q, sizeof q, "linux.devices[%zu]", i);
-        if (required(v, AT(q, ".type"), d->type != NULL) < 0)
+        const struct vpath *at = IDX(KEY(NULL, "linux.devices"), i);
+        if (required(v, KEY(at, "type"), d->type != NULL) < 0)
             return -1;
         if (strlen(d->type) != 1 || strchr("cbup", d->type[0]) == NULL)
-            return fail(v, AT(q, ".type"), "unknown device type \"%s\"", d->type);
-        if (required(v, AT(q, ".path"), d->path != NULL) < 0 ||
-            check_abs(v, AT(q, ".path"), d->path) < 0)
+            return fail(v, KEY(at, "type"), "unknown device type \"%s\"", d->type);
+        if (required(v, KEY(at, "path"), d->path != NULL) < 0 ||
+            check_abs(v, KEY(at, "path"), d->path) < 0)
             return -1;
-        if (d->type[0] != 'p' && (required(v, AT(q, ".major"), d->has_major) < 0 ||
-                                  required(v, AT(q, ".minor"), d->has_minor) < 0))
+        if (d->type[0] != 'p' && (required(v, KEY(at, "major"), d->has_major) < 0 ||
+                                  required(v, KEY(at, "minor"), d->has_minor) < 0))
             return -1;
-        if (check_max(v, AT(q, ".fileMode"), d->has_fileMode, d->fileMode, 0777) < 0)
+        if (check_max(v, KEY(at, "fileMode"), d->has_fileMode, d->fileMode, 0777) < 0)
             return -1;
     }
     return 0;
@@ -396,38 +402,34 @@ static int validate_devices(const struct vctx *v, const struct oci_linux *l)
 
 static int validate_device_cgroup(const struct vctx *v, const struct oci_resources *r)
 {
-    PATHBUF;
-    char q[320];
     for (size_t i = 0; i < r->devices_len; i++) {
         const struct oci_device_cgroup *d = &r->devices[i];
-        snprintf(q, sizeof q, "linux.resources.devices[%zu]", i);
-        if (required(v, AT(q, ".allow"), d->has_allow) < 0 ||
-            CHECK_ENUM(v, AT(q, ".type"), d->type, "device type", cgroup_device_types) < 0 ||
-            check_chars(v, AT(q, ".access"), d->access, "rwm", "a combination of r, w and m") < 0)
+        const struct vpath *at = IDX(KEY(NULL, "linux.resources.devices"), i);
+        if (required(v, KEY(at, "allow"), d->has_allow) < 0 ||
+            CHECK_ENUM(v, KEY(at, "type"), d->type, "device type", cgroup_device_types) < 0 ||
+            check_chars(v, KEY(at, "access"), d->access, "rwm", "a combination of r, w and m") < 0)
             return -1;
     }
     return 0;
 }
 
-static int validate_blkio_devices(const struct vctx *v, const char *path,
+static int validate_blkio_devices(const struct vctx *v, const struct vpath *list,
                                   const struct oci_blkio_device *d, size_t len, bool weights)
 {
-    PATHBUF;
-    char q[320];
     for (size_t i = 0; i < len; i++) {
-        sub(q, sizeof q, path, "[%zu]", i);
-        if (required(v, AT(q, ".major"), d[i].has_major) < 0 ||
-            required(v, AT(q, ".minor"), d[i].has_minor) < 0)
+        const struct vpath *at = IDX(list, i);
+        if (required(v, KEY(at, "major"), d[i].has_major) < 0 ||
+            required(v, KEY(at, "minor"), d[i].has_minor) < 0)
             return -1;
         if (!weights) {
-            if (required(v, AT(q, ".rate"), d[i].has_rate) < 0)
+            if (required(v, KEY(at, "rate"), d[i].has_rate) < 0)
                 return -1;
             continue;
         }
         if (!d[i].has_weight && !d[i].has_leafWeight)
-            return fail(v, q, "at least one of weight and leafWeight is required");
-        if (check_max(v, AT(q, ".weight"), d[i].has_weight, d[i].weight, UINT16_MAX) < 0 ||
-            check_max(v, AT(q, ".leafWeight"), d[i].has_leafWeight, d[i].leafWeight, UINT16_MAX) < 0)
+            return fail(v, at, "at least one of weight and leafWeight is required");
+        if (check_max(v, KEY(at, "weight"), d[i].has_weight, d[i].weight, UINT16_MAX) < 0 ||
+            check_max(v, KEY(at, "leafWeight"), d[i].has_leafWeight, d[i].leafWeight, UINT16_MAX) < 0)
             return -1;
     }
     return 0;
@@ -437,18 +439,18 @@ static int validate_blkio(const struct vctx *v, const struct oci_blkio *b)
 {
     if (b == NULL)
         return 0;
-    const char *base = "linux.resources.blockIO";
-    PATHBUF;
-    if (check_max(v, AT(base, ".weight"), b->has_weight, b->weight, UINT16_MAX) < 0 ||
-        check_max(v, AT(base, ".leafWeight"), b->has_leafWeight, b->leafWeight, UINT16_MAX) < 0 ||
-        validate_blkio_devices(v, AT(base, ".weightDevice"), b->weightDevice, b->weightDevice_len, true) < 0 ||
-        validate_blkio_devices(v, AT(base, ".throttleReadBpsDevice"), b->throttleReadBpsDevice,
+    const struct vpath *at = KEY(NULL, "linux.resources.blockIO");
+    if (check_max(v, KEY(at, "weight"), b->has_weight, b->weight, UINT16_MAX) < 0 ||
+        check_max(v, KEY(at, "leafWeight"), b->has_leafWeight, b->leafWeight, UINT16_MAX) < 0 ||
+        validate_blkio_devices(v, KEY(at, "weightDevice"), b->weightDevice, b->weightDevice_len,
+                               true) < 0 ||
+        validate_blkio_devices(v, KEY(at, "throttleReadBpsDevice"), b->throttleReadBpsDevice,
                                b->throttleReadBpsDevice_len, false) < 0 ||
-        validate_blkio_devices(v, AT(base, ".throttleWriteBpsDevice"), b->throttleWriteBpsDevice,
+        validate_blkio_devices(v, KEY(at, "throttleWriteBpsDevice"), b->throttleWriteBpsDevice,
                                b->throttleWriteBpsDevice_len, false) < 0 ||
-        validate_blkio_devices(v, AT(base, ".throttleReadIOPSDevice"), b->throttleReadIOPSDevice,
+        validate_blkio_devices(v, KEY(at, "throttleReadIOPSDevice"), b->throttleReadIOPSDevice,
                                b->throttleReadIOPSDevice_len, false) < 0 ||
-        validate_blkio_devices(v, AT(base, ".throttleWriteIOPSDevice"), b->throttleWriteIOPSDevice,
+        validate_blkio_devices(v, KEY(at, "throttleWriteIOPSDevice"), b->throttleWriteIOPSDevice,
                                b->throttleWriteIOPSDevice_len, false) < 0)
         return -1;
     return 0;
@@ -467,31 +469,48 @@ static int validate_resources(const struct vctx *v, const struct oci_resources *
 {
     if (r == NULL)
         return 0;
-    PATHBUF;
-    char q[320];
     if (validate_device_cgroup(v, r) < 0 || validate_blkio(v, r->blockIO) < 0)
         return -1;
-    if (r->pids != NULL && required(v, "linux.resources.pids.limit", r->pids->has_limit) < 0)
+    if (r->pids != NULL && required(v, KEY(NULL, "linux.resources.pids.limit"), r->pids->has_limit) < 0)
         return -1;
     for (size_t i = 0; i < r->hugepageLimits_len; i++) {
         const struct oci_hugepage_limit *h = &r->hugepageLimits[i];
-        snprintf(q, sizeof q, "linux.resources.hugepageLimits[%zu]", i);
-        if (required(v, AT(q, ".pageSize"), h->pageSize != NULL) < 0 ||
-            required(v, AT(q, ".limit"), h->has_limit) < 0)
+        const struct vpath *at = IDX(KEY(NULL, "linux.resources.hugepageLimits"), i);
+        if (required(v, KEY(at, "pageSize"), h->pageSize != NULL) < 0 ||
+            required(v, KEY(at, "limit"), h->has_limit) < 0)
             return -1;
         if (!is_page_size(h->pageSize))
-            return fail(v, AT(q, ".pageSize"), "\"%s\" is not a page size like 2MB", h->pageSize);
+            return fail(v, KEY(at, "pageSize"), "\"%s\" is not a page size like 2MB", h->pageSize);
     }
     for (size_t i = 0; r->network != NULL && i < r->network->priorities_len; i++) {
-        snprintf(q, sizeof q, "linux.resources.network.priorities[%zu]", i);
-        if (required(v, AT(q, ".name"), r->network->priorities[i].name != NULL) < 0 ||
-            required(v, AT(q, ".priority"), r->network->priorities[i].has_priority) < 0)
+        const struct vpath *at = IDX(KEY(NULL, "linux.resources.network.priorities"), i);
+        if (required(v, KEY(at, "name"), r->network->priorities[i].name != NULL) < 0 ||
+            required(v, KEY(at, "priority"), r->network->priorities[i].has_priority) < 0)
             return -1;
     }
     for (size_t i = 0; i < r->rdma_len; i++)
         if (!r->rdma[i].has_hcaHandles && !r->rdma[i].has_hcaObjects)
-            return fail(v, AT("linux.resources.rdma", "[\"%s\"]", r->rdma_keys[i]),
+            return fail(v, MAPKEY(KEY(NULL, "linux.resources.rdma"), r->rdma_keys[i]),
                         "at least one of hcaHandles and hcaObjects is required");
+    return 0;
+}
+
+static int validate_syscall(const struct vctx *v, const struct vpath *at, const struct oci_syscall *sc)
+{
+    if (sc->names_len == 0)
+        return fail(v, KEY(at, "names"), "at least one entry is required");
+    if (required(v, KEY(at, "action"), sc->action != NULL) < 0 ||
+        CHECK_ENUM(v, KEY(at, "action"), sc->action, "seccomp action", seccomp_actions) < 0)
+        return -1;
+    for (size_t j = 0; j < sc->args_len; j++) {
+        const struct oci_seccomp_arg *a = &sc->args[j];
+        const struct vpath *arg = IDX(KEY(at, "args"), j);
+        if (required(v, KEY(arg, "index"), a->has_index) < 0 ||
+            required(v, KEY(arg, "value"), a->has_value) < 0 ||
+            required(v, KEY(arg, "op"), a->op != NULL) < 0 ||
+            CHECK_ENUM(v, KEY(arg, "op"), a->op, "seccomp operator", seccomp_operators) < 0)
+            return -1;
+    }
     return 0;
 }
 
@@ -499,83 +518,73 @@ static int validate_seccomp(const struct vctx *v, const struct oci_seccomp *s)
 {
     if (s == NULL)
         return 0;
-    PATHBUF;
-    char q[320];
-    if (required(v, "linux.seccomp.defaultAction", s->defaultAction != NULL) < 0 ||
-        CHECK_ENUM(v, "linux.seccomp.defaultAction", s->defaultAction, "seccomp action",
+    const struct vpath *at = KEY(NULL, "linux.seccomp");
+    if (required(v, KEY(at, "defaultAction"), s->defaultAction != NULL) < 0 ||
+        CHECK_ENUM(v, KEY(at, "defaultAction"), s->defaultAction, "seccomp action",
                    seccomp_actions) < 0 ||
-        CHECK_ENUM_LIST(v, "linux.seccomp.architectures", s->architectures, s->architectures_len,
+        CHECK_ENUM_LIST(v, KEY(at, "architectures"), s->architectures, s->architectures_len,
                         "seccomp architecture", seccomp_archs) < 0 ||
-        CHECK_ENUM_LIST(v, "linux.seccomp.flags", s->flags, s->flags_len, "seccomp flag",
+        CHECK_ENUM_LIST(v, KEY(at, "flags"), s->flags, s->flags_len, "seccomp flag",
                         seccomp_flags) < 0)
         return -1;
     if (s->listenerMetadata != NULL && s->listenerPath == NULL)
-        return fail(v, "linux.seccomp.listenerMetadata", "set without listenerPath");
-    for (size_t i = 0; i < s->syscalls_len; i++) {
-        const struct oci_syscall *sc = &s->syscalls[i];
-        snprintf(q, sizeof q, "linux.seccomp.syscalls[%zu]", i);
-        if (sc->names_len == 0)
-            return fail(v, AT(q, ".names"), "at least one entry is required");
-        if (required(v, AT(q, ".action"), sc->action != NULL) < 0 ||
-            CHECK_ENUM(v, AT(q, ".action"), sc->action, "seccomp action", seccomp_actions) < 0)
+        return fail(v, KEY(at, "listenerMetadata"), "set without listenerPath");
+    for (size_t i = 0; i < s->syscalls_len; i++)
+        if (validate_syscall(v, IDX(KEY(at, "syscalls"), i), &s->syscalls[i]) < 0)
             return -1;
-        for (size_t j = 0; j < sc->args_len; j++) {
-            const struct oci_seccomp_arg *a = &sc->args[j];
-            char r[340];
-            sub(r, sizeof r, q, ".args[%zu]", j);
-            if (required(v, AT(r, ".index"), a->has_index) < 0 ||
-                required(v, AT(r, ".value"), a->has_value) < 0 ||
-                required(v, AT(r, ".op"), a->op != NULL) < 0 ||
-                CHECK_ENUM(v, AT(r, ".op"), a->op, "seccomp operator", seccomp_operators) < 0)
-                return -1;
-        }
-    }
     return 0;
 }
 
-static int validate_path_list(const struct vctx *v, const char *path, char *const *list, size_t len)
+static int validate_path_list(const struct vctx *v, const struct vpath *list, char *const *paths,
+                              size_t len)
 {
-    PATHBUF;
     for (size_t i = 0; i < len; i++)
-        if (check_abs(v, AT(path, "[%zu]", i), list[i]) < 0)
+        if (check_abs(v, IDX(list, i), paths[i]) < 0)
+            return -1;
+    return 0;
+}
+
+static int validate_intel_rdt(const struct vctx *v, const struct oci_intel_rdt *rdt)
+{
+    if (rdt == NULL)
+        return 0;
+    const struct vpath *at = KEY(NULL, "linux.intelRdt");
+    if (check_no_newline(v, KEY(at, "l3CacheSchema"), rdt->l3CacheSchema) < 0 ||
+        check_no_newline(v, KEY(at, "memBwSchema"), rdt->memBwSchema) < 0)
+        return -1;
+    if (rdt->memBwSchema != NULL && strncmp(rdt->memBwSchema, "MB:", 3) != 0)
+        return fail(v, KEY(at, "memBwSchema"), "must start with \"MB:\"");
+    for (size_t i = 0; i < rdt->schemata_len; i++)
+        if (check_no_newline(v, IDX(KEY(at, "schemata"), i), rdt->schemata[i]) < 0)
             return -1;
     return 0;
 }
 
 static int validate_linux_misc(const struct vctx *v, const struct oci_linux *l)
 {
-    PATHBUF;
     for (size_t i = 0; i < l->timeOffsets_len; i++)
-        if (CHECK_ENUM(v, AT("linux.timeOffsets", "[\"%s\"]", l->timeOffsets_keys[i]),
+        if (CHECK_ENUM(v, MAPKEY(KEY(NULL, "linux.timeOffsets"), l->timeOffsets_keys[i]),
                        l->timeOffsets_keys[i], "clock", time_offset_clocks) < 0)
             return -1;
-    if (CHECK_ENUM(v, "linux.rootfsPropagation", l->rootfsPropagation, "rootfs propagation",
-                   rootfs_propagations) < 0 ||
-        validate_path_list(v, "linux.maskedPaths", l->maskedPaths, l->maskedPaths_len) < 0 ||
-        validate_path_list(v, "linux.readonlyPaths", l->readonlyPaths, l->readonlyPaths_len) < 0)
+    if (CHECK_ENUM(v, KEY(NULL, "linux.rootfsPropagation"), l->rootfsPropagation,
+                   "rootfs propagation", rootfs_propagations) < 0 ||
+        validate_path_list(v, KEY(NULL, "linux.maskedPaths"), l->maskedPaths, l->maskedPaths_len) < 0 ||
+        validate_path_list(v, KEY(NULL, "linux.readonlyPaths"), l->readonlyPaths,
+                           l->readonlyPaths_len) < 0 ||
+        validate_intel_rdt(v, l->intelRdt) < 0)
         return -1;
-    const struct oci_intel_rdt *rdt = l->intelRdt;
-    if (rdt != NULL) {
-        if (check_no_newline(v, "linux.intelRdt.l3CacheSchema", rdt->l3CacheSchema) < 0 ||
-            check_no_newline(v, "linux.intelRdt.memBwSchema", rdt->memBwSchema) < 0)
-            return -1;
-        if (rdt->memBwSchema != NULL && strncmp(rdt->memBwSchema, "MB:", 3) != 0)
-            return fail(v, "linux.intelRdt.memBwSchema", "must start with \"MB:\"");
-        for (size_t i = 0; i < rdt->schemata_len; i++)
-            if (check_no_newline(v, AT("linux.intelRdt.schemata", "[%zu]", i), rdt->schemata[i]) < 0)
-                return -1;
-    }
     const struct oci_personality *pers = l->personality;
-    if (pers != NULL && (required(v, "linux.personality.domain", pers->domain != NULL) < 0 ||
-                         CHECK_ENUM(v, "linux.personality.domain", pers->domain,
-                                    "personality domain", personality_domains) < 0))
+    if (pers != NULL &&
+        (required(v, KEY(NULL, "linux.personality.domain"), pers->domain != NULL) < 0 ||
+         CHECK_ENUM(v, KEY(NULL, "linux.personality.domain"), pers->domain, "personality domain",
+                    personality_domains) < 0))
         return -1;
     const struct oci_memory_policy *mp = l->memoryPolicy;
     if (mp != NULL &&
-        (required(v, "linux.memoryPolicy.mode", mp->mode != NULL) < 0 ||
-         CHECK_ENUM(v, "linux.memoryPolicy.mode", mp->mode, "memory policy mode",
+        (required(v, KEY(NULL, "linux.memoryPolicy.mode"), mp->mode != NULL) < 0 ||
+         CHECK_ENUM(v, KEY(NULL, "linux.memoryPolicy.mode"), mp->mode, "memory policy mode",
                     memory_policy_modes) < 0 ||
-         CHECK_ENUM_LIST(v, "linux.memoryPolicy.flags", mp->flags, mp->flags_len,
+         CHECK_ENUM_LIST(v, KEY(NULL, "linux.memoryPolicy.flags"), mp->flags, mp->flags_len,
                          "memory policy flag", memory_policy_flags) < 0))
         return -1;
     return 0;
@@ -586,8 +595,8 @@ static int validate_linux(const struct vctx *v, const struct oci_linux *l)
     if (l == NULL)
         return 0;
     if (validate_namespaces(v, l) < 0 ||
-        validate_id_mappings(v, "linux.uidMappings", l->uidMappings, l->uidMappings_len) < 0 ||
-        validate_id_mappings(v, "linux.gidMappings", l->gidMappings, l->gidMappings_len) < 0 ||
+        validate_id_mappings(v, KEY(NULL, "linux.uidMappings"), l->uidMappings, l->uidMappings_len) < 0 ||
+        validate_id_mappings(v, KEY(NULL, "linux.gidMappings"), l->gidMappings, l->gidMappings_len) < 0 ||
         validate_devices(v, l) < 0 || validate_resources(v, l->resources) < 0 ||
         validate_seccomp(v, l->seccomp) < 0 || validate_linux_misc(v, l) < 0)
         return -1;
@@ -597,12 +606,12 @@ static int validate_linux(const struct vctx *v, const struct oci_linux *l)
 int oci_config_validate(const struct oci_config *c, const char *source, keel_err *err)
 {
     const struct vctx v = { .source = source, .err = err };
-    if (required(&v, "ociVersion", c->ociVersion != NULL) < 0)
+    if (required(&v, KEY(NULL, "ociVersion"), c->ociVersion != NULL) < 0)
         return -1;
     if (!is_semver(c->ociVersion))
-        return fail(&v, "ociVersion", "\"%s\" is not a SemVer version", c->ociVersion);
-    if (required(&v, "root", c->root != NULL) < 0 ||
-        required(&v, "root.path", c->root->path != NULL) < 0)
+        return fail(&v, KEY(NULL, "ociVersion"), "\"%s\" is not a SemVer version", c->ociVersion);
+    if (required(&v, KEY(NULL, "root"), c->root != NULL) < 0 ||
+        required(&v, KEY(NULL, "root.path"), c->root->path != NULL) < 0)
         return -1;
     if (c->process != NULL && validate_process(&v, c->process) < 0)
         return -1;

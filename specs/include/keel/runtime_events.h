@@ -76,4 +76,9 @@ SPEC_DECLARE(runc_stats, RUNC_STATS)
     X(T, OBJ, data, "data", runc_stats)
 SPEC_DECLARE(runc_event, RUNC_EVENT)
 
+/* `ps -f json`: a bare array of PIDs. */
+#define RUNC_PS_PIDS(X, T) \
+    X(T, U32S, pids, "pids", _)
+SPEC_DECLARE(runc_ps_pids, RUNC_PS_PIDS)
+
 #endif

@@ -1,0 +1,75 @@
+/* The container's cgroup across the lifecycle (create joins, delete removes,
+ * state reads the freezer); the commands pause/resume/update/ps/events open it too. */
+#include <errno.h>
+#include <stdlib.h>
+
+#include "keel/cleanup.h"
+#include "container_cgroup.h"
+
+struct cgroup *container_cgroup_join(const struct oci_config *cfg, const char *id, pid_t pid,
+                                     char **path, keel_err *err)
+{
+    const struct oci_linux *linux = cfg->linux;
+    cleanup_free char *p = cgroup_resolve_path(linux != NULL ? linux->cgroupsPath : NULL, id, err);
+    struct cgroup *cg;
+
+    if (p == NULL)
+        return NULL;
+    cg = cgroup_create(CGROUP_DEFAULT_ROOT, p, err);
+    if (cg == NULL)
+        return NULL;
+    if (cgroup_apply(cg, linux, err) < 0 || cgroup_add_pid(cg, pid, err) < 0) {
+        cgroup_destroy(cg, true, &(keel_err){ 0 }); /* the error to report is the first one */
+        cgroup_free(cg);
+        return NULL;
+    }
+    *path = steal_ptr(p);
+    return cg;
+}
+
+struct cgroup *container_cgroup_open(const struct container *c, keel_err *err)
+{
+    if (c->st.cgroupPath == NULL)
+        return keel_error(err, ENOENT, "container %s has no cgroup", c->id), NULL;
+    return cgroup_open(CGROUP_DEFAULT_ROOT, c->st.cgroupPath, err);
+}
+
+bool container_cgroup_paused(const struct container *c)
+{
+    keel_err err;
+    bool frozen = false;
+
+    if (c->st.cgroupPath == NULL)
+        return false;
+    /* a freezer that cannot be read is not a paused container */
+    if (cgroup_path_is_frozen(CGROUP_DEFAULT_ROOT, c->st.cgroupPath, &frozen, &err) < 0)
+        return false;
+    return frozen;
+}
+
+int container_cgroup_kill(const struct container *c, int sig, keel_err *err)
+{
+    struct cgroup *cg = container_cgroup_open(c, err);
+    int rc;
+
+    if (cg == NULL)
+        return -1;
+    rc = cgroup_kill_all(cg, sig, err);
+    cgroup_free(cg);
+    return rc;
+}
+
+int container_cgroup_remove(const struct container *c, bool force, keel_err *err)
+{
+    struct cgroup *cg;
+    int rc;
+
+    if (c->st.cgroupPath == NULL)
+        return 0;
+    cg = cgroup_open(CGROUP_DEFAULT_ROOT, c->st.cgroupPath, err);
+    if (cg == NULL)
+        return err->errnum == ENOENT ? 0 : -1;
+    rc = cgroup_destroy(cg, force, err);
+    cgroup_free(cg);
+    return rc;
+}
