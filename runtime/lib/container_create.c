@@ -41,6 +41,7 @@ struct create_ctx {
     pid_t pid;         /* the init */
     pid_t reap;        /* a child to wait for (the init, or the intermediate) */
     struct cgroup *cg; /* the container's cgroup, joined before GO */
+    bool hooks_begun;  /* a failure from here on runs the poststop hooks (lifecycle step 13) */
 };
 
 static int create_read_config(struct create_ctx *x, keel_err *err)
@@ -232,6 +233,7 @@ static int create_runtime_hooks(struct create_ctx *x, keel_err *err)
     cleanup_free char *state = container_state_json(&x->c, STATUS_CREATING, false, err);
     if (state == NULL)
         return -1;
+    x->hooks_begun = true;
     const struct oci_hooks *h = x->cfg.hooks;
     if (h != NULL && (hooks_run(h->prestart, h->prestart_len, "prestart", state, err) < 0 ||
                       hooks_run(h->createRuntime, h->createRuntime_len, "createRuntime", state, err) < 0))
@@ -308,8 +310,8 @@ static int create_run(struct create_ctx *x, keel_err *err)
     return 0;
 }
 
-/* Undoes a failed create: the init (and with it its namespaces and mounts)
- * and the state directory. */
+/* Undoes a failed create: the init (and with it its namespaces and mounts),
+ * then the poststop hooks if the hooks had begun, and the state directory. */
 static void create_undo(struct create_ctx *x)
 {
     if (x->pid > 0)
@@ -325,6 +327,13 @@ static void create_undo(struct create_ctx *x)
     if (x->cg != NULL) {
         keel_err ignored;
         cgroup_destroy(x->cg, true, &ignored); /* create's own error is the one to report */
+    }
+    const struct oci_hooks *h = x->cfg.hooks;
+    if (x->hooks_begun && h != NULL && h->poststop_len > 0) {
+        keel_err ignored;
+        cleanup_free char *state = container_state_json(&x->c, STATUS_STOPPED, false, &ignored);
+        if (state != NULL)
+            hooks_run_warn(h->poststop, h->poststop_len, "poststop", state);
     }
     if (x->c.dirfd >= 0) {
         keel_err ignored;

@@ -1,7 +1,9 @@
 /* start (runtime.md "start"): a byte into exec.fifo releases the waiting
- * init to exec the user program; poststart hooks follow. */
+ * init to exec the user program; poststart hooks follow (one failing stops
+ * the container). */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include "container.h"
@@ -25,11 +27,15 @@ static int start_locked(struct container *c, keel_err *err)
     if (write(fd, "0", 1) != 1)
         return keel_syserror(err, "write %s/%s", c->dir, EXEC_FIFO);
     const struct oci_hooks *h = c->st.hooks;
-    if (h != NULL && h->poststart_len > 0) {
-        cleanup_free char *state = container_state_json(c, STATUS_RUNNING, false, err);
-        if (state == NULL)
-            return -1;
-        hooks_run_warn(h->poststart, h->poststart_len, "poststart", state);
+    if (h == NULL || h->poststart_len == 0)
+        return 0;
+    cleanup_free char *state = container_state_json(c, STATUS_RUNNING, false, err);
+    if (state == NULL)
+        return -1;
+    if (hooks_run(h->poststart, h->poststart_len, "poststart", state, err) < 0) {
+        /* runtime.md: a failed poststart hook stops the container; delete destroys it */
+        kill(c->st.pid, SIGKILL);
+        return -1;
     }
     return 0;
 }
