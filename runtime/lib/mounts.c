@@ -57,8 +57,8 @@ int mount_setattr_fd(int fd, unsigned flags, uint64_t set, uint64_t clr, uint64_
 }
 
 /* Applies the recursive attributes and propagation changes to the mount fd's tree. */
-static int apply_tree_opts(int fd, const struct mount_opts *o, const char *what, const char *dst,
-                           keel_err *err)
+int mount_apply_tree_opts(int fd, const struct mount_opts *o, const char *what, const char *dst,
+                          keel_err *err)
 {
     if ((o->rec_set | o->rec_clr) != 0 &&
         mount_setattr_fd(fd, AT_RECURSIVE, o->rec_set, o->rec_clr, 0) < 0)
@@ -125,7 +125,7 @@ static int mount_bind(const struct mount_ctx *ctx, const char *src, const char *
         return keel_syserror(err, "move_mount bind %s on %s", src, dst);
     struct mount_opts prop_only = *o;
     prop_only.rec_set = prop_only.rec_clr = 0;
-    return apply_tree_opts(tree, &prop_only, "bind", dst, err);
+    return mount_apply_tree_opts(tree, &prop_only, "bind", dst, err);
 }
 
 /* A filesystem mount through the destination's fd; recursive attributes and
@@ -159,7 +159,7 @@ int mount_fs(const struct mount_ctx *ctx, const char *type, const char *src, con
     cleanup_close int nfd = path_open_in_root(ctx->rootfd, dst, 0, err);
     if (nfd < 0)
         return -1;
-    return apply_tree_opts(nfd, o, type, dst, err);
+    return mount_apply_tree_opts(nfd, o, type, dst, err);
 }
 
 int mount_entry(const struct mount_ctx *ctx, const struct oci_mount *m, keel_err *err)

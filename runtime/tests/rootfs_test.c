@@ -136,7 +136,7 @@ static const char full_config[] =
     "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\","
     "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]},"
     "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\","
-    "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]},"
+    "\"options\":[\"rprivate\",\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]},"
     "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"data\","
     "\"options\":[\"rbind\",\"ro\",\"rprivate\"]},"
     "{\"destination\":\"/data-rw/sub\",\"source\":\"data\",\"options\":[\"bind\"]},"
