@@ -137,7 +137,9 @@ int mount_fs(const struct mount_ctx *ctx, const char *type, const char *src, con
     if (dfd < 0)
         return -1;
     char dpath[FD_PATH_SIZE];
-    if (mount(src != NULL ? src : type, fd_path(dpath, dfd), type, o->flags, o->data) < 0) {
+    /* a read-only tmpcopyup tmpfs becomes read-only once filled */
+    unsigned long flags = o->tmpcopyup ? o->flags & ~(unsigned long)MS_RDONLY : o->flags;
+    if (mount(src != NULL ? src : type, fd_path(dpath, dfd), type, flags, o->data) < 0) {
         if (errno == EPERM && ctx->in_userns && strcmp(type, "sysfs") == 0) {
             /* A user namespace without its own network namespace may not mount
              * sysfs; bind the host's, as runc does. */
@@ -154,11 +156,16 @@ int mount_fs(const struct mount_ctx *ctx, const char *type, const char *src, con
             return keel_syserror(err, "mount %s on %s", type, dst);
         }
     }
-    if ((o->rec_set | o->rec_clr) == 0 && o->npropagation == 0)
+    if ((o->rec_set | o->rec_clr) == 0 && o->npropagation == 0 && !o->tmpcopyup)
         return 0;
     cleanup_close int nfd = path_open_in_root(ctx->rootfd, dst, 0, err);
     if (nfd < 0)
         return -1;
+    /* dfd still names the directory under the new mount */
+    if (o->tmpcopyup && mount_copyup(dfd, nfd, dst, err) < 0)
+        return -1;
+    if (flags != o->flags && mount_setattr_fd(nfd, 0, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+        return keel_syserror(err, "mount_setattr ro on %s", dst);
     return mount_apply_tree_opts(nfd, o, type, dst, err);
 }
 
@@ -181,6 +188,8 @@ int mount_entry(const struct mount_ctx *ctx, const struct oci_mount *m, keel_err
             r = keel_error_wrap(err, "mount bind %s on %s", src, m->destination);
         if (r == 0)
             r = mount_bind(ctx, src, m->destination, &o, userns, err);
+    } else if (o.tmpcopyup && (m->type == NULL || strcmp(m->type, "tmpfs") != 0)) {
+        r = keel_error(err, EINVAL, "mount on %s: tmpcopyup needs a tmpfs", m->destination);
     } else if (m->type == NULL) {
         r = keel_error(err, EINVAL, "mount on %s: no type and not a bind mount", m->destination);
     } else if (strcmp(m->type, "cgroup") == 0) {
