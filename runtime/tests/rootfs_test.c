@@ -36,7 +36,8 @@ static void setup_bundle(void)
              "set -e; cd '%s'; mkdir -p rootfs/bin rootfs/proc rootfs/dev rootfs/sys outside data;"
              "cp /bin/busybox rootfs/bin/busybox; ln -s busybox rootfs/bin/sh;"
              "echo hello > data/file; ln -s '%s/outside' rootfs/evil;"
-             "ln -s ../../../../../../../.. rootfs/up",
+             "ln -s ../../../../../../../.. rootfs/up;"
+             "mkdir -p rootfs/tc/d; echo A > rootfs/tc/a; ln -s ../a rootfs/tc/d/l; chmod 700 rootfs/tc/d",
              bundle, bundle);
     cr_assert_eq(system(cmd), 0);
 }
@@ -136,11 +137,12 @@ static const char full_config[] =
     "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\","
     "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]},"
     "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\","
-    "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]},"
+    "\"options\":[\"rprivate\",\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]},"
     "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"data\","
     "\"options\":[\"rbind\",\"ro\",\"rprivate\"]},"
     "{\"destination\":\"/data-rw/sub\",\"source\":\"data\",\"options\":[\"bind\"]},"
     "{\"destination\":\"/evil\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
+    "{\"destination\":\"/tc\",\"type\":\"tmpfs\",\"options\":[\"tmpcopyup\",\"ro\"]},"
     "{\"destination\":\"/up/escaped\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}"
     "],"
     "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"uts\"},"
@@ -258,6 +260,14 @@ static void full_container(void *unused)
     CHECK(fd >= 0, "rw bind refused a write: %s", strerror(errno));
     close(fd);
     unlink("/data-rw/sub/new");
+
+    CHECK(statfs("/tc", &sfs) == 0 && sfs.f_type == TMPFS_MAGIC, "/tc not a tmpfs");
+    read_file("/tc/a", buf, sizeof buf);
+    CHECK(strcmp(buf, "A\n") == 0, "tmpcopyup: /tc/a holds %s", buf);
+    check_link("/tc/d/l", "../a");
+    CHECK(stat("/tc/d", &st) == 0 && (st.st_mode & 07777) == 0700, "tmpcopyup: /tc/d mode %o",
+          st.st_mode);
+    check_write_refused("/tc/new", EROFS);
 
     CHECK(statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == TMPFS_MAGIC, "cgroup root not tmpfs");
     CHECK(statfs("/sys/fs/cgroup/memory", &sfs) == 0 && sfs.f_type == CGROUP_SUPER_MAGIC,
