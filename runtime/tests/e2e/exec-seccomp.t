@@ -102,6 +102,12 @@ if [ "$ctr_ns" != "$host_ns" ] && [ "$ctr_ns" = "$(readlink "/proc/$init/ns/uts"
 else
     not_ok "the exec'd process shares the init's namespaces" "uts $ctr_ns, init's $(readlink "/proc/$init/ns/uts")"
 fi
+if grep -q /keel/ "/proc/$init/cgroup" && [ "$(cat "/proc/$xpid/cgroup")" = "$(cat "/proc/$init/cgroup")" ] &&
+    [ "$(cat "/proc/$xpid/cgroup")" != "$(cat /proc/self/cgroup)" ]; then
+    ok "the exec'd process is in the container's cgroups"
+else
+    not_ok "the exec'd process is in the container's cgroups" "$(diff "/proc/$init/cgroup" "/proc/$xpid/cgroup")"
+fi
 out=$(keel exec seccomp-x1 no-such-program 2>&1) && rc=0 || rc=$?
 if [ "$rc" -ne 0 ] && printf '%s' "$out" | grep -q 'no-such-program'; then
     ok "exec of a missing program fails, naming it"
