@@ -57,8 +57,8 @@ int mount_setattr_fd(int fd, unsigned flags, uint64_t set, uint64_t clr, uint64_
 }
 
 /* Applies the recursive attributes and propagation changes to the mount fd's tree. */
-static int apply_tree_opts(int fd, const struct mount_opts *o, const char *what, const char *dst,
-                           keel_err *err)
+int mount_apply_tree_opts(int fd, const struct mount_opts *o, const char *what, const char *dst,
+                          keel_err *err)
 {
     if ((o->rec_set | o->rec_clr) != 0 &&
         mount_setattr_fd(fd, AT_RECURSIVE, o->rec_set, o->rec_clr, 0) < 0)
@@ -125,7 +125,7 @@ static int mount_bind(const struct mount_ctx *ctx, const char *src, const char *
         return keel_syserror(err, "move_mount bind %s on %s", src, dst);
     struct mount_opts prop_only = *o;
     prop_only.rec_set = prop_only.rec_clr = 0;
-    return apply_tree_opts(tree, &prop_only, "bind", dst, err);
+    return mount_apply_tree_opts(tree, &prop_only, "bind", dst, err);
 }
 
 /* A filesystem mount through the destination's fd; recursive attributes and
@@ -137,7 +137,9 @@ int mount_fs(const struct mount_ctx *ctx, const char *type, const char *src, con
     if (dfd < 0)
         return -1;
     char dpath[FD_PATH_SIZE];
-    if (mount(src != NULL ? src : type, fd_path(dpath, dfd), type, o->flags, o->data) < 0) {
+    /* a read-only tmpcopyup tmpfs becomes read-only once filled */
+    unsigned long flags = o->tmpcopyup ? o->flags & ~(unsigned long)MS_RDONLY : o->flags;
+    if (mount(src != NULL ? src : type, fd_path(dpath, dfd), type, flags, o->data) < 0) {
         if (errno == EPERM && ctx->in_userns && strcmp(type, "sysfs") == 0) {
             /* A user namespace without its own network namespace may not mount
              * sysfs; bind the host's, as runc does. */
@@ -154,12 +156,17 @@ int mount_fs(const struct mount_ctx *ctx, const char *type, const char *src, con
             return keel_syserror(err, "mount %s on %s", type, dst);
         }
     }
-    if ((o->rec_set | o->rec_clr) == 0 && o->npropagation == 0)
+    if ((o->rec_set | o->rec_clr) == 0 && o->npropagation == 0 && !o->tmpcopyup)
         return 0;
     cleanup_close int nfd = path_open_in_root(ctx->rootfd, dst, 0, err);
     if (nfd < 0)
         return -1;
-    return apply_tree_opts(nfd, o, type, dst, err);
+    /* dfd still names the directory under the new mount */
+    if (o->tmpcopyup && mount_copyup(dfd, nfd, dst, err) < 0)
+        return -1;
+    if (flags != o->flags && mount_setattr_fd(nfd, 0, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+        return keel_syserror(err, "mount_setattr ro on %s", dst);
+    return mount_apply_tree_opts(nfd, o, type, dst, err);
 }
 
 int mount_entry(const struct mount_ctx *ctx, const struct oci_mount *m, keel_err *err)
@@ -181,6 +188,8 @@ int mount_entry(const struct mount_ctx *ctx, const struct oci_mount *m, keel_err
             r = keel_error_wrap(err, "mount bind %s on %s", src, m->destination);
         if (r == 0)
             r = mount_bind(ctx, src, m->destination, &o, userns, err);
+    } else if (o.tmpcopyup && (m->type == NULL || strcmp(m->type, "tmpfs") != 0)) {
+        r = keel_error(err, EINVAL, "mount on %s: tmpcopyup needs a tmpfs", m->destination);
     } else if (m->type == NULL) {
         r = keel_error(err, EINVAL, "mount on %s: no type and not a bind mount", m->destination);
     } else if (strcmp(m->type, "cgroup") == 0) {

@@ -235,5 +235,5 @@ int mount_cgroup(const struct mount_ctx *ctx, const char *dst, const struct moun
     mount_opts_attr(o, &set, &clr);
     if ((set | clr) != 0 && mount_setattr_fd(tmpfd, AT_RECURSIVE, set, clr, 0) < 0)
         return keel_syserror(err, "mount_setattr %s", dst);
-    return 0;
+    return mount_apply_tree_opts(tmpfd, o, "cgroup", dst, err);
 }

@@ -36,7 +36,8 @@ static void setup_bundle(void)
              "set -e; cd '%s'; mkdir -p rootfs/bin rootfs/proc rootfs/dev rootfs/sys outside data;"
              "cp /bin/busybox rootfs/bin/busybox; ln -s busybox rootfs/bin/sh;"
              "echo hello > data/file; ln -s '%s/outside' rootfs/evil;"
-             "ln -s ../../../../../../../.. rootfs/up",
+             "ln -s ../../../../../../../.. rootfs/up;"
+             "mkdir -p rootfs/tc/d; echo A > rootfs/tc/a; ln -s ../a rootfs/tc/d/l; chmod 700 rootfs/tc/d",
              bundle, bundle);
     cr_assert_eq(system(cmd), 0);
 }
@@ -136,11 +137,12 @@ static const char full_config[] =
     "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\","
     "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]},"
     "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\","
-    "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]},"
+    "\"options\":[\"rprivate\",\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]},"
     "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"data\","
     "\"options\":[\"rbind\",\"ro\",\"rprivate\"]},"
     "{\"destination\":\"/data-rw/sub\",\"source\":\"data\",\"options\":[\"bind\"]},"
     "{\"destination\":\"/evil\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
+    "{\"destination\":\"/tc\",\"type\":\"tmpfs\",\"options\":[\"tmpcopyup\",\"ro\"]},"
     "{\"destination\":\"/up/escaped\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}"
     "],"
     "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"uts\"},"
@@ -259,6 +261,14 @@ static void full_container(void *unused)
     close(fd);
     unlink("/data-rw/sub/new");
 
+    CHECK(statfs("/tc", &sfs) == 0 && sfs.f_type == TMPFS_MAGIC, "/tc not a tmpfs");
+    read_file("/tc/a", buf, sizeof buf);
+    CHECK(strcmp(buf, "A\n") == 0, "tmpcopyup: /tc/a holds %s", buf);
+    check_link("/tc/d/l", "../a");
+    CHECK(stat("/tc/d", &st) == 0 && (st.st_mode & 07777) == 0700, "tmpcopyup: /tc/d mode %o",
+          st.st_mode);
+    check_write_refused("/tc/new", EROFS);
+
     CHECK(statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == TMPFS_MAGIC, "cgroup root not tmpfs");
     CHECK(statfs("/sys/fs/cgroup/memory", &sfs) == 0 && sfs.f_type == CGROUP_SUPER_MAGIC,
           "/sys/fs/cgroup/memory not a cgroup");
@@ -362,9 +372,8 @@ static void small_container(void *arg)
         char mnt[256];
         if (sscanf(line, "%*s %*s %*s %*s %255s", mnt) == 1 && strcmp(mnt, "/") == 0) {
             found = true;
-            CHECK((c->mountinfo_root[0] == '\0') == (strstr(line, "shared:") == NULL &&
-                                                     strstr(line, "master:") == NULL) &&
-                      strstr(line, c->mountinfo_root) != NULL,
+            bool plain = strstr(line, "shared:") == NULL && strstr(line, "master:") == NULL;
+            CHECK(c->mountinfo_root[0] == '\0' ? plain : strstr(line, c->mountinfo_root) != NULL,
                   "/ is %s, expected %s", line, c->mountinfo_root);
         }
     }
@@ -376,11 +385,13 @@ static struct small_case small_cases[] = {
     { "private", "", false, false, false },
     { "shared", "shared:", false, true, true },
     { "slave", "", true, false, true },
+    { "unbindable", "unbindable", false, false, false },
 };
 
 ParameterizedTestParameters(rootfs, variants)
 {
-    return cr_make_param_array(struct small_case, small_cases, 3);
+    return cr_make_param_array(struct small_case, small_cases,
+                                sizeof small_cases / sizeof small_cases[0]);
 }
 
 ParameterizedTest(struct small_case *c, rootfs, variants)
