@@ -37,6 +37,10 @@ int keel_seccomp_compile(const struct oci_seccomp *s, struct keel_seccomp *out, 
 int keel_seccomp_compile_cached(const struct oci_seccomp *s, const char *cache_dir,
                                 struct keel_seccomp *out, keel_err *err);
 
+/* The cache's directory under the runtime's --root (a dot name: `list`
+ * skips it). */
+#define KEEL_SECCOMP_CACHE_DIR ".seccomp-cache"
+
 /* Frees what the struct owns and zeroes it. */
 void keel_seccomp_release(struct keel_seccomp *f);
 
