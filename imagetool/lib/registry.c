@@ -417,11 +417,20 @@ static int fetch_sink(void *arg, const void *buf, size_t len, keel_err *err)
     return blob_writer_write(f->w, buf, len, err);
 }
 
+/* A blob is committed as soon as it is complete, so that a pull killed
+ * later keeps it. */
 static long fetch_done(void *arg, struct http_request *req)
 {
     struct fetch *f = arg;
-    if (req->curl_code == 0 && req->resp.status == 200 && !req->sink_failed)
+    if (req->curl_code == 0 && req->resp.status == 200 && !req->sink_failed) {
+        struct blob_writer *w = f->w;
+        f->w = NULL;
+        if (blob_writer_commit(w, &f->err) < 0)
+            f->failed = true;
+        else if (f->blob->done != NULL)
+            f->blob->done(f->blob->progress_arg);
         return 0;
+    }
     if (!should_retry(f->reg, req))
         return 0;
     if (blob_writer_restart(f->w, &f->err) < 0) {
@@ -462,9 +471,7 @@ static int fetch_finish(struct fetch *f, keel_err *err)
             return keel_syserror(err, "blob %s", f->blob->digest);
         return request_error(req, err, what);
     }
-    struct blob_writer *w = f->w;
-    f->w = NULL;
-    return blob_writer_commit(w, err);
+    return 0;
 }
 
 int registry_fetch_blobs(struct registry *r, struct store *s, const struct registry_blob *blobs,
@@ -500,7 +507,6 @@ int registry_fetch_blobs(struct registry *r, struct store *s, const struct regis
     }
     if (ret == 0)
         ret = run_authed(r, reqs, n, parallel, NULL, err);
-    /* a retried 401 round restarts those blobs from scratch */
     for (size_t i = 0; i < n && ret == 0; i++)
         ret = fetch_finish(&fs[i], err);
     free(reqs);
