@@ -372,9 +372,8 @@ static void small_container(void *arg)
         char mnt[256];
         if (sscanf(line, "%*s %*s %*s %*s %255s", mnt) == 1 && strcmp(mnt, "/") == 0) {
             found = true;
-            CHECK((c->mountinfo_root[0] == '\0') == (strstr(line, "shared:") == NULL &&
-                                                     strstr(line, "master:") == NULL) &&
-                      strstr(line, c->mountinfo_root) != NULL,
+            bool plain = strstr(line, "shared:") == NULL && strstr(line, "master:") == NULL;
+            CHECK(c->mountinfo_root[0] == '\0' ? plain : strstr(line, c->mountinfo_root) != NULL,
                   "/ is %s, expected %s", line, c->mountinfo_root);
         }
     }
@@ -386,11 +385,13 @@ static struct small_case small_cases[] = {
     { "private", "", false, false, false },
     { "shared", "shared:", false, true, true },
     { "slave", "", true, false, true },
+    { "unbindable", "unbindable", false, false, false },
 };
 
 ParameterizedTestParameters(rootfs, variants)
 {
-    return cr_make_param_array(struct small_case, small_cases, 3);
+    return cr_make_param_array(struct small_case, small_cases,
+                                sizeof small_cases / sizeof small_cases[0]);
 }
 
 ParameterizedTest(struct small_case *c, rootfs, variants)
