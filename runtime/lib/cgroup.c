@@ -643,15 +643,6 @@ int cgroup_destroy(struct cgroup *cg, bool force, keel_err *err)
 {
     if (force && cgroup_kill_all(cg, SIGKILL, err) < 0)
         return keel_error_wrap(err, "destroy cgroup %s", cg->path);
-    if (!force) {
-        cleanup_free pid_t *pids = NULL;
-        size_t n = 0;
-
-        if (cgroup_pids(cg, &pids, &n, err) < 0)
-            return -1;
-        if (n > 0)
-            return keel_error(err, EBUSY, "cgroup %s still has %zu processes", cg->path, n);
-    }
     for (size_t i = 0; i < CG_V1_MAX; i++) {
         if (cg->v1[i].fd >= 0 && remove_tree(cg->v1[i].path, err) < 0)
             return -1;

@@ -21,8 +21,10 @@ struct cgroup *container_cgroup_open(const struct container *c, keel_err *err);
 bool container_cgroup_paused(const struct container *c);
 /* kill --all: sig to every process in the container's cgroup. */
 int container_cgroup_kill(const struct container *c, int sig, keel_err *err);
-/* delete: removes the cgroup; with force, kills what is still in it first.
- * A container without a cgroup, or whose cgroup is gone already, is fine. */
+/* delete: removes the cgroup; with force, kills what is still in it first,
+ * as it does without force when the container shared the host's pid
+ * namespace (its leftovers are its own). A container without a cgroup, or
+ * whose cgroup is gone already, is fine. */
 int container_cgroup_remove(const struct container *c, bool force, keel_err *err);
 
 /* --- the commands that work on the cgroup (container_pause.c, ...) --- */
