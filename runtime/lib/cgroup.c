@@ -703,6 +703,7 @@ int cgroup_oom_check(struct cgroup *cg, int fd, bool *oom, keel_err *err)
 {
     const struct cg_dir *mem = cg->mode == CGROUP_V2 ? NULL : v1_dir(cg, "memory");
     char buf[4096];
+    uint64_t kills = cg->oom_kills;
 
     *oom = false;
     if (mem != NULL) {
@@ -713,14 +714,12 @@ int cgroup_oom_check(struct cgroup *cg, int fd, bool *oom, keel_err *err)
         *oom = cg_exists(mem, "cgroup.procs");
         return 0;
     }
+    /* v2: inotify says memory.events changed; its oom_kill count says whether by an OOM kill */
     while (read(fd, buf, sizeof buf) > 0)
-        ;
-    {
-        uint64_t kills = cg->oom_kills;
-        if (cg_read_keyed(&cg->unified, "memory.events", "oom_kill", &kills, err) < 0)
-            return err->errnum == ENOENT ? 0 : -1;
-        *oom = kills > cg->oom_kills;
-        cg->oom_kills = kills;
-    }
+        continue;
+    if (cg_read_keyed(&cg->unified, "memory.events", "oom_kill", &kills, err) < 0)
+        return err->errnum == ENOENT ? 0 : -1;
+    *oom = kills > cg->oom_kills;
+    cg->oom_kills = kills;
     return 0;
 }

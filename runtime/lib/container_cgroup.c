@@ -3,29 +3,36 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "keel/cleanup.h"
 #include "container_cgroup.h"
 
-struct cgroup *container_cgroup_join(const struct oci_config *cfg, const char *id, pid_t pid,
-                                     char **path, keel_err *err)
+int container_cgroup_join(const struct oci_config *cfg, const char *id, pid_t pid,
+                          struct cgroup **out, char **path, keel_err *err)
 {
     const struct oci_linux *linux = cfg->linux;
     cleanup_free char *p = cgroup_resolve_path(linux != NULL ? linux->cgroupsPath : NULL, id, err);
     struct cgroup *cg;
 
+    *out = NULL;
     if (p == NULL)
-        return NULL;
+        return -1;
     cg = cgroup_create(CGROUP_DEFAULT_ROOT, p, err);
-    if (cg == NULL)
-        return NULL;
+    if (cg == NULL) {
+        /* an unprivileged keel that was asked for no limits runs without a
+         * cgroup, as rootless runc does */
+        bool denied = err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS;
+        return denied && geteuid() != 0 && (linux == NULL || linux->resources == NULL) ? 0 : -1;
+    }
     if (cgroup_apply(cg, linux, err) < 0 || cgroup_add_pid(cg, pid, err) < 0) {
         cgroup_destroy(cg, true, &(keel_err){ 0 }); /* the error to report is the first one */
         cgroup_free(cg);
-        return NULL;
+        return -1;
     }
     *path = steal_ptr(p);
-    return cg;
+    *out = cg;
+    return 0;
 }
 
 struct cgroup *container_cgroup_open(const struct container *c, keel_err *err)

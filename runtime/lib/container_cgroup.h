@@ -12,9 +12,10 @@
 
 /* create: makes the cgroup from linux.cgroupsPath (or the id), applies
  * linux.resources and moves pid into it. *path (malloc'd) is what state.json
- * keeps. On failure nothing is left. */
-struct cgroup *container_cgroup_join(const struct oci_config *cfg, const char *id, pid_t pid,
-                                     char **path, keel_err *err);
+ * keeps. Not root and refused, with no resources asked for: success with
+ * *out NULL (no cgroup). On failure nothing is left. */
+int container_cgroup_join(const struct oci_config *cfg, const char *id, pid_t pid,
+                          struct cgroup **out, char **path, keel_err *err);
 /* The cgroup of a container made earlier; NULL with err set when it has none. */
 struct cgroup *container_cgroup_open(const struct container *c, keel_err *err);
 /* Whether the container's cgroup is frozen (the `paused` state). */

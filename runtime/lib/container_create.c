@@ -214,8 +214,7 @@ static int create_release_child(struct create_ctx *x, keel_err *err)
         return -1;
     /* cgroups: the child joins its cgroup here, before GO, so that everything
      * it does from here on (and the cgroup namespace it makes) is inside it */
-    x->cg = container_cgroup_join(&x->cfg, x->c.id, x->pid, &x->c.st.cgroupPath, err);
-    if (x->cg == NULL)
+    if (container_cgroup_join(&x->cfg, x->c.id, x->pid, &x->cg, &x->c.st.cgroupPath, err) < 0)
         return -1;
     if (sync_send(x->sync_fd, SYNC_GO, NULL, 0, err) < 0)
         return -1;
