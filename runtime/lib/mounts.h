@@ -11,7 +11,8 @@
 struct mount_ctx {
     int rootfd;          /* the rootfs directory (O_PATH), the root of every destination */
     const char *bundle;  /* relative bind sources resolve against it */
-    bool in_userns;      /* sysfs falls back to a bind of /sys */
+    bool in_userns;      /* with no netns of its own, sysfs becomes a bind of /sys */
+    bool netns;          /* the container has a network namespace */
     bool cgroupns;       /* "cgroup" mounts fresh hierarchies instead of binding the host's */
 };
 

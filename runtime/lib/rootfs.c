@@ -61,6 +61,7 @@ static int prepare_mounts(const struct oci_config *cfg, const struct rootfs_opts
         .rootfd = rootfd,
         .bundle = o->bundle,
         .in_userns = o->in_userns,
+        .netns = has_namespace(cfg, "network"),
         .cgroupns = has_namespace(cfg, "cgroup"),
     };
     bool dev_bound = false;
