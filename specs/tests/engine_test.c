@@ -1,5 +1,6 @@
 /* The JSON engine on the runtime config: types, presence, errors. */
 #include <criterion/criterion.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,4 +130,24 @@ Test(engine, generate_refuses_invalid_utf8)
     keel_err err = {0};
     cr_assert_null(spec_generate(&spec_type_oci_config, &c, false, NULL, &err));
     cr_assert_str_eq(err.msg, "generate oci_config: a string is not valid UTF-8");
+}
+
+/* Repeats in a big map are found too (by hashing), in linear time. */
+Test(engine, repeated_keys_in_a_big_map)
+{
+    size_t n = 50000, cap = n * 24 + 64, len = 0;
+    char *doc = malloc(cap);
+    cr_assert_not_null(doc);
+    len += (size_t)snprintf(doc + len, cap - len, "{\"annotations\":{");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(doc + len, cap - len, "%s\"k%zu\":\"%zu\"", i ? "," : "", i % (n / 2), i);
+    len += (size_t)snprintf(doc + len, cap - len, "}}");
+    struct oci_config c;
+    keel_err err = {0};
+    cr_assert_eq(spec_parse(&spec_type_oci_config, doc, len, "config.json", &c, &err), 0, "%s", err.msg);
+    cr_assert_eq(c.annotations_len, n / 2);
+    cr_assert_str_eq(c.annotations_keys[7], "k7");
+    cr_assert_eq(strtoul(c.annotations[7], NULL, 10), n / 2 + 7);
+    free(doc);
+    spec_release(&spec_type_oci_config, &c);
 }
