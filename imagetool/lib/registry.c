@@ -118,8 +118,24 @@ static const char *cached_token(struct registry *r, const char *scope)
     return NULL;
 }
 
+static void drop_token(struct registry *r, const char *scope)
+{
+    for (size_t i = 0; i < r->ntokens; i++) {
+        if (strcmp(r->tokens[i].scope, scope) != 0)
+            continue;
+        if (r->auth_header == r->tokens[i].header)
+            r->auth_header = NULL;
+        free(r->tokens[i].scope);
+        free(r->tokens[i].header);
+        memmove(&r->tokens[i], &r->tokens[i + 1], (r->ntokens - i - 1) * sizeof r->tokens[0]);
+        r->ntokens--;
+        return;
+    }
+}
+
 static const char *cache_token(struct registry *r, const char *scope, const char *token)
 {
+    drop_token(r, scope);
     if (r->ntokens == TOKEN_CACHE) {
         free(r->tokens[0].scope);
         free(r->tokens[0].header);
@@ -159,8 +175,9 @@ static char *token_url(const struct auth_challenge *c, const char *scope)
 static int fetch_token(struct registry *r, const struct auth_challenge *c, const char *scope,
                        keel_err *err)
 {
+    /* a cached token the registry has just refused (expired) is fetched again */
     const char *hit = cached_token(r, scope);
-    if (hit != NULL) {
+    if (hit != NULL && hit != r->auth_header) {
         r->auth_header = hit;
         return 0;
     }
