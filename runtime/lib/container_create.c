@@ -20,6 +20,7 @@
 #include "container_init.h"
 #include "hooks.h"
 #include "log.h"
+#include "seccomp_filter.h"
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
@@ -38,11 +39,61 @@ struct create_ctx {
     struct terminal tty;
     int fifo_fd;
     int sync_fd;       /* keel's end */
+    struct keel_seccomp seccomp; /* linux.seccomp, compiled once here */
+    bool has_seccomp;
+    int seccomp_sock[2]; /* the NOTIFY listener fd comes up here */
     pid_t pid;         /* the init */
     pid_t reap;        /* a child to wait for (the init, or the intermediate) */
     struct cgroup *cg; /* the container's cgroup, joined before GO */
     bool hooks_begun;  /* a failure from here on runs the poststop hooks (lifecycle step 13) */
 };
+
+/* In keel, before anything exists: a bad profile fails create cleanly. */
+static int create_compile_seccomp(struct create_ctx *x, keel_err *err)
+{
+    const struct oci_seccomp *sc = x->cfg.linux != NULL ? x->cfg.linux->seccomp : NULL;
+    if (sc == NULL)
+        return 0;
+    char cache[4200];
+    snprintf(cache, sizeof cache, "%s/" KEEL_SECCOMP_CACHE_DIR, x->o->root);
+    if (keel_seccomp_compile_cached(sc, cache, &x->seccomp, err) < 0)
+        return keel_error_wrap(err, "config.json");
+    x->has_seccomp = true;
+    for (size_t i = 0; i < x->seccomp.unknown_len; i++)
+        log_warn("linux.seccomp: syscall %s is unknown to libseccomp: skipped", x->seccomp.unknown[i]);
+    if (x->seccomp.notify &&
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, x->seccomp_sock) < 0)
+        return keel_syserror(err, "socketpair");
+    return 0;
+}
+
+/* Up to READY. With a NOTIFY filter the init loads it in process_prepare,
+ * after HOOKS_DONE and before READY, and its listener fd goes to the agent at
+ * once: the agent then answers whatever the rest of the init's setup does
+ * under the filter (all of it, without noNewPrivileges). */
+static int create_wait_ready(struct create_ctx *x, keel_err *err)
+{
+    char buf[64];
+    if (x->has_seccomp && x->seccomp.notify) {
+        close(x->seccomp_sock[1]);
+        x->seccomp_sock[1] = -1;
+        struct oci_state state;
+        if (container_oci_state(&x->c, STATUS_CREATING, &state, err) < 0)
+            return -1;
+        keel_err ferr = {0};
+        int r = keel_seccomp_forward_listener(&x->seccomp, x->seccomp_sock[0], x->pid, &state,
+                                              &ferr);
+        spec_release(&spec_type_oci_state, &state);
+        if (r < 0) {
+            /* an init that failed before loading the filter says why on the sync socket */
+            if (sync_expect(x->sync_fd, SYNC_READY, buf, sizeof buf, err) < 0)
+                return -1;
+            *err = ferr;
+            return -1;
+        }
+    }
+    return sync_expect(x->sync_fd, SYNC_READY, buf, sizeof buf, err);
+}
 
 static int create_read_config(struct create_ctx *x, keel_err *err)
 {
@@ -66,6 +117,8 @@ static int create_read_config(struct create_ctx *x, keel_err *err)
             spec_strs_append(&p->env, &p->env_len, "LISTEN_PID=1") < 0)
             return keel_error(err, ENOMEM, "LISTEN_FDS");
     }
+    if (create_compile_seccomp(x, err) < 0)
+        return -1;
     if (ns_plan_build(&x->cfg, &x->plan, err) < 0)
         return keel_error_wrap(err, "config.json");
     if (!ns_plan_has(&x->plan, CLONE_NEWNS))
@@ -142,7 +195,8 @@ static int create_clone(struct create_ctx *x, keel_err *err)
         .tty_path = x->tty.slave_path,
         .no_pivot = x->o->no_pivot,
         .unshare_after_user = user_joined,
-        .popts = {.no_new_keyring = x->o->no_new_keyring, .preserve_fds = x->o->preserve_fds + x->o->listen_fds},
+        .popts = {.no_new_keyring = x->o->no_new_keyring, .preserve_fds = x->o->preserve_fds + x->o->listen_fds,
+                  .seccomp = x->has_seccomp ? &x->seccomp : NULL, .seccomp_fd_sock = x->seccomp_sock[1]},
     };
     int saved_time, saved_pid;
     if (create_for_children(x, &saved_time, &saved_pid, err) < 0) {
@@ -173,8 +227,7 @@ static int create_release_child(struct create_ctx *x, keel_err *err)
         return -1;
     /* cgroups: the child joins its cgroup here, before GO, so that everything
      * it does from here on (and the cgroup namespace it makes) is inside it */
-    x->cg = container_cgroup_join(&x->cfg, x->c.id, x->pid, &x->c.st.cgroupPath, err);
-    if (x->cg == NULL)
+    if (container_cgroup_join(&x->cfg, x->c.id, x->pid, &x->cg, &x->c.st.cgroupPath, err) < 0)
         return -1;
     if (sync_send(x->sync_fd, SYNC_GO, NULL, 0, err) < 0)
         return -1;
@@ -299,7 +352,7 @@ static int create_run(struct create_ctx *x, keel_err *err)
     if (create_release_child(x, err) < 0 ||
         sync_expect(x->sync_fd, SYNC_MOUNTED, buf, sizeof buf, err) < 0 ||
         create_fill_state(x, err) < 0 || create_runtime_hooks(x, err) < 0 ||
-        sync_expect(x->sync_fd, SYNC_READY, buf, sizeof buf, err) < 0)
+        create_wait_ready(x, err) < 0)
         return -1;
     if (x->tty.master >= 0 && x->o->console_socket != NULL &&
         terminal_send_master(x->o->console_socket, x->tty.master, err) < 0)
@@ -343,7 +396,8 @@ static void create_undo(struct create_ctx *x)
 
 int container_create(const struct create_opts *o, struct created *out, keel_err *err)
 {
-    struct create_ctx x = {.o = o, .fifo_fd = -1, .sync_fd = -1, .tty = {.master = -1, .slave = -1}};
+    struct create_ctx x = {.o = o, .fifo_fd = -1, .sync_fd = -1, .tty = {.master = -1, .slave = -1},
+                           .seccomp_sock = {-1, -1}};
     x.c.dirfd = -1;
     int r = create_run(&x, err);
     if (r < 0) {
@@ -362,6 +416,10 @@ int container_create(const struct create_opts *o, struct created *out, keel_err 
     }
     if (x.tty.master >= 0)
         close(x.tty.master);
+    for (int i = 0; i < 2; i++)
+        if (x.seccomp_sock[i] >= 0)
+            close(x.seccomp_sock[i]);
+    keel_seccomp_release(&x.seccomp);
     ns_plan_close(&x.plan);
     cgroup_free(x.cg);
     container_close(&x.c);

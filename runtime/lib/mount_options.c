@@ -16,6 +16,7 @@ enum opt_kind {
     OPT_REC_ATIME,   /* sets the recursive atime mode (value is a MOUNT_ATTR_ atime mode) */
     OPT_IDMAP,
     OPT_RIDMAP,
+    OPT_TMPCOPYUP,
 };
 
 struct opt {
@@ -87,7 +88,8 @@ struct opt {
     X("rstrictatime", OPT_REC_ATIME, MOUNT_ATTR_STRICTATIME) \
     X("rnostrictatime", OPT_REC_ATIME, MOUNT_ATTR_RELATIME) \
     X("idmap", OPT_IDMAP, 0) \
-    X("ridmap", OPT_RIDMAP, 0)
+    X("ridmap", OPT_RIDMAP, 0) \
+    X("tmpcopyup", OPT_TMPCOPYUP, 0)
 
 #define OPT_ENTRY(name, kind, value) { name, kind, value },
 static const struct opt opt_table[] = { MOUNT_OPTIONS(OPT_ENTRY) };
@@ -105,16 +107,16 @@ static const struct opt *opt_lookup(const char *name)
     return NULL;
 }
 
-static int data_append(char **data, const char *opt, keel_err *err)
+int mount_opts_add_data(struct mount_opts *o, const char *opt, keel_err *err)
 {
-    size_t old = *data != NULL ? strlen(*data) : 0, add = strlen(opt);
-    char *d = realloc(*data, old + add + 2);
+    size_t old = o->data != NULL ? strlen(o->data) : 0, add = strlen(opt);
+    char *d = realloc(o->data, old + add + 2);
     if (d == NULL)
         return keel_syserror(err, "mount option %s", opt);
     if (old > 0)
         d[old++] = ',';
     memcpy(d + old, opt, add + 1);
-    *data = d;
+    o->data = d;
     return 0;
 }
 
@@ -128,7 +130,7 @@ static int opt_apply(struct mount_opts *o, const char *name, keel_err *err)
 {
     const struct opt *opt = opt_lookup(name);
     if (opt == NULL)
-        return data_append(&o->data, name, err);
+        return mount_opts_add_data(o, name, err);
     switch (opt->kind) {
     case OPT_NONE:
         break;
@@ -162,6 +164,9 @@ static int opt_apply(struct mount_opts *o, const char *name, keel_err *err)
         break;
     case OPT_RIDMAP:
         o->ridmap = true;
+        break;
+    case OPT_TMPCOPYUP:
+        o->tmpcopyup = true;
         break;
     }
     return 0;

@@ -21,6 +21,7 @@ struct mount_opts {
     /* MOUNT_ATTR_* applied to the whole tree with mount_setattr(AT_RECURSIVE). */
     uint64_t rec_set, rec_clr;
     bool idmap, ridmap;
+    bool tmpcopyup; /* a tmpfs starts with a copy of the directory it covers */
     char *data; /* unknown options joined by ',' for mount(2)'s data; NULL when none */
 };
 
@@ -28,6 +29,8 @@ struct mount_opts {
  * Later options override earlier ones ("ro","rw" is rw). */
 int mount_opts_parse(char *const *options, size_t n, struct mount_opts *out, keel_err *err);
 void mount_opts_release(struct mount_opts *o);
+/* Appends one filesystem option to o->data. */
+int mount_opts_add_data(struct mount_opts *o, const char *opt, keel_err *err);
 
 /* The MOUNT_ATTR_* set and clear masks that mount_setattr needs to give a
  * bind mount the per-mount flags in o (ro, nosuid, noatime, ...), non-recursively. */

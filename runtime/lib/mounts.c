@@ -57,8 +57,8 @@ int mount_setattr_fd(int fd, unsigned flags, uint64_t set, uint64_t clr, uint64_
 }
 
 /* Applies the recursive attributes and propagation changes to the mount fd's tree. */
-static int apply_tree_opts(int fd, const struct mount_opts *o, const char *what, const char *dst,
-                           keel_err *err)
+int mount_apply_tree_opts(int fd, const struct mount_opts *o, const char *what, const char *dst,
+                          keel_err *err)
 {
     if ((o->rec_set | o->rec_clr) != 0 &&
         mount_setattr_fd(fd, AT_RECURSIVE, o->rec_set, o->rec_clr, 0) < 0)
@@ -125,7 +125,26 @@ static int mount_bind(const struct mount_ctx *ctx, const char *src, const char *
         return keel_syserror(err, "move_mount bind %s on %s", src, dst);
     struct mount_opts prop_only = *o;
     prop_only.rec_set = prop_only.rec_clr = 0;
-    return apply_tree_opts(tree, &prop_only, "bind", dst, err);
+    return mount_apply_tree_opts(tree, &prop_only, "bind", dst, err);
+}
+
+/* sysfs for a user namespace that may not mount it (it has no network
+ * namespace of its own): the host's /sys bound recursively, as runc does. */
+static int bind_host_sys(const struct mount_ctx *ctx, const char *dpath, const char *dst,
+                         const struct mount_opts *o, keel_err *err)
+{
+    if (mount("/sys", dpath, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return keel_syserror(err, "mount bind /sys on %s", dst);
+    uint64_t set, clr;
+    mount_opts_attr(o, &set, &clr);
+    if ((set | clr) == 0)
+        return 0;
+    cleanup_close int nfd = path_open_in_root(ctx->rootfd, dst, 0, err);
+    if (nfd < 0)
+        return -1;
+    if (mount_setattr_fd(nfd, AT_RECURSIVE, set, clr, 0) < 0)
+        return keel_syserror(err, "mount_setattr sysfs on %s", dst);
+    return 0;
 }
 
 /* A filesystem mount through the destination's fd; recursive attributes and
@@ -137,29 +156,46 @@ int mount_fs(const struct mount_ctx *ctx, const char *type, const char *src, con
     if (dfd < 0)
         return -1;
     char dpath[FD_PATH_SIZE];
-    if (mount(src != NULL ? src : type, fd_path(dpath, dfd), type, o->flags, o->data) < 0) {
-        if (errno == EPERM && ctx->in_userns && strcmp(type, "sysfs") == 0) {
-            /* A user namespace without its own network namespace may not mount
-             * sysfs; bind the host's, as runc does. */
-            if (mount("/sys", dpath, NULL, MS_BIND | MS_REC, NULL) < 0)
-                return keel_syserror(err, "mount bind /sys on %s", dst);
-            uint64_t set, clr;
-            mount_opts_attr(o, &set, &clr);
-            cleanup_close int nfd = path_open_in_root(ctx->rootfd, dst, 0, err);
-            if (nfd < 0)
-                return -1;
-            if ((set | clr) != 0 && mount_setattr_fd(nfd, AT_RECURSIVE, set, clr, 0) < 0)
-                return keel_syserror(err, "mount_setattr sysfs on %s", dst);
-        } else {
-            return keel_syserror(err, "mount %s on %s", type, dst);
-        }
+    fd_path(dpath, dfd);
+    bool sysfs = strcmp(type, "sysfs") == 0;
+    if (sysfs && ctx->in_userns && !ctx->netns)
+        return bind_host_sys(ctx, dpath, dst, o, err);
+    /* a read-only tmpcopyup tmpfs becomes read-only once filled */
+    unsigned long flags = o->tmpcopyup ? o->flags & ~(unsigned long)MS_RDONLY : o->flags;
+    if (mount(src != NULL ? src : type, dpath, type, flags, o->data) < 0) {
+        if (sysfs && ctx->in_userns && errno == EPERM) /* a joined netns of another owner */
+            return bind_host_sys(ctx, dpath, dst, o, err);
+        return keel_syserror(err, "mount %s on %s", type, dst);
     }
-    if ((o->rec_set | o->rec_clr) == 0 && o->npropagation == 0)
+    if ((o->rec_set | o->rec_clr) == 0 && o->npropagation == 0 && !o->tmpcopyup)
         return 0;
     cleanup_close int nfd = path_open_in_root(ctx->rootfd, dst, 0, err);
     if (nfd < 0)
         return -1;
-    return apply_tree_opts(nfd, o, type, dst, err);
+    /* dfd still names the directory under the new mount */
+    if (o->tmpcopyup && mount_copyup(dfd, nfd, dst, err) < 0)
+        return -1;
+    if (flags != o->flags && mount_setattr_fd(nfd, 0, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+        return keel_syserror(err, "mount_setattr ro on %s", dst);
+    return mount_apply_tree_opts(nfd, o, type, dst, err);
+}
+
+/* linux.mountLabel goes on the filesystems runc labels: not proc, sysfs,
+ * mqueue or cgroup (which take no context= or keep their own). */
+static int add_mount_label(const char *label, const char *type, struct mount_opts *o,
+                           keel_err *err)
+{
+    static const char *const unlabelled[] = { "proc", "sysfs", "mqueue", "cgroup", "cgroup2" };
+    if (label == NULL)
+        return 0;
+    for (size_t i = 0; i < sizeof unlabelled / sizeof unlabelled[0]; i++)
+        if (strcmp(type, unlabelled[i]) == 0)
+            return 0;
+    char opt[1024];
+    int n = snprintf(opt, sizeof opt, "context=\"%s\"", label);
+    if (n < 0 || (size_t)n >= sizeof opt)
+        return keel_error(err, ENAMETOOLONG, "linux.mountLabel %s", label);
+    return mount_opts_add_data(o, opt, err);
 }
 
 int mount_entry(const struct mount_ctx *ctx, const struct oci_mount *m, keel_err *err)
@@ -181,12 +217,16 @@ int mount_entry(const struct mount_ctx *ctx, const struct oci_mount *m, keel_err
             r = keel_error_wrap(err, "mount bind %s on %s", src, m->destination);
         if (r == 0)
             r = mount_bind(ctx, src, m->destination, &o, userns, err);
+    } else if (o.tmpcopyup && (m->type == NULL || strcmp(m->type, "tmpfs") != 0)) {
+        r = keel_error(err, EINVAL, "mount on %s: tmpcopyup needs a tmpfs", m->destination);
     } else if (m->type == NULL) {
         r = keel_error(err, EINVAL, "mount on %s: no type and not a bind mount", m->destination);
     } else if (strcmp(m->type, "cgroup") == 0) {
         r = mount_cgroup(ctx, m->destination, &o, err);
     } else {
-        r = mount_fs(ctx, m->type, m->source, m->destination, &o, err);
+        r = add_mount_label(ctx->mount_label, m->type, &o, err);
+        if (r == 0)
+            r = mount_fs(ctx, m->type, m->source, m->destination, &o, err);
     }
     mount_opts_release(&o);
     return r;

@@ -11,7 +11,9 @@
 struct mount_ctx {
     int rootfd;          /* the rootfs directory (O_PATH), the root of every destination */
     const char *bundle;  /* relative bind sources resolve against it */
-    bool in_userns;      /* sysfs falls back to a bind of /sys */
+    bool in_userns;      /* with no netns of its own, sysfs becomes a bind of /sys */
+    bool netns;          /* the container has a network namespace */
+    const char *mount_label; /* SELinux context for filesystem mounts, or NULL */
     bool cgroupns;       /* "cgroup" mounts fresh hierarchies instead of binding the host's */
 };
 
@@ -42,6 +44,13 @@ int mount_fs(const struct mount_ctx *ctx, const char *type, const char *src, con
  * cgroup namespace. */
 int mount_cgroup(const struct mount_ctx *ctx, const char *dst, const struct mount_opts *o,
                  keel_err *err);
+/* The recursive attributes (rro, ...) and propagation changes of o, applied
+ * to the mount fd refers to; errors name what and dst. */
+int mount_apply_tree_opts(int fd, const struct mount_opts *o, const char *what, const char *dst,
+                          keel_err *err);
+/* Copies the directory `underneath` (an fd of what a tmpfs now covers) into
+ * the tmpfs root, for tmpcopyup (mounts_copyup.c). */
+int mount_copyup(int underneath, int tmpfs_root, const char *dst, keel_err *err);
 /* A user namespace fd for an idmap/ridmap mount of m (mounts_idmap.c). */
 int mount_idmap_userns(const struct oci_mount *m, bool in_userns, keel_err *err);
 /* mount_setattr on the mount fd refers to (AT_EMPTY_PATH, plus flags). */

@@ -80,29 +80,33 @@ static int read_hierarchies(struct hierarchy **out, size_t *n, keel_err *err)
     return 0;
 }
 
-/* Reads /proc/self/cgroup whole (it is small). */
+/* Reads /proc/self/cgroup whole (a few hundred bytes). */
 static char *read_self_cgroup(keel_err *err)
 {
     cleanup_close int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return keel_syserror(err, "open /proc/self/cgroup"), NULL;
+    if (fd < 0) {
+        keel_syserror(err, "open /proc/self/cgroup");
+        return NULL;
+    }
     size_t cap = 4096, len = 0;
-    cleanup_free char *buf = malloc(cap);
+    cleanup_free char *buf = NULL;
     for (;;) {
-        if (buf == NULL)
-            return keel_syserror(err, "read /proc/self/cgroup"), NULL;
+        if (len + 1 >= cap || buf == NULL) {
+            char *bigger = realloc(buf, buf == NULL ? cap : (cap *= 2));
+            if (bigger == NULL) {
+                keel_syserror(err, "read /proc/self/cgroup");
+                return NULL;
+            }
+            buf = bigger;
+        }
         ssize_t n = read(fd, buf + len, cap - len - 1);
-        if (n < 0)
-            return keel_syserror(err, "read /proc/self/cgroup"), NULL;
+        if (n < 0) {
+            keel_syserror(err, "read /proc/self/cgroup");
+            return NULL;
+        }
         if (n == 0)
             break;
         len += (size_t)n;
-        if (len + 1 == cap) {
-            char *bigger = realloc(buf, cap *= 2);
-            if (bigger == NULL)
-                free(buf);
-            buf = bigger;
-        }
     }
     buf[len] = '\0';
     return steal_ptr(buf);
@@ -235,5 +239,5 @@ int mount_cgroup(const struct mount_ctx *ctx, const char *dst, const struct moun
     mount_opts_attr(o, &set, &clr);
     if ((set | clr) != 0 && mount_setattr_fd(tmpfd, AT_RECURSIVE, set, clr, 0) < 0)
         return keel_syserror(err, "mount_setattr %s", dst);
-    return 0;
+    return mount_apply_tree_opts(tmpfd, o, "cgroup", dst, err);
 }

@@ -36,7 +36,8 @@ static void setup_bundle(void)
              "set -e; cd '%s'; mkdir -p rootfs/bin rootfs/proc rootfs/dev rootfs/sys outside data;"
              "cp /bin/busybox rootfs/bin/busybox; ln -s busybox rootfs/bin/sh;"
              "echo hello > data/file; ln -s '%s/outside' rootfs/evil;"
-             "ln -s ../../../../../../../.. rootfs/up",
+             "ln -s ../../../../../../../.. rootfs/up;"
+             "mkdir -p rootfs/tc/d; echo A > rootfs/tc/a; ln -s ../a rootfs/tc/d/l; chmod 700 rootfs/tc/d",
              bundle, bundle);
     cr_assert_eq(system(cmd), 0);
 }
@@ -136,11 +137,12 @@ static const char full_config[] =
     "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\","
     "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]},"
     "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\","
-    "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]},"
+    "\"options\":[\"rprivate\",\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]},"
     "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"data\","
     "\"options\":[\"rbind\",\"ro\",\"rprivate\"]},"
     "{\"destination\":\"/data-rw/sub\",\"source\":\"data\",\"options\":[\"bind\"]},"
     "{\"destination\":\"/evil\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
+    "{\"destination\":\"/tc\",\"type\":\"tmpfs\",\"options\":[\"tmpcopyup\",\"ro\"]},"
     "{\"destination\":\"/up/escaped\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}"
     "],"
     "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"uts\"},"
@@ -150,7 +152,7 @@ static const char full_config[] =
     "{\"path\":\"/dev/sub/fifo\",\"type\":\"p\"}],"
     "\"sysctl\":{\"kernel.domainname\":\"keel.test\",\"kernel.shmmni\":\"1000\"},"
     "\"maskedPaths\":[\"/proc/kcore\",\"/proc/timer_list\",\"/proc/acpi\",\"/proc/does-not-exist\",\"/sys/firmware\"],"
-    "\"readonlyPaths\":[\"/proc/sys\",\"/proc/sysrq-trigger\"]}}";
+    "\"readonlyPaths\":[\"/proc/sys\",\"/proc/sysrq-trigger\",\"/data-rw/sub/file\"]}}";
 
 static void read_file(const char *path, char *buf, size_t size)
 {
@@ -254,10 +256,19 @@ static void full_container(void *unused)
     read_file("/data/file", buf, sizeof buf);
     CHECK(strcmp(buf, "hello\n") == 0, "/data/file holds %s", buf);
     check_write_refused("/data/new", EROFS);
+    check_write_refused("/data-rw/sub/file", EROFS);
     int fd = open("/data-rw/sub/new", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     CHECK(fd >= 0, "rw bind refused a write: %s", strerror(errno));
     close(fd);
     unlink("/data-rw/sub/new");
+
+    CHECK(statfs("/tc", &sfs) == 0 && sfs.f_type == TMPFS_MAGIC, "/tc not a tmpfs");
+    read_file("/tc/a", buf, sizeof buf);
+    CHECK(strcmp(buf, "A\n") == 0, "tmpcopyup: /tc/a holds %s", buf);
+    check_link("/tc/d/l", "../a");
+    CHECK(stat("/tc/d", &st) == 0 && (st.st_mode & 07777) == 0700, "tmpcopyup: /tc/d mode %o",
+          st.st_mode);
+    check_write_refused("/tc/new", EROFS);
 
     CHECK(statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == TMPFS_MAGIC, "cgroup root not tmpfs");
     CHECK(statfs("/sys/fs/cgroup/memory", &sfs) == 0 && sfs.f_type == CGROUP_SUPER_MAGIC,
@@ -362,9 +373,8 @@ static void small_container(void *arg)
         char mnt[256];
         if (sscanf(line, "%*s %*s %*s %*s %255s", mnt) == 1 && strcmp(mnt, "/") == 0) {
             found = true;
-            CHECK((c->mountinfo_root[0] == '\0') == (strstr(line, "shared:") == NULL &&
-                                                     strstr(line, "master:") == NULL) &&
-                      strstr(line, c->mountinfo_root) != NULL,
+            bool plain = strstr(line, "shared:") == NULL && strstr(line, "master:") == NULL;
+            CHECK(c->mountinfo_root[0] == '\0' ? plain : strstr(line, c->mountinfo_root) != NULL,
                   "/ is %s, expected %s", line, c->mountinfo_root);
         }
     }
@@ -376,11 +386,13 @@ static struct small_case small_cases[] = {
     { "private", "", false, false, false },
     { "shared", "shared:", false, true, true },
     { "slave", "", true, false, true },
+    { "unbindable", "unbindable", false, false, false },
 };
 
 ParameterizedTestParameters(rootfs, variants)
 {
-    return cr_make_param_array(struct small_case, small_cases, 3);
+    return cr_make_param_array(struct small_case, small_cases,
+                                sizeof small_cases / sizeof small_cases[0]);
 }
 
 ParameterizedTest(struct small_case *c, rootfs, variants)

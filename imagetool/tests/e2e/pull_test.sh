@@ -219,9 +219,67 @@ killed() {
 		wait "$pid" 2>/dev/null || true
 		check_store "$store" || { echo "inconsistent after a kill at ${delay}s"; return 1; }
 	done
+	# blobs finished before the kill stay: the config and the small layers
+	[ "$(find "$store/oci/blobs/sha256" -type f | wc -l)" -ge 3 ] || { echo "completed blobs lost"; return 1; }
 	[ "$(pull "$store" -q "$PROXY/slow/big:v1")" = "$(registry_digest "$PLAIN" slow/big v1)" ] &&
 		check_store "$store"
 }
 check "a pull killed with SIGKILL leaves a consistent store; the next one finishes" killed
+gc_after_kill() {
+	"$KEEL_IMAGE" --root "$E2E_DIR/killed" gc && check_store "$E2E_DIR/killed" --no-garbage
+}
+check "gc after killed pulls leaves nothing unreferenced" gc_after_kill
+
+concurrent() {
+	local store=$E2E_DIR/concurrent a b c
+	pull "$store" -q "$R/test/multi:v1" >/dev/null &
+	a=$!
+	pull "$store" -q "$R/test/oci:v1" >/dev/null &
+	b=$!
+	pull "$store" -q "$R/test/plain:v1" >/dev/null &
+	c=$!
+	wait "$a" && wait "$b" && wait "$c" && check_store "$store" --no-garbage &&
+		[ "$("$KEEL_IMAGE" --root "$store" ls -q | wc -l)" = 3 ]
+}
+check "concurrent pulls into one store" concurrent
+
+# --- ls, inspect, tag, rm, gc on what was pulled ------------------------------------
+K() {
+	"$KEEL_IMAGE" --root "$S" "$@"
+}
+listed() {
+	K ls --format json >"$E2E_DIR/ls.json"
+	python3 - "$R" "$AMD64" "$ARM64" "$E2E_DIR/ls.json" <<'PY'
+import json, sys
+r, amd64, arm64, path = sys.argv[1:]
+imgs = {i["reference"]: i for i in json.load(open(path))}
+m = imgs[r + "/test/multi:v1"]
+assert m["digest"] == arm64 and m["platform"] == "linux/arm64", m
+assert m["size"] > 1000000 and m["created"].startswith("20"), m
+assert imgs[r + "/test/oci:v1"]["platform"] == "linux/amd64"
+PY
+	K ls | grep -q "^$R/test/oci:v1 .* linux/amd64" && [ "$(K ls -q | wc -l)" -ge 6 ]
+}
+check "ls lists every reference with digest, size, created and platform" listed
+inspected() {
+	K inspect "$R/test/zstd:v1" | python3 -c '
+import json, sys
+i = json.load(sys.stdin)
+assert i["reference"].endswith("/test/zstd:v1")
+assert i["manifest"]["layers"][0]["mediaType"].endswith("+zstd")
+assert i["config"]["rootfs"]["diff_ids"][0] == i["layers"][0]["diff_id"]
+assert i["digest"].startswith("sha256:")'
+}
+check "inspect shows the manifest, config and layers" inspected
+rm_then_gc() {
+	K tag "$R/test/oci:v1" keep/me:1 &&
+		K rm "$R/test/oci:v1" "$R/test/zstd:v1" "$R/test/plain:v1" "$R/test/docker:v1" &&
+		K gc | tail -1 &&
+		check_store "$S" --no-garbage &&
+		[ "$(K inspect keep/me:1 | python3 -c 'import json,sys; print(json.load(sys.stdin)["digest"])')" = \
+			"$(registry_digest "$PLAIN" test/oci v1)" ] &&
+		! K inspect "$R/test/zstd:v1" 2>/dev/null
+}
+check "rm then gc: nothing unreferenced left, nothing referenced removed" rm_then_gc
 
 tap_done

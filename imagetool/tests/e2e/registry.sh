@@ -161,6 +161,7 @@ registry_blob_file() {
 	echo "$1/docker/registry/v2/blobs/sha256/${hex:0:2}/$hex/data"
 }
 
+# check_store ROOT [--no-garbage]: see check_store.py.
 check_store() {
-	python3 "$E2E_HERE/check_store.py" "$1"
+	python3 "$E2E_HERE/check_store.py" "$@"
 }
