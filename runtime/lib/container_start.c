@@ -1,8 +1,10 @@
 /* start (runtime.md "start"): a byte into exec.fifo releases the waiting
- * init to exec the user program; poststart hooks follow (one failing stops
- * the container). */
+ * init, which runs the startContainer hooks and execs the user program;
+ * start sees which happened and then runs the poststart hooks (one failing
+ * stops the container). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -10,6 +12,24 @@
 #include "hooks.h"
 #include "state.h"
 #include "util.h"
+
+/* The init holds exec.fifo open (close-on-exec) until it execs or dies; the
+ * writer end reports POLLERR once no reader is left. Then the init is
+ * either alive, running the user program, or gone: a startContainer hook
+ * or the exec itself failed (its error is on the container's stderr). */
+static int start_wait_exec(struct container *c, int fd, keel_err *err)
+{
+    struct pollfd p = {.fd = fd, .events = 0};
+    int r;
+    do
+        r = poll(&p, 1, -1);
+    while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return keel_syserror(err, "wait for the container to exec");
+    if (!proc_alive(c->st.pid, c->st.pidStartTime))
+        return keel_error(err, 0, "container %s exited before running its program (startContainer hooks or exec failed)", c->id);
+    return 0;
+}
 
 static int start_locked(struct container *c, keel_err *err)
 {
@@ -26,6 +46,8 @@ static int start_locked(struct container *c, keel_err *err)
         return keel_syserror(err, "remove %s/%s", c->dir, EXEC_FIFO);
     if (write(fd, "0", 1) != 1)
         return keel_syserror(err, "write %s/%s", c->dir, EXEC_FIFO);
+    if (start_wait_exec(c, fd, err) < 0)
+        return -1;
     const struct oci_hooks *h = c->st.hooks;
     if (h == NULL || h->poststart_len == 0)
         return 0;
