@@ -17,8 +17,11 @@ struct command {
 static const struct command commands[] = {
     {"pull", cmd_pull,
      "pull [--platform OS/ARCH[/VARIANT]] [--creds USER:PASS] [--insecure] [-q] REF"},
+    {"ls", cmd_ls, "ls [--format table|json] [-q]"},
+    {"inspect", cmd_inspect, "inspect REF"},
     {"tag", cmd_tag, "tag SRC DST"},
     {"rm", cmd_rm, "rm [-f] REF..."},
+    {"gc", cmd_gc, "gc [--dry-run]"},
     {"unpack", cmd_unpack, "unpack REF DIR"},
     {"bundle", cmd_bundle, "bundle [--copy] REF DIR"},
     {"unbundle", cmd_unbundle, "unbundle DIR"},

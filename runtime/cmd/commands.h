@@ -17,6 +17,7 @@ typedef int command_fn(const struct globals *g, int argc, char **argv, keel_err 
 command_fn cmd_create, cmd_start, cmd_state, cmd_kill, cmd_delete, cmd_run, cmd_list, cmd_spec,
     cmd_features;
 command_fn cmd_pause, cmd_resume, cmd_update, cmd_ps, cmd_events;
+command_fn cmd_exec;
 
 /* The single ID operand of most commands; argv[0] is the command name. */
 int cmd_need_id(int argc, char **argv, int index, const char *usage, const char **id, keel_err *err);

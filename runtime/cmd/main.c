@@ -32,6 +32,7 @@ static const struct command commands[] = {
     {"update", cmd_update, false, "update a container's resource limits"},
     {"ps", cmd_ps, false, "list the processes of a container"},
     {"events", cmd_events, false, "show a container's stats and OOM events"},
+    {"exec", cmd_exec, true, "run a new process in a running container"},
 };
 
 enum { G_ROOT = 1, G_LOG, G_LOG_FORMAT, G_DEBUG, G_SYSTEMD, G_ROOTLESS, G_CRIU, G_HELP, G_VERSION };

@@ -20,6 +20,7 @@
 #include "container_init.h"
 #include "hooks.h"
 #include "log.h"
+#include "seccomp_filter.h"
 #include "state.h"
 #include "sync.h"
 #include "terminal.h"
@@ -37,12 +38,50 @@ struct create_ctx {
     struct ns_plan plan;
     int master;        /* the pty master, from the container */
     int fifo_fd;
+    int exec_err_fd;   /* exec.err, for the init */
     int sync_fd;       /* keel's end */
+    struct keel_seccomp seccomp; /* linux.seccomp, compiled once here */
+    bool has_seccomp;
+    int seccomp_sock[2]; /* the NOTIFY listener fd comes up here */
     pid_t pid;         /* the init */
     pid_t reap;        /* a child to wait for (the init, or the intermediate) */
     struct cgroup *cg; /* the container's cgroup, joined before GO */
     bool hooks_begun;  /* a failure from here on runs the poststop hooks (lifecycle step 13) */
 };
+
+/* In keel, before anything exists: a bad profile fails create cleanly. */
+static int create_compile_seccomp(struct create_ctx *x, keel_err *err)
+{
+    const struct oci_seccomp *sc = x->cfg.linux != NULL ? x->cfg.linux->seccomp : NULL;
+    if (sc == NULL)
+        return 0;
+    char cache[4200];
+    snprintf(cache, sizeof cache, "%s/" KEEL_SECCOMP_CACHE_DIR, x->o->root);
+    if (keel_seccomp_compile_cached(sc, cache, &x->seccomp, err) < 0)
+        return keel_error_wrap(err, "config.json");
+    x->has_seccomp = true;
+    for (size_t i = 0; i < x->seccomp.unknown_len; i++)
+        log_warn("linux.seccomp: syscall %s is unknown to libseccomp: skipped", x->seccomp.unknown[i]);
+    if (x->seccomp.notify &&
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, x->seccomp_sock) < 0)
+        return keel_syserror(err, "socketpair");
+    return 0;
+}
+
+/* The NOTIFY listener fd, loaded before READY, on to the agent. */
+static int create_forward_seccomp_listener(struct create_ctx *x, keel_err *err)
+{
+    if (!x->has_seccomp || !x->seccomp.notify)
+        return 0;
+    close(x->seccomp_sock[1]);
+    x->seccomp_sock[1] = -1;
+    struct oci_state state;
+    if (container_oci_state(&x->c, STATUS_CREATING, &state, err) < 0)
+        return -1;
+    int r = keel_seccomp_forward_listener(&x->seccomp, x->seccomp_sock[0], x->pid, &state, err);
+    spec_release(&spec_type_oci_state, &state);
+    return r;
+}
 
 static int create_read_config(struct create_ctx *x, keel_err *err)
 {
@@ -66,6 +105,8 @@ static int create_read_config(struct create_ctx *x, keel_err *err)
             spec_strs_append(&p->env, &p->env_len, "LISTEN_PID=1") < 0)
             return keel_error(err, ENOMEM, "LISTEN_FDS");
     }
+    if (create_compile_seccomp(x, err) < 0)
+        return -1;
     if (ns_plan_build(&x->cfg, &x->plan, err) < 0)
         return keel_error_wrap(err, "config.json");
     if (!ns_plan_has(&x->plan, CLONE_NEWNS))
@@ -135,10 +176,12 @@ static int create_clone(struct create_ctx *x, keel_err *err)
         .bundle = x->bundle,
         .sync_fd = sv[1],
         .fifo_fd = x->fifo_fd,
+        .exec_err_fd = x->exec_err_fd,
         .terminal = x->cfg.process->terminal,
         .no_pivot = x->o->no_pivot,
         .unshare_after_user = user_joined,
-        .popts = {.no_new_keyring = x->o->no_new_keyring, .preserve_fds = x->o->preserve_fds + x->o->listen_fds},
+        .popts = {.no_new_keyring = x->o->no_new_keyring, .preserve_fds = x->o->preserve_fds + x->o->listen_fds,
+                  .seccomp = x->has_seccomp ? &x->seccomp : NULL, .seccomp_fd_sock = x->seccomp_sock[1]},
     };
     int saved_time, saved_pid;
     if (create_for_children(x, &saved_time, &saved_pid, err) < 0) {
@@ -284,17 +327,23 @@ static int create_run(struct create_ctx *x, keel_err *err)
     x->fifo_fd = openat(x->c.dirfd, EXEC_FIFO, O_RDWR | O_CLOEXEC);
     if (x->fifo_fd < 0)
         return keel_syserror(err, "open %s/%s", x->c.dir, EXEC_FIFO);
+    x->exec_err_fd = openat(x->c.dirfd, EXEC_ERROR, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (x->exec_err_fd < 0)
+        return keel_syserror(err, "create %s/%s", x->c.dir, EXEC_ERROR);
     if (create_terminal(x, err) < 0 || create_clone(x, err) < 0)
         return -1;
     close(x->fifo_fd);
     x->fifo_fd = -1;
+    close(x->exec_err_fd);
+    x->exec_err_fd = -1;
     if (create_release_child(x, err) < 0 ||
         sync_expect(x->sync_fd, SYNC_MOUNTED, buf, sizeof buf, err) < 0 ||
         create_fill_state(x, err) < 0 || create_runtime_hooks(x, err) < 0)
         return -1;
     if (x->cfg.process->terminal && (x->master = terminal_recv_fd(x->sync_fd, err)) < 0)
         return -1;
-    if (sync_expect(x->sync_fd, SYNC_READY, buf, sizeof buf, err) < 0)
+    if (sync_expect(x->sync_fd, SYNC_READY, buf, sizeof buf, err) < 0 ||
+        create_forward_seccomp_listener(x, err) < 0)
         return -1;
     if (x->master >= 0 && x->o->console_socket != NULL &&
         terminal_send_master(x->o->console_socket, x->master, err) < 0)
@@ -338,7 +387,8 @@ static void create_undo(struct create_ctx *x)
 
 int container_create(const struct create_opts *o, struct created *out, keel_err *err)
 {
-    struct create_ctx x = {.o = o, .fifo_fd = -1, .sync_fd = -1, .master = -1};
+    struct create_ctx x = {.o = o, .fifo_fd = -1, .exec_err_fd = -1, .sync_fd = -1, .master = -1,
+                           .seccomp_sock = {-1, -1}};
     x.c.dirfd = -1;
     int r = create_run(&x, err);
     if (r < 0) {
@@ -347,6 +397,8 @@ int container_create(const struct create_opts *o, struct created *out, keel_err 
     }
     if (x.fifo_fd >= 0)
         close(x.fifo_fd);
+    if (x.exec_err_fd >= 0)
+        close(x.exec_err_fd);
     if (x.sync_fd >= 0)
         close(x.sync_fd);
     if (r == 0 && out != NULL) {
@@ -355,6 +407,10 @@ int container_create(const struct create_opts *o, struct created *out, keel_err 
     }
     if (x.master >= 0)
         close(x.master);
+    for (int i = 0; i < 2; i++)
+        if (x.seccomp_sock[i] >= 0)
+            close(x.seccomp_sock[i]);
+    keel_seccomp_release(&x.seccomp);
     ns_plan_close(&x.plan);
     cgroup_free(x.cg);
     container_close(&x.c);

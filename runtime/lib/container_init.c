@@ -75,7 +75,7 @@ static int init_namespaces(const struct init_args *a, keel_err *err)
 static int init_terminal(const struct init_args *a, keel_err *err)
 {
     struct terminal t;
-    if (terminal_open(&t, a->cfg->process, err) < 0)
+    if (terminal_open_in_container(&t, a->cfg->process, err) < 0)
         return -1;
     int r = terminal_send_fd(a->sync_fd, "/dev/ptmx", t.master, err);
     if (r == 0)
@@ -151,5 +151,7 @@ void container_init(const struct init_args *a)
     process_exec(a->cfg, a->cfg->process, &a->popts, &ready, &err);
 fail:
     fprintf(stderr, "keel: %s\n", err.msg);
+    /* start reads it once this process is gone */
+    (void)!write(a->exec_err_fd, err.msg, strlen(err.msg));
     _exit(127);
 }

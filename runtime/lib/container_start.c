@@ -14,9 +14,9 @@
 #include "util.h"
 
 /* The init holds exec.fifo open (close-on-exec) until it execs or dies; the
- * writer end reports POLLERR once no reader is left. Then the init is
- * either alive, running the user program, or gone: a startContainer hook
- * or the exec itself failed (its error is on the container's stderr). */
+ * writer end reports POLLERR once no reader is left. If the init failed on
+ * the way (a startContainer hook, the exec itself), it left its error in
+ * exec.err before exiting; otherwise the program runs (or already ran). */
 static int start_wait_exec(struct container *c, int fd, keel_err *err)
 {
     struct pollfd p = {.fd = fd, .events = 0};
@@ -26,8 +26,13 @@ static int start_wait_exec(struct container *c, int fd, keel_err *err)
     while (r < 0 && errno == EINTR);
     if (r < 0)
         return keel_syserror(err, "wait for the container to exec");
-    if (!proc_alive(c->st.pid, c->st.pidStartTime))
-        return keel_error(err, 0, "container %s exited before running its program (startContainer hooks or exec failed)", c->id);
+    cleanup_close int efd = openat(c->dirfd, EXEC_ERROR, O_RDONLY | O_CLOEXEC);
+    char msg[sizeof err->msg - 64];
+    ssize_t n = efd >= 0 ? read(efd, msg, sizeof msg - 1) : 0;
+    if (n > 0) {
+        msg[n] = '\0';
+        return keel_error(err, 0, "container %s did not run its program: %s", c->id, msg);
+    }
     return 0;
 }
 

@@ -7,6 +7,7 @@
 #include "keel/runtime_spec.h"
 #include "namespaces.h"
 #include "rootfs.h"
+#include "seccomp_filter.h"
 #include "util.h"
 
 static char *hook_names[] = {"prestart", "createRuntime", "createContainer", "startContainer",
@@ -30,7 +31,9 @@ int features_print(FILE *out, keel_err *err)
                                          .systemd = false, .has_systemd = true,
                                          .systemdUser = false, .has_systemdUser = true,
                                          .rdma = true, .has_rdma = true};
-    struct oci_features_seccomp seccomp = {.enabled = false, .has_enabled = true};
+    struct oci_features_seccomp seccomp;
+    if (keel_seccomp_features(&seccomp, err) < 0)
+        return -1;
     struct oci_features_linux lx = {
         .namespaces = (char **)ns_type_names, .namespaces_len = strv_len(ns_type_names),
         .capabilities = caps, .capabilities_len = strv_len((const char *const *)caps),
@@ -48,6 +51,7 @@ int features_print(FILE *out, keel_err *err)
         .linux = &lx,
     };
     cleanup_free char *json = spec_generate(&spec_type_oci_features, &f, true, NULL, err);
+    spec_release(&spec_type_oci_features_seccomp, &seccomp);
     if (json == NULL)
         return -1;
     fprintf(out, "%s\n", json);

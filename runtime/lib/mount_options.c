@@ -16,6 +16,7 @@ enum opt_kind {
     OPT_REC_ATIME,   /* sets the recursive atime mode (value is a MOUNT_ATTR_ atime mode) */
     OPT_IDMAP,
     OPT_RIDMAP,
+    OPT_TMPCOPYUP,
 };
 
 struct opt {
@@ -87,7 +88,8 @@ struct opt {
     X("rstrictatime", OPT_REC_ATIME, MOUNT_ATTR_STRICTATIME) \
     X("rnostrictatime", OPT_REC_ATIME, MOUNT_ATTR_RELATIME) \
     X("idmap", OPT_IDMAP, 0) \
-    X("ridmap", OPT_RIDMAP, 0)
+    X("ridmap", OPT_RIDMAP, 0) \
+    X("tmpcopyup", OPT_TMPCOPYUP, 0)
 
 #define OPT_ENTRY(name, kind, value) { name, kind, value },
 static const struct opt opt_table[] = { MOUNT_OPTIONS(OPT_ENTRY) };
@@ -162,6 +164,9 @@ static int opt_apply(struct mount_opts *o, const char *name, keel_err *err)
         break;
     case OPT_RIDMAP:
         o->ridmap = true;
+        break;
+    case OPT_TMPCOPYUP:
+        o->tmpcopyup = true;
         break;
     }
     return 0;

@@ -21,6 +21,7 @@ struct mount_opts {
     /* MOUNT_ATTR_* applied to the whole tree with mount_setattr(AT_RECURSIVE). */
     uint64_t rec_set, rec_clr;
     bool idmap, ridmap;
+    bool tmpcopyup; /* a tmpfs starts with a copy of the directory it covers */
     char *data; /* unknown options joined by ',' for mount(2)'s data; NULL when none */
 };
 

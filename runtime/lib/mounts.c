@@ -57,8 +57,8 @@ int mount_setattr_fd(int fd, unsigned flags, uint64_t set, uint64_t clr, uint64_
 }
 
 /* Applies the recursive attributes and propagation changes to the mount fd's tree. */
-static int apply_tree_opts(int fd, const struct mount_opts *o, const char *what, const char *dst,
-                           keel_err *err)
+int mount_apply_tree_opts(int fd, const struct mount_opts *o, const char *what, const char *dst,
+                          keel_err *err)
 {
     if ((o->rec_set | o->rec_clr) != 0 &&
         mount_setattr_fd(fd, AT_RECURSIVE, o->rec_set, o->rec_clr, 0) < 0)
@@ -88,7 +88,7 @@ static int bind_source(const struct mount_ctx *ctx, const char *src, char *buf, 
  * the tree is cloned with open_tree, given its attributes while detached (so
  * it is never visible writable) and attached with move_mount. */
 static int mount_bind(const struct mount_ctx *ctx, const char *src, const char *dst,
-                      const struct mount_opts *o, keel_err *err)
+                      const struct mount_opts *o, int userns, keel_err *err)
 {
     struct stat st;
     if (stat(src, &st) < 0)
@@ -102,7 +102,7 @@ static int mount_bind(const struct mount_ctx *ctx, const char *src, const char *
     uint64_t set, clr;
     mount_opts_attr(o, &set, &clr);
     char dpath[FD_PATH_SIZE];
-    if ((set | clr | o->rec_set | o->rec_clr) == 0 && o->npropagation == 0) {
+    if ((set | clr | o->rec_set | o->rec_clr) == 0 && o->npropagation == 0 && userns < 0) {
         if (mount(src, fd_path(dpath, dfd), NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0)
             return keel_syserror(err, "mount bind %s on %s", src, dst);
         return 0;
@@ -115,11 +115,17 @@ static int mount_bind(const struct mount_ctx *ctx, const char *src, const char *
         return keel_syserror(err, "mount_setattr bind %s on %s", src, dst);
     if ((o->rec_set | o->rec_clr) != 0 && mount_setattr_fd(tree, AT_RECURSIVE, o->rec_set, o->rec_clr, 0) < 0)
         return keel_syserror(err, "mount_setattr bind %s on %s", src, dst);
+    if (userns >= 0) {
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
+        if (mount_setattr(tree, "", AT_EMPTY_PATH | (o->ridmap ? AT_RECURSIVE : 0), &attr,
+                          sizeof attr) < 0)
+            return keel_syserror(err, "mount_setattr idmap bind %s on %s", src, dst);
+    }
     if (move_mount(tree, "", dfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
         return keel_syserror(err, "move_mount bind %s on %s", src, dst);
     struct mount_opts prop_only = *o;
     prop_only.rec_set = prop_only.rec_clr = 0;
-    return apply_tree_opts(tree, &prop_only, "bind", dst, err);
+    return mount_apply_tree_opts(tree, &prop_only, "bind", dst, err);
 }
 
 /* A filesystem mount through the destination's fd; recursive attributes and
@@ -131,7 +137,9 @@ int mount_fs(const struct mount_ctx *ctx, const char *type, const char *src, con
     if (dfd < 0)
         return -1;
     char dpath[FD_PATH_SIZE];
-    if (mount(src != NULL ? src : type, fd_path(dpath, dfd), type, o->flags, o->data) < 0) {
+    /* a read-only tmpcopyup tmpfs becomes read-only once filled */
+    unsigned long flags = o->tmpcopyup ? o->flags & ~(unsigned long)MS_RDONLY : o->flags;
+    if (mount(src != NULL ? src : type, fd_path(dpath, dfd), type, flags, o->data) < 0) {
         if (errno == EPERM && ctx->in_userns && strcmp(type, "sysfs") == 0) {
             /* A user namespace without its own network namespace may not mount
              * sysfs; bind the host's, as runc does. */
@@ -148,12 +156,17 @@ int mount_fs(const struct mount_ctx *ctx, const char *type, const char *src, con
             return keel_syserror(err, "mount %s on %s", type, dst);
         }
     }
-    if ((o->rec_set | o->rec_clr) == 0 && o->npropagation == 0)
+    if ((o->rec_set | o->rec_clr) == 0 && o->npropagation == 0 && !o->tmpcopyup)
         return 0;
     cleanup_close int nfd = path_open_in_root(ctx->rootfd, dst, 0, err);
     if (nfd < 0)
         return -1;
-    return apply_tree_opts(nfd, o, type, dst, err);
+    /* dfd still names the directory under the new mount */
+    if (o->tmpcopyup && mount_copyup(dfd, nfd, dst, err) < 0)
+        return -1;
+    if (flags != o->flags && mount_setattr_fd(nfd, 0, MOUNT_ATTR_RDONLY, 0, 0) < 0)
+        return keel_syserror(err, "mount_setattr ro on %s", dst);
+    return mount_apply_tree_opts(nfd, o, type, dst, err);
 }
 
 int mount_entry(const struct mount_ctx *ctx, const struct oci_mount *m, keel_err *err)
@@ -162,14 +175,21 @@ int mount_entry(const struct mount_ctx *ctx, const struct oci_mount *m, keel_err
     if (mount_opts_parse(m->options, m->options_len, &o, err) < 0)
         return -1;
     int r;
-    if (o.idmap || o.ridmap) {
-        r = keel_error(err, EOPNOTSUPP, "mount on %s: idmapped mounts", m->destination);
+    if ((o.idmap || o.ridmap) && !mount_is_bind(m)) {
+        r = keel_error(err, EOPNOTSUPP, "mount %s on %s: idmap is supported on bind mounts only",
+                       m->type, m->destination);
     } else if (mount_is_bind(m)) {
         char src[PATH_MAX];
+        cleanup_close int userns = -1;
         o.flags &= ~(unsigned long)MS_BIND;
         r = bind_source(ctx, m->source, src, sizeof src, err);
+        if (r == 0 && (o.idmap || o.ridmap) &&
+            (userns = mount_idmap_userns(m, ctx->in_userns, err)) < 0)
+            r = keel_error_wrap(err, "mount bind %s on %s", src, m->destination);
         if (r == 0)
-            r = mount_bind(ctx, src, m->destination, &o, err);
+            r = mount_bind(ctx, src, m->destination, &o, userns, err);
+    } else if (o.tmpcopyup && (m->type == NULL || strcmp(m->type, "tmpfs") != 0)) {
+        r = keel_error(err, EINVAL, "mount on %s: tmpcopyup needs a tmpfs", m->destination);
     } else if (m->type == NULL) {
         r = keel_error(err, EINVAL, "mount on %s: no type and not a bind mount", m->destination);
     } else if (strcmp(m->type, "cgroup") == 0) {

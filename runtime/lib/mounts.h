@@ -42,5 +42,14 @@ int mount_fs(const struct mount_ctx *ctx, const char *type, const char *src, con
  * cgroup namespace. */
 int mount_cgroup(const struct mount_ctx *ctx, const char *dst, const struct mount_opts *o,
                  keel_err *err);
+/* The recursive attributes (rro, ...) and propagation changes of o, applied
+ * to the mount fd refers to; errors name what and dst. */
+int mount_apply_tree_opts(int fd, const struct mount_opts *o, const char *what, const char *dst,
+                          keel_err *err);
+/* Copies the directory `underneath` (an fd of what a tmpfs now covers) into
+ * the tmpfs root, for tmpcopyup (mounts_copyup.c). */
+int mount_copyup(int underneath, int tmpfs_root, const char *dst, keel_err *err);
+/* A user namespace fd for an idmap/ridmap mount of m (mounts_idmap.c). */
+int mount_idmap_userns(const struct oci_mount *m, bool in_userns, keel_err *err);
 /* mount_setattr on the mount fd refers to (AT_EMPTY_PATH, plus flags). */
 int mount_setattr_fd(int fd, unsigned flags, uint64_t set, uint64_t clr, uint64_t propagation);

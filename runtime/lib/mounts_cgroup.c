@@ -165,7 +165,8 @@ static int hierarchy_source(const struct cgroup_line *c, struct hierarchy **hs, 
     if (!*have_hs && read_hierarchies(hs, nhs, err) < 0)
         return -1;
     *have_hs = true;
-    for (size_t i = 0; i < *nhs; i++) {
+    /* The last match: a later mount covers an earlier one at the same place. */
+    for (size_t i = *nhs; i-- > 0;) {
         const struct hierarchy *h = &(*hs)[i];
         if (h->v2 != c->v2 || (!c->v2 && !lists_share(h->options, c->ctrls)))
             continue;
@@ -234,5 +235,5 @@ int mount_cgroup(const struct mount_ctx *ctx, const char *dst, const struct moun
     mount_opts_attr(o, &set, &clr);
     if ((set | clr) != 0 && mount_setattr_fd(tmpfd, AT_RECURSIVE, set, clr, 0) < 0)
         return keel_syserror(err, "mount_setattr %s", dst);
-    return 0;
+    return mount_apply_tree_opts(tmpfd, o, "cgroup", dst, err);
 }

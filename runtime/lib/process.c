@@ -201,6 +201,10 @@ int process_prepare(const struct oci_config *cfg, const struct oci_process *p,
         return -1;
     if (p->noNewPrivileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return keel_syserror(err, "process.noNewPrivileges");
+    /* without noNewPrivileges, loading the filter takes CAP_SYS_ADMIN: now */
+    if (keel_seccomp_apply(o->seccomp, KEEL_SECCOMP_BEFORE_CAPS, p->noNewPrivileges,
+                           o->seccomp_fd_sock, err) < 0)
+        return -1;
     if (p->capabilities != NULL && caps_apply_bounding(p->capabilities, err) < 0)
         return -1;
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
@@ -217,15 +221,22 @@ int process_prepare(const struct oci_config *cfg, const struct oci_process *p,
         return keel_error(err, 0, "process.args is empty");
     if (process_lookup(p->args[0], p->env, p->env_len, ready->path, sizeof ready->path, err) < 0)
         return keel_error_wrap(err, "process.args[0]");
+    /* a NOTIFY listener fd must reach the runtime while it still listens */
+    if (keel_seccomp_apply(o->seccomp, KEEL_SECCOMP_PREPARED, p->noNewPrivileges,
+                           o->seccomp_fd_sock, err) < 0)
+        return -1;
     return seal_fds(o->preserve_fds, err);
 }
 
 int process_exec(const struct oci_config *cfg, const struct oci_process *p,
                  const struct process_opts *o, const struct process_ready *ready, keel_err *err)
 {
-    (void)cfg; /* seccomp_apply(cfg, ...) loads the filter here once it exists */
-    (void)o;
+    (void)cfg;
     signals_reset();
+    /* as late as possible: the fewest of keel's own syscalls under the filter */
+    if (keel_seccomp_apply(o->seccomp, KEEL_SECCOMP_BEFORE_EXEC, p->noNewPrivileges,
+                           o->seccomp_fd_sock, err) < 0)
+        return -1;
     /* the spec arrays carry a length, execve wants NULL-terminated vectors */
     char *argv[p->args_len + 1], *envp[p->env_len + 1];
     memcpy(argv, p->args, p->args_len * sizeof *argv);

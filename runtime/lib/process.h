@@ -9,10 +9,13 @@
 
 #include "keel/error.h"
 #include "keel/runtime_spec.h"
+#include "seccomp_filter.h"
 
 struct process_opts {
     bool no_new_keyring; /* keep the caller's session keyring */
     int preserve_fds;    /* fds 3 .. 3+n-1 stay open across exec */
+    const struct keel_seccomp *seccomp; /* linux.seccomp compiled; NULL: none */
+    int seccomp_fd_sock; /* where a NOTIFY listener fd goes (keel_seccomp_apply) */
 };
 
 struct process_ready {

@@ -83,12 +83,9 @@ int rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *o, ke
     if (rootfs_path(cfg, o, rootfs, sizeof rootfs, err) < 0 || root_propagation(cfg, &prop, err) < 0)
         return -1;
     /* Nothing mounted from here on may reach the host. A shared root would,
-     * and pivot_root refuses it, so it becomes shared only in rootfs_finish. */
-    const char *first = "rslave";
-    if (prop != 0 && !(prop & MS_SHARED))
-        first = prop == MS_PRIVATE || prop == (MS_PRIVATE | MS_REC) ? "rprivate"
-                : prop & MS_SLAVE                                    ? "rslave"
-                                                                     : "runbindable";
+     * pivot_root refuses it, and an unbindable one could not give the rootfs
+     * bind: those two are set only in rootfs_finish. */
+    const char *first = prop != 0 && (prop & MS_PRIVATE) ? "rprivate" : "rslave";
     if (mount(NULL, "/", NULL, mount_propagation_flag(first), NULL) < 0)
         return keel_syserror(err, "make / %s", first);
     if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)

@@ -11,8 +11,8 @@
 #include "keel/error.h"
 #include "keel/runtime_spec.h"
 
-/* A compiled filter: plain memory, so it survives fork() and can be written to
- * the state directory for `exec` without compiling again. */
+/* A compiled filter: plain memory, so it survives fork() into the container
+ * process, and a few bytes to keep in the cache (seccomp_cache.c). */
 struct keel_seccomp {
     struct sock_filter *prog;
     size_t prog_len;
@@ -36,6 +36,10 @@ int keel_seccomp_compile(const struct oci_seccomp *s, struct keel_seccomp *out, 
  * hash; failing to store an entry is not an error. */
 int keel_seccomp_compile_cached(const struct oci_seccomp *s, const char *cache_dir,
                                 struct keel_seccomp *out, keel_err *err);
+
+/* The cache's directory under the runtime's --root (a dot name: `list`
+ * skips it). */
+#define KEEL_SECCOMP_CACHE_DIR ".seccomp-cache"
 
 /* Frees what the struct owns and zeroes it. */
 void keel_seccomp_release(struct keel_seccomp *f);
@@ -81,15 +85,9 @@ int keel_seccomp_forward_listener(const struct keel_seccomp *f, int fd_sock, pid
 int keel_seccomp_send_listener(const struct keel_seccomp *f, int listener_fd, pid_t pid,
                                const struct oci_state *state, keel_err *err);
 
-/* Writes the compiled filter to `path` (temp name + rename) and reads it back,
- * so that `exec` loads the container's filter without recompiling it. */
-int keel_seccomp_save(const struct keel_seccomp *f, const char *path, keel_err *err);
-int keel_seccomp_read(const char *path, struct keel_seccomp *out, keel_err *err);
-
-/* Sends fd over a unix socket with a one-byte payload (SCM_RIGHTS), and
- * receives one; shared by the load and notify halves. */
+/* Sends fd over a unix socket with a one-byte payload (SCM_RIGHTS), as
+ * keel_seccomp_forward_listener expects it. */
 int keel_seccomp_pass_fd(int sock, int fd, keel_err *err);
-int keel_seccomp_receive_fd(int sock, keel_err *err);
 
 /* Fills features.json's linux.seccomp (zeroed first): actions, operators and
  * architectures this libseccomp knows, and the flags the kernel accepts. */

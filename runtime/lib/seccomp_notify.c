@@ -98,7 +98,7 @@ int keel_seccomp_pass_fd(int sock, int fd, keel_err *err)
     return 0;
 }
 
-int keel_seccomp_receive_fd(int sock, keel_err *err)
+static int receive_fd(int sock, keel_err *err)
 {
     union {
         char buf[CMSG_SPACE(sizeof(int))];
@@ -127,7 +127,7 @@ int keel_seccomp_receive_fd(int sock, keel_err *err)
 int keel_seccomp_forward_listener(const struct keel_seccomp *f, int fd_sock, pid_t pid,
                                   const struct oci_state *state, keel_err *err)
 {
-    cleanup_close int listener = keel_seccomp_receive_fd(fd_sock, err);
+    cleanup_close int listener = receive_fd(fd_sock, err);
     if (listener < 0)
         return -1;
     return keel_seccomp_send_listener(f, listener, pid, state, err);

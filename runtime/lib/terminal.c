@@ -25,7 +25,8 @@ static int terminal_bind_console(const char *slave_path, keel_err *err)
     return 0;
 }
 
-int terminal_open(struct terminal *t, const struct oci_process *p, keel_err *err)
+static int terminal_open_pair(struct terminal *t, const struct oci_process *p, uid_t uid,
+                              keel_err *err)
 {
     t->slave = -1;
     t->master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
@@ -42,7 +43,6 @@ int terminal_open(struct terminal *t, const struct oci_process *p, keel_err *err
         terminal_close(t);
         return -1;
     }
-    uid_t uid = p->user != NULL ? p->user->uid : 0;
     if (fchown(t->slave, uid, (gid_t)-1) < 0) {
         keel_syserror(err, "chown %s", t->slave_path);
         terminal_close(t);
@@ -57,6 +57,18 @@ int terminal_open(struct terminal *t, const struct oci_process *p, keel_err *err
             return -1;
         }
     }
+    return 0;
+}
+
+int terminal_open(struct terminal *t, const struct oci_process *p, uid_t host_uid, keel_err *err)
+{
+    return terminal_open_pair(t, p, host_uid, err);
+}
+
+int terminal_open_in_container(struct terminal *t, const struct oci_process *p, keel_err *err)
+{
+    if (terminal_open_pair(t, p, p->user != NULL ? p->user->uid : 0, err) < 0)
+        return -1;
     if (terminal_bind_console(t->slave_path, err) < 0) {
         terminal_close(t);
         return -1;

@@ -22,7 +22,10 @@ struct terminal {
 /* In the container, after pivot_root: opens a pty pair from /dev/ptmx (both
  * O_CLOEXEC) sized from process.consoleSize, the slave owned by the
  * process' uid and bound on /dev/console. */
-int terminal_open(struct terminal *t, const struct oci_process *p, keel_err *err);
+int terminal_open_in_container(struct terminal *t, const struct oci_process *p, keel_err *err);
+/* The same from the runtime's /dev/ptmx, the slave owned by host_uid (the
+ * process' uid mapped to the host); no /dev/console. */
+int terminal_open(struct terminal *t, const struct oci_process *p, uid_t host_uid, keel_err *err);
 void terminal_close(struct terminal *t);
 
 /* Sends fd over a connected unix socket with `name` as the payload. */

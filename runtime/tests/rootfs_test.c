@@ -36,7 +36,8 @@ static void setup_bundle(void)
              "set -e; cd '%s'; mkdir -p rootfs/bin rootfs/proc rootfs/dev rootfs/sys outside data;"
              "cp /bin/busybox rootfs/bin/busybox; ln -s busybox rootfs/bin/sh;"
              "echo hello > data/file; ln -s '%s/outside' rootfs/evil;"
-             "ln -s ../../../../../../../.. rootfs/up",
+             "ln -s ../../../../../../../.. rootfs/up;"
+             "mkdir -p rootfs/tc/d; echo A > rootfs/tc/a; ln -s ../a rootfs/tc/d/l; chmod 700 rootfs/tc/d",
              bundle, bundle);
     cr_assert_eq(system(cmd), 0);
 }
@@ -136,11 +137,12 @@ static const char full_config[] =
     "{\"destination\":\"/sys\",\"type\":\"sysfs\",\"source\":\"sysfs\","
     "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"ro\"]},"
     "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"source\":\"cgroup\","
-    "\"options\":[\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]},"
+    "\"options\":[\"rprivate\",\"nosuid\",\"noexec\",\"nodev\",\"relatime\",\"ro\"]},"
     "{\"destination\":\"/data\",\"type\":\"bind\",\"source\":\"data\","
     "\"options\":[\"rbind\",\"ro\",\"rprivate\"]},"
     "{\"destination\":\"/data-rw/sub\",\"source\":\"data\",\"options\":[\"bind\"]},"
     "{\"destination\":\"/evil\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"},"
+    "{\"destination\":\"/tc\",\"type\":\"tmpfs\",\"options\":[\"tmpcopyup\",\"ro\"]},"
     "{\"destination\":\"/up/escaped\",\"type\":\"tmpfs\",\"source\":\"tmpfs\"}"
     "],"
     "\"linux\":{\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"mount\"},{\"type\":\"uts\"},"
@@ -259,6 +261,14 @@ static void full_container(void *unused)
     close(fd);
     unlink("/data-rw/sub/new");
 
+    CHECK(statfs("/tc", &sfs) == 0 && sfs.f_type == TMPFS_MAGIC, "/tc not a tmpfs");
+    read_file("/tc/a", buf, sizeof buf);
+    CHECK(strcmp(buf, "A\n") == 0, "tmpcopyup: /tc/a holds %s", buf);
+    check_link("/tc/d/l", "../a");
+    CHECK(stat("/tc/d", &st) == 0 && (st.st_mode & 07777) == 0700, "tmpcopyup: /tc/d mode %o",
+          st.st_mode);
+    check_write_refused("/tc/new", EROFS);
+
     CHECK(statfs("/sys/fs/cgroup", &sfs) == 0 && sfs.f_type == TMPFS_MAGIC, "cgroup root not tmpfs");
     CHECK(statfs("/sys/fs/cgroup/memory", &sfs) == 0 && sfs.f_type == CGROUP_SUPER_MAGIC,
           "/sys/fs/cgroup/memory not a cgroup");
@@ -362,9 +372,8 @@ static void small_container(void *arg)
         char mnt[256];
         if (sscanf(line, "%*s %*s %*s %*s %255s", mnt) == 1 && strcmp(mnt, "/") == 0) {
             found = true;
-            CHECK((c->mountinfo_root[0] == '\0') == (strstr(line, "shared:") == NULL &&
-                                                     strstr(line, "master:") == NULL) &&
-                      strstr(line, c->mountinfo_root) != NULL,
+            bool plain = strstr(line, "shared:") == NULL && strstr(line, "master:") == NULL;
+            CHECK(c->mountinfo_root[0] == '\0' ? plain : strstr(line, c->mountinfo_root) != NULL,
                   "/ is %s, expected %s", line, c->mountinfo_root);
         }
     }
@@ -376,11 +385,13 @@ static struct small_case small_cases[] = {
     { "private", "", false, false, false },
     { "shared", "shared:", false, true, true },
     { "slave", "", true, false, true },
+    { "unbindable", "unbindable", false, false, false },
 };
 
 ParameterizedTestParameters(rootfs, variants)
 {
-    return cr_make_param_array(struct small_case, small_cases, 3);
+    return cr_make_param_array(struct small_case, small_cases,
+                                sizeof small_cases / sizeof small_cases[0]);
 }
 
 ParameterizedTest(struct small_case *c, rootfs, variants)
@@ -390,4 +401,93 @@ ParameterizedTest(struct small_case *c, rootfs, variants)
     const char *report = run_contained(small_container, c);
     cr_assert_str_empty(report, "%s (propagation %s, no_pivot %d, in_userns %d)", report,
                         c->propagation, c->no_pivot, c->in_userns);
+}
+
+static void idmapped(void *unused)
+{
+    (void)unused;
+    struct oci_config cfg;
+    keel_err err = { 0 };
+    parse_config("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},\"mounts\":["
+                 "{\"destination\":\"/idm\",\"type\":\"bind\",\"source\":\"data\","
+                 "\"options\":[\"rbind\",\"idmap\"],"
+                 "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":10}],"
+                 "\"gidMappings\":[{\"containerID\":0,\"hostID\":2000,\"size\":10}]}]}",
+                 &cfg);
+    struct rootfs_opts o = { .bundle = bundle };
+    if (rootfs_prepare(&cfg, &o, &err) < 0)
+        fail("rootfs_prepare: %s", err.msg);
+    char path[512];
+    struct stat st;
+    snprintf(path, sizeof path, "%s/rootfs/idm/file", bundle);
+    CHECK(stat(path, &st) == 0 && st.st_uid == 1000 && st.st_gid == 2000,
+          "%s owned by %u:%u, expected 1000:2000 through the idmapped mount", path, st.st_uid,
+          st.st_gid);
+    spec_release(&spec_type_oci_config, &cfg);
+
+    /* Without mappings and without a user namespace the spec demands an error. */
+    parse_config("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},\"mounts\":["
+                 "{\"destination\":\"/idm2\",\"type\":\"bind\",\"source\":\"data\","
+                 "\"options\":[\"bind\",\"idmap\"]}]}",
+                 &cfg);
+    CHECK(rootfs_prepare(&cfg, &o, &err) == -1 && strstr(err.msg, "mounts[0]: ") == err.msg &&
+              strstr(err.msg, "user namespace") != NULL,
+          "idmap without mappings: %s", err.msg);
+    spec_release(&spec_type_oci_config, &cfg);
+}
+
+Test(rootfs, idmap)
+{
+    if (geteuid() != 0)
+        cr_skip("needs root");
+    const char *report = run_contained(idmapped, NULL);
+    cr_assert_str_empty(report, "%s", report);
+}
+
+/* The host's hierarchies somewhere other than /sys/fs/cgroup/<controller>:
+ * the cgroup mount must find them in mountinfo. */
+static void cgroup_elsewhere(void *unused)
+{
+    (void)unused;
+    CHECK(mount("tmpfs", "/sys/fs/cgroup", "tmpfs", 0, "mode=755") == 0, "tmpfs: %s",
+          strerror(errno));
+    cleanup_fclose FILE *f = fopen("/proc/self/cgroup", "re");
+    cleanup_free char *line = NULL;
+    size_t cap = 0;
+    while (f != NULL && getline(&line, &cap, f) > 0) {
+        char *ctrls = strchr(line, ':') + 1, dir[300];
+        *strchr(ctrls, ':') = '\0';
+        bool v2 = ctrls[0] == '\0';
+        snprintf(dir, sizeof dir, "/sys/fs/cgroup/moved-%s", v2 ? "v2" : ctrls);
+        CHECK(mkdir(dir, 0755) == 0, "mkdir %s", dir);
+        CHECK(mount("cgroup", dir, v2 ? "cgroup2" : "cgroup", 0, v2 ? NULL : ctrls) == 0,
+              "mount %s: %s", dir, strerror(errno));
+    }
+    struct oci_config cfg;
+    keel_err err = { 0 };
+    parse_config("{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"},\"mounts\":["
+                 "{\"destination\":\"/sys\",\"type\":\"tmpfs\"},"
+                 "{\"destination\":\"/sys/fs/cgroup\",\"type\":\"cgroup\",\"options\":[\"ro\"]}]}",
+                 &cfg);
+    struct rootfs_opts o = { .bundle = bundle };
+    if (rootfs_prepare(&cfg, &o, &err) < 0)
+        fail("rootfs_prepare: %s", err.msg);
+    char path[512];
+    struct statfs sfs;
+    snprintf(path, sizeof path, "%s/rootfs/sys/fs/cgroup/memory/memory.limit_in_bytes", bundle);
+    CHECK(statfs(path, &sfs) == 0 && sfs.f_type == CGROUP_SUPER_MAGIC, "%s: %s", path,
+          strerror(errno));
+    snprintf(path, sizeof path, "%s/rootfs/sys/fs/cgroup/systemd", bundle);
+    CHECK(statfs(path, &sfs) == 0 && sfs.f_type == CGROUP_SUPER_MAGIC, "%s", path);
+    snprintf(path, sizeof path, "%s/rootfs/sys/fs/cgroup/unified", bundle);
+    CHECK(statfs(path, &sfs) == 0 && sfs.f_type == CGROUP2_SUPER_MAGIC, "%s", path);
+    spec_release(&spec_type_oci_config, &cfg);
+}
+
+Test(rootfs, cgroup_from_mountinfo)
+{
+    if (geteuid() != 0)
+        cr_skip("needs root");
+    const char *report = run_contained(cgroup_elsewhere, NULL);
+    cr_assert_str_empty(report, "%s", report);
 }

@@ -1,5 +1,5 @@
-/* The one JSON reader and writer: walks a spec_type table over a yajl tree
- * (parse) or a C struct (generate). */
+/* The one JSON reader and writer: walks a spec_type table over a parsed
+ * tree (json_tree.h) or a C struct (generate with yajl_gen). */
 #include "keel/spec.h"
 #include "keel/cleanup.h"
 
@@ -11,11 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <yajl/yajl_gen.h>
-#include <yajl/yajl_parse.h>
-#include <yajl/yajl_tree.h>
 
-/* Deeper documents are refused before yajl builds (and recursively frees) a tree. */
-#define SPEC_MAX_DEPTH 256
+#include "json_tree.h"
+
 #define SPEC_MAX_DOC (64u << 20)
 
 #define FIELD_AT(obj, off, type) ((type *)((char *)(obj) + (off)))
@@ -78,19 +76,13 @@ static void jpath_pop(struct jpath *p, size_t saved)
     p->buf[saved] = '\0';
 }
 
-static const char *json_type_name(yajl_val v)
+static const char *json_type_name(const struct jnode *v)
 {
-    if (v == NULL || YAJL_IS_NULL(v))
-        return "null";
-    if (YAJL_IS_STRING(v))
-        return "string";
-    if (YAJL_IS_NUMBER(v))
-        return "number";
-    if (YAJL_IS_OBJECT(v))
-        return "object";
-    if (YAJL_IS_ARRAY(v))
-        return "array";
-    return "boolean";
+    static const char *const names[] = {
+        [J_NULL] = "null", [J_BOOL] = "boolean", [J_NUMBER] = "number",
+        [J_STRING] = "string", [J_OBJECT] = "object", [J_ARRAY] = "array",
+    };
+    return names[v->type];
 }
 
 struct pctx {
@@ -99,7 +91,7 @@ struct pctx {
     keel_err *err;
 };
 
-static int type_error(struct pctx *c, const char *want, yajl_val v)
+static int type_error(struct pctx *c, const char *want, const struct jnode *v)
 {
     return keel_error(c->err, 0, "%s: %s: expected %s, got %s", c->source,
                       c->path.len ? c->path.buf : "(document)", want, json_type_name(v));
@@ -117,14 +109,14 @@ static int oom_error(struct pctx *c)
 }
 
 /* Integers come from the literal text, so the whole 64-bit range survives. */
-static int parse_int(struct pctx *c, yajl_val v, enum spec_kind kind, void *dst)
+static int parse_int(struct pctx *c, const struct jnode *v, enum spec_kind kind, void *dst)
 {
     static const char *names[] = {
         [SPEC_I32] = "int32", [SPEC_U32] = "uint32", [SPEC_I64] = "int64", [SPEC_U64] = "uint64",
     };
-    if (!YAJL_IS_NUMBER(v))
+    if (v->type != J_NUMBER)
         return type_error(c, "integer", v);
-    const char *raw = v->u.number.r;
+    const char *raw = v->text;
     if (strpbrk(raw, ".eE") != NULL)
         return keel_error(c->err, 0, "%s: %s: expected integer, got %s", c->source, c->path.buf, raw);
     char *end;
@@ -151,12 +143,15 @@ static int parse_int(struct pctx *c, yajl_val v, enum spec_kind kind, void *dst)
     return 0;
 }
 
-static int parse_string(struct pctx *c, yajl_val v, char **dst)
+static int parse_string(struct pctx *c, const struct jnode *v, char **dst)
 {
-    if (!YAJL_IS_STRING(v))
+    if (v->type != J_STRING)
         return type_error(c, "string", v);
-    *dst = strdup(v->u.string);
-    return *dst ? 0 : oom_error(c);
+    *dst = malloc(v->text_len + 1);
+    if (*dst == NULL)
+        return oom_error(c);
+    memcpy(*dst, v->text, v->text_len + 1);
+    return 0;
 }
 
 /* Arrays and maps are non-NULL when present, even when empty. */
@@ -165,14 +160,14 @@ static void *alloc_elems(size_t n, size_t size)
     return calloc(n ? n : 1, size);
 }
 
-static int parse_object(struct pctx *c, const struct spec_type *t, yajl_val v, void *out);
+static int parse_object(struct pctx *c, const struct spec_type *t, const struct jnode *v, void *out);
 static void release_field(const struct spec_field *f, void *obj);
 
-static int parse_array(struct pctx *c, const struct spec_field *f, yajl_val v, void *obj)
+static int parse_array(struct pctx *c, const struct spec_field *f, const struct jnode *v, void *obj)
 {
-    if (!YAJL_IS_ARRAY(v))
+    if (v->type != J_ARRAY)
         return type_error(c, "array", v);
-    size_t n = v->u.array.len;
+    size_t n = v->count;
     size_t esize = f->kind == SPEC_STRS ? sizeof(char *)
                  : f->kind == SPEC_U32S ? sizeof(uint32_t) : f->sub->size;
     char *elems = alloc_elems(n, esize);
@@ -181,15 +176,15 @@ static int parse_array(struct pctx *c, const struct spec_field *f, yajl_val v, v
     /* zeroed elements are safe to release, so the length is final at once */
     *FIELD_AT(obj, f->off, void *) = elems;
     *FIELD_AT(obj, f->off_aux, size_t) = n;
-    for (size_t i = 0; i < n; i++) {
+    const struct jnode *e = v->first;
+    for (size_t i = 0; i < n; i++, e = e->next) {
         size_t saved = jpath_push_index(&c->path, i);
-        yajl_val e = v->u.array.values[i];
         int r;
         if (f->kind == SPEC_STRS)
             r = parse_string(c, e, (char **)(elems + i * esize));
         else if (f->kind == SPEC_U32S)
             r = parse_int(c, e, SPEC_U32, elems + i * esize);
-        else if (!YAJL_IS_OBJECT(e))
+        else if (e->type != J_OBJECT)
             r = type_error(c, "object", e);
         else
             r = parse_object(c, f->sub, e, elems + i * esize);
@@ -200,11 +195,11 @@ static int parse_array(struct pctx *c, const struct spec_field *f, yajl_val v, v
     return 0;
 }
 
-static int parse_map(struct pctx *c, const struct spec_field *f, yajl_val v, void *obj)
+static int parse_map(struct pctx *c, const struct spec_field *f, const struct jnode *v, void *obj)
 {
-    if (!YAJL_IS_OBJECT(v))
+    if (v->type != J_OBJECT)
         return type_error(c, "object", v);
-    size_t n = v->u.object.len;
+    size_t n = v->count;
     size_t esize = f->kind == SPEC_OBJMAP ? f->sub->size : sizeof(char *);
     char **keys = alloc_elems(n, sizeof(char *));
     char *vals = f->kind == SPEC_SET ? NULL : alloc_elems(n, esize);
@@ -223,9 +218,8 @@ static int parse_map(struct pctx *c, const struct spec_field *f, yajl_val v, voi
     /* a repeated key replaces the earlier value (the last one wins, as for
      * struct fields); the entries past the last distinct key stay zeroed */
     size_t used = 0;
-    for (size_t i = 0; i < n; i++) {
-        const char *key = v->u.object.keys[i];
-        yajl_val e = v->u.object.values[i];
+    for (const struct jnode *e = v->first; e != NULL; e = e->next) {
+        const char *key = e->key;
         size_t at = 0;
         while (at < used && strcmp(keys[at], key) != 0)
             at++;
@@ -239,7 +233,7 @@ static int parse_map(struct pctx *c, const struct spec_field *f, yajl_val v, voi
         int r = 0;
         if (f->kind == SPEC_MAP)
             r = parse_string(c, e, (char **)(vals + at * esize));
-        else if (!YAJL_IS_OBJECT(e))
+        else if (e->type != J_OBJECT)
             r = type_error(c, "object", e);
         else if (f->kind == SPEC_OBJMAP)
             r = parse_object(c, f->sub, e, vals + at * esize);
@@ -253,15 +247,15 @@ static int parse_map(struct pctx *c, const struct spec_field *f, yajl_val v, voi
     return 0;
 }
 
-static int parse_field(struct pctx *c, const struct spec_field *f, yajl_val v, void *obj)
+static int parse_field(struct pctx *c, const struct spec_field *f, const struct jnode *v, void *obj)
 {
     switch (f->kind) {
     case SPEC_STR:
         return parse_string(c, v, FIELD_AT(obj, f->off, char *));
     case SPEC_BOOL:
-        if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
+        if (v->type != J_BOOL)
             return type_error(c, "boolean", v);
-        *FIELD_AT(obj, f->off, bool) = YAJL_IS_TRUE(v);
+        *FIELD_AT(obj, f->off, bool) = v->boolean;
         *FIELD_AT(obj, f->off_aux, bool) = true;
         return 0;
     case SPEC_I32:
@@ -273,7 +267,7 @@ static int parse_field(struct pctx *c, const struct spec_field *f, yajl_val v, v
         *FIELD_AT(obj, f->off_aux, bool) = true;
         return 0;
     case SPEC_OBJ: {
-        if (!YAJL_IS_OBJECT(v))
+        if (v->type != J_OBJECT)
             return type_error(c, "object", v);
         void *sub = calloc(1, f->sub->size);
         if (sub == NULL)
@@ -293,11 +287,10 @@ static int parse_field(struct pctx *c, const struct spec_field *f, yajl_val v, v
     return keel_error(c->err, EINVAL, "%s: %s: unknown field kind", c->source, c->path.buf);
 }
 
-static int parse_object(struct pctx *c, const struct spec_type *t, yajl_val v, void *out)
+static int parse_object(struct pctx *c, const struct spec_type *t, const struct jnode *v, void *out)
 {
-    for (size_t i = 0; i < v->u.object.len; i++) {
-        yajl_val val = v->u.object.values[i];
-        const char *key = v->u.object.keys[i];
+    for (const struct jnode *val = v->first; val != NULL; val = val->next) {
+        const char *key = val->key;
         for (size_t j = 0; j < t->nfields; j++) {
             const struct spec_field *f = &t->fields[j];
             if (strcmp(f->json, key) != 0)
@@ -305,7 +298,7 @@ static int parse_object(struct pctx *c, const struct spec_type *t, yajl_val v, v
             /* a repeated key: the last one wins, as with Go's encoding/json */
             release_field(f, out);
             /* null means absent, as Go's encoders (runc, containerd) write it */
-            if (YAJL_IS_NULL(val))
+            if (val->type == J_NULL)
                 break;
             size_t saved = jpath_push_key(&c->path, key);
             if (parse_field(c, f, val, out) < 0)
@@ -317,131 +310,24 @@ static int parse_object(struct pctx *c, const struct spec_type *t, yajl_val v, v
     return 0;
 }
 
-/* --- well-formedness pass: depth limit and the line of a syntax error ---- */
-
-struct depth_ctx {
-    int depth;
-    bool too_deep;
-    bool has_nul; /* C strings cannot hold "\u0000" */
-};
-
-static int depth_open(void *ctx)
-{
-    struct depth_ctx *d = ctx;
-    if (++d->depth > SPEC_MAX_DEPTH) {
-        d->too_deep = true;
-        return 0;
-    }
-    return 1;
-}
-
-static int depth_close(void *ctx)
-{
-    ((struct depth_ctx *)ctx)->depth--;
-    return 1;
-}
-
-static int depth_open_map(void *ctx) { return depth_open(ctx); }
-static int depth_open_array(void *ctx) { return depth_open(ctx); }
-
-static int check_string(void *ctx, const unsigned char *s, size_t len)
-{
-    if (memchr(s, '\0', len) == NULL)
-        return 1;
-    ((struct depth_ctx *)ctx)->has_nul = true;
-    return 0;
-}
-
-static const yajl_callbacks depth_callbacks = {
-    .yajl_string = check_string,
-    .yajl_map_key = check_string,
-    .yajl_start_map = depth_open_map,
-    .yajl_end_map = depth_close,
-    .yajl_start_array = depth_open_array,
-    .yajl_end_array = depth_close,
-};
-
-static bool is_json_space(char c)
-{
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
-
-static unsigned line_at(const char *buf, size_t len, size_t off)
-{
-    unsigned line = 1;
-    for (size_t i = 0; i < off && i < len; i++)
-        line += buf[i] == '\n';
-    return line;
-}
-
-static int check_syntax(const char *buf, size_t len, const char *source, keel_err *err)
-{
-    struct depth_ctx d = {0};
-    yajl_handle h = yajl_alloc(&depth_callbacks, NULL, &d);
-    if (h == NULL)
-        return keel_error(err, ENOMEM, "%s", source);
-    yajl_status st = yajl_parse(h, (const unsigned char *)buf, len);
-    /* an error found only at the end (a truncated document) is on the last
-     * line that holds something */
-    size_t end = len;
-    while (end > 0 && is_json_space(buf[end - 1]))
-        end--;
-    size_t off = end;
-    if (st == yajl_status_ok)
-        st = yajl_complete_parse(h);
-    else
-        off = yajl_get_bytes_consumed(h);
-    int r = 0;
-    if (st != yajl_status_ok) {
-        unsigned line = line_at(buf, len, off);
-        if (d.too_deep) {
-            r = keel_error(err, 0, "%s: line %u: nesting deeper than %d levels", source, line,
-                           SPEC_MAX_DEPTH);
-        } else if (d.has_nul) {
-            r = keel_error(err, 0, "%s: line %u: string contains a NUL character", source, line);
-        } else if (end == 0) {
-            r = keel_error(err, 0, "%s: empty document", source);
-        } else {
-            unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)buf, len);
-            /* yajl ends its message with a newline; the error is one line */
-            const char *text = msg ? (const char *)msg : "parse error";
-            r = keel_error(err, 0, "%s: line %u: %.*s", source, line, (int)strcspn(text, "\n"), text);
-            if (msg)
-                yajl_free_error(h, msg);
-        }
-    }
-    yajl_free(h);
-    return r;
-}
-
 int spec_parse(const struct spec_type *t, const char *buf, size_t len, const char *source,
                void *out, keel_err *err)
 {
     memset(out, 0, t->size);
     if (len > SPEC_MAX_DOC)
         return keel_error(err, 0, "%s: document larger than %u bytes", source, SPEC_MAX_DOC);
-    if (check_syntax(buf, len, source, err) < 0)
+    struct jtree tree;
+    if (jtree_parse(&tree, buf, len, source, err) < 0)
         return -1;
-    /* yajl_tree_parse wants a NUL-terminated buffer */
-    cleanup_free char *copy = malloc(len + 1);
-    if (copy == NULL)
-        return keel_error(err, ENOMEM, "%s", source);
-    memcpy(copy, buf, len);
-    copy[len] = '\0';
-    char ebuf[256] = "";
-    yajl_val root = yajl_tree_parse(copy, ebuf, sizeof ebuf);
-    if (root == NULL)
-        return keel_error(err, 0, "%s: %s", source, ebuf[0] ? strtok(ebuf, "\n") : "parse error");
     struct pctx c = {.source = source, .err = err};
     int r;
-    if (t->root_array) {
-        r = parse_array(&c, &t->fields[0], root, out);
-    } else if (!YAJL_IS_OBJECT(root)) {
-        r = type_error(&c, "object", root);
-    } else {
-        r = parse_object(&c, t, root, out);
-    }
-    yajl_tree_free(root);
+    if (t->root_array)
+        r = parse_array(&c, &t->fields[0], tree.root, out);
+    else if (tree.root->type != J_OBJECT)
+        r = type_error(&c, "object", tree.root);
+    else
+        r = parse_object(&c, t, tree.root, out);
+    jtree_free(&tree);
     if (r < 0)
         spec_release(t, out);
     return r;
