@@ -82,41 +82,52 @@ static char *run_ps(char **args, int nargs, keel_err *err)
     return out;
 }
 
+/* The n-th whitespace-separated field of line as a number, -1 when absent. */
+static long field_number(const char *line, int n)
+{
+    char copy[4096], *save = NULL, *w;
+    int i = 0;
+
+    snprintf(copy, sizeof copy, "%s", line);
+    for (w = strtok_r(copy, " \t", &save); w != NULL; w = strtok_r(NULL, " \t", &save), i++) {
+        if (i == n)
+            return strtol(w, NULL, 10);
+    }
+    return -1;
+}
+
+/* Which field of ps' header is PID, -1 when none is. */
+static int pid_column(const char *header)
+{
+    char copy[4096], *save = NULL, *w;
+    int i = 0;
+
+    snprintf(copy, sizeof copy, "%s", header);
+    for (w = strtok_r(copy, " \t", &save); w != NULL; w = strtok_r(NULL, " \t", &save), i++) {
+        if (strcmp(w, "PID") == 0)
+            return i;
+    }
+    return -1;
+}
+
 static int print_table(const pid_t *pids, size_t n, char **args, int nargs, keel_err *err)
 {
     cleanup_free char *out = run_ps(args, nargs, err);
     char *save = NULL, *line;
-    int column = -1;
+    int column;
 
     if (out == NULL)
         return -1;
     line = strtok_r(out, "\n", &save);
     if (line == NULL)
         return keel_error(err, 0, "ps printed nothing");
-    {
-        char header[4096], *hs = NULL;
-        int i = 0;
-        snprintf(header, sizeof header, "%s", line);
-        for (char *w = strtok_r(header, " \t", &hs); w != NULL; w = strtok_r(NULL, " \t", &hs), i++) {
-            if (strcmp(w, "PID") == 0)
-                column = i;
-        }
-    }
+    column = pid_column(line);
     if (column < 0)
         return keel_error(err, 0, "ps: no PID column in \"%s\"", line);
     printf("%s\n", line);
     while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
-        char copy[4096], *ws = NULL, *w;
-        int i = 0;
-        long pid = -1;
+        long pid = field_number(line, column);
 
-        snprintf(copy, sizeof copy, "%s", line);
-        for (w = strtok_r(copy, " \t", &ws); w != NULL; w = strtok_r(NULL, " \t", &ws), i++) {
-            if (i == column) {
-                pid = strtol(w, NULL, 10);
-                break;
-            }
-        }
         for (size_t k = 0; k < n; k++) {
             if (pids[k] == pid) {
                 printf("%s\n", line);

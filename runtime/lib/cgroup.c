@@ -643,15 +643,6 @@ int cgroup_destroy(struct cgroup *cg, bool force, keel_err *err)
 {
     if (force && cgroup_kill_all(cg, SIGKILL, err) < 0)
         return keel_error_wrap(err, "destroy cgroup %s", cg->path);
-    if (!force) {
-        cleanup_free pid_t *pids = NULL;
-        size_t n = 0;
-
-        if (cgroup_pids(cg, &pids, &n, err) < 0)
-            return -1;
-        if (n > 0)
-            return keel_error(err, EBUSY, "cgroup %s still has %zu processes", cg->path, n);
-    }
     for (size_t i = 0; i < CG_V1_MAX; i++) {
         if (cg->v1[i].fd >= 0 && remove_tree(cg->v1[i].path, err) < 0)
             return -1;
@@ -712,6 +703,7 @@ int cgroup_oom_check(struct cgroup *cg, int fd, bool *oom, keel_err *err)
 {
     const struct cg_dir *mem = cg->mode == CGROUP_V2 ? NULL : v1_dir(cg, "memory");
     char buf[4096];
+    uint64_t kills = cg->oom_kills;
 
     *oom = false;
     if (mem != NULL) {
@@ -722,14 +714,12 @@ int cgroup_oom_check(struct cgroup *cg, int fd, bool *oom, keel_err *err)
         *oom = cg_exists(mem, "cgroup.procs");
         return 0;
     }
+    /* v2: inotify says memory.events changed; its oom_kill count says whether by an OOM kill */
     while (read(fd, buf, sizeof buf) > 0)
-        ;
-    {
-        uint64_t kills = cg->oom_kills;
-        if (cg_read_keyed(&cg->unified, "memory.events", "oom_kill", &kills, err) < 0)
-            return err->errnum == ENOENT ? 0 : -1;
-        *oom = kills > cg->oom_kills;
-        cg->oom_kills = kills;
-    }
+        continue;
+    if (cg_read_keyed(&cg->unified, "memory.events", "oom_kill", &kills, err) < 0)
+        return err->errnum == ENOENT ? 0 : -1;
+    *oom = kills > cg->oom_kills;
+    cg->oom_kills = kills;
     return 0;
 }

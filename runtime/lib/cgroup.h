@@ -70,8 +70,8 @@ int cgroup_path_is_frozen(const char *root, const char *path, bool *frozen, keel
 int cgroup_kill_all(struct cgroup *cg, int sig, keel_err *err);
 
 /* Removes the cgroup's directories. With force, kills what is left first;
- * without, a cgroup still holding processes is an error. The cgroup stays
- * allocated (cgroup_free it). */
+ * without, processes still there after a second (ones that are exiting
+ * get that long) make it an error. The cgroup stays allocated (cgroup_free it). */
 int cgroup_destroy(struct cgroup *cg, bool force, keel_err *err);
 
 /* Fills *stats (zeroed first; spec_release it) with what the controllers report. */

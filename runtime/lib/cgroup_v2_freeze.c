@@ -9,11 +9,13 @@ int cg_v2_freeze_get(const struct cg_dir *d, bool *frozen, keel_err *err)
 {
     uint64_t v = 0;
 
+    *frozen = false;
+    /* cgroup.events says whether it is frozen; cgroup.freeze only what was asked */
     if (cg_read_keyed(d, "cgroup.events", "frozen", &v, err) < 0) {
         if (err->errnum != ENOENT)
             return -1;
         if (cg_read_u64(d, "cgroup.freeze", &v, err) < 0)
-            return err->errnum == ENOENT ? (*frozen = false, 0) : -1;
+            return err->errnum == ENOENT ? 0 : -1;
     }
     *frozen = v == 1;
     return 0;

@@ -12,17 +12,20 @@
 
 /* create: makes the cgroup from linux.cgroupsPath (or the id), applies
  * linux.resources and moves pid into it. *path (malloc'd) is what state.json
- * keeps. On failure nothing is left. */
-struct cgroup *container_cgroup_join(const struct oci_config *cfg, const char *id, pid_t pid,
-                                     char **path, keel_err *err);
+ * keeps. Not root and refused, with no resources asked for: success with
+ * *out NULL (no cgroup). On failure nothing is left. */
+int container_cgroup_join(const struct oci_config *cfg, const char *id, pid_t pid,
+                          struct cgroup **out, char **path, keel_err *err);
 /* The cgroup of a container made earlier; NULL with err set when it has none. */
 struct cgroup *container_cgroup_open(const struct container *c, keel_err *err);
 /* Whether the container's cgroup is frozen (the `paused` state). */
 bool container_cgroup_paused(const struct container *c);
 /* kill --all: sig to every process in the container's cgroup. */
 int container_cgroup_kill(const struct container *c, int sig, keel_err *err);
-/* delete: removes the cgroup; with force, kills what is still in it first.
- * A container without a cgroup, or whose cgroup is gone already, is fine. */
+/* delete: removes the cgroup; with force, kills what is still in it first,
+ * as it does without force when the container shared the host's pid
+ * namespace (its leftovers are its own). A container without a cgroup, or
+ * whose cgroup is gone already, is fine. */
 int container_cgroup_remove(const struct container *c, bool force, keel_err *err);
 
 /* --- the commands that work on the cgroup (container_pause.c, ...) --- */

@@ -68,19 +68,32 @@ static int create_compile_seccomp(struct create_ctx *x, keel_err *err)
     return 0;
 }
 
-/* The NOTIFY listener fd, loaded before READY, on to the agent. */
-static int create_forward_seccomp_listener(struct create_ctx *x, keel_err *err)
+/* Up to READY. With a NOTIFY filter the init loads it in process_prepare,
+ * after HOOKS_DONE and before READY, and its listener fd goes to the agent at
+ * once: the agent then answers whatever the rest of the init's setup does
+ * under the filter (all of it, without noNewPrivileges). */
+static int create_wait_ready(struct create_ctx *x, keel_err *err)
 {
-    if (!x->has_seccomp || !x->seccomp.notify)
-        return 0;
-    close(x->seccomp_sock[1]);
-    x->seccomp_sock[1] = -1;
-    struct oci_state state;
-    if (container_oci_state(&x->c, STATUS_CREATING, &state, err) < 0)
-        return -1;
-    int r = keel_seccomp_forward_listener(&x->seccomp, x->seccomp_sock[0], x->pid, &state, err);
-    spec_release(&spec_type_oci_state, &state);
-    return r;
+    char buf[64];
+    if (x->has_seccomp && x->seccomp.notify) {
+        close(x->seccomp_sock[1]);
+        x->seccomp_sock[1] = -1;
+        struct oci_state state;
+        if (container_oci_state(&x->c, STATUS_CREATING, &state, err) < 0)
+            return -1;
+        keel_err ferr = {0};
+        int r = keel_seccomp_forward_listener(&x->seccomp, x->seccomp_sock[0], x->pid, &state,
+                                              &ferr);
+        spec_release(&spec_type_oci_state, &state);
+        if (r < 0) {
+            /* an init that failed before loading the filter says why on the sync socket */
+            if (sync_expect(x->sync_fd, SYNC_READY, buf, sizeof buf, err) < 0)
+                return -1;
+            *err = ferr;
+            return -1;
+        }
+    }
+    return sync_expect(x->sync_fd, SYNC_READY, buf, sizeof buf, err);
 }
 
 static int create_read_config(struct create_ctx *x, keel_err *err)
@@ -212,8 +225,7 @@ static int create_release_child(struct create_ctx *x, keel_err *err)
         return -1;
     /* cgroups: the child joins its cgroup here, before GO, so that everything
      * it does from here on (and the cgroup namespace it makes) is inside it */
-    x->cg = container_cgroup_join(&x->cfg, x->c.id, x->pid, &x->c.st.cgroupPath, err);
-    if (x->cg == NULL)
+    if (container_cgroup_join(&x->cfg, x->c.id, x->pid, &x->cg, &x->c.st.cgroupPath, err) < 0)
         return -1;
     if (sync_send(x->sync_fd, SYNC_GO, NULL, 0, err) < 0)
         return -1;
@@ -340,10 +352,10 @@ static int create_run(struct create_ctx *x, keel_err *err)
         sync_expect(x->sync_fd, SYNC_MOUNTED, buf, sizeof buf, err) < 0 ||
         create_fill_state(x, err) < 0 || create_runtime_hooks(x, err) < 0)
         return -1;
-    if (x->cfg.process->terminal && (x->master = terminal_recv_fd(x->sync_fd, err)) < 0)
+    /* the init makes its pty after pivot_root, before its process setup */
+    if (x->cfg.process->terminal && (x->master = sync_expect_fd(x->sync_fd, SYNC_PTY, err)) < 0)
         return -1;
-    if (sync_expect(x->sync_fd, SYNC_READY, buf, sizeof buf, err) < 0 ||
-        create_forward_seccomp_listener(x, err) < 0)
+    if (create_wait_ready(x, err) < 0)
         return -1;
     if (x->master >= 0 && x->o->console_socket != NULL &&
         terminal_send_master(x->o->console_socket, x->master, err) < 0)

@@ -44,13 +44,12 @@ static int delete_locked(struct container *c, bool force, keel_err *err)
     if ((s == STATUS_RUNNING || s == STATUS_PAUSED) && !force)
         return keel_error(err, 0, "cannot delete container %s in the %s state: stop it or use --force",
                           c->id, status_name(s));
-    /* through the cgroup first: a paused container's processes die only once thawed */
-    if (s != STATUS_STOPPED && c->st.cgroupPath != NULL && container_cgroup_kill(c, SIGKILL, err) < 0)
+    /* through the cgroup (frozen, killed, thawed): a paused init dies only once thawed */
+    if (s == STATUS_PAUSED && container_cgroup_kill(c, SIGKILL, err) < 0)
         return -1;
     if (s != STATUS_STOPPED && delete_kill(c, err) < 0)
         return -1;
-    /* what outlived the init (exec'd processes, a shared pid namespace) goes too, as with runc */
-    if (container_cgroup_remove(c, true, err) < 0)
+    if (container_cgroup_remove(c, force, err) < 0)
         return -1;
     const struct oci_hooks *h = c->st.hooks;
     if (h != NULL && h->poststop_len > 0) {

@@ -77,7 +77,7 @@ static int init_terminal(const struct init_args *a, keel_err *err)
     struct terminal t;
     if (terminal_open_in_container(&t, a->cfg->process, err) < 0)
         return -1;
-    int r = terminal_send_fd(a->sync_fd, "/dev/ptmx", t.master, err);
+    int r = sync_send_fd(a->sync_fd, SYNC_PTY, t.master, err);
     if (r == 0)
         r = terminal_become_controlling(t.slave, err);
     terminal_close(&t);

@@ -128,6 +128,25 @@ static int mount_bind(const struct mount_ctx *ctx, const char *src, const char *
     return mount_apply_tree_opts(tree, &prop_only, "bind", dst, err);
 }
 
+/* sysfs for a user namespace that may not mount it (it has no network
+ * namespace of its own): the host's /sys bound recursively, as runc does. */
+static int bind_host_sys(const struct mount_ctx *ctx, const char *dpath, const char *dst,
+                         const struct mount_opts *o, keel_err *err)
+{
+    if (mount("/sys", dpath, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return keel_syserror(err, "mount bind /sys on %s", dst);
+    uint64_t set, clr;
+    mount_opts_attr(o, &set, &clr);
+    if ((set | clr) == 0)
+        return 0;
+    cleanup_close int nfd = path_open_in_root(ctx->rootfd, dst, 0, err);
+    if (nfd < 0)
+        return -1;
+    if (mount_setattr_fd(nfd, AT_RECURSIVE, set, clr, 0) < 0)
+        return keel_syserror(err, "mount_setattr sysfs on %s", dst);
+    return 0;
+}
+
 /* A filesystem mount through the destination's fd; recursive attributes and
  * propagation go on the new mount, reached by opening the destination again. */
 int mount_fs(const struct mount_ctx *ctx, const char *type, const char *src, const char *dst,
@@ -137,24 +156,16 @@ int mount_fs(const struct mount_ctx *ctx, const char *type, const char *src, con
     if (dfd < 0)
         return -1;
     char dpath[FD_PATH_SIZE];
+    fd_path(dpath, dfd);
+    bool sysfs = strcmp(type, "sysfs") == 0;
+    if (sysfs && ctx->in_userns && !ctx->netns)
+        return bind_host_sys(ctx, dpath, dst, o, err);
     /* a read-only tmpcopyup tmpfs becomes read-only once filled */
     unsigned long flags = o->tmpcopyup ? o->flags & ~(unsigned long)MS_RDONLY : o->flags;
-    if (mount(src != NULL ? src : type, fd_path(dpath, dfd), type, flags, o->data) < 0) {
-        if (errno == EPERM && ctx->in_userns && strcmp(type, "sysfs") == 0) {
-            /* A user namespace without its own network namespace may not mount
-             * sysfs; bind the host's, as runc does. */
-            if (mount("/sys", dpath, NULL, MS_BIND | MS_REC, NULL) < 0)
-                return keel_syserror(err, "mount bind /sys on %s", dst);
-            uint64_t set, clr;
-            mount_opts_attr(o, &set, &clr);
-            cleanup_close int nfd = path_open_in_root(ctx->rootfd, dst, 0, err);
-            if (nfd < 0)
-                return -1;
-            if ((set | clr) != 0 && mount_setattr_fd(nfd, AT_RECURSIVE, set, clr, 0) < 0)
-                return keel_syserror(err, "mount_setattr sysfs on %s", dst);
-        } else {
-            return keel_syserror(err, "mount %s on %s", type, dst);
-        }
+    if (mount(src != NULL ? src : type, dpath, type, flags, o->data) < 0) {
+        if (sysfs && ctx->in_userns && errno == EPERM) /* a joined netns of another owner */
+            return bind_host_sys(ctx, dpath, dst, o, err);
+        return keel_syserror(err, "mount %s on %s", type, dst);
     }
     if ((o->rec_set | o->rec_clr) == 0 && o->npropagation == 0 && !o->tmpcopyup)
         return 0;
@@ -167,6 +178,24 @@ int mount_fs(const struct mount_ctx *ctx, const char *type, const char *src, con
     if (flags != o->flags && mount_setattr_fd(nfd, 0, MOUNT_ATTR_RDONLY, 0, 0) < 0)
         return keel_syserror(err, "mount_setattr ro on %s", dst);
     return mount_apply_tree_opts(nfd, o, type, dst, err);
+}
+
+/* linux.mountLabel goes on the filesystems runc labels: not proc, sysfs,
+ * mqueue or cgroup (which take no context= or keep their own). */
+static int add_mount_label(const char *label, const char *type, struct mount_opts *o,
+                           keel_err *err)
+{
+    static const char *const unlabelled[] = { "proc", "sysfs", "mqueue", "cgroup", "cgroup2" };
+    if (label == NULL)
+        return 0;
+    for (size_t i = 0; i < sizeof unlabelled / sizeof unlabelled[0]; i++)
+        if (strcmp(type, unlabelled[i]) == 0)
+            return 0;
+    char opt[1024];
+    int n = snprintf(opt, sizeof opt, "context=\"%s\"", label);
+    if (n < 0 || (size_t)n >= sizeof opt)
+        return keel_error(err, ENAMETOOLONG, "linux.mountLabel %s", label);
+    return mount_opts_add_data(o, opt, err);
 }
 
 int mount_entry(const struct mount_ctx *ctx, const struct oci_mount *m, keel_err *err)
@@ -195,7 +224,9 @@ int mount_entry(const struct mount_ctx *ctx, const struct oci_mount *m, keel_err
     } else if (strcmp(m->type, "cgroup") == 0) {
         r = mount_cgroup(ctx, m->destination, &o, err);
     } else {
-        r = mount_fs(ctx, m->type, m->source, m->destination, &o, err);
+        r = add_mount_label(ctx->mount_label, m->type, &o, err);
+        if (r == 0)
+            r = mount_fs(ctx, m->type, m->source, m->destination, &o, err);
     }
     mount_opts_release(&o);
     return r;

@@ -11,7 +11,9 @@
 struct mount_ctx {
     int rootfd;          /* the rootfs directory (O_PATH), the root of every destination */
     const char *bundle;  /* relative bind sources resolve against it */
-    bool in_userns;      /* sysfs falls back to a bind of /sys */
+    bool in_userns;      /* with no netns of its own, sysfs becomes a bind of /sys */
+    bool netns;          /* the container has a network namespace */
+    const char *mount_label; /* SELinux context for filesystem mounts, or NULL */
     bool cgroupns;       /* "cgroup" mounts fresh hierarchies instead of binding the host's */
 };
 

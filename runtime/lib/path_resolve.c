@@ -185,7 +185,8 @@ int path_open_in_root(int rootfd, const char *path, unsigned flags, keel_err *er
 {
     int fd = resolve(rootfd, path, flags);
     if (fd < 0)
-        return keel_syserror(err, "open %s", path);
+        return keel_syserror(err, "%s %s",
+                             flags & (PATH_CREATE_DIR | PATH_CREATE_FILE) ? "create" : "open", path);
     return fd;
 }
 

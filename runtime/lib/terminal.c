@@ -85,7 +85,8 @@ void terminal_close(struct terminal *t)
     t->master = t->slave = -1;
 }
 
-int terminal_send_fd(int sock, const char *name, int fd, keel_err *err)
+/* Sends fd over a connected unix socket with `name` as the payload. */
+static int terminal_send_fd(int sock, const char *name, int fd, keel_err *err)
 {
     struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
     union {
@@ -103,30 +104,6 @@ int terminal_send_fd(int sock, const char *name, int fd, keel_err *err)
     if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
         return keel_syserror(err, "send the pty master");
     return 0;
-}
-
-int terminal_recv_fd(int sock, keel_err *err)
-{
-    char name[64];
-    struct iovec iov = {.iov_base = name, .iov_len = sizeof name};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-                         .msg_controllen = sizeof ctl.buf};
-    ssize_t n;
-    do
-        n = recvmsg(sock, &msg, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return keel_syserror(err, "receive the pty master");
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    if (n == 0 || c == NULL || c->cmsg_type != SCM_RIGHTS)
-        return keel_error(err, 0, "receive the pty master: the container process sent none");
-    int fd;
-    memcpy(&fd, CMSG_DATA(c), sizeof fd);
-    return fd;
 }
 
 int terminal_send_master(const char *socket_path, int master, keel_err *err)

@@ -152,7 +152,7 @@ static const char full_config[] =
     "{\"path\":\"/dev/sub/fifo\",\"type\":\"p\"}],"
     "\"sysctl\":{\"kernel.domainname\":\"keel.test\",\"kernel.shmmni\":\"1000\"},"
     "\"maskedPaths\":[\"/proc/kcore\",\"/proc/timer_list\",\"/proc/acpi\",\"/proc/does-not-exist\",\"/sys/firmware\"],"
-    "\"readonlyPaths\":[\"/proc/sys\",\"/proc/sysrq-trigger\"]}}";
+    "\"readonlyPaths\":[\"/proc/sys\",\"/proc/sysrq-trigger\",\"/data-rw/sub/file\"]}}";
 
 static void read_file(const char *path, char *buf, size_t size)
 {
@@ -256,6 +256,7 @@ static void full_container(void *unused)
     read_file("/data/file", buf, sizeof buf);
     CHECK(strcmp(buf, "hello\n") == 0, "/data/file holds %s", buf);
     check_write_refused("/data/new", EROFS);
+    check_write_refused("/data-rw/sub/file", EROFS);
     int fd = open("/data-rw/sub/new", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
     CHECK(fd >= 0, "rw bind refused a write: %s", strerror(errno));
     close(fd);

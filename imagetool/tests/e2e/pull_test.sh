@@ -228,6 +228,19 @@ gc_after_kill() {
 }
 check "gc after killed pulls leaves nothing unreferenced" gc_after_kill
 
+concurrent() {
+	local store=$E2E_DIR/concurrent a b c
+	pull "$store" -q "$R/test/multi:v1" >/dev/null &
+	a=$!
+	pull "$store" -q "$R/test/oci:v1" >/dev/null &
+	b=$!
+	pull "$store" -q "$R/test/plain:v1" >/dev/null &
+	c=$!
+	wait "$a" && wait "$b" && wait "$c" && check_store "$store" --no-garbage &&
+		[ "$("$KEEL_IMAGE" --root "$store" ls -q | wc -l)" = 3 ]
+}
+check "concurrent pulls into one store" concurrent
+
 # --- ls, inspect, tag, rm, gc on what was pulled ------------------------------------
 K() {
 	"$KEEL_IMAGE" --root "$S" "$@"

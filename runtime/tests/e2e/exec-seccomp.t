@@ -114,7 +114,32 @@ if [ "$rc" -ne 0 ] && printf '%s' "$out" | grep -q 'no-such-program'; then
 else
     not_ok "exec of a missing program fails" "rc $rc: $out"
 fi
+expect_eq "exec --cap adds a capability" 1 \
+    "$(keel exec --cap CAP_SYS_ADMIN seccomp-x1 sh -c 'grep ^CapEff: /proc/self/status' |
+        python3 -c 'import sys; print(int(sys.stdin.read().split()[1], 16) >> 21 & 1)')"
+echo preserved >"$WORK/fd3"
+expect_eq "exec --preserve-fds passes fd 3 on" preserved \
+    "$(keel exec --preserve-fds 1 seccomp-x1 sh -c 'cat <&3' 3<"$WORK/fd3")"
 keel delete -f seccomp-x1
+
+# A user namespace: joined first, the process is root inside and the filter
+# is loaded with the namespace's CAP_SYS_ADMIN (noNewPrivileges false).
+chmod 755 "$WORK"
+bundle "$WORK/bu" 'c["linux"]["namespaces"].append({"type": "user"})
+c["linux"]["uidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+c["linux"]["gidMappings"] = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+c["process"]["noNewPrivileges"] = False
+c["linux"]["seccomp"] = {"defaultAction": "SCMP_ACT_ALLOW",
+    "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}]}'
+chown -R 200000:200000 "$WORK/bu/rootfs"
+keel run -d -b "$WORK/bu" seccomp-xu
+expect_eq "exec joins the user namespace: root inside, mapped to 200000 outside" \
+    "0 0 200000 seccomp-e2e" \
+    "$(keel exec seccomp-xu sh -c 'echo $(id -u) $(head -1 /proc/self/uid_map | tr -s " " | cut -d" " -f2,3) $(hostname)')"
+expect_eq "and the container's filter holds in it" \
+    "mkdir: can't create directory '/tmp/u': Function not implemented" \
+    "$(keel exec seccomp-xu mkdir /tmp/u 2>&1)"
+keel delete -f seccomp-xu
 
 bundle "$WORK/b2"
 keel create -b "$WORK/b2" seccomp-x2
@@ -208,6 +233,24 @@ else
     not_ok "exec fails when the agent cannot be reached" "rc $rc: $out"
 fi
 keel delete -f seccomp-x6
+
+# Without noNewPrivileges the filter goes in before the init's setuid: the
+# agent has the fd by then and answers (lets it continue), so create goes on.
+bundle "$WORK/b8" "c['process']['noNewPrivileges'] = False
+c['process']['args'] = ['sh', '-c', 'mkdir /dev/shm/served && echo made']
+c['linux']['seccomp'] = {'defaultAction': 'SCMP_ACT_ALLOW', 'listenerPath': '$WORK/agent.sock',
+    'syscalls': [{'names': ['setresuid', 'mkdir', 'mkdirat'], 'action': 'SCMP_ACT_NOTIFY'}]}"
+rm -f "$WORK/agent.sock" "$WORK/agent.out" "$WORK/agent.out.ready" "$WORK/agent.out.nrs"
+python3 "$AGENT" serve "$WORK/agent.sock" "$WORK/agent.out" &
+AGENT_PID=$!
+wait_for "$WORK/agent.out.ready"
+expect_eq "NOTIFY without noNewPrivileges: the agent answers the init's own setuid" made \
+    "$(timeout 20 "$KEEL" --root "$ROOT" run -b "$WORK/b8" seccomp-x8 2>&1)"
+wait "$AGENT_PID" || true
+AGENT_PID=
+# setresuid is 117, mkdir 83, mkdirat 258 on x86_64
+expect_eq "the agent saw setresuid from keel's setup and mkdir from the program" "117 mkdir" \
+    "$(grep -qx 117 "$WORK/agent.out.nrs" && echo 117) $(grep -qxE '83|258' "$WORK/agent.out.nrs" && echo mkdir)"
 
 # exec -t: the pty master goes to --console-socket.
 bundle "$WORK/b7"
