@@ -163,6 +163,8 @@ fail:
 struct progress_ctx {
     struct pull *p;
     size_t index;
+    const struct oci_descriptor *desc;
+    const char *kind;
 };
 
 static void on_progress(void *arg, int64_t done, int64_t total)
@@ -180,14 +182,19 @@ static void notify(struct pull *p, size_t i, const char *kind, const struct oci_
         p->obs->blob(p->obs->arg, i, kind, d->digest, d->size, ev);
 }
 
+static void on_done(void *arg)
+{
+    struct progress_ctx *c = arg;
+    notify(c->p, c->index, c->kind, c->desc, PULL_BLOB_DONE);
+}
+
 /* Config first (it is small and says the platform), then the layers in parallel. */
 static int fetch_content(struct pull *p, const struct oci_manifest *man, keel_err *err)
 {
     size_t n = man->layers_len + 1;
     cleanup_free struct registry_blob *todo = calloc(n, sizeof *todo);
     cleanup_free struct progress_ctx *ctx = calloc(n, sizeof *ctx);
-    cleanup_free size_t *which = calloc(n, sizeof *which);
-    if (todo == NULL || ctx == NULL || which == NULL)
+    if (todo == NULL || ctx == NULL)
         return keel_syserror(err, "pull %s", p->name);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -201,18 +208,16 @@ static int fetch_content(struct pull *p, const struct oci_manifest *man, keel_er
         }
         notify(p, i, kind, d, PULL_BLOB_START);
         ctx[k] = (struct progress_ctx){.p = p, .index = i};
+        ctx[k].desc = d;
+        ctx[k].kind = kind;
         todo[k] = (struct registry_blob){.digest = d->digest, .size = d->size,
-                                         .progress = on_progress, .progress_arg = &ctx[k]};
-        which[k++] = i;
+                                         .progress = on_progress, .done = on_done,
+                                         .progress_arg = &ctx[k]};
+        k++;
     }
     int parallel = p->opts->parallel > 0 ? p->opts->parallel : DEFAULT_PARALLEL;
     if (registry_fetch_blobs(p->reg, p->store, todo, k, parallel, err) < 0)
         return keel_error_wrap(err, "pull %s", p->name);
-    for (size_t j = 0; j < k; j++) {
-        size_t i = which[j];
-        notify(p, i, i == 0 ? "config" : "layer", i == 0 ? man->config : &man->layers[i - 1],
-               PULL_BLOB_DONE);
-    }
     return 0;
 }
 
