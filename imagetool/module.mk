@@ -14,7 +14,7 @@ CHECK_TARGETS += check-imagetool-e2e
 
 # End to end, as root: umoci-built images loaded, unpacked, bundled, run under runc, saved.
 .PHONY: check-imagetool-unpack-e2e
-check-imagetool-unpack-e2e: $(BIN)/keel-image
+check-imagetool-unpack-e2e: $(BIN)/keel-image $(BIN)/keel
 	shellcheck imagetool/tests/e2e/unpack.sh
 	bash imagetool/tests/e2e/unpack.sh
 CHECK_TARGETS += check-imagetool-unpack-e2e
