@@ -8,6 +8,7 @@
 
 #include "namespaces.h"
 #include "process.h"
+#include "scheduling.h"
 #include "state.h"
 
 Test(state, valid_ids)
@@ -74,4 +75,17 @@ Test(state, namespace_and_rlimit_names)
     cr_assert_str_eq(ns_proc_name(CLONE_NEWNET), "net");
     cr_assert_eq(process_rlimit_resource("RLIMIT_NOFILE"), RLIMIT_NOFILE);
     cr_assert_eq(process_rlimit_resource("RLIMIT_BOGUS"), -1);
+}
+
+Test(state, cpu_lists)
+{
+    cpu_set_t set;
+    keel_err err;
+    cr_assert_eq(cpu_list_parse("0-3,7", &set, &err), 0);
+    cr_assert_eq(CPU_COUNT(&set), 5);
+    cr_assert(CPU_ISSET(7, &set));
+    cr_assert_not(CPU_ISSET(4, &set));
+    cr_assert_eq(cpu_list_parse("3-1", &set, &err), -1);
+    cr_assert_eq(cpu_list_parse("1,,2", &set, &err), -1);
+    cr_assert_eq(cpu_list_parse("x", &set, &err), -1);
 }
