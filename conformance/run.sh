@@ -100,8 +100,9 @@ echo 'root:x:0:' >"$ROOTFS/etc/group"
 export RUNTIME RT_NAME STATE ROOTFS WORK SUITE RUNID
 
 run_case() {
-    local rc=0
+    local rc=0 t0=$SECONDS
     timeout -k 5 "$CASE_TIMEOUT" bash "$SUITE/lib/runcase.sh" "$1" >"$LOGDIR/$1.log" 2>&1 || rc=$?
+    echo "$((SECONDS - t0)) $1" >"$WORK/time.$1"
     echo "$rc" >"$WORK/res/$1"
 }
 
@@ -110,6 +111,7 @@ N=0
 report() {
     local id=$1 rc line diag=no
     rc=$(cat "$WORK/res/$id")
+    [ -n "$rc" ] || rc=1
     N=$((N + 1))
     line="$N - ${SECTION[$id]:-?}: ${DESC[$id]:-unknown case $id} [$id]"
     if [ "$rc" -eq 77 ]; then
@@ -160,6 +162,7 @@ done
 wait || true
 flush
 
+echo "# slowest cases (seconds): $(cat "$WORK"/time.* | sort -rn | head -n 5 | tr '\n' ' ')"
 echo "# expected failures (xfail/$RT_NAME, counted as skipped): $XF; xfail entries that now pass: $XP"
 echo "$PASS passed, $FAIL failed, $SKIP skipped"
 [ "$FAIL" -eq 0 ]

@@ -1,7 +1,7 @@
 # Helpers every case uses; sourced by lib/runcase.sh. A case is a function c_<id> that
 # returns to pass, calls fail to fail and skip to skip. It runs under `set -eu` with
 # xtrace into its log, in its own directory $CDIR, with $RUNTIME, $STATE and $ROOTFS set.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034
 
 # tcase ID SECTION DESCRIPTION registers a case; runcase.sh only needs the function.
 tcase() { :; }
@@ -143,17 +143,15 @@ no_leftovers() {
     if grep -F " $B/" /proc/self/mountinfo; then
         fail "mounts under $B left behind"
     fi
-    local p
-    for p in /proc/[0-9]*; do
-        case "$(readlink "$p/root" 2>/dev/null)" in
-        "$B"/*) fail "process ${p#/proc/} left running in $B" ;;
-        esac
-    done
+    local left
+    left=$(find /proc -mindepth 2 -maxdepth 2 -name root -lname "$B/*" 2>/dev/null || true)
+    [ -z "$left" ] || fail "processes left running in $B: $left"
 }
 
 # cg_dir PID CONTROLLER: the host directory of PID's cgroup for CONTROLLER (v1 or v2).
 cg_dir() {
     local line path
+    [ -f "/proc/$1/cgroup" ] || fail "no process $1"
     if [ -d "/sys/fs/cgroup/$2" ]; then
         line=$(awk -F: -v c="$2" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$1/cgroup")
         path="/sys/fs/cgroup/$2$line"

@@ -7,7 +7,7 @@ CASE=$1
 CDIR="$WORK/c/$CASE"
 export CASE CDIR
 
-# shellcheck source=lib.sh
+# shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$SUITE/lib/lib.sh"
 for f in "$SUITE"/cases/*.sh; do
     # shellcheck source=/dev/null
@@ -22,6 +22,7 @@ cleanup() {
             rt delete -f "$id" >/dev/null 2>&1
         done <"$CDIR/ids"
     fi
+    # shellcheck source=/dev/null
     [ ! -f "$CDIR/cleanup" ] || . "$CDIR/cleanup" >/dev/null 2>&1
     # Deepest first so that nested mounts come off before their parents.
     awk -v d="$CDIR/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
