@@ -4,3 +4,17 @@ $(eval $(call library,imagetool,$(IMAGETOOL_PKGS)))
 EXTRA_CFLAGS_imagetool += -Iimagetool/cmd
 $(eval $(call program,keel-image,$(wildcard imagetool/cmd/*.c),$(LIBS_imagetool) $(LIBS_specs)))
 $(eval $(call unit_tests,imagetool,$(LIBS_imagetool) $(LIBS_specs)))
+
+# End-to-end pulls from a real docker-registry the suite starts on 127.0.0.1 (root).
+.PHONY: check-imagetool-e2e
+check-imagetool-e2e: $(BIN)/keel-image
+	shellcheck -x imagetool/tests/e2e/pull_test.sh imagetool/tests/e2e/registry.sh
+	bash imagetool/tests/e2e/pull_test.sh
+CHECK_TARGETS += check-imagetool-e2e
+
+# End to end, as root: umoci-built images loaded, unpacked, bundled, run under runc, saved.
+.PHONY: check-imagetool-unpack-e2e
+check-imagetool-unpack-e2e: $(BIN)/keel-image
+	shellcheck imagetool/tests/e2e/unpack.sh
+	bash imagetool/tests/e2e/unpack.sh
+CHECK_TARGETS += check-imagetool-unpack-e2e

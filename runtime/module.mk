@@ -4,3 +4,10 @@ $(eval $(call library,runtime,$(RUNTIME_PKGS)))
 EXTRA_CFLAGS_runtime += -Iruntime/cmd
 $(eval $(call program,keel,$(wildcard runtime/cmd/*.c),$(LIBS_runtime) $(LIBS_specs)))
 $(eval $(call unit_tests,runtime,$(LIBS_runtime) $(LIBS_specs)))
+
+# End to end, as root: exec into busybox containers, seccomp as processes see it.
+.PHONY: check-runtime-exec-seccomp
+check-runtime-exec-seccomp: $(BIN)/keel
+	shellcheck -x runtime/tests/e2e/exec-seccomp.t
+	bash runtime/tests/e2e/exec-seccomp.t
+CHECK_TARGETS += check-runtime-exec-seccomp

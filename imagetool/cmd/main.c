@@ -1,13 +1,87 @@
-/* keel-image: pulls, stores and unpacks OCI images. */
+/* keel-image: pulls, stores and unpacks OCI images. Global options, then a command. */
+#include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "commands.h"
+#include "store.h"
+#include "version.h"
+
+struct command {
+    const char *name;
+    cmd_fn *run;
+    const char *usage;
+};
+
+static const struct command commands[] = {
+    {"pull", cmd_pull,
+     "pull [--platform OS/ARCH[/VARIANT]] [--creds USER:PASS] [--insecure] [-q] REF"},
+    {"ls", cmd_ls, "ls [--format table|json] [-q]"},
+    {"inspect", cmd_inspect, "inspect REF"},
+    {"tag", cmd_tag, "tag SRC DST"},
+    {"rm", cmd_rm, "rm [-f] REF..."},
+    {"gc", cmd_gc, "gc [--dry-run]"},
+    {"unpack", cmd_unpack, "unpack REF DIR"},
+    {"bundle", cmd_bundle, "bundle [--copy] REF DIR"},
+    {"unbundle", cmd_unbundle, "unbundle DIR"},
+    {"load", cmd_load, "load [-i FILE]"},
+    {"save", cmd_save, "save [-o FILE] REF..."},
+};
+
+static void usage(FILE *f)
+{
+    fprintf(f, "usage: keel-image [--root DIR] COMMAND [ARGS...]\n\ncommands:\n");
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
+        fprintf(f, "  %s\n", commands[i].usage);
+    fprintf(f, "\nThe store is --root, else $KEEL_ROOT, else %s.\n", STORE_DEFAULT_ROOT);
+}
 
 int main(int argc, char **argv)
 {
-    if (argc > 1 && strcmp(argv[1], "--version") == 0) {
-        printf("keel-image version 0.1.0\n");
+    static const struct option opts[] = {
+        {"root", required_argument, NULL, 'r'},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'v'},
+        {0},
+    };
+    struct cmd_ctx ctx = {.root = getenv("KEEL_ROOT")};
+    if (ctx.root == NULL || ctx.root[0] == '\0')
+        ctx.root = STORE_DEFAULT_ROOT;
+    int c;
+    while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'r':
+            ctx.root = optarg;
+            break;
+        case 'h':
+            usage(stdout);
+            return 0;
+        case 'v':
+            printf("keel-image version %s\n", keel_image_version);
+            return 0;
+        default:
+            usage(stderr);
+            return 2;
+        }
+    }
+    if (optind >= argc) {
+        usage(stderr);
+        return 2;
+    }
+    const char *name = argv[optind];
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(commands[i].name, name) != 0)
+            continue;
+        keel_err err = {0};
+        int first = optind;
+        optind = 0; /* each command runs getopt over its own argv */
+        if (commands[i].run(&ctx, argc - first, argv + first, &err) < 0) {
+            fprintf(stderr, "keel-image: %s\n", err.msg);
+            return 1;
+        }
         return 0;
     }
-    printf("usage: keel-image [--root DIR] COMMAND ...\n");
-    return argc > 1 && strcmp(argv[1], "--help") == 0 ? 0 : 1;
+    fprintf(stderr, "keel-image: unknown command \"%s\" (see keel-image --help)\n", name);
+    return 2;
 }

@@ -1,5 +1,5 @@
-/* The one JSON reader and writer: walks a spec_type table over a yajl tree
- * (parse) or a C struct (generate). */
+/* The one JSON reader and writer: walks a spec_type table over a parsed
+ * tree (json_tree.h) or a C struct (generate with yajl_gen). */
 #include "keel/spec.h"
 #include "keel/cleanup.h"
 
@@ -11,11 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <yajl/yajl_gen.h>
-#include <yajl/yajl_parse.h>
-#include <yajl/yajl_tree.h>
 
-/* Deeper documents are refused before yajl builds (and recursively frees) a tree. */
-#define SPEC_MAX_DEPTH 256
+#include "json_tree.h"
+
 #define SPEC_MAX_DOC (64u << 20)
 
 #define FIELD_AT(obj, off, type) ((type *)((char *)(obj) + (off)))
@@ -27,30 +25,48 @@ struct jpath {
     size_t len;
 };
 
+/* Appends what fits (paths are for messages; a cut one is still useful). */
+static void jpath_append(struct jpath *p, const char *s, size_t n)
+{
+    size_t room = sizeof p->buf - 1 - p->len;
+    if (n > room)
+        n = room;
+    memcpy(p->buf + p->len, s, n);
+    p->len += n;
+    p->buf[p->len] = '\0';
+}
+
+/* These run for every field parsed, so they avoid printf. */
 static size_t jpath_push_key(struct jpath *p, const char *key)
 {
     size_t saved = p->len;
-    int n = snprintf(p->buf + p->len, sizeof p->buf - p->len, "%s%s", p->len ? "." : "", key);
-    if (n > 0)
-        p->len = p->len + (size_t)n < sizeof p->buf ? p->len + (size_t)n : sizeof p->buf - 1;
+    if (p->len)
+        jpath_append(p, ".", 1);
+    jpath_append(p, key, strlen(key));
     return saved;
 }
 
 static size_t jpath_push_index(struct jpath *p, size_t i)
 {
     size_t saved = p->len;
-    int n = snprintf(p->buf + p->len, sizeof p->buf - p->len, "[%zu]", i);
-    if (n > 0)
-        p->len = p->len + (size_t)n < sizeof p->buf ? p->len + (size_t)n : sizeof p->buf - 1;
+    char num[24];
+    size_t n = sizeof num;
+    num[--n] = ']';
+    do {
+        num[--n] = (char)('0' + i % 10);
+        i /= 10;
+    } while (i != 0);
+    num[--n] = '[';
+    jpath_append(p, num + n, sizeof num - n);
     return saved;
 }
 
 static size_t jpath_push_mapkey(struct jpath *p, const char *key)
 {
     size_t saved = p->len;
-    int n = snprintf(p->buf + p->len, sizeof p->buf - p->len, "[\"%s\"]", key);
-    if (n > 0)
-        p->len = p->len + (size_t)n < sizeof p->buf ? p->len + (size_t)n : sizeof p->buf - 1;
+    jpath_append(p, "[\"", 2);
+    jpath_append(p, key, strlen(key));
+    jpath_append(p, "\"]", 2);
     return saved;
 }
 
@@ -60,19 +76,13 @@ static void jpath_pop(struct jpath *p, size_t saved)
     p->buf[saved] = '\0';
 }
 
-static const char *json_type_name(yajl_val v)
+static const char *json_type_name(const struct jnode *v)
 {
-    if (v == NULL || YAJL_IS_NULL(v))
-        return "null";
-    if (YAJL_IS_STRING(v))
-        return "string";
-    if (YAJL_IS_NUMBER(v))
-        return "number";
-    if (YAJL_IS_OBJECT(v))
-        return "object";
-    if (YAJL_IS_ARRAY(v))
-        return "array";
-    return "boolean";
+    static const char *const names[] = {
+        [J_NULL] = "null", [J_BOOL] = "boolean", [J_NUMBER] = "number",
+        [J_STRING] = "string", [J_OBJECT] = "object", [J_ARRAY] = "array",
+    };
+    return names[v->type];
 }
 
 struct pctx {
@@ -81,7 +91,7 @@ struct pctx {
     keel_err *err;
 };
 
-static int type_error(struct pctx *c, const char *want, yajl_val v)
+static int type_error(struct pctx *c, const char *want, const struct jnode *v)
 {
     return keel_error(c->err, 0, "%s: %s: expected %s, got %s", c->source,
                       c->path.len ? c->path.buf : "(document)", want, json_type_name(v));
@@ -99,14 +109,14 @@ static int oom_error(struct pctx *c)
 }
 
 /* Integers come from the literal text, so the whole 64-bit range survives. */
-static int parse_int(struct pctx *c, yajl_val v, enum spec_kind kind, void *dst)
+static int parse_int(struct pctx *c, const struct jnode *v, enum spec_kind kind, void *dst)
 {
     static const char *names[] = {
         [SPEC_I32] = "int32", [SPEC_U32] = "uint32", [SPEC_I64] = "int64", [SPEC_U64] = "uint64",
     };
-    if (!YAJL_IS_NUMBER(v))
+    if (v->type != J_NUMBER)
         return type_error(c, "integer", v);
-    const char *raw = v->u.number.r;
+    const char *raw = v->text;
     if (strpbrk(raw, ".eE") != NULL)
         return keel_error(c->err, 0, "%s: %s: expected integer, got %s", c->source, c->path.buf, raw);
     char *end;
@@ -133,12 +143,15 @@ static int parse_int(struct pctx *c, yajl_val v, enum spec_kind kind, void *dst)
     return 0;
 }
 
-static int parse_string(struct pctx *c, yajl_val v, char **dst)
+static int parse_string(struct pctx *c, const struct jnode *v, char **dst)
 {
-    if (!YAJL_IS_STRING(v))
+    if (v->type != J_STRING)
         return type_error(c, "string", v);
-    *dst = strdup(v->u.string);
-    return *dst ? 0 : oom_error(c);
+    *dst = malloc(v->text_len + 1);
+    if (*dst == NULL)
+        return oom_error(c);
+    memcpy(*dst, v->text, v->text_len + 1);
+    return 0;
 }
 
 /* Arrays and maps are non-NULL when present, even when empty. */
@@ -147,14 +160,14 @@ static void *alloc_elems(size_t n, size_t size)
     return calloc(n ? n : 1, size);
 }
 
-static int parse_object(struct pctx *c, const struct spec_type *t, yajl_val v, void *out);
+static int parse_object(struct pctx *c, const struct spec_type *t, const struct jnode *v, void *out);
 static void release_field(const struct spec_field *f, void *obj);
 
-static int parse_array(struct pctx *c, const struct spec_field *f, yajl_val v, void *obj)
+static int parse_array(struct pctx *c, const struct spec_field *f, const struct jnode *v, void *obj)
 {
-    if (!YAJL_IS_ARRAY(v))
+    if (v->type != J_ARRAY)
         return type_error(c, "array", v);
-    size_t n = v->u.array.len;
+    size_t n = v->count;
     size_t esize = f->kind == SPEC_STRS ? sizeof(char *)
                  : f->kind == SPEC_U32S ? sizeof(uint32_t) : f->sub->size;
     char *elems = alloc_elems(n, esize);
@@ -163,15 +176,15 @@ static int parse_array(struct pctx *c, const struct spec_field *f, yajl_val v, v
     /* zeroed elements are safe to release, so the length is final at once */
     *FIELD_AT(obj, f->off, void *) = elems;
     *FIELD_AT(obj, f->off_aux, size_t) = n;
-    for (size_t i = 0; i < n; i++) {
+    const struct jnode *e = v->first;
+    for (size_t i = 0; i < n; i++, e = e->next) {
         size_t saved = jpath_push_index(&c->path, i);
-        yajl_val e = v->u.array.values[i];
         int r;
         if (f->kind == SPEC_STRS)
             r = parse_string(c, e, (char **)(elems + i * esize));
         else if (f->kind == SPEC_U32S)
             r = parse_int(c, e, SPEC_U32, elems + i * esize);
-        else if (!YAJL_IS_OBJECT(e))
+        else if (e->type != J_OBJECT)
             r = type_error(c, "object", e);
         else
             r = parse_object(c, f->sub, e, elems + i * esize);
@@ -182,11 +195,11 @@ static int parse_array(struct pctx *c, const struct spec_field *f, yajl_val v, v
     return 0;
 }
 
-static int parse_map(struct pctx *c, const struct spec_field *f, yajl_val v, void *obj)
+static int parse_map(struct pctx *c, const struct spec_field *f, const struct jnode *v, void *obj)
 {
-    if (!YAJL_IS_OBJECT(v))
+    if (v->type != J_OBJECT)
         return type_error(c, "object", v);
-    size_t n = v->u.object.len;
+    size_t n = v->count;
     size_t esize = f->kind == SPEC_OBJMAP ? f->sub->size : sizeof(char *);
     char **keys = alloc_elems(n, sizeof(char *));
     char *vals = f->kind == SPEC_SET ? NULL : alloc_elems(n, esize);
@@ -202,37 +215,47 @@ static int parse_map(struct pctx *c, const struct spec_field *f, yajl_val v, voi
         *FIELD_AT(obj, f->off, void *) = vals;
     }
     *FIELD_AT(obj, f->off_aux, size_t) = n;
-    for (size_t i = 0; i < n; i++) {
-        const char *key = v->u.object.keys[i];
-        yajl_val e = v->u.object.values[i];
+    /* a repeated key replaces the earlier value (the last one wins, as for
+     * struct fields); the entries past the last distinct key stay zeroed */
+    size_t used = 0;
+    for (const struct jnode *e = v->first; e != NULL; e = e->next) {
+        const char *key = e->key;
+        size_t at = 0;
+        while (at < used && strcmp(keys[at], key) != 0)
+            at++;
+        if (at < used && f->kind == SPEC_MAP) {
+            free(((char **)vals)[at]);
+            ((char **)vals)[at] = NULL;
+        } else if (at < used && f->kind == SPEC_OBJMAP) {
+            spec_release(f->sub, vals + at * esize);
+        }
         size_t saved = jpath_push_mapkey(&c->path, key);
         int r = 0;
         if (f->kind == SPEC_MAP)
-            r = parse_string(c, e, (char **)(vals + i * esize));
-        else if (f->kind == SPEC_SET)
-            r = YAJL_IS_OBJECT(e) ? 0 : type_error(c, "object", e);
-        else if (!YAJL_IS_OBJECT(e))
+            r = parse_string(c, e, (char **)(vals + at * esize));
+        else if (e->type != J_OBJECT)
             r = type_error(c, "object", e);
-        else
-            r = parse_object(c, f->sub, e, vals + i * esize);
-        if (r == 0 && (keys[i] = strdup(key)) == NULL)
+        else if (f->kind == SPEC_OBJMAP)
+            r = parse_object(c, f->sub, e, vals + at * esize);
+        if (r == 0 && at == used && (keys[used++] = strdup(key)) == NULL)
             r = oom_error(c);
         if (r < 0)
             return r;
         jpath_pop(&c->path, saved);
     }
+    *FIELD_AT(obj, f->off_aux, size_t) = used;
     return 0;
 }
 
-static int parse_field(struct pctx *c, const struct spec_field *f, yajl_val v, void *obj)
+static int parse_field(struct pctx *c, const struct spec_field *f, const struct jnode *v, void *obj)
 {
     switch (f->kind) {
     case SPEC_STR:
         return parse_string(c, v, FIELD_AT(obj, f->off, char *));
     case SPEC_BOOL:
-        if (!YAJL_IS_TRUE(v) && !YAJL_IS_FALSE(v))
+        if (v->type != J_BOOL)
             return type_error(c, "boolean", v);
-        *FIELD_AT(obj, f->off, bool) = YAJL_IS_TRUE(v);
+        *FIELD_AT(obj, f->off, bool) = v->boolean;
         *FIELD_AT(obj, f->off_aux, bool) = true;
         return 0;
     case SPEC_I32:
@@ -244,7 +267,7 @@ static int parse_field(struct pctx *c, const struct spec_field *f, yajl_val v, v
         *FIELD_AT(obj, f->off_aux, bool) = true;
         return 0;
     case SPEC_OBJ: {
-        if (!YAJL_IS_OBJECT(v))
+        if (v->type != J_OBJECT)
             return type_error(c, "object", v);
         void *sub = calloc(1, f->sub->size);
         if (sub == NULL)
@@ -264,20 +287,20 @@ static int parse_field(struct pctx *c, const struct spec_field *f, yajl_val v, v
     return keel_error(c->err, EINVAL, "%s: %s: unknown field kind", c->source, c->path.buf);
 }
 
-static int parse_object(struct pctx *c, const struct spec_type *t, yajl_val v, void *out)
+static int parse_object(struct pctx *c, const struct spec_type *t, const struct jnode *v, void *out)
 {
-    for (size_t i = 0; i < v->u.object.len; i++) {
-        yajl_val val = v->u.object.values[i];
-        const char *key = v->u.object.keys[i];
+    for (const struct jnode *val = v->first; val != NULL; val = val->next) {
+        const char *key = val->key;
         for (size_t j = 0; j < t->nfields; j++) {
             const struct spec_field *f = &t->fields[j];
             if (strcmp(f->json, key) != 0)
                 continue;
+            /* a repeated key: the last one wins, as with Go's encoding/json */
+            release_field(f, out);
             /* null means absent, as Go's encoders (runc, containerd) write it */
-            if (YAJL_IS_NULL(val))
+            if (val->type == J_NULL)
                 break;
             size_t saved = jpath_push_key(&c->path, key);
-            release_field(f, out); /* a repeated key: the last one wins */
             if (parse_field(c, f, val, out) < 0)
                 return -1;
             jpath_pop(&c->path, saved);
@@ -287,102 +310,24 @@ static int parse_object(struct pctx *c, const struct spec_type *t, yajl_val v, v
     return 0;
 }
 
-/* --- well-formedness pass: depth limit and the line of a syntax error ---- */
-
-struct depth_ctx {
-    int depth;
-    bool too_deep;
-};
-
-static int depth_open(void *ctx)
-{
-    struct depth_ctx *d = ctx;
-    if (++d->depth > SPEC_MAX_DEPTH) {
-        d->too_deep = true;
-        return 0;
-    }
-    return 1;
-}
-
-static int depth_close(void *ctx)
-{
-    ((struct depth_ctx *)ctx)->depth--;
-    return 1;
-}
-
-static int depth_open_map(void *ctx) { return depth_open(ctx); }
-static int depth_open_array(void *ctx) { return depth_open(ctx); }
-
-static const yajl_callbacks depth_callbacks = {
-    .yajl_start_map = depth_open_map,
-    .yajl_end_map = depth_close,
-    .yajl_start_array = depth_open_array,
-    .yajl_end_array = depth_close,
-};
-
-static unsigned line_at(const char *buf, size_t len, size_t off)
-{
-    unsigned line = 1;
-    for (size_t i = 0; i < off && i < len; i++)
-        line += buf[i] == '\n';
-    return line;
-}
-
-static int check_syntax(const char *buf, size_t len, const char *source, keel_err *err)
-{
-    struct depth_ctx d = {0};
-    yajl_handle h = yajl_alloc(&depth_callbacks, NULL, &d);
-    if (h == NULL)
-        return keel_error(err, ENOMEM, "%s", source);
-    yajl_status st = yajl_parse(h, (const unsigned char *)buf, len);
-    if (st == yajl_status_ok)
-        st = yajl_complete_parse(h);
-    int r = 0;
-    if (st != yajl_status_ok) {
-        size_t off = yajl_get_bytes_consumed(h);
-        unsigned line = line_at(buf, len, off);
-        if (d.too_deep) {
-            r = keel_error(err, 0, "%s: line %u: nesting deeper than %d levels", source, line,
-                           SPEC_MAX_DEPTH);
-        } else {
-            unsigned char *msg = yajl_get_error(h, 0, (const unsigned char *)buf, len);
-            r = keel_error(err, 0, "%s: line %u: %s", source, line, msg ? (char *)msg : "parse error");
-            if (msg)
-                yajl_free_error(h, msg);
-        }
-    }
-    yajl_free(h);
-    return r;
-}
-
 int spec_parse(const struct spec_type *t, const char *buf, size_t len, const char *source,
                void *out, keel_err *err)
 {
     memset(out, 0, t->size);
     if (len > SPEC_MAX_DOC)
         return keel_error(err, 0, "%s: document larger than %u bytes", source, SPEC_MAX_DOC);
-    if (check_syntax(buf, len, source, err) < 0)
+    struct jtree tree;
+    if (jtree_parse(&tree, buf, len, source, err) < 0)
         return -1;
-    /* yajl_tree_parse wants a NUL-terminated buffer */
-    cleanup_free char *copy = malloc(len + 1);
-    if (copy == NULL)
-        return keel_error(err, ENOMEM, "%s", source);
-    memcpy(copy, buf, len);
-    copy[len] = '\0';
-    char ebuf[256] = "";
-    yajl_val root = yajl_tree_parse(copy, ebuf, sizeof ebuf);
-    if (root == NULL)
-        return keel_error(err, 0, "%s: %s", source, ebuf[0] ? strtok(ebuf, "\n") : "parse error");
     struct pctx c = {.source = source, .err = err};
     int r;
-    if (t->root_array) {
-        r = parse_array(&c, &t->fields[0], root, out);
-    } else if (!YAJL_IS_OBJECT(root)) {
-        r = type_error(&c, "object", root);
-    } else {
-        r = parse_object(&c, t, root, out);
-    }
-    yajl_tree_free(root);
+    if (t->root_array)
+        r = parse_array(&c, &t->fields[0], tree.root, out);
+    else if (tree.root->type != J_OBJECT)
+        r = type_error(&c, "object", tree.root);
+    else
+        r = parse_object(&c, t, tree.root, out);
+    jtree_free(&tree);
     if (r < 0)
         spec_release(t, out);
     return r;
@@ -573,7 +518,7 @@ char *spec_generate(const struct spec_type *t, const void *obj, bool pretty, siz
             keel_error(err, ENOMEM, "generate %s", t->name);
         }
     } else {
-        keel_error(err, EINVAL, "generate %s: a string is not valid UTF-8", t->name);
+        keel_error(err, 0, "generate %s: a string is not valid UTF-8", t->name);
     }
     yajl_gen_free(g);
     return out;
@@ -618,7 +563,10 @@ static void release_field(const struct spec_field *f, void *obj)
         *FIELD_AT(obj, f->off_keys, char **) = NULL;
         break;
     }
-    default:
+    case SPEC_U32S:
+        break;
+    case SPEC_BOOL: case SPEC_I32: case SPEC_U32: case SPEC_I64: case SPEC_U64:
+        *FIELD_AT(obj, f->off_aux, bool) = false;
         return;
     }
     free(*p);
@@ -660,16 +608,23 @@ static bool field_equal(const struct spec_field *f, const void *a, const void *b
     size_t n = f->kind >= SPEC_STRS ? *CFIELD_AT(a, f->off_aux, size_t) : 0;
     if (f->kind >= SPEC_STRS && n != *CFIELD_AT(b, f->off_aux, size_t))
         return false;
-    const void *pa = *CFIELD_AT(a, f->off, void *), *pb = *CFIELD_AT(b, f->off, void *);
     switch (f->kind) {
-    case SPEC_STR:
-        return str_equal(pa, pb);
     case SPEC_BOOL:
         return *CFIELD_AT(a, f->off, bool) == *CFIELD_AT(b, f->off, bool);
     case SPEC_I32: case SPEC_U32:
         return *CFIELD_AT(a, f->off, uint32_t) == *CFIELD_AT(b, f->off, uint32_t);
     case SPEC_I64: case SPEC_U64:
         return *CFIELD_AT(a, f->off, uint64_t) == *CFIELD_AT(b, f->off, uint64_t);
+    default:
+        break;
+    }
+    /* the rest are pointers (a scalar's slot may be too small to read as one) */
+    const void *pa = *CFIELD_AT(a, f->off, void *), *pb = *CFIELD_AT(b, f->off, void *);
+    switch (f->kind) {
+    case SPEC_STR:
+        return str_equal(pa, pb);
+    case SPEC_BOOL: case SPEC_I32: case SPEC_U32: case SPEC_I64: case SPEC_U64:
+        return false; /* handled above */
     case SPEC_OBJ:
         return spec_equal(f->sub, pa, pb);
     case SPEC_U32S:

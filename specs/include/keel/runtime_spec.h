@@ -310,6 +310,16 @@ SPEC_DECLARE(oci_config, OCI_CONFIG)
     X(T, MAP, annotations, "annotations", _)
 SPEC_DECLARE(oci_state, OCI_STATE)
 
+/* What the runtime sends to a seccomp agent on linux.seccomp.listenerPath
+ * (config-linux.md, "container process state"); fds names the SCM_RIGHTS fds. */
+#define OCI_CONTAINER_PROCESS_STATE(X, T) \
+    X(T, STR, ociVersion, "ociVersion", _) \
+    X(T, STRS, fds, "fds", _) \
+    X(T, I32, pid, "pid", _) \
+    X(T, STR, metadata, "metadata", _) \
+    X(T, OBJ, state, "state", oci_state)
+SPEC_DECLARE(oci_container_process_state, OCI_CONTAINER_PROCESS_STATE)
+
 /* --- features.json -------------------------------------------------------- */
 
 #define OCI_FEATURE_ENABLED(X, T) \
@@ -344,7 +354,8 @@ SPEC_DECLARE(oci_features_memory_policy, OCI_FEATURES_MEMORY_POLICY)
 
 #define OCI_FEATURES_INTEL_RDT(X, T) \
     X(T, BOOL, enabled, "enabled", _) \
-    X(T, BOOL, schemata, "schemata", _)
+    X(T, BOOL, schemata, "schemata", _) \
+    X(T, BOOL, monitoring, "monitoring", _)
 SPEC_DECLARE(oci_features_intel_rdt, OCI_FEATURES_INTEL_RDT)
 
 #define OCI_FEATURES_LINUX(X, T) \

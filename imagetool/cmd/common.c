@@ -1,0 +1,15 @@
+/* Helpers every command file uses. */
+#include "commands.h"
+#include "store.h"
+
+int cmd_usage(keel_err *err, const char *usage)
+{
+    return keel_error(err, 0, "usage: keel-image %s", usage);
+}
+
+int cmd_open_store(const struct cmd_ctx *ctx, struct store *s, keel_err *err)
+{
+    if (store_open(s, ctx->root, STORE_SHARED, err) < 0)
+        return keel_error_wrap(err, "open store %s", ctx->root);
+    return 0;
+}

@@ -1,0 +1,119 @@
+/* ls and inspect: what the store holds, read from index.json, manifests and configs. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "image.h"
+#include "keel/cleanup.h"
+#include "platform.h"
+#include "stored_image.h"
+
+static int summarize(struct store *s, const struct oci_descriptor *d, const char *name,
+                     struct keel_image_summary *out, keel_err *err)
+{
+    memset(out, 0, sizeof *out);
+    out->reference = strdup(name);
+    out->digest = strdup(d->digest ? d->digest : "");
+    if (out->reference == NULL || out->digest == NULL)
+        return keel_syserror(err, "ls");
+    struct stored_image img;
+    keel_err ignored;
+    if (stored_image_read(s, name, &img, &ignored) < 0)
+        return 0; /* not an image this store can read: listed by name and digest */
+    int64_t size = img.manifest.config->size;
+    for (size_t i = 0; i < img.manifest.layers_len; i++)
+        size += img.manifest.layers[i].size;
+    out->size = size;
+    out->has_size = true;
+    char plat[128];
+    if (img.config.os != NULL && img.config.architecture != NULL)
+        out->platform = strdup(platform_string(img.config.os, img.config.architecture,
+                                               img.config.variant, plat, sizeof plat));
+    if (img.config.created != NULL)
+        out->created = strdup(img.config.created);
+    stored_image_release(&img);
+    return 0;
+}
+
+int image_list(struct store *s, struct keel_image_list *out, keel_err *err)
+{
+    memset(out, 0, sizeof *out);
+    struct oci_index idx;
+    if (store_index_read(s, &idx, err) < 0)
+        return -1;
+    out->images = calloc(idx.manifests_len + 1, sizeof *out->images);
+    int ret = out->images == NULL ? keel_syserror(err, "ls") : 0;
+    for (size_t i = 0; i < idx.manifests_len && ret == 0; i++) {
+        const char *name = store_entry_ref(&idx.manifests[i]);
+        if (name == NULL)
+            continue;
+        ret = summarize(s, &idx.manifests[i], name, &out->images[out->images_len], err);
+        out->images_len++;
+    }
+    spec_release(&spec_type_oci_index, &idx);
+    if (ret < 0)
+        spec_release(&spec_type_keel_image_list, out);
+    return ret;
+}
+
+static int describe_layers(struct store *s, const struct stored_image *img,
+                           struct keel_image_inspect *out, keel_err *err)
+{
+    size_t n = img->manifest.layers_len;
+    out->layers = calloc(n + 1, sizeof *out->layers);
+    if (out->layers == NULL)
+        return keel_syserror(err, "inspect");
+    for (size_t i = 0; i < n; i++) {
+        const struct oci_descriptor *l = &img->manifest.layers[i];
+        struct keel_image_layer *o = &out->layers[i];
+        out->layers_len++;
+        o->digest = strdup(l->digest);
+        o->mediaType = l->mediaType ? strdup(l->mediaType) : NULL;
+        o->size = l->size;
+        o->has_size = l->has_size;
+        o->diff_id = strdup(img->config.rootfs->diff_ids[i]);
+        if (o->digest == NULL || o->diff_id == NULL)
+            return keel_syserror(err, "inspect");
+        cleanup_free char *dir = store_layer_path(s, o->diff_id, err);
+        struct stat st;
+        if (dir == NULL)
+            return -1;
+        if (stat(dir, &st) == 0)
+            o->unpacked = steal_ptr(dir);
+    }
+    return 0;
+}
+
+int image_inspect(struct store *s, const char *ref, struct keel_image_inspect *out, keel_err *err)
+{
+    memset(out, 0, sizeof *out);
+    struct stored_image img;
+    if (stored_image_read(s, ref, &img, err) < 0)
+        return -1;
+    const char *name = store_entry_ref(&img.desc);
+    int ret = 0;
+    out->reference = strdup(name ? name : ref);
+    out->digest = strdup(img.desc.digest);
+    out->mediaType = img.desc.mediaType ? strdup(img.desc.mediaType) : NULL;
+    out->size = img.desc.size;
+    out->has_size = img.desc.has_size;
+    out->manifest = calloc(1, sizeof *out->manifest);
+    out->config = calloc(1, sizeof *out->config);
+    if (out->reference == NULL || out->digest == NULL || out->manifest == NULL ||
+        out->config == NULL)
+        ret = keel_syserror(err, "inspect %s", ref);
+    if (ret == 0) {
+        /* move the parsed documents over rather than copy them */
+        *out->manifest = img.manifest;
+        memset(&img.manifest, 0, sizeof img.manifest);
+        *out->config = img.config;
+        memset(&img.config, 0, sizeof img.config);
+        struct stored_image view = {.manifest = *out->manifest, .config = *out->config};
+        ret = describe_layers(s, &view, out, err);
+    }
+    stored_image_release(&img);
+    if (ret < 0)
+        spec_release(&spec_type_keel_image_inspect, out);
+    return ret;
+}

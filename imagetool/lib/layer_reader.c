@@ -1,0 +1,232 @@
+/* Layer blob -> uncompressed tar stream, with the DiffID computed on the way.
+ * Decompression and hashing run in a thread that fills a small ring of
+ * buffers while the caller's thread creates files, which is where unpacking
+ * spends its time on a slow disk. */
+#include "layer_reader.h"
+
+#include <archive_entry.h>
+#include <errno.h>
+#include <openssl/evp.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "keel/cleanup.h"
+
+#define READER_SLOTS 4
+#define READER_SLOT_SIZE (1u << 20)
+
+struct layer_reader {
+    int fd;
+    char *name;
+    struct archive *raw;   /* decompresses, "raw" format: the bytes as they are */
+    struct archive *tar;   /* reads the tar from the ring */
+    EVP_MD_CTX *md;
+    unsigned char digest[32];
+
+    pthread_t thread;
+    bool thread_started;
+    pthread_mutex_t lock;
+    pthread_cond_t cond;
+    char *buf[READER_SLOTS];
+    size_t len[READER_SLOTS];
+    size_t head, count; /* filled slots: head .. head+count-1 */
+    bool holding;       /* the tar reader still uses the slot at head */
+    bool eof, failed, stop;
+    char error[512];
+};
+
+static void *reader_thread(void *arg)
+{
+    struct layer_reader *r = arg;
+
+    for (;;) {
+        pthread_mutex_lock(&r->lock);
+        while (r->count == READER_SLOTS && !r->stop)
+            pthread_cond_wait(&r->cond, &r->lock);
+        bool stop = r->stop;
+        size_t slot = (r->head + r->count) % READER_SLOTS;
+        pthread_mutex_unlock(&r->lock);
+        if (stop)
+            return NULL;
+
+        la_ssize_t n = archive_read_data(r->raw, r->buf[slot], READER_SLOT_SIZE);
+        bool hashed = n <= 0 || EVP_DigestUpdate(r->md, r->buf[slot], (size_t)n) == 1;
+        bool done = n == 0 && EVP_DigestFinal_ex(r->md, r->digest, NULL) == 1;
+
+        pthread_mutex_lock(&r->lock);
+        if (n < 0) {
+            const char *why = archive_error_string(r->raw);
+            snprintf(r->error, sizeof r->error, "%s", why != NULL ? why : "read error");
+            r->failed = true;
+        } else if (!hashed || (n == 0 && !done)) {
+            snprintf(r->error, sizeof r->error, "sha256 failed");
+            r->failed = true;
+        } else if (n == 0) {
+            r->eof = true;
+        } else {
+            r->len[slot] = (size_t)n;
+            r->count++;
+        }
+        bool finished = r->failed || r->eof;
+        pthread_cond_broadcast(&r->cond);
+        pthread_mutex_unlock(&r->lock);
+        if (finished)
+            return NULL;
+    }
+}
+
+/* Hands the tar reader the next filled slot; the previous one goes back. */
+static la_ssize_t reader_next(struct layer_reader *r, const void **out)
+{
+    pthread_mutex_lock(&r->lock);
+    if (r->holding) {
+        r->head = (r->head + 1) % READER_SLOTS;
+        r->count--;
+        r->holding = false;
+        pthread_cond_broadcast(&r->cond);
+    }
+    while (r->count == 0 && !r->eof && !r->failed)
+        pthread_cond_wait(&r->cond, &r->lock);
+    la_ssize_t n;
+    if (r->count > 0) {
+        *out = r->buf[r->head];
+        n = (la_ssize_t)r->len[r->head];
+        r->holding = true;
+    } else {
+        n = r->failed ? -1 : 0;
+    }
+    pthread_mutex_unlock(&r->lock);
+    return n;
+}
+
+static la_ssize_t tar_read_cb(struct archive *a, void *data, const void **out)
+{
+    struct layer_reader *r = data;
+    la_ssize_t n = reader_next(r, out);
+    if (n < 0)
+        archive_set_error(a, EIO, "%s", r->error);
+    return n;
+}
+
+const char *layer_reader_error(struct layer_reader *r)
+{
+    pthread_mutex_lock(&r->lock);
+    bool failed = r->failed;
+    pthread_mutex_unlock(&r->lock);
+    if (failed)
+        return r->error;
+    const char *why = archive_error_string(r->tar);
+    return why != NULL ? why : "unknown error";
+}
+
+struct layer_reader *layer_reader_open(int fd, const char *name, keel_err *err)
+{
+    struct layer_reader *r = calloc(1, sizeof *r);
+    if (r == NULL) {
+        close(fd);
+        keel_syserror(err, "read layer %s", name);
+        return NULL;
+    }
+    r->fd = fd;
+    pthread_mutex_init(&r->lock, NULL);
+    pthread_cond_init(&r->cond, NULL);
+    r->name = strdup(name);
+    r->md = EVP_MD_CTX_new();
+    r->raw = archive_read_new();
+    r->tar = archive_read_new();
+    bool ok = r->name != NULL && r->md != NULL && r->raw != NULL && r->tar != NULL &&
+              EVP_DigestInit_ex(r->md, EVP_sha256(), NULL) == 1;
+    for (size_t i = 0; ok && i < READER_SLOTS; i++)
+        ok = (r->buf[i] = malloc(READER_SLOT_SIZE)) != NULL;
+    if (!ok) {
+        keel_error(err, ENOMEM, "read layer %s", name);
+        layer_reader_close(r);
+        return NULL;
+    }
+
+    /* Layers are tar, tar+gzip or tar+zstd; no other filter (some of
+     * libarchive's run external programs) is wanted on untrusted input. */
+    struct archive_entry *entry;
+    if (archive_read_support_filter_gzip(r->raw) != ARCHIVE_OK ||
+        archive_read_support_filter_zstd(r->raw) != ARCHIVE_OK ||
+        archive_read_support_filter_none(r->raw) != ARCHIVE_OK ||
+        archive_read_support_format_raw(r->raw) != ARCHIVE_OK ||
+        archive_read_open_fd(r->raw, fd, READER_SLOT_SIZE) != ARCHIVE_OK) {
+        keel_error(err, 0, "read layer %s: %s", name, archive_error_string(r->raw));
+        layer_reader_close(r);
+        return NULL;
+    }
+    int rc = archive_read_next_header(r->raw, &entry);
+    if (rc == ARCHIVE_EOF) {
+        r->eof = EVP_DigestFinal_ex(r->md, r->digest, NULL) == 1;
+    } else if (rc != ARCHIVE_OK) {
+        keel_error(err, 0, "read layer %s: %s", name, archive_error_string(r->raw));
+        layer_reader_close(r);
+        return NULL;
+    } else {
+        int e = pthread_create(&r->thread, NULL, reader_thread, r);
+        if (e != 0) {
+            keel_error(err, e, "read layer %s: start decompressor", name);
+            layer_reader_close(r);
+            return NULL;
+        }
+        r->thread_started = true;
+    }
+
+    if (archive_read_support_format_tar(r->tar) != ARCHIVE_OK ||
+        archive_read_open(r->tar, r, NULL, tar_read_cb, NULL) != ARCHIVE_OK) {
+        keel_error(err, 0, "read layer %s: %s", name, layer_reader_error(r));
+        layer_reader_close(r);
+        return NULL;
+    }
+    return r;
+}
+
+struct archive *layer_reader_archive(struct layer_reader *r)
+{
+    return r->tar;
+}
+
+int layer_reader_finish(struct layer_reader *r, char diffid[72], keel_err *err)
+{
+    const void *ignored;
+    la_ssize_t n;
+    while ((n = reader_next(r, &ignored)) > 0)
+        continue;
+    if (n < 0)
+        return keel_error(err, 0, "read layer %s: %s", r->name, r->error);
+    memcpy(diffid, "sha256:", 7);
+    for (size_t i = 0; i < sizeof r->digest; i++)
+        snprintf(diffid + 7 + 2 * i, 3, "%02x", r->digest[i]);
+    return 0;
+}
+
+void layer_reader_close(struct layer_reader *r)
+{
+    if (r == NULL)
+        return;
+    if (r->thread_started) {
+        pthread_mutex_lock(&r->lock);
+        r->stop = true;
+        pthread_cond_broadcast(&r->cond);
+        pthread_mutex_unlock(&r->lock);
+        pthread_join(r->thread, NULL);
+    }
+    if (r->tar != NULL)
+        archive_read_free(r->tar);
+    if (r->raw != NULL)
+        archive_read_free(r->raw);
+    if (r->fd >= 0)
+        close(r->fd);
+    EVP_MD_CTX_free(r->md);
+    for (size_t i = 0; i < READER_SLOTS; i++)
+        free(r->buf[i]);
+    free(r->name);
+    pthread_mutex_destroy(&r->lock);
+    pthread_cond_destroy(&r->cond);
+    free(r);
+}

@@ -1,0 +1,26 @@
+/* Reading a layer blob: decompression (gzip, zstd or none) in a thread of its
+ * own, the DiffID (sha256 of the uncompressed stream) computed on the way, and
+ * a libarchive tar reader over the uncompressed bytes. */
+#ifndef KEEL_IMAGETOOL_LAYER_READER_H
+#define KEEL_IMAGETOOL_LAYER_READER_H
+
+#include <archive.h>
+
+#include "keel/error.h"
+
+struct layer_reader;
+
+/* Starts reading the blob open on fd (the reader owns fd from then on, even on
+ * failure); `name` names the blob in errors. */
+struct layer_reader *layer_reader_open(int fd, const char *name, keel_err *err);
+/* The tar reader: next_header/read_data_block as usual. */
+struct archive *layer_reader_archive(struct layer_reader *r);
+/* After the tar's end: reads what follows it and gives the DiffID
+ * ("sha256:" + 64 hex digits, NUL-terminated) in diffid[72]. */
+int layer_reader_finish(struct layer_reader *r, char diffid[72], keel_err *err);
+/* The reason a read failed: the decompressor's error when it had one, else
+ * the tar reader's. */
+const char *layer_reader_error(struct layer_reader *r);
+void layer_reader_close(struct layer_reader *r);
+
+#endif

@@ -1,0 +1,57 @@
+/* A client for one repository on an OCI distribution registry: the /v2/ ping,
+ * Bearer and Basic auth, manifests, and blobs streamed into the store in
+ * parallel with retries. */
+#ifndef KEEL_IMAGE_REGISTRY_H
+#define KEEL_IMAGE_REGISTRY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "keel/error.h"
+#include "ref.h"
+#include "store.h"
+
+struct registry_opts {
+    const char *creds; /* "USER:PASS", or NULL for config.json / anonymous */
+    bool insecure;     /* plain HTTP to a registry that is not on loopback */
+    int max_attempts;  /* per request; 0 means the default (5) */
+    long backoff_ms;   /* first retry delay; 0 means the default (250) */
+};
+
+struct registry;
+
+/* Connects to the registry of ref (pinging /v2/ and authenticating for pull). */
+struct registry *registry_open(const struct image_ref *ref, const struct registry_opts *o,
+                               keel_err *err);
+void registry_free(struct registry *r);
+
+struct registry_manifest {
+    char *body;
+    size_t len;
+    char *media_type;  /* Content-Type */
+    char digest[DIGEST_BUF]; /* sha256 of body */
+};
+
+/* GETs a manifest or index by tag or digest. A digest reference, and the
+ * Docker-Content-Digest header when sent, must match the body. */
+int registry_get_manifest(struct registry *r, const char *reference, struct registry_manifest *out,
+                          keel_err *err);
+void registry_manifest_release(struct registry_manifest *m);
+
+/* A blob to fetch into the store. */
+struct registry_blob {
+    const char *digest;
+    int64_t size;
+    /* called as bytes arrive (from the download threads' loop, not concurrently) */
+    void (*progress)(void *arg, int64_t done, int64_t total);
+    void *progress_arg;
+};
+
+/* Downloads the blobs into the store, `parallel` at a time, each verified
+ * against its digest and size before it is renamed into place. On failure
+ * nothing partial is left; the error names the blob. */
+int registry_fetch_blobs(struct registry *r, struct store *s, const struct registry_blob *blobs,
+                         size_t n, int parallel, keel_err *err);
+
+#endif

@@ -1,0 +1,561 @@
+/* The layer applier. Every entry is created with fd-relative *at calls on its
+ * parent directory, which is resolved inside the target (RESOLVE_IN_ROOT) and
+ * cached while entries stay in one directory; ownership, mode bits and xattrs
+ * are set only where they differ from what creation already gave, since on a
+ * slow disk each call on a file costs. */
+#include "unpack.h"
+
+#include <archive.h>
+#include <archive_entry.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/xattr.h>
+#include <unistd.h>
+
+#include "keel/cleanup.h"
+#include "layer_path.h"
+#include "layer_reader.h"
+#include "whiteout.h"
+
+/* The paths one layer wrote (flat target only): its own whiteouts spare them. */
+struct pathset {
+    char **slot;
+    size_t cap, n;
+};
+
+struct dir_time {
+    char *path;
+    struct timespec ts[2];
+};
+
+struct applier {
+    int rootfd;
+    enum layer_target target;
+    bool owner;        /* running as root: restore ownership */
+    uid_t uid;         /* what a new file gets without a chown */
+    gid_t gid;
+    struct archive *tar;
+    struct layer_reader *reader;
+
+    char parent[4096]; /* the cached parent directory and its fd */
+    int parent_fd;
+    bool parent_setgid;
+    gid_t parent_gid;
+
+    struct dir_time *dirs;
+    size_t ndirs, capdirs;
+    struct pathset written;
+};
+
+static mode_t process_umask;
+static pthread_once_t umask_once = PTHREAD_ONCE_INIT;
+
+static void read_umask(void)
+{
+    process_umask = umask(022);
+    umask(process_umask);
+}
+
+static uint64_t path_hash(const char *s)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (; *s != '\0'; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return h;
+}
+
+static bool pathset_has(const struct pathset *set, const char *path)
+{
+    if (set->cap == 0)
+        return false;
+    for (size_t i = path_hash(path) & (set->cap - 1); set->slot[i] != NULL;
+         i = (i + 1) & (set->cap - 1))
+        if (strcmp(set->slot[i], path) == 0)
+            return true;
+    return false;
+}
+
+static int pathset_add(struct pathset *set, const char *path)
+{
+    if (pathset_has(set, path))
+        return 0;
+    if ((set->n + 1) * 2 > set->cap) {
+        size_t cap = set->cap != 0 ? set->cap * 2 : 1024;
+        char **slot = calloc(cap, sizeof *slot);
+        if (slot == NULL)
+            return -1;
+        for (size_t i = 0; i < set->cap; i++) {
+            if (set->slot[i] == NULL)
+                continue;
+            size_t j = path_hash(set->slot[i]) & (cap - 1);
+            while (slot[j] != NULL)
+                j = (j + 1) & (cap - 1);
+            slot[j] = set->slot[i];
+        }
+        free(set->slot);
+        set->slot = slot;
+        set->cap = cap;
+    }
+    size_t i = path_hash(path) & (set->cap - 1);
+    while (set->slot[i] != NULL)
+        i = (i + 1) & (set->cap - 1);
+    if ((set->slot[i] = strdup(path)) == NULL)
+        return -1;
+    set->n++;
+    return 0;
+}
+
+static void pathset_free(struct pathset *set)
+{
+    for (size_t i = 0; i < set->cap; i++)
+        free(set->slot[i]);
+    free(set->slot);
+}
+
+static bool written_by_layer(void *ctx, const char *path)
+{
+    return pathset_has(&((struct applier *)ctx)->written, path);
+}
+
+static void forget_parent(struct applier *ap)
+{
+    if (ap->parent_fd >= 0)
+        close(ap->parent_fd);
+    ap->parent_fd = -1;
+}
+
+/* The directory `dir` (cleaned) as an O_PATH fd, made if missing. The fd
+ * belongs to the cache. */
+static int open_parent(struct applier *ap, const char *dir, keel_err *err)
+{
+    if (ap->parent_fd >= 0 && strcmp(ap->parent, dir) == 0)
+        return ap->parent_fd;
+    forget_parent(ap);
+    int fd = root_open_dir(ap->rootfd, dir, O_PATH, true, err);
+    if (fd < 0)
+        return -1;
+    struct stat st;
+    if (fstat(fd, &st) < 0) {
+        close(fd);
+        return keel_syserror(err, "stat %s", *dir != '\0' ? dir : "/");
+    }
+    snprintf(ap->parent, sizeof ap->parent, "%s", dir);
+    ap->parent_fd = fd;
+    ap->parent_setgid = (st.st_mode & S_ISGID) != 0;
+    ap->parent_gid = st.st_gid;
+    return fd;
+}
+
+/* Removing entries may replace a directory on the cached path: look it up
+ * afresh next time (the fd itself stays valid for the entry in hand). */
+static int remove_existing(struct applier *ap, int pfd, const char *base, keel_err *err)
+{
+    if (remove_tree_at(pfd, base, err) < 0)
+        return -1;
+    if (ap->parent_fd >= 0)
+        ap->parent[0] = '\001';
+    return 0;
+}
+
+static void entry_times(struct archive_entry *e, struct timespec ts[2])
+{
+    ts[1].tv_sec = archive_entry_mtime(e);
+    ts[1].tv_nsec = archive_entry_mtime_nsec(e);
+    if (archive_entry_atime_is_set(e)) {
+        ts[0].tv_sec = archive_entry_atime(e);
+        ts[0].tv_nsec = archive_entry_atime_nsec(e);
+    } else {
+        ts[0] = ts[1];
+    }
+}
+
+static int set_xattr(int fd, int pfd, const char *base, const char *name, const void *value,
+                     size_t size)
+{
+    if (fd >= 0)
+        return fsetxattr(fd, name, value, size, 0);
+    char proc[64 + 4096];
+    snprintf(proc, sizeof proc, "/proc/self/fd/%d/%s", pfd, base);
+    return lsetxattr(proc, name, value, size, 0);
+}
+
+/* Ownership, mode bits and xattrs of an entry just made: on fd when there is
+ * one, else on `base` in pfd without following it. `force_mode` when the
+ * mode bits may differ from the creation mode for other reasons (an existing
+ * directory, a setgid parent). */
+static int set_metadata(struct applier *ap, int fd, int pfd, const char *base,
+                        struct archive_entry *e, bool is_link, bool force_mode, keel_err *err)
+{
+    uid_t uid = (uid_t)archive_entry_uid(e);
+    gid_t gid = (gid_t)archive_entry_gid(e);
+    gid_t new_gid = ap->parent_setgid ? ap->parent_gid : ap->gid;
+    bool chowned = false;
+    if (ap->owner && (uid != ap->uid || gid != new_gid || force_mode)) {
+        int rc = fd >= 0 ? fchown(fd, uid, gid)
+                         : fchownat(pfd, base, uid, gid, AT_SYMLINK_NOFOLLOW);
+        if (rc < 0)
+            return keel_syserror(err, "chown %u:%u", uid, gid);
+        chowned = true;
+    }
+
+    mode_t perm = archive_entry_perm(e) & 07777;
+    if (!is_link && (force_mode || perm != (perm & 0777 & ~process_umask) ||
+                     (chowned && (perm & 06000) != 0))) {
+        int rc = fd >= 0 ? fchmod(fd, perm) : fchmodat(pfd, base, perm, 0);
+        if (rc < 0)
+            return keel_syserror(err, "chmod %04o", perm);
+    }
+
+    const char *name;
+    const void *value;
+    size_t size;
+    archive_entry_xattr_reset(e);
+    while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
+        /* overlayfs' own marks come from whiteouts only, never from a tar */
+        if (strncmp(name, "trusted.overlay.", 16) == 0)
+            continue;
+        if (set_xattr(fd, pfd, base, name, value, size) < 0)
+            return keel_syserror(err, "set xattr %s", name);
+    }
+    return 0;
+}
+
+static int set_times(int fd, int pfd, const char *base, struct archive_entry *e, keel_err *err)
+{
+    struct timespec ts[2];
+    entry_times(e, ts);
+    int rc = fd >= 0 ? futimens(fd, ts) : utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW);
+    if (rc < 0)
+        return keel_syserror(err, "set times");
+    return 0;
+}
+
+static int write_data(struct applier *ap, int fd, struct archive_entry *e, keel_err *err)
+{
+    const void *buf;
+    size_t size;
+    la_int64_t off;
+    int64_t end = 0;
+    int rc;
+    while ((rc = archive_read_data_block(ap->tar, &buf, &size, &off)) == ARCHIVE_OK) {
+        const char *p = buf;
+        while (size > 0) {
+            ssize_t n = pwrite(fd, p, size, off);
+            if (n < 0) {
+                if (errno == EINTR)
+                    continue;
+                return keel_syserror(err, "write");
+            }
+            p += n;
+            off += n;
+            size -= (size_t)n;
+        }
+        if (off > end)
+            end = off;
+    }
+    if (rc != ARCHIVE_EOF)
+        return keel_error(err, 0, "read: %s", layer_reader_error(ap->reader));
+    /* a sparse file's trailing hole */
+    if (archive_entry_size_is_set(e) && archive_entry_size(e) > end &&
+        ftruncate(fd, archive_entry_size(e)) < 0)
+        return keel_syserror(err, "truncate");
+    return 0;
+}
+
+static int make_file(struct applier *ap, int pfd, const char *base, struct archive_entry *e,
+                     keel_err *err)
+{
+    mode_t perm = archive_entry_perm(e) & 0777;
+    int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
+    cleanup_close int fd = openat(pfd, base, flags, perm);
+    if (fd < 0 && errno == EEXIST) {
+        if (remove_existing(ap, pfd, base, err) < 0)
+            return -1;
+        fd = openat(pfd, base, flags, perm);
+    }
+    if (fd < 0)
+        return keel_syserror(err, "create");
+    if (write_data(ap, fd, e, err) < 0 || set_metadata(ap, fd, pfd, base, e, false, false, err) < 0)
+        return -1;
+    return set_times(fd, pfd, base, e, err);
+}
+
+static int make_dir(struct applier *ap, int pfd, const char *base, const char *path,
+                    struct archive_entry *e, keel_err *err)
+{
+    bool existed = false;
+    if (mkdirat(pfd, base, archive_entry_perm(e) & 0777) < 0) {
+        struct stat st;
+        if (errno != EEXIST || fstatat(pfd, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+            return keel_syserror(err, "mkdir");
+        existed = S_ISDIR(st.st_mode);
+        if (!existed && (remove_existing(ap, pfd, base, err) < 0 ||
+                         mkdirat(pfd, base, archive_entry_perm(e) & 0777) < 0))
+            return keel_syserror(err, "mkdir");
+    }
+    bool has_xattrs = archive_entry_xattr_count(e) > 0;
+    cleanup_close int fd = -1;
+    if (has_xattrs &&
+        (fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
+        return keel_syserror(err, "open");
+    if (set_metadata(ap, fd, pfd, base, e, false, existed || ap->parent_setgid, err) < 0)
+        return -1;
+
+    /* Directory times last: what is created in them changes their mtime. */
+    if (ap->ndirs == ap->capdirs) {
+        size_t cap = ap->capdirs != 0 ? ap->capdirs * 2 : 256;
+        struct dir_time *dirs = realloc(ap->dirs, cap * sizeof *dirs);
+        if (dirs == NULL)
+            return keel_syserror(err, "record directory times");
+        ap->dirs = dirs;
+        ap->capdirs = cap;
+    }
+    struct dir_time *dt = &ap->dirs[ap->ndirs];
+    if ((dt->path = strdup(path)) == NULL)
+        return keel_syserror(err, "record directory times");
+    entry_times(e, dt->ts);
+    ap->ndirs++;
+    return 0;
+}
+
+static int make_symlink(struct applier *ap, int pfd, const char *base, struct archive_entry *e,
+                        keel_err *err)
+{
+    const char *target = archive_entry_symlink(e);
+    if (target == NULL)
+        return keel_error(err, EINVAL, "symlink without a target");
+    if (symlinkat(target, pfd, base) < 0) {
+        if (errno != EEXIST || remove_existing(ap, pfd, base, err) < 0 ||
+            symlinkat(target, pfd, base) < 0)
+            return keel_syserror(err, "symlink");
+    }
+    if (set_metadata(ap, -1, pfd, base, e, true, false, err) < 0)
+        return -1;
+    return set_times(-1, pfd, base, e, err);
+}
+
+static int make_node(struct applier *ap, int pfd, const char *base, struct archive_entry *e,
+                     keel_err *err)
+{
+    mode_t mode = archive_entry_filetype(e) | (archive_entry_perm(e) & 0777);
+    dev_t dev = archive_entry_rdev(e);
+    if (mknodat(pfd, base, mode, dev) < 0) {
+        if (errno != EEXIST || remove_existing(ap, pfd, base, err) < 0 ||
+            mknodat(pfd, base, mode, dev) < 0)
+            return keel_syserror(err, "mknod");
+    }
+    if (set_metadata(ap, -1, pfd, base, e, false, false, err) < 0)
+        return -1;
+    return set_times(-1, pfd, base, e, err);
+}
+
+static int make_hardlink(struct applier *ap, int pfd, const char *base, const char *path,
+                         const char *linkname, keel_err *err)
+{
+    char target[4096];
+    if (layer_path_clean(linkname, target, sizeof target) < 0 || target[0] == '\0')
+        return keel_error(err, EPERM, "hard link to %s points outside the target", linkname);
+    if (strcmp(target, path) == 0)
+        return 0;
+    const char *tdir;
+    const char *tbase = layer_path_split(target, &tdir);
+    cleanup_close int tfd = root_open_dir(ap->rootfd, tdir, O_PATH, false, err);
+    if (tfd < 0)
+        return keel_error_wrap(err, "hard link to %s", linkname);
+    if (linkat(tfd, tbase, pfd, base, 0) < 0) {
+        if (errno != EEXIST || remove_existing(ap, pfd, base, err) < 0 ||
+            linkat(tfd, tbase, pfd, base, 0) < 0)
+            return keel_syserror(err, "hard link to %s", linkname);
+    }
+    return 0;
+}
+
+static int apply_root_entry(struct applier *ap, struct archive_entry *e, keel_err *err)
+{
+    if (archive_entry_filetype(e) != AE_IFDIR)
+        return keel_error(err, EINVAL, "the target itself is not a directory in the layer");
+    forget_parent(ap);
+    if (set_metadata(ap, ap->rootfd, -1, NULL, e, false, true, err) < 0)
+        return -1;
+    struct timespec ts[2];
+    entry_times(e, ts);
+    return futimens(ap->rootfd, ts) < 0 ? keel_syserror(err, "set times") : 0;
+}
+
+static int apply_whiteout(struct applier *ap, enum whiteout_kind kind, int pfd, const char *dir,
+                          const char *victim, keel_err *err)
+{
+    if (kind == WHITEOUT_FILE) {
+        if (ap->target == LAYER_OVERLAY)
+            return whiteout_overlay_file(pfd, victim, err);
+        ap->parent[0] = '\001';
+        return whiteout_flat_file(pfd, dir, victim, written_by_layer, ap, err);
+    }
+    cleanup_close int dfd = root_open_dir(ap->rootfd, dir, O_RDONLY, false, err);
+    if (dfd < 0)
+        return -1;
+    if (ap->target == LAYER_OVERLAY)
+        return whiteout_overlay_opaque(dfd, dir, err);
+    ap->parent[0] = '\001';
+    return whiteout_flat_opaque(dfd, dir, written_by_layer, ap, err);
+}
+
+static int apply_entry(struct applier *ap, struct archive_entry *e, const char *name,
+                       keel_err *err)
+{
+    char path[4096];
+    if (layer_path_clean(name, path, sizeof path) < 0)
+        return keel_error(err, EPERM, "path climbs out of the target");
+    if (path[0] == '\0')
+        return apply_root_entry(ap, e, err);
+
+    char buf[4096];
+    memcpy(buf, path, strlen(path) + 1);
+    const char *dir;
+    const char *base = layer_path_split(buf, &dir);
+    const char *victim = NULL;
+    enum whiteout_kind kind = whiteout_classify(base, &victim);
+    if (kind == WHITEOUT_META)
+        return 0;
+    if (kind == WHITEOUT_INVALID)
+        return keel_error(err, EINVAL, "whiteout without a name");
+
+    int pfd = open_parent(ap, dir, err);
+    if (pfd < 0)
+        return -1;
+    if (kind != WHITEOUT_NONE)
+        return apply_whiteout(ap, kind, pfd, dir, victim, err);
+
+    if (ap->target == LAYER_FLAT && pathset_add(&ap->written, path) < 0)
+        return keel_syserror(err, "record path");
+    const char *linkname = archive_entry_hardlink(e);
+    if (linkname != NULL)
+        return make_hardlink(ap, pfd, base, path, linkname, err);
+    switch (archive_entry_filetype(e)) {
+    case AE_IFREG:
+        return make_file(ap, pfd, base, e, err);
+    case AE_IFDIR:
+        return make_dir(ap, pfd, base, path, e, err);
+    case AE_IFLNK:
+        return make_symlink(ap, pfd, base, e, err);
+    case AE_IFCHR:
+    case AE_IFBLK:
+    case AE_IFIFO:
+        return make_node(ap, pfd, base, e, err);
+    default:
+        return keel_error(err, EINVAL, "unsupported file type %o", archive_entry_filetype(e));
+    }
+}
+
+static int apply_dir_times(struct applier *ap, keel_err *err)
+{
+    for (size_t i = ap->ndirs; i-- > 0;) {
+        char *dir;
+        const char *base = layer_path_split(ap->dirs[i].path, (const char **)&dir);
+        keel_err ignored;
+        int pfd = open_parent(ap, dir, &ignored);
+        if (pfd < 0)
+            continue; /* removed again by a later entry */
+        if (utimensat(pfd, base, ap->dirs[i].ts, AT_SYMLINK_NOFOLLOW) < 0 && errno != ENOENT)
+            return keel_syserror(err, "set times of %s/%s", dir, base);
+    }
+    return 0;
+}
+
+static void applier_free(struct applier *ap)
+{
+    forget_parent(ap);
+    for (size_t i = 0; i < ap->ndirs; i++)
+        free(ap->dirs[i].path);
+    free(ap->dirs);
+    pathset_free(&ap->written);
+    layer_reader_close(ap->reader);
+}
+
+static int apply_entries(struct applier *ap, const char *name, keel_err *err)
+{
+    for (;;) {
+        struct archive_entry *e;
+        int rc = archive_read_next_header(ap->tar, &e);
+        if (rc == ARCHIVE_EOF)
+            return 0;
+        if (rc < ARCHIVE_WARN)
+            return keel_error(err, 0, "layer %s: %s", name, layer_reader_error(ap->reader));
+        const char *member = archive_entry_pathname(e);
+        if (member == NULL)
+            return keel_error(err, EINVAL, "layer %s: an entry without a name", name);
+        if (apply_entry(ap, e, member, err) < 0)
+            return keel_error_wrap(err, "layer %s: entry %s", name, member);
+    }
+}
+
+int layer_apply(int rootfd, int layer_fd, const char *name, enum layer_target target,
+                const char *expected_diffid, char *diffid, keel_err *err)
+{
+    pthread_once(&umask_once, read_umask);
+    struct applier ap = {
+        .rootfd = rootfd,
+        .target = target,
+        .owner = geteuid() == 0,
+        .uid = geteuid(),
+        .gid = getegid(),
+        .parent_fd = -1,
+    };
+    ap.reader = layer_reader_open(layer_fd, name, err);
+    if (ap.reader == NULL)
+        return -1;
+    ap.tar = layer_reader_archive(ap.reader);
+
+    char got[72];
+    int rc = apply_entries(&ap, name, err);
+    if (rc == 0)
+        rc = layer_reader_finish(ap.reader, got, err);
+    if (rc == 0 && expected_diffid != NULL && strcmp(expected_diffid, got) != 0)
+        rc = keel_error(err, 0, "layer %s: DiffID mismatch: expected %s, got %s", name,
+                        expected_diffid, got);
+    if (rc == 0)
+        rc = apply_dir_times(&ap, err);
+    if (rc == 0 && diffid != NULL)
+        memcpy(diffid, got, sizeof got);
+    applier_free(&ap);
+    return rc;
+}
+
+int rootfs_unpack(const char *dir, const struct layer_source *layers, size_t n, keel_err *err)
+{
+    bool made;
+    if (dir_create_empty(dir, &made, err) < 0)
+        return keel_error_wrap(err, "unpack into %s", dir);
+    cleanup_close int rootfd = open(dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (rootfd < 0) {
+        keel_syserror(err, "open %s", dir);
+        if (made)
+            rmdir(dir);
+        return -1;
+    }
+
+    for (size_t i = 0; i < n; i++) {
+        int fd = open(layers[i].blob, O_RDONLY | O_CLOEXEC);
+        if (fd < 0) {
+            keel_syserror(err, "open layer %s", layers[i].blob);
+        } else if (layer_apply(rootfd, fd, layers[i].diffid != NULL ? layers[i].diffid
+                                                                    : layers[i].blob,
+                               LAYER_FLAT, layers[i].diffid, NULL, err) == 0) {
+            continue;
+        }
+        keel_err ignored;
+        if (made)
+            remove_tree_at(AT_FDCWD, dir, &ignored);
+        else
+            remove_tree_contents(steal_fd(rootfd), dir, &ignored);
+        return keel_error_wrap(err, "unpack into %s", dir);
+    }
+    return 0;
+}

@@ -1,0 +1,134 @@
+/* File helpers: atomic writes, whole-file reads, recursive removal. */
+#include "util.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "keel/cleanup.h"
+#include "store.h"
+
+char *path_join(const char *a, const char *b)
+{
+    char *p = NULL;
+    return asprintf(&p, "%s%s", a, b) < 0 ? NULL : p;
+}
+
+int write_all(int fd, const void *buf, size_t len)
+{
+    const char *p = buf;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return -1;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
+int write_file_atomic(struct store *s, const char *path, const void *buf, size_t len,
+                      keel_err *err)
+{
+    cleanup_free char *tmp = path_join(s->root, "/tmp/file-XXXXXX");
+    if (tmp == NULL)
+        return keel_syserror(err, "write %s", path);
+    cleanup_close int fd = mkostemp(tmp, O_CLOEXEC);
+    if (fd < 0)
+        return keel_syserror(err, "create temp file for %s", path);
+    if (fchmod(fd, 0644) < 0 || write_all(fd, buf, len) < 0 || fsync(fd) < 0 ||
+        rename(tmp, path) < 0) {
+        keel_syserror(err, "write %s", path);
+        unlink(tmp);
+        return -1;
+    }
+    return 0;
+}
+
+int write_spec_file(struct store *s, const char *path, const struct spec_type *t,
+                    const void *obj, keel_err *err)
+{
+    size_t len = 0;
+    cleanup_free char *doc = spec_generate(t, obj, false, &len, err);
+    if (doc == NULL)
+        return keel_error_wrap(err, "write %s", path);
+    return write_file_atomic(s, path, doc, len, err);
+}
+
+int read_file(const char *path, size_t max, char **buf, size_t *len, keel_err *err)
+{
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return keel_syserror(err, "open %s", path);
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return keel_syserror(err, "stat %s", path);
+    if ((size_t)st.st_size > max)
+        return keel_error(err, EFBIG, "read %s: larger than %zu bytes", path, max);
+    cleanup_free char *b = malloc((size_t)st.st_size + 1);
+    if (b == NULL)
+        return keel_syserror(err, "read %s", path);
+    size_t got = 0;
+    for (;;) {
+        ssize_t n = read(fd, b + got, (size_t)st.st_size + 1 - got);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return keel_syserror(err, "read %s", path);
+        if (n == 0)
+            break;
+        got += (size_t)n;
+        if (got > (size_t)st.st_size)
+            return keel_error(err, 0, "read %s: file grew while reading", path);
+    }
+    b[got] = '\0';
+    *len = got;
+    *buf = steal_ptr(b);
+    return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)st;
+    (void)ftw;
+    int r = type == FTW_DP ? rmdir(path) : unlink(path);
+    return r < 0 && errno != ENOENT ? -1 : 0;
+}
+
+int remove_tree(const char *path, keel_err *err)
+{
+    struct stat st;
+    if (lstat(path, &st) < 0)
+        return errno == ENOENT ? 0 : keel_syserror(err, "remove %s", path);
+    if (!S_ISDIR(st.st_mode))
+        return unlink(path) < 0 ? keel_syserror(err, "remove %s", path) : 0;
+    if (nftw(path, remove_entry, 32, FTW_DEPTH | FTW_PHYS) != 0)
+        return keel_syserror(err, "remove %s", path);
+    return 0;
+}
+
+static long long tree_bytes;
+
+static int count_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+    (void)path;
+    (void)type;
+    (void)ftw;
+    tree_bytes += (long long)st->st_blocks * 512;
+    return 0;
+}
+
+long long tree_size(const char *path)
+{
+    tree_bytes = 0;
+    if (nftw(path, count_entry, 32, FTW_PHYS) != 0)
+        return -1;
+    return tree_bytes;
+}

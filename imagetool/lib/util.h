@@ -1,0 +1,30 @@
+/* Small file helpers the store and the commands share. */
+#ifndef KEEL_IMAGE_UTIL_H
+#define KEEL_IMAGE_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "keel/error.h"
+#include "keel/spec.h"
+
+struct store;
+
+/* a + b, malloc'd (b usually starts with '/'). */
+char *path_join(const char *a, const char *b);
+/* Writes buf to path atomically: a temp file in the store's tmp/, fsync, rename. */
+int write_file_atomic(struct store *s, const char *path, const void *buf, size_t len,
+                      keel_err *err);
+/* Generates a spec document and writes it with write_file_atomic. */
+int write_spec_file(struct store *s, const char *path, const struct spec_type *t,
+                    const void *obj, keel_err *err);
+/* Writes all of buf to fd, retrying short writes and EINTR. */
+int write_all(int fd, const void *buf, size_t len);
+/* Reads a whole file of at most max bytes; *buf is NUL-terminated. */
+int read_file(const char *path, size_t max, char **buf, size_t *len, keel_err *err);
+/* rm -rf; a missing path is not an error. */
+int remove_tree(const char *path, keel_err *err);
+/* Bytes used by a file tree (st_blocks), for gc's report. */
+long long tree_size(const char *path);
+
+#endif

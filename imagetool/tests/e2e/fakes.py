@@ -1,0 +1,272 @@
+#!/usr/bin/env python3
+"""Test doubles around a real docker-registry for keel-image's e2e suite.
+
+  fakes.py token PORT ISSUER SERVICE KEY CERT USER:PASS
+      a docker token server (token.md): RS256 JWTs with the cert in x5c, which
+      docker-registry checks against its rootcertbundle. Good credentials get
+      pull+push; anonymous callers get pull on repositories under public/.
+  fakes.py proxy PORT UPSTREAM_PORT STORAGE LOG [--basic USER:PASS]
+      forwards to the registry on UPSTREAM_PORT, and:
+        /v2/<repo>/blobs/<digest>: 307 to a blob server on another host name
+          (localhost instead of 127.0.0.1) that serves the registry's storage
+          and logs to LOG whether an Authorization header reached it;
+        repositories named flaky/...: the first request for each path gets
+          503, the second a dropped connection (blobs) or 429, then it works;
+        slow/...: blob bodies trickle (for kill tests);
+        schema1/...: a Docker schema 1 manifest;
+      with --basic, requires that Basic auth (the upstream needs none).
+  fakes.py push LAYOUT TAG PORT REPO:TAG [--decompress]
+      uploads an OCI layout's image to the registry byte for byte, or with
+      its gzip layers decompressed (skopeo would reuse blobs it has seen in
+      another form).
+The servers print "ready" on stdout when listening.
+"""
+import base64
+import hashlib
+import http.client
+import http.server
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+
+
+def b64url(data):
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+class Quiet(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, code, body=b"", headers=()):
+        self.send_response(code)
+        for k, v in headers:
+            self.send_header(k, v)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(body)
+
+
+def token_server(port, issuer, service, key, cert, creds):
+    der = subprocess.run(["openssl", "x509", "-in", cert, "-outform", "DER"],
+                         check=True, capture_output=True).stdout
+    header = b64url(json.dumps({"typ": "JWT", "alg": "RS256",
+                                "x5c": [base64.b64encode(der).decode()]}).encode())
+    lock = threading.Lock()
+
+    def sign(claims):
+        payload = header + "." + b64url(json.dumps(claims).encode())
+        with lock:
+            sig = subprocess.run(["openssl", "dgst", "-sha256", "-sign", key],
+                                 input=payload.encode(), check=True,
+                                 capture_output=True).stdout
+        return payload + "." + b64url(sig)
+
+    class Token(Quiet):
+        def do_GET(self):
+            from urllib.parse import urlparse, parse_qs
+            q = parse_qs(urlparse(self.path).query)
+            auth = self.headers.get("Authorization")
+            user = None
+            if auth is not None:
+                if auth != "Basic " + base64.b64encode(creds.encode()).decode():
+                    self.reply(401, b'{"details":"bad credentials"}')
+                    return
+                user = creds.split(":")[0]
+            access = []
+            for scope in q.get("scope", []):
+                typ, name, _ = scope.split(":", 2)
+                if user is not None:
+                    access.append({"type": typ, "name": name, "actions": ["pull", "push"]})
+                elif name.startswith("public/"):
+                    access.append({"type": typ, "name": name, "actions": ["pull"]})
+            now = int(time.time())
+            claims = {"iss": issuer, "sub": user or "", "aud": q.get("service", [service])[0],
+                      "exp": now + 600, "nbf": now - 60, "iat": now,
+                      "jti": os.urandom(8).hex(), "access": access}
+            body = json.dumps({"token": sign(claims), "expires_in": 600}).encode()
+            self.reply(200, body, [("Content-Type", "application/json")])
+
+    serve(Token, port)
+
+
+SCHEMA1 = json.dumps({"schemaVersion": 1, "name": "schema1/old", "tag": "v1",
+                      "architecture": "amd64", "fsLayers": [], "history": []}).encode()
+
+
+def proxy(port, upstream, storage, log, basic):
+    blob_port_box = []
+    seen = {}
+    seen_lock = threading.Lock()
+
+    def count(path):
+        with seen_lock:
+            seen[path] = seen.get(path, 0) + 1
+            return seen[path]
+
+    def blob_file(digest):
+        hexd = digest.split(":", 1)[1]
+        return os.path.join(storage, "docker/registry/v2/blobs/sha256", hexd[:2], hexd, "data")
+
+    class Blobs(Quiet):
+        def do_GET(self):
+            with open(log, "a") as f:
+                f.write("%s auth=%s\n" % (self.path, "yes" if "Authorization" in self.headers else "no"))
+            try:
+                with open(blob_file(self.path.rsplit("/", 1)[1]), "rb") as f:
+                    body = f.read()
+            except OSError:
+                self.reply(404)
+                return
+            self.reply(200, body, [("Content-Type", "application/octet-stream")])
+
+    class Proxy(Quiet):
+        def do_GET(self):
+            self.handle_any()
+
+        def do_HEAD(self):
+            self.handle_any()
+
+        def handle_any(self):
+            if basic is not None and self.headers.get("Authorization") != \
+                    "Basic " + base64.b64encode(basic.encode()).decode():
+                self.reply(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}',
+                           [("WWW-Authenticate", 'Basic realm="keel-test"'),
+                            ("Content-Type", "application/json")])
+                return
+            parts = self.path.split("/")
+            repo = "/".join(parts[2:-2]) if len(parts) > 4 else ""
+            is_blob = len(parts) > 4 and parts[-2] == "blobs"
+            if repo.startswith("schema1/") and parts[-2] == "manifests":
+                self.reply(200, SCHEMA1, [("Content-Type",
+                                           "application/vnd.docker.distribution.manifest.v1+prettyjws")])
+                return
+            if repo.startswith("flaky/"):
+                n = count(self.path)
+                if n == 1:
+                    self.reply(503, b'{"errors":[{"code":"UNAVAILABLE","message":"try later"}]}',
+                               [("Content-Type", "application/json")])
+                    return
+                if n == 2 and not is_blob:
+                    self.reply(429, b"", [("Retry-After", "1")])
+                    return
+                if n == 2 and is_blob:
+                    self.forward(drop_after=100)
+                    return
+            if repo.startswith("redirect/") and is_blob:
+                self.reply(307, b"", [("Location", "http://localhost:%d/blob/%s"
+                                       % (blob_port_box[0], parts[-1]))])
+                return
+            self.forward(slow=repo.startswith("slow/") and is_blob)
+
+        def forward(self, drop_after=None, slow=False):
+            conn = http.client.HTTPConnection("127.0.0.1", upstream)
+            headers = {k: v for k, v in self.headers.items()
+                       if k.lower() not in ("authorization", "host")}
+            conn.request(self.command, self.path, headers=headers)
+            resp = conn.getresponse()
+            body = resp.read()
+            conn.close()
+            self.send_response(resp.status)
+            for k, v in resp.getheaders():
+                if k.lower() not in ("content-length", "connection", "transfer-encoding", "date"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            if self.command == "HEAD":
+                return
+            if drop_after is not None:
+                self.wfile.write(body[:drop_after])
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
+            if slow:
+                for i in range(0, len(body), 16384):
+                    self.wfile.write(body[i:i + 16384])
+                    self.wfile.flush()
+                    time.sleep(0.01)
+                return
+            self.wfile.write(body)
+
+    blob_srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Blobs)
+    blob_port_box.append(blob_srv.server_address[1])
+    threading.Thread(target=blob_srv.serve_forever, daemon=True).start()
+    serve(Proxy, port)
+
+
+def serve(handler, port):
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    srv.daemon_threads = True
+    print("ready", flush=True)
+    srv.serve_forever()
+
+
+def push(layout, tag, port, dest, decompress=False):
+    extra = {}
+
+    def blob(d):
+        if d in extra:
+            return extra[d]
+        with open(os.path.join(layout, "blobs", *d.split(":")), "rb") as f:
+            return f.read()
+
+    with open(os.path.join(layout, "index.json")) as f:
+        index = json.load(f)
+    desc = next(m for m in index["manifests"]
+                if m.get("annotations", {}).get("org.opencontainers.image.ref.name") == tag)
+    raw = blob(desc["digest"])
+    manifest = json.loads(raw)
+    if decompress:
+        import gzip
+        for layer in manifest["layers"]:
+            if layer["mediaType"].endswith("+gzip"):
+                data = gzip.decompress(blob(layer["digest"]))
+                layer["digest"] = "sha256:" + hashlib.sha256(data).hexdigest()
+                layer["size"] = len(data)
+                layer["mediaType"] = layer["mediaType"][:-len("+gzip")]
+                extra[layer["digest"]] = data
+        raw = json.dumps(manifest).encode()
+    repo, ref = dest.rsplit(":", 1)
+    conn = http.client.HTTPConnection("127.0.0.1", int(port))
+    for d in [manifest["config"]] + manifest["layers"]:
+        conn.request("POST", "/v2/%s/blobs/uploads/" % repo)
+        resp = conn.getresponse()
+        resp.read()
+        loc = resp.getheader("Location")
+        sep = "&" if "?" in loc else "?"
+        conn.request("PUT", loc + sep + "digest=" + d["digest"], body=blob(d["digest"]),
+                     headers={"Content-Type": "application/octet-stream"})
+        resp = conn.getresponse()
+        resp.read()
+        if resp.status != 201:
+            sys.exit("upload %s: HTTP %d" % (d["digest"], resp.status))
+    conn.request("PUT", "/v2/%s/manifests/%s" % (repo, ref), body=raw,
+                 headers={"Content-Type": desc["mediaType"]})
+    resp = conn.getresponse()
+    resp.read()
+    if resp.status != 201:
+        sys.exit("manifest: HTTP %d" % resp.status)
+
+
+def main():
+    mode = sys.argv[1]
+    if mode == "push":
+        push(*sys.argv[2:6], decompress="--decompress" in sys.argv[6:])
+    elif mode == "token":
+        token_server(int(sys.argv[2]), *sys.argv[3:8])
+    elif mode == "proxy":
+        basic = sys.argv[7] if len(sys.argv) > 7 and sys.argv[6] == "--basic" else None
+        proxy(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], basic)
+    else:
+        sys.exit("unknown mode " + mode)
+
+
+if __name__ == "__main__":
+    main()

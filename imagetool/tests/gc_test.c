@@ -1,0 +1,195 @@
+/* rm and gc on a store holding hand-made images and bundle records. */
+#include <criterion/criterion.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "image.h"
+#include "keel/cleanup.h"
+#include "util.h"
+
+static char root[64];
+static struct store st;
+
+static void setup(void)
+{
+    snprintf(root, sizeof root, "/tmp/keel-gc-test-XXXXXX");
+    cr_assert_not_null(mkdtemp(root));
+    keel_err err = {0};
+    cr_assert_eq(store_open(&st, root, STORE_SHARED, &err), 0, "%s", err.msg);
+}
+
+static void teardown(void)
+{
+    store_close(&st);
+    remove_tree(root, NULL);
+}
+
+TestSuite(gc, .init = setup, .fini = teardown);
+
+static void put(const char *content, char d[DIGEST_BUF])
+{
+    keel_err err = {0};
+    cr_assert_eq(store_blob_put(&st, content, strlen(content), d, &err), 0, "%s", err.msg);
+}
+
+/* An image with one layer "layer-<name>" (its DiffID is the digest of "diff-<name>"),
+ * tagged as name; the manifest digest goes to manifest. */
+static void make_image(const char *name, char manifest[DIGEST_BUF], char layer[DIGEST_BUF],
+                       char diff[DIGEST_BUF])
+{
+    char cfg[DIGEST_BUF], buf[1024];
+    snprintf(buf, sizeof buf, "layer-%s", name);
+    put(buf, layer);
+    snprintf(buf, sizeof buf, "diff-%s", name);
+    digest_buffer(buf, strlen(buf), diff);
+    char config[512];
+    snprintf(config, sizeof config,
+             "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-01-02T03:04:05Z\","
+             "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}", diff);
+    put(config, cfg);
+    char man[1024];
+    snprintf(man, sizeof man,
+             "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\","
+             "\"digest\":\"%s\",\"size\":%zu},\"layers\":[{\"mediaType\":\"%s\",\"digest\":\"%s\","
+             "\"size\":%zu}]}", OCI_MEDIA_MANIFEST, OCI_MEDIA_CONFIG, cfg, strlen(config),
+             OCI_MEDIA_LAYER_TAR, layer, strlen(name) + 6);
+    put(man, manifest);
+    struct oci_descriptor d = {.mediaType = (char *)OCI_MEDIA_MANIFEST, .digest = manifest,
+                               .size = (int64_t)strlen(man), .has_size = true};
+    keel_err err = {0};
+    cr_assert_eq(store_tag(&st, name, &d, &err), 0, "%s", err.msg);
+    /* an unpacked layer dir, as image-unpack makes them */
+    cleanup_free char *dir = store_layer_path(&st, diff, &err);
+    cr_assert_eq(mkdir(dir, 0755), 0);
+    cleanup_free char *file = path_join(dir, "/file");
+    FILE *f = fopen(file, "w");
+    fputs("x", f);
+    fclose(f);
+}
+
+static bool blob_there(const char *d)
+{
+    return store_blob_exists(&st, d, -1);
+}
+
+static bool layer_there(const char *diff)
+{
+    cleanup_free char *dir = store_layer_path(&st, diff, NULL);
+    return access(dir, F_OK) == 0;
+}
+
+static void gc_exclusive(bool dry_run, struct gc_report *rep)
+{
+    keel_err err = {0};
+    store_close(&st);
+    cr_assert_eq(store_open(&st, root, STORE_EXCLUSIVE, &err), 0, "%s", err.msg);
+    cr_assert_eq(image_gc(&st, dry_run, rep, &err), 0, "%s", err.msg);
+    store_close(&st);
+    cr_assert_eq(store_open(&st, root, STORE_SHARED, &err), 0, "%s", err.msg);
+}
+
+Test(gc, removes_only_unreachable)
+{
+    char m1[DIGEST_BUF], l1[DIGEST_BUF], d1[DIGEST_BUF];
+    char m2[DIGEST_BUF], l2[DIGEST_BUF], d2[DIGEST_BUF];
+    make_image("one", m1, l1, d1);
+    make_image("two", m2, l2, d2);
+    char stray[DIGEST_BUF];
+    put("unreferenced", stray);
+    cleanup_free char *tmpfile = path_join(root, "/tmp/blob-leftover");
+    FILE *f = fopen(tmpfile, "w");
+    fclose(f);
+
+    struct gc_report rep = {0};
+    gc_exclusive(true, &rep);
+    cr_assert_eq(rep.blobs, 1);
+    cr_assert_eq(rep.temps, 1);
+    cr_assert(blob_there(stray), "dry run removed a blob");
+
+    memset(&rep, 0, sizeof rep);
+    gc_exclusive(false, &rep);
+    cr_assert_eq(rep.blobs, 1);
+    cr_assert_eq(rep.layers, 0);
+    cr_assert_not(blob_there(stray));
+    cr_assert_eq(access(tmpfile, F_OK), -1);
+    cr_assert(blob_there(m1) && blob_there(l1) && blob_there(m2) && blob_there(l2));
+    cr_assert(layer_there(d1) && layer_there(d2));
+
+    keel_err err = {0};
+    cr_assert_eq(image_remove(&st, "one", false, &err), 0, "%s", err.msg);
+    memset(&rep, 0, sizeof rep);
+    gc_exclusive(false, &rep);
+    cr_assert_eq(rep.blobs, 3); /* manifest, config, layer */
+    cr_assert_eq(rep.layers, 1);
+    cr_assert_not(blob_there(m1) || blob_there(l1) || layer_there(d1));
+    cr_assert(blob_there(m2) && blob_there(l2) && layer_there(d2));
+}
+
+Test(gc, live_bundles_keep_images_and_block_rm)
+{
+    char m1[DIGEST_BUF], l1[DIGEST_BUF], d1[DIGEST_BUF];
+    make_image("one", m1, l1, d1);
+    keel_err err = {0};
+    cleanup_free char *bundle = store_mkdtemp(&st, "bundle", &err);
+    cr_assert_eq(store_bundle_add(&st, bundle, m1, &err), 0, "%s", err.msg);
+
+    cr_assert_eq(image_remove(&st, "one", false, &err), -1);
+    cr_assert(strstr(err.msg, "is used by bundle") != NULL, "%s", err.msg);
+    cr_assert(strstr(err.msg, bundle) != NULL, "%s", err.msg);
+
+    /* a second tag of the same image can go */
+    struct oci_descriptor d;
+    cr_assert_eq(store_resolve(&st, "one", &d, &err), 0);
+    cr_assert_eq(store_tag(&st, "other", &d, &err), 0);
+    spec_release(&spec_type_oci_descriptor, &d);
+    cr_assert_eq(image_remove(&st, "other", false, &err), 0, "%s", err.msg);
+
+    cr_assert_eq(image_remove(&st, "one", true, &err), 0, "%s", err.msg);
+    /* bundle dirs live in tmp/ here, which gc empties: move it out first */
+    cleanup_free char *live = NULL;
+    cr_assert_geq(asprintf(&live, "%s/live-bundle", root), 0);
+    cr_assert_eq(rename(bundle, live), 0);
+    cr_assert_eq(store_bundle_remove(&st, bundle, &err), 0);
+    cr_assert_eq(store_bundle_add(&st, live, m1, &err), 0);
+
+    struct gc_report rep = {0};
+    gc_exclusive(false, &rep);
+    cr_assert(blob_there(m1) && blob_there(l1) && layer_there(d1), "gc removed what a live bundle uses");
+    cr_assert_eq(rep.records, 0);
+
+    cr_assert_eq(remove_tree(live, &err), 0);
+    memset(&rep, 0, sizeof rep);
+    gc_exclusive(false, &rep);
+    cr_assert_eq(rep.records, 1, "a gone bundle's record stays");
+    cr_assert_not(blob_there(m1) || layer_there(d1));
+}
+
+Test(gc, list_and_inspect)
+{
+    char m1[DIGEST_BUF], l1[DIGEST_BUF], d1[DIGEST_BUF];
+    make_image("one", m1, l1, d1);
+    keel_err err = {0};
+    struct keel_image_list l;
+    cr_assert_eq(image_list(&st, &l, &err), 0, "%s", err.msg);
+    cr_assert_eq(l.images_len, 1);
+    cr_assert_str_eq(l.images[0].reference, "docker.io/library/one:latest");
+    cr_assert_str_eq(l.images[0].digest, m1);
+    cr_assert_str_eq(l.images[0].platform, "linux/amd64");
+    cr_assert_str_eq(l.images[0].created, "2024-01-02T03:04:05Z");
+    spec_release(&spec_type_keel_image_list, &l);
+
+    struct keel_image_inspect info;
+    cr_assert_eq(image_inspect(&st, "one", &info, &err), 0, "%s", err.msg);
+    cr_assert_str_eq(info.digest, m1);
+    cr_assert_eq(info.layers_len, 1);
+    cr_assert_str_eq(info.layers[0].digest, l1);
+    cr_assert_str_eq(info.layers[0].diff_id, d1);
+    cr_assert_not_null(info.layers[0].unpacked);
+    cr_assert_str_eq(info.config->os, "linux");
+    spec_release(&spec_type_keel_image_inspect, &info);
+    cr_assert_eq(image_inspect(&st, "nothere", &info, &err), -1);
+}

@@ -1,0 +1,85 @@
+/* The container's cgroup: one interface over cgroup v1, v2 and hybrid hosts.
+ * Every entry point takes the cgroup root ("/sys/fs/cgroup" on a real host)
+ * so that tests can point it at a scratch tree laid out like cgroupfs. */
+#ifndef KEEL_CGROUP_H
+#define KEEL_CGROUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "keel/error.h"
+#include "keel/runtime_events.h"
+#include "keel/runtime_spec.h"
+
+#define CGROUP_DEFAULT_ROOT "/sys/fs/cgroup"
+
+enum cgroup_mode {
+    CGROUP_V1,     /* one hierarchy per controller under root/<controller> */
+    CGROUP_V2,     /* root itself is cgroup2 */
+    CGROUP_HYBRID, /* v1 controllers plus a cgroup2 mount at root/unified */
+};
+
+struct cgroup;
+
+/* Which layout lives under root, looked at now (not cached). */
+int cgroup_detect_mode(const char *root, enum cgroup_mode *mode, keel_err *err);
+const char *cgroup_mode_name(enum cgroup_mode mode);
+
+/* The container's path inside every hierarchy ("/keel/ID" ...) from
+ * linux.cgroupsPath: absolute as given, relative under "/keel", absent
+ * from the container id. Refuses "..", empty components and systemd's
+ * "slice:prefix:name" form. Returns a malloc'd string. */
+char *cgroup_resolve_path(const char *cgroups_path, const char *id, keel_err *err);
+
+/* Creates the cgroup (every mounted controller on v1/hybrid, the unified
+ * directory on v2/hybrid) and keeps each directory open. On failure nothing
+ * it made is left behind. */
+struct cgroup *cgroup_create(const char *root, const char *path, keel_err *err);
+/* Reopens a cgroup made earlier (the path saved in the container's state). */
+struct cgroup *cgroup_open(const char *root, const char *path, keel_err *err);
+void cgroup_free(struct cgroup *cg);
+static inline void cgroup_freep(struct cgroup **cg) { cgroup_free(*cg); }
+#define cleanup_cgroup __attribute__((cleanup(cgroup_freep)))
+
+/* What to save in the container's state to cgroup_open() it later. */
+const char *cgroup_path(const struct cgroup *cg);
+enum cgroup_mode cgroup_get_mode(const struct cgroup *cg);
+
+/* Applies linux.resources at create: every field the config sets, and the
+ * device allow list (the config's rules, runc's default devices and one rule
+ * per linux.devices entry). `linux` may be NULL. */
+int cgroup_apply(struct cgroup *cg, const struct oci_linux *linux, keel_err *err);
+/* Applies what `update` changes: every field set in r except devices. */
+int cgroup_update(struct cgroup *cg, const struct oci_resources *r, keel_err *err);
+
+int cgroup_add_pid(struct cgroup *cg, pid_t pid, keel_err *err);
+/* Every process in the cgroup and its descendants, malloc'd in *pids. */
+int cgroup_pids(struct cgroup *cg, pid_t **pids, size_t *n, keel_err *err);
+
+int cgroup_freeze(struct cgroup *cg, bool frozen, keel_err *err);
+/* Whether the cgroup is frozen now (false when there is no freezer). */
+int cgroup_is_frozen(struct cgroup *cg, bool *frozen, keel_err *err);
+
+/* Whether the cgroup at path is frozen, reading only the freezer's file
+ * (cheap enough for every `state`). False when there is no freezer. */
+int cgroup_path_is_frozen(const char *root, const char *path, bool *frozen, keel_err *err);
+
+/* Sends sig to every process in the cgroup, frozen meanwhile so that none
+ * forks past it. */
+int cgroup_kill_all(struct cgroup *cg, int sig, keel_err *err);
+
+/* Removes the cgroup's directories. With force, kills what is left first;
+ * without, processes still there after a second (ones that are exiting
+ * get that long) make it an error. The cgroup stays allocated (cgroup_free it). */
+int cgroup_destroy(struct cgroup *cg, bool force, keel_err *err);
+
+/* Fills *stats (zeroed first; spec_release it) with what the controllers report. */
+int cgroup_stats(struct cgroup *cg, struct runc_stats *stats, keel_err *err);
+
+/* OOM notification: an fd that becomes readable when something may have been
+ * OOM-killed; cgroup_oom_check() then says whether it really was. */
+int cgroup_oom_watch(struct cgroup *cg, keel_err *err);
+int cgroup_oom_check(struct cgroup *cg, int fd, bool *oom, keel_err *err);
+
+#endif

@@ -1,0 +1,36 @@
+/* cgroup v1 cpuset: the CPUs and memory nodes the container may use. */
+#include <errno.h>
+
+#include "cgroup_v1.h"
+
+int cg_v1_cpuset_apply(const struct cg_dir *d, const struct cg_apply *a, keel_err *err)
+{
+    const struct oci_cpu *c = a->r->cpu;
+
+    if (c == NULL)
+        return 0;
+    if (c->cpus != NULL && c->cpus[0] != '\0' && cg_write(d, "cpuset.cpus", c->cpus, err) < 0)
+        return -1;
+    if (c->mems != NULL && c->mems[0] != '\0' && cg_write(d, "cpuset.mems", c->mems, err) < 0)
+        return -1;
+    return 0;
+}
+
+int cg_v1_cpuset_inherit(const struct cg_dir *parent, const struct cg_dir *child, keel_err *err)
+{
+    static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
+
+    for (size_t i = 0; i < 2; i++) {
+        char mine[4096], theirs[4096];
+
+        if (cg_read(child, files[i], mine, sizeof mine, err) < 0)
+            return -1;
+        if (mine[0] != '\0')
+            continue;
+        if (cg_read(parent, files[i], theirs, sizeof theirs, err) < 0)
+            return -1;
+        if (theirs[0] != '\0' && cg_write(child, files[i], theirs, err) < 0)
+            return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,109 @@
+/* The container's cgroup across the lifecycle (create joins, delete removes,
+ * state reads the freezer); the commands pause/resume/update/ps/events open it too. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "keel/cleanup.h"
+#include "container_cgroup.h"
+
+int container_cgroup_join(const struct oci_config *cfg, const char *id, pid_t pid,
+                          struct cgroup **out, char **path, keel_err *err)
+{
+    const struct oci_linux *linux = cfg->linux;
+    cleanup_free char *p = cgroup_resolve_path(linux != NULL ? linux->cgroupsPath : NULL, id, err);
+    struct cgroup *cg;
+
+    *out = NULL;
+    if (p == NULL)
+        return -1;
+    cg = cgroup_create(CGROUP_DEFAULT_ROOT, p, err);
+    if (cg == NULL) {
+        /* an unprivileged keel that was asked for no limits runs without a
+         * cgroup, as rootless runc does */
+        bool denied = err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS;
+        return denied && geteuid() != 0 && (linux == NULL || linux->resources == NULL) ? 0 : -1;
+    }
+    if (cgroup_apply(cg, linux, err) < 0 || cgroup_add_pid(cg, pid, err) < 0) {
+        cgroup_destroy(cg, true, &(keel_err){ 0 }); /* the error to report is the first one */
+        cgroup_free(cg);
+        return -1;
+    }
+    *path = steal_ptr(p);
+    *out = cg;
+    return 0;
+}
+
+struct cgroup *container_cgroup_open(const struct container *c, keel_err *err)
+{
+    if (c->st.cgroupPath == NULL)
+        return keel_error(err, ENOENT, "container %s has no cgroup", c->id), NULL;
+    return cgroup_open(CGROUP_DEFAULT_ROOT, c->st.cgroupPath, err);
+}
+
+bool container_cgroup_paused(const struct container *c)
+{
+    keel_err err;
+    bool frozen = false;
+
+    if (c->st.cgroupPath == NULL)
+        return false;
+    /* a freezer that cannot be read is not a paused container */
+    if (cgroup_path_is_frozen(CGROUP_DEFAULT_ROOT, c->st.cgroupPath, &frozen, &err) < 0)
+        return false;
+    return frozen;
+}
+
+int container_cgroup_kill(const struct container *c, int sig, keel_err *err)
+{
+    struct cgroup *cg = container_cgroup_open(c, err);
+    int rc;
+
+    if (cg == NULL)
+        return -1;
+    rc = cgroup_kill_all(cg, sig, err);
+    cgroup_free(cg);
+    return rc;
+}
+
+/* Whether the container had a pid namespace of its own: then whatever is
+ * left in its cgroup after the init died is being killed by the kernel
+ * already, or belongs to someone else sharing the cgroup. */
+static bool own_pid_namespace(const struct container *c)
+{
+    struct oci_config cfg;
+    keel_err err;
+    bool own = false;
+
+    if (container_load_config(c, &cfg, &err) < 0)
+        return false;
+    for (size_t i = 0; cfg.linux != NULL && i < cfg.linux->namespaces_len; i++) {
+        const struct oci_namespace *ns = &cfg.linux->namespaces[i];
+        if (ns->type != NULL && strcmp(ns->type, "pid") == 0 && ns->path == NULL)
+            own = true;
+    }
+    spec_release(&spec_type_oci_config, &cfg);
+    return own;
+}
+
+int container_cgroup_remove(const struct container *c, bool force, keel_err *err)
+{
+    cleanup_free pid_t *pids = NULL;
+    struct cgroup *cg;
+    size_t n = 0;
+    int rc;
+
+    if (c->st.cgroupPath == NULL)
+        return 0;
+    cg = cgroup_open(CGROUP_DEFAULT_ROOT, c->st.cgroupPath, err);
+    if (cg == NULL)
+        return err->errnum == ENOENT ? 0 : -1;
+    /* processes left in a stopped container sharing the host's pid namespace
+     * are its own: they go as with runc */
+    if (!force && cgroup_pids(cg, &pids, &n, err) == 0 && n > 0)
+        force = !own_pid_namespace(c);
+    rc = cgroup_destroy(cg, force, err);
+    cgroup_free(cg);
+    return rc;
+}

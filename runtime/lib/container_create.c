@@ -1,0 +1,429 @@
+/* create (runtime.md "create"): the state directory, the exec FIFO, the
+ * container's init cloned into its namespaces, the hooks of the create
+ * phase, state.json, and the pid file; undone entirely on any failure. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sendfile.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "container_cgroup.h"
+#include "container_init.h"
+#include "hooks.h"
+#include "log.h"
+#include "seccomp_filter.h"
+#include "state.h"
+#include "sync.h"
+#include "terminal.h"
+#include "util.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+struct create_ctx {
+    const struct create_opts *o;
+    struct oci_config cfg;
+    char *bundle;
+    struct container c;
+    struct ns_plan plan;
+    struct terminal tty;
+    int fifo_fd;
+    int sync_fd;       /* keel's end */
+    struct keel_seccomp seccomp; /* linux.seccomp, compiled once here */
+    bool has_seccomp;
+    int seccomp_sock[2]; /* the NOTIFY listener fd comes up here */
+    pid_t pid;         /* the init */
+    pid_t reap;        /* a child to wait for (the init, or the intermediate) */
+    struct cgroup *cg; /* the container's cgroup, joined before GO */
+    bool hooks_begun;  /* a failure from here on runs the poststop hooks (lifecycle step 13) */
+};
+
+/* In keel, before anything exists: a bad profile fails create cleanly. */
+static int create_compile_seccomp(struct create_ctx *x, keel_err *err)
+{
+    const struct oci_seccomp *sc = x->cfg.linux != NULL ? x->cfg.linux->seccomp : NULL;
+    if (sc == NULL)
+        return 0;
+    char cache[4200];
+    snprintf(cache, sizeof cache, "%s/" KEEL_SECCOMP_CACHE_DIR, x->o->root);
+    if (keel_seccomp_compile_cached(sc, cache, &x->seccomp, err) < 0)
+        return keel_error_wrap(err, "config.json");
+    x->has_seccomp = true;
+    for (size_t i = 0; i < x->seccomp.unknown_len; i++)
+        log_warn("linux.seccomp: syscall %s is unknown to libseccomp: skipped", x->seccomp.unknown[i]);
+    if (x->seccomp.notify &&
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, x->seccomp_sock) < 0)
+        return keel_syserror(err, "socketpair");
+    return 0;
+}
+
+/* Up to READY. With a NOTIFY filter the init loads it in process_prepare,
+ * after HOOKS_DONE and before READY, and its listener fd goes to the agent at
+ * once: the agent then answers whatever the rest of the init's setup does
+ * under the filter (all of it, without noNewPrivileges). */
+static int create_wait_ready(struct create_ctx *x, keel_err *err)
+{
+    char buf[64];
+    if (x->has_seccomp && x->seccomp.notify) {
+        close(x->seccomp_sock[1]);
+        x->seccomp_sock[1] = -1;
+        struct oci_state state;
+        if (container_oci_state(&x->c, STATUS_CREATING, &state, err) < 0)
+            return -1;
+        keel_err ferr = {0};
+        int r = keel_seccomp_forward_listener(&x->seccomp, x->seccomp_sock[0], x->pid, &state,
+                                              &ferr);
+        spec_release(&spec_type_oci_state, &state);
+        if (r < 0) {
+            /* an init that failed before loading the filter says why on the sync socket */
+            if (sync_expect(x->sync_fd, SYNC_READY, buf, sizeof buf, err) < 0)
+                return -1;
+            *err = ferr;
+            return -1;
+        }
+    }
+    return sync_expect(x->sync_fd, SYNC_READY, buf, sizeof buf, err);
+}
+
+static int create_read_config(struct create_ctx *x, keel_err *err)
+{
+    x->bundle = path_absolute(x->o->bundle != NULL ? x->o->bundle : ".", err);
+    if (x->bundle == NULL)
+        return -1;
+    char path[4200];
+    snprintf(path, sizeof path, "%s/config.json", x->bundle);
+    if (spec_parse_file(&spec_type_oci_config, path, &x->cfg, err) < 0)
+        return -1;
+    if (oci_config_validate(&x->cfg, "config.json", err) < 0)
+        return -1;
+    if (x->cfg.process == NULL)
+        return keel_error(err, 0, "config.json: process: required by create");
+    if (x->o->listen_fds > 0) {
+        /* socket activation: the fds follow the preserved ones, as runc passes them */
+        char buf[32];
+        snprintf(buf, sizeof buf, "LISTEN_FDS=%d", x->o->listen_fds);
+        struct oci_process *p = x->cfg.process;
+        if (spec_strs_append(&p->env, &p->env_len, buf) < 0 ||
+            spec_strs_append(&p->env, &p->env_len, "LISTEN_PID=1") < 0)
+            return keel_error(err, ENOMEM, "LISTEN_FDS");
+    }
+    if (create_compile_seccomp(x, err) < 0)
+        return -1;
+    if (ns_plan_build(&x->cfg, &x->plan, err) < 0)
+        return keel_error_wrap(err, "config.json");
+    if (!ns_plan_has(&x->plan, CLONE_NEWNS))
+        return keel_error(err, 0, "config.json: linux.namespaces: keel needs a mount namespace");
+    return 0;
+}
+
+static int create_terminal(struct create_ctx *x, keel_err *err)
+{
+    const struct oci_process *p = x->cfg.process;
+    if (!p->terminal) {
+        if (x->o->console_socket != NULL)
+            return keel_error(err, 0, "--console-socket given but process.terminal is false");
+        return 0;
+    }
+    if (x->o->console_socket == NULL && !x->o->foreground)
+        return keel_error(err, 0, "process.terminal is true: --console-socket is required");
+    uint32_t uid = p->user != NULL ? p->user->uid : 0;
+    const struct oci_linux *l = x->cfg.linux;
+    uid_t host = l != NULL ? ns_host_id(l->uidMappings, l->uidMappings_len, uid) : uid;
+    return terminal_open(&x->tty, p, host, err);
+}
+
+/* A time namespace is made here (its offsets must be set before any process
+ * enters it) and a pid namespace joined here (setns only affects children);
+ * both apply to the next child only and are undone right after the clone. */
+static int create_for_children(struct create_ctx *x, int *saved_time, int *saved_pid, keel_err *err)
+{
+    *saved_time = *saved_pid = -1;
+    if (x->plan.create & CLONE_NEWTIME) {
+        *saved_time = open("/proc/self/ns/time", O_RDONLY | O_CLOEXEC);
+        if (*saved_time < 0 || unshare(CLONE_NEWTIME) < 0)
+            return keel_syserror(err, "unshare time namespace");
+        if (ns_write_time_offsets(&x->cfg, err) < 0)
+            return -1;
+    }
+    int pidfd = ns_plan_join_fd(&x->plan, CLONE_NEWPID);
+    if (pidfd >= 0) {
+        *saved_pid = open("/proc/self/ns/pid", O_RDONLY | O_CLOEXEC);
+        if (*saved_pid < 0 || setns(pidfd, CLONE_NEWPID) < 0)
+            return keel_syserror(err, "join pid namespace");
+    }
+    return 0;
+}
+
+static void create_restore_for_children(int saved_time, int saved_pid)
+{
+    /* setns to our own namespaces cannot fail short of a kernel bug */
+    if (saved_time >= 0) {
+        (void)!setns(saved_time, CLONE_NEWTIME);
+        close(saved_time);
+    }
+    if (saved_pid >= 0) {
+        (void)!setns(saved_pid, CLONE_NEWPID);
+        close(saved_pid);
+    }
+}
+
+static int create_clone(struct create_ctx *x, keel_err *err)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+        return keel_syserror(err, "socketpair");
+    x->sync_fd = sv[0];
+    bool user_joined = ns_plan_join_fd(&x->plan, CLONE_NEWUSER) >= 0;
+    int flags = user_joined ? 0 : x->plan.create & ~(CLONE_NEWCGROUP | CLONE_NEWTIME);
+    struct init_args a = {
+        .cfg = &x->cfg,
+        .plan = &x->plan,
+        .bundle = x->bundle,
+        .sync_fd = sv[1],
+        .fifo_fd = x->fifo_fd,
+        .tty_slave = x->tty.slave,
+        .tty_path = x->tty.slave_path,
+        .no_pivot = x->o->no_pivot,
+        .unshare_after_user = user_joined,
+        .popts = {.no_new_keyring = x->o->no_new_keyring, .preserve_fds = x->o->preserve_fds + x->o->listen_fds,
+                  .seccomp = x->has_seccomp ? &x->seccomp : NULL, .seccomp_fd_sock = x->seccomp_sock[1]},
+    };
+    int saved_time, saved_pid;
+    if (create_for_children(x, &saved_time, &saved_pid, err) < 0) {
+        create_restore_for_children(saved_time, saved_pid);
+        close(sv[1]);
+        return -1;
+    }
+    pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, NULL);
+    if (pid == 0) {
+        close(sv[0]);
+        /* the lock belongs to keel: the container must not hold it while it waits */
+        close(x->c.dirfd);
+        container_init(&a);
+    }
+    int saved = errno;
+    create_restore_for_children(saved_time, saved_pid);
+    close(sv[1]);
+    if (pid < 0)
+        return keel_error(err, saved, "clone the container process");
+    x->pid = x->reap = pid;
+    return 0;
+}
+
+/* From the clone to the mounts: ids mapped, (the cgroup joined), GO. */
+static int create_release_child(struct create_ctx *x, keel_err *err)
+{
+    if ((x->plan.create & CLONE_NEWUSER) && ns_write_id_maps(x->pid, &x->cfg, err) < 0)
+        return -1;
+    /* cgroups: the child joins its cgroup here, before GO, so that everything
+     * it does from here on (and the cgroup namespace it makes) is inside it */
+    if (container_cgroup_join(&x->cfg, x->c.id, x->pid, &x->cg, &x->c.st.cgroupPath, err) < 0)
+        return -1;
+    if (sync_send(x->sync_fd, SYNC_GO, NULL, 0, err) < 0)
+        return -1;
+    if (ns_plan_join_fd(&x->plan, CLONE_NEWUSER) >= 0 && (x->plan.create & CLONE_NEWPID)) {
+        char buf[32];
+        if (sync_expect(x->sync_fd, SYNC_PID, buf, sizeof buf, err) < 0)
+            return -1;
+        x->pid = (pid_t)atoi(buf);
+        while (waitpid(x->reap, NULL, 0) < 0 && errno == EINTR)
+            ;
+        x->reap = 0;
+    }
+    return 0;
+}
+
+static int create_fill_state(struct create_ctx *x, keel_err *err)
+{
+    struct keel_container_state *st = &x->c.st;
+    char now[64];
+    time_rfc3339(now, sizeof now);
+    const char *root = x->cfg.root != NULL && x->cfg.root->path != NULL ? x->cfg.root->path : "rootfs";
+    uint64_t start = 0;
+    if (proc_start_time(x->pid, &start, NULL) < 0)
+        return keel_error(err, 0, "the container process exited unexpectedly");
+    st->ociVersion = strdup(x->cfg.ociVersion != NULL ? x->cfg.ociVersion : "1.3.0");
+    st->id = strdup(x->c.id);
+    st->pid = x->pid;
+    st->has_pid = true;
+    st->pidStartTime = start;
+    st->has_pidStartTime = true;
+    st->bundle = strdup(x->bundle);
+    if (root[0] == '/')
+        st->rootfs = strdup(root);
+    else if (asprintf(&st->rootfs, "%s/%s", x->bundle, root) < 0)
+        st->rootfs = NULL;
+    st->created = strdup(now);
+    st->owner = strdup("");
+    if (st->ociVersion == NULL || st->id == NULL || st->bundle == NULL || st->rootfs == NULL ||
+        st->created == NULL || st->owner == NULL)
+        return keel_error(err, ENOMEM, "state");
+    if (x->cfg.hooks != NULL) {
+        st->hooks = calloc(1, sizeof *st->hooks);
+        if (st->hooks == NULL || spec_copy(&spec_type_oci_hooks, st->hooks, x->cfg.hooks, err) < 0)
+            return keel_error(err, ENOMEM, "state");
+    }
+    for (size_t i = 0; i < x->cfg.annotations_len; i++)
+        if (spec_map_set(&st->annotations_keys, &st->annotations, &st->annotations_len,
+                         x->cfg.annotations_keys[i], x->cfg.annotations[i]) < 0)
+            return keel_error(err, ENOMEM, "state");
+    return 0;
+}
+
+/* prestart (deprecated, same moment) and createRuntime, in keel's namespaces. */
+static int create_runtime_hooks(struct create_ctx *x, keel_err *err)
+{
+    cleanup_free char *state = container_state_json(&x->c, STATUS_CREATING, false, err);
+    if (state == NULL)
+        return -1;
+    x->hooks_begun = true;
+    const struct oci_hooks *h = x->cfg.hooks;
+    if (h != NULL && (hooks_run(h->prestart, h->prestart_len, "prestart", state, err) < 0 ||
+                      hooks_run(h->createRuntime, h->createRuntime_len, "createRuntime", state, err) < 0))
+        return -1;
+    return sync_send(x->sync_fd, SYNC_HOOKS_DONE, state, strlen(state), err);
+}
+
+static int create_copy_config(struct create_ctx *x, keel_err *err)
+{
+    char src[4200];
+    snprintf(src, sizeof src, "%s/config.json", x->bundle);
+    cleanup_close int in = open(src, O_RDONLY | O_CLOEXEC);
+    cleanup_close int out = openat(x->c.dirfd, CONFIG_COPY, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    struct stat st;
+    if (in < 0 || out < 0 || fstat(in, &st) < 0)
+        return keel_syserror(err, "copy config.json to the state directory");
+    for (off_t left = st.st_size; left > 0;) {
+        ssize_t n = sendfile(out, in, NULL, (size_t)left);
+        if (n <= 0)
+            return keel_syserror(err, "copy config.json to the state directory");
+        left -= n;
+    }
+    return 0;
+}
+
+static int create_write_pid_file(struct create_ctx *x, keel_err *err)
+{
+    if (x->o->pid_file == NULL)
+        return 0;
+    cleanup_free char *path = path_absolute(x->o->pid_file, err);
+    if (path == NULL)
+        return -1;
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    cleanup_close int dirfd = open(slash == path ? "/" : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return keel_syserror(err, "--pid-file %s", x->o->pid_file);
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%d", (int)x->pid);
+    return write_file_atomic(dirfd, slash + 1, buf, (size_t)n, 0644, err);
+}
+
+static int create_run(struct create_ctx *x, keel_err *err)
+{
+    char buf[sizeof err->msg];
+    if (create_read_config(x, err) < 0)
+        return -1;
+    if (container_new(x->o->root, x->o->id, &x->c, err) < 0)
+        return -1;
+    if (mkfifoat(x->c.dirfd, EXEC_FIFO, 0600) < 0)
+        return keel_syserror(err, "mkfifo %s/%s", x->c.dir, EXEC_FIFO);
+    x->fifo_fd = openat(x->c.dirfd, EXEC_FIFO, O_RDWR | O_CLOEXEC);
+    if (x->fifo_fd < 0)
+        return keel_syserror(err, "open %s/%s", x->c.dir, EXEC_FIFO);
+    if (create_terminal(x, err) < 0 || create_clone(x, err) < 0)
+        return -1;
+    close(x->fifo_fd);
+    x->fifo_fd = -1;
+    if (x->tty.slave >= 0) {
+        close(x->tty.slave);
+        x->tty.slave = -1;
+    }
+    if (create_release_child(x, err) < 0 ||
+        sync_expect(x->sync_fd, SYNC_MOUNTED, buf, sizeof buf, err) < 0 ||
+        create_fill_state(x, err) < 0 || create_runtime_hooks(x, err) < 0 ||
+        create_wait_ready(x, err) < 0)
+        return -1;
+    if (x->tty.master >= 0 && x->o->console_socket != NULL &&
+        terminal_send_master(x->o->console_socket, x->tty.master, err) < 0)
+        return -1;
+    if (create_copy_config(x, err) < 0 || container_save(&x->c, err) < 0 ||
+        create_write_pid_file(x, err) < 0)
+        return -1;
+    return 0;
+}
+
+/* Undoes a failed create: the init (and with it its namespaces and mounts),
+ * then the poststop hooks if the hooks had begun, and the state directory. */
+static void create_undo(struct create_ctx *x)
+{
+    if (x->pid > 0)
+        kill(x->pid, SIGKILL);
+    if (x->reap > 0)
+        while (waitpid(x->reap, NULL, 0) < 0 && errno == EINTR)
+            ;
+    if (x->pid != x->reap && x->pid > 0) {
+        /* the init left behind by an intermediate is not our child */
+        for (int i = 0; i < 1000 && kill(x->pid, 0) == 0; i++)
+            usleep(1000);
+    }
+    if (x->cg != NULL) {
+        keel_err ignored;
+        cgroup_destroy(x->cg, true, &ignored); /* create's own error is the one to report */
+    }
+    const struct oci_hooks *h = x->cfg.hooks;
+    if (x->hooks_begun && h != NULL && h->poststop_len > 0) {
+        keel_err ignored;
+        cleanup_free char *state = container_state_json(&x->c, STATUS_STOPPED, false, &ignored);
+        if (state != NULL)
+            hooks_run_warn(h->poststop, h->poststop_len, "poststop", state);
+    }
+    if (x->c.dirfd >= 0) {
+        keel_err ignored;
+        container_remove(&x->c, &ignored);
+    }
+}
+
+int container_create(const struct create_opts *o, struct created *out, keel_err *err)
+{
+    struct create_ctx x = {.o = o, .fifo_fd = -1, .sync_fd = -1, .tty = {.master = -1, .slave = -1},
+                           .seccomp_sock = {-1, -1}};
+    x.c.dirfd = -1;
+    int r = create_run(&x, err);
+    if (r < 0) {
+        create_undo(&x);
+        keel_error_wrap(err, "create %s", o->id);
+    }
+    if (x.fifo_fd >= 0)
+        close(x.fifo_fd);
+    if (x.sync_fd >= 0)
+        close(x.sync_fd);
+    if (x.tty.slave >= 0)
+        close(x.tty.slave);
+    if (r == 0 && out != NULL) {
+        out->pid = x.pid;
+        out->master = o->foreground && o->console_socket == NULL ? steal_fd(x.tty.master) : -1;
+    }
+    if (x.tty.master >= 0)
+        close(x.tty.master);
+    for (int i = 0; i < 2; i++)
+        if (x.seccomp_sock[i] >= 0)
+            close(x.seccomp_sock[i]);
+    keel_seccomp_release(&x.seccomp);
+    ns_plan_close(&x.plan);
+    cgroup_free(x.cg);
+    container_close(&x.c);
+    spec_release(&spec_type_oci_config, &x.cfg);
+    free(x.bundle);
+    return r;
+}

@@ -1,0 +1,84 @@
+/* delete (runtime.md "delete"): a stopped container's resources go, then the
+ * poststop hooks run; a created one (never started) is killed first, a
+ * running one only with --force. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "container_cgroup.h"
+#include "hooks.h"
+#include "state.h"
+#include "util.h"
+
+/* SIGKILL to the init and wait (up to 10 s) until it is gone. */
+static int delete_kill(struct container *c, keel_err *err)
+{
+    cleanup_close int pfd = (int)syscall(SYS_pidfd_open, c->st.pid, 0);
+    if (pfd < 0) {
+        if (errno == ESRCH)
+            return 0;
+        return keel_syserror(err, "pidfd_open %d", c->st.pid);
+    }
+    /* the pidfd pins the process: check it is still the container's */
+    if (!proc_alive(c->st.pid, c->st.pidStartTime))
+        return 0;
+    if (syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0) < 0 && errno != ESRCH)
+        return keel_syserror(err, "kill %d", c->st.pid);
+    struct pollfd p = {.fd = pfd, .events = POLLIN};
+    int r;
+    do
+        r = poll(&p, 1, 10000);
+    while (r < 0 && errno == EINTR);
+    if (r <= 0)
+        return keel_error(err, 0, "container process %d did not exit after SIGKILL", c->st.pid);
+    return 0;
+}
+
+static int delete_locked(struct container *c, bool force, keel_err *err)
+{
+    enum container_status s = container_status(c);
+    if ((s == STATUS_RUNNING || s == STATUS_PAUSED) && !force)
+        return keel_error(err, 0, "cannot delete container %s in the %s state: stop it or use --force",
+                          c->id, status_name(s));
+    /* through the cgroup (frozen, killed, thawed): a paused init dies only once thawed */
+    if (s == STATUS_PAUSED && container_cgroup_kill(c, SIGKILL, err) < 0)
+        return -1;
+    if (s != STATUS_STOPPED && delete_kill(c, err) < 0)
+        return -1;
+    if (container_cgroup_remove(c, force, err) < 0)
+        return -1;
+    const struct oci_hooks *h = c->st.hooks;
+    if (h != NULL && h->poststop_len > 0) {
+        cleanup_free char *state = container_state_json(c, STATUS_STOPPED, false, err);
+        if (state == NULL)
+            return -1;
+        hooks_run_warn(h->poststop, h->poststop_len, "poststop", state);
+    }
+    return container_remove(c, err);
+}
+
+int container_delete(const char *root, const char *id, bool force, keel_err *err)
+{
+    struct container c;
+    if (container_open(root, id, &c, err) < 0) {
+        if (!force || state_validate_id(id, NULL) < 0)
+            return -1;
+        /* a create that died before state.json leaves an empty directory */
+        char path[4200];
+        snprintf(path, sizeof path, "%s/%s", root, id);
+        struct container leftover = {.dir = path};
+        leftover.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (leftover.dirfd >= 0) {
+            container_remove(&leftover, NULL);
+            close(leftover.dirfd);
+        }
+        return 0;
+    }
+    int r = delete_locked(&c, force, err);
+    container_close(&c);
+    return r;
+}

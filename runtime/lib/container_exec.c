@@ -1,0 +1,516 @@
+/* exec: keel forks a helper that joins the container's cgroup and namespaces
+ * (user first) and forks once more to be inside its pid namespace; that last
+ * process applies config.process through process.c and execs. keel stays its
+ * parent (a subreaper), forwards signals and returns its exit status. */
+#include "container_exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cgroup.h"
+#include "keel/cleanup.h"
+#include "namespaces.h"
+#include "process.h"
+#include "seccomp_filter.h"
+#include "state.h"
+#include "terminal.h"
+#include "util.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* User first (it owns the others), then runc's order; mnt late, as /proc
+ * changes with it (every fd is opened before the first setns anyway). */
+static const int exec_ns_order[] = {
+    CLONE_NEWUSER, CLONE_NEWIPC, CLONE_NEWUTS, CLONE_NEWNET, CLONE_NEWPID,
+    CLONE_NEWCGROUP, CLONE_NEWTIME, CLONE_NEWNS,
+};
+#define EXEC_NS_COUNT (sizeof exec_ns_order / sizeof exec_ns_order[0])
+
+/* --- the process: --process, or config.process with the flags ------------ */
+
+static int env_set(struct oci_process *p, const char *kv, keel_err *err)
+{
+    const char *eq = strchr(kv, '=');
+    if (eq == NULL || eq == kv)
+        return keel_error(err, 0, "--env %s: expected KEY=VALUE", kv);
+    size_t klen = (size_t)(eq - kv) + 1;
+    for (size_t i = 0; i < p->env_len; i++) {
+        if (strncmp(p->env[i], kv, klen) == 0) {
+            char *copy = strdup(kv);
+            if (copy == NULL)
+                return keel_error(err, ENOMEM, "--env");
+            free(p->env[i]);
+            p->env[i] = copy;
+            return 0;
+        }
+    }
+    if (spec_strs_append(&p->env, &p->env_len, kv) < 0)
+        return keel_error(err, ENOMEM, "--env");
+    return 0;
+}
+
+static int parse_id(const char *what, const char *s, uint32_t *out, keel_err *err)
+{
+    char *end;
+    errno = 0;
+    unsigned long v = strtoul(s, &end, 10);
+    if (*s == '\0' || *end != '\0' || errno != 0 || v > UINT32_MAX || s[0] == '-')
+        return keel_error(err, 0, "%s %s: expected a number", what, s);
+    *out = (uint32_t)v;
+    return 0;
+}
+
+static int apply_user_flags(const struct exec_opts *o, struct oci_process *p, keel_err *err)
+{
+    if (o->user == NULL && o->additional_gids_len == 0)
+        return 0;
+    if (p->user == NULL && (p->user = calloc(1, sizeof *p->user)) == NULL)
+        return keel_error(err, ENOMEM, "--user");
+    if (o->user != NULL) {
+        cleanup_free char *copy = strdup(o->user);
+        if (copy == NULL)
+            return keel_error(err, ENOMEM, "--user");
+        char *colon = strchr(copy, ':');
+        if (colon != NULL)
+            *colon = '\0';
+        if (parse_id("--user", copy, &p->user->uid, err) < 0 ||
+            (colon != NULL && parse_id("--user", colon + 1, &p->user->gid, err) < 0))
+            return -1;
+    }
+    for (size_t i = 0; i < o->additional_gids_len; i++) {
+        uint32_t gid;
+        if (parse_id("--additional-gids", o->additional_gids[i], &gid, err) < 0)
+            return -1;
+        uint32_t *grown = realloc(p->user->additionalGids,
+                                  (p->user->additionalGids_len + 1) * sizeof *grown);
+        if (grown == NULL)
+            return keel_error(err, ENOMEM, "--additional-gids");
+        grown[p->user->additionalGids_len++] = gid;
+        p->user->additionalGids = grown;
+    }
+    return 0;
+}
+
+/* runc's --cap: bounding, effective and permitted; ambient only when the
+ * process has inheritable capabilities (ambient needs them). */
+static int apply_cap_flags(const struct exec_opts *o, struct oci_process *p, keel_err *err)
+{
+    if (o->caps_len == 0)
+        return 0;
+    if (p->capabilities == NULL && (p->capabilities = calloc(1, sizeof *p->capabilities)) == NULL)
+        return keel_error(err, ENOMEM, "--cap");
+    struct oci_capabilities *c = p->capabilities;
+    bool ambient = c->inheritable != NULL;
+    for (size_t i = 0; i < o->caps_len; i++) {
+        const char *cap = o->caps[i];
+        if (spec_strs_append(&c->bounding, &c->bounding_len, cap) < 0 ||
+            spec_strs_append(&c->effective, &c->effective_len, cap) < 0 ||
+            spec_strs_append(&c->permitted, &c->permitted_len, cap) < 0 ||
+            (ambient && spec_strs_append(&c->ambient, &c->ambient_len, cap) < 0))
+            return keel_error(err, ENOMEM, "--cap");
+    }
+    return 0;
+}
+
+static int replace_str(char **field, const char *value, keel_err *err)
+{
+    if (value == NULL)
+        return 0;
+    char *copy = strdup(value);
+    if (copy == NULL)
+        return keel_error(err, ENOMEM, "exec");
+    free(*field);
+    *field = copy;
+    return 0;
+}
+
+static int apply_flags(const struct exec_opts *o, struct oci_process *p, keel_err *err)
+{
+    for (size_t i = 0; i < p->args_len; i++)
+        free(p->args[i]);
+    free(p->args);
+    p->args = NULL;
+    p->args_len = 0;
+    for (size_t i = 0; i < o->args_len; i++)
+        if (spec_strs_append(&p->args, &p->args_len, o->args[i]) < 0)
+            return keel_error(err, ENOMEM, "exec");
+    p->terminal = o->tty;
+    p->has_terminal = true;
+    for (size_t i = 0; i < o->env_len; i++)
+        if (env_set(p, o->env[i], err) < 0)
+            return -1;
+    if (o->no_new_privs)
+        p->noNewPrivileges = p->has_noNewPrivileges = true;
+    if (replace_str(&p->cwd, o->cwd, err) < 0 ||
+        replace_str(&p->apparmorProfile, o->apparmor, err) < 0 ||
+        replace_str(&p->selinuxLabel, o->process_label, err) < 0)
+        return -1;
+    return apply_user_flags(o, p, err) < 0 ? -1 : apply_cap_flags(o, p, err);
+}
+
+int exec_build_process(const struct exec_opts *o, const struct oci_config *cfg,
+                       struct oci_process *p, keel_err *err)
+{
+    memset(p, 0, sizeof *p);
+    if (o->process_file != NULL) {
+        if (spec_parse_file(&spec_type_oci_process, o->process_file, p, err) < 0)
+            return -1;
+        if (p->args_len == 0) {
+            spec_release(&spec_type_oci_process, p);
+            return keel_error(err, 0, "%s: args: required", o->process_file);
+        }
+        return 0;
+    }
+    if (o->args_len == 0)
+        return keel_error(err, 0, "exec: a command is required (or --process FILE)");
+    if (cfg->process == NULL)
+        return keel_error(err, 0, "exec: the container's config has no process");
+    if (spec_copy(&spec_type_oci_process, p, cfg->process, err) < 0)
+        return -1;
+    if (apply_flags(o, p, err) < 0) {
+        spec_release(&spec_type_oci_process, p);
+        return -1;
+    }
+    return 0;
+}
+
+/* --- the two children ----------------------------------------------------- */
+
+struct exec_ctx {
+    const struct exec_opts *o;
+    struct container c;
+    struct oci_config cfg;
+    struct oci_process p;
+    struct keel_seccomp seccomp;
+    bool has_seccomp;
+    int ns_fds[EXEC_NS_COUNT];  /* -1: shared with keel, nothing to join */
+    struct cgroup *cgroup;      /* the container's, NULL when create made none */
+    struct terminal tty;
+    int sync[2];                /* SEQPACKET: pid and errors up; EOF on exec */
+    int seccomp_sock[2];        /* the NOTIFY listener fd up */
+    pid_t pid;                  /* the process in the container */
+};
+
+/* A failure in a child: its message to keel, then out. */
+static __attribute__((noreturn)) void child_fail(int sync_fd, const keel_err *err)
+{
+    char msg[sizeof err->msg + 1];
+    int n = snprintf(msg, sizeof msg, "E%s", err->msg);
+    (void)!send(sync_fd, msg, (size_t)n, MSG_NOSIGNAL); /* keel sees EOF at worst */
+    _exit(1);
+}
+
+/* Opens /proc/PID/ns/NAME of the container for each namespace it does not share
+ * with keel. */
+static int open_namespaces(struct exec_ctx *x, keel_err *err)
+{
+    for (size_t i = 0; i < EXEC_NS_COUNT; i++) {
+        const char *name = ns_proc_name(exec_ns_order[i]);
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/ns/%s", (int)x->c.st.pid, name);
+        cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 && errno == ENOENT)
+            continue; /* a namespace kind this kernel lacks */
+        if (fd < 0)
+            return keel_syserror(err, "open %s", path);
+        struct stat theirs, ours;
+        snprintf(path, sizeof path, "/proc/self/ns/%s", name);
+        if (fstat(fd, &theirs) < 0 || stat(path, &ours) < 0)
+            return keel_syserror(err, "stat %s namespace", name);
+        if (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev)
+            x->ns_fds[i] = steal_fd(fd);
+    }
+    return 0;
+}
+
+static int join_namespaces(const struct exec_ctx *x, keel_err *err)
+{
+    for (size_t i = 0; i < EXEC_NS_COUNT; i++) {
+        int flag = exec_ns_order[i];
+        if (x->ns_fds[i] < 0)
+            continue;
+        if (setns(x->ns_fds[i], flag) < 0)
+            return keel_syserror(err, "join the container's %s namespace", ns_proc_name(flag));
+        /* root in the container's user namespace, as its init is */
+        if (flag == CLONE_NEWUSER && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
+            return keel_syserror(err, "become root in the container's user namespace");
+    }
+    return 0;
+}
+
+/* The process in the container: settings, seccomp, exec. */
+static __attribute__((noreturn)) void exec_in_container(struct exec_ctx *x)
+{
+    keel_err err = {0};
+    struct process_opts po = {
+        .no_new_keyring = true,
+        .preserve_fds = x->o->preserve_fds,
+        .seccomp = x->has_seccomp ? &x->seccomp : NULL,
+        .seccomp_fd_sock = x->seccomp_sock[1],
+    };
+    struct process_ready ready;
+    if (x->tty.slave >= 0 && terminal_become_controlling(x->tty.slave, &err) < 0)
+        child_fail(x->sync[1], &err);
+    if (process_prepare(&x->cfg, &x->p, &po, &ready, &err) < 0)
+        child_fail(x->sync[1], &err);
+    process_exec(&x->cfg, &x->p, &po, &ready, &err);
+    child_fail(x->sync[1], &err);
+}
+
+/* The helper: cgroup, namespaces, then the fork into the pid namespace; it
+ * reports that process' pid and leaves. */
+static __attribute__((noreturn)) void exec_helper(struct exec_ctx *x)
+{
+    keel_err err = {0};
+    close(x->sync[0]);
+    close(x->seccomp_sock[0]);
+    if (x->cgroup != NULL && cgroup_add_pid(x->cgroup, getpid(), &err) < 0) {
+        keel_error_wrap(&err, "join the container's cgroup");
+        child_fail(x->sync[1], &err);
+    }
+    if (join_namespaces(x, &err) < 0)
+        child_fail(x->sync[1], &err);
+    pid_t pid = fork();
+    if (pid < 0) {
+        keel_syserror(&err, "fork into the container's pid namespace");
+        child_fail(x->sync[1], &err);
+    }
+    if (pid == 0)
+        exec_in_container(x);
+    char msg[32];
+    int n = snprintf(msg, sizeof msg, "P%d", (int)pid);
+    _exit(send(x->sync[1], msg, (size_t)n, MSG_NOSIGNAL) == n ? 0 : 1);
+}
+
+/* --- keel's side ---------------------------------------------------------- */
+
+/* One message from the children: 1 with the pid, 0 at EOF (exec'd), -1 with
+ * the child's error. */
+static int read_child(struct exec_ctx *x, pid_t *pid, keel_err *err)
+{
+    char buf[sizeof err->msg + 2];
+    ssize_t n;
+    do
+        n = recv(x->sync[0], buf, sizeof buf - 1, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return keel_syserror(err, "read from the exec'd process");
+    if (n == 0)
+        return 0;
+    buf[n] = '\0';
+    if (buf[0] == 'P' && pid != NULL) {
+        *pid = (pid_t)atoi(buf + 1);
+        return 1;
+    }
+    return keel_error(err, 0, "%s", buf[0] == 'E' ? buf + 1 : buf);
+}
+
+static int exec_prepare(struct exec_ctx *x, keel_err *err)
+{
+    const struct exec_opts *o = x->o;
+    if (container_open(o->root, o->id, &x->c, err) < 0)
+        return -1;
+    enum container_status s = container_status(&x->c);
+    if (s != STATUS_RUNNING)
+        return keel_error(err, 0, "container %s is %s, not running: cannot exec in it", o->id,
+                          status_name(s));
+    if (container_load_config(&x->c, &x->cfg, err) < 0 ||
+        exec_build_process(o, &x->cfg, &x->p, err) < 0)
+        return -1;
+    const struct oci_seccomp *sc = x->cfg.linux != NULL ? x->cfg.linux->seccomp : NULL;
+    if (sc != NULL) {
+        char cache[4200];
+        snprintf(cache, sizeof cache, "%s/" KEEL_SECCOMP_CACHE_DIR, o->root);
+        if (keel_seccomp_compile_cached(sc, cache, &x->seccomp, err) < 0)
+            return keel_error_wrap(err, "config.json");
+        x->has_seccomp = true;
+    }
+    if (x->p.terminal) {
+        if (o->console_socket == NULL)
+            return keel_error(err, 0, "exec -t needs --console-socket");
+        const struct oci_linux *l = x->cfg.linux;
+        uint32_t uid = x->p.user != NULL ? x->p.user->uid : 0;
+        uid_t host = l != NULL ? ns_host_id(l->uidMappings, l->uidMappings_len, uid) : uid;
+        if (terminal_open(&x->tty, &x->p, host, err) < 0)
+            return -1;
+    } else if (o->console_socket != NULL) {
+        return keel_error(err, 0, "--console-socket given without -t");
+    }
+    if (open_namespaces(x, err) < 0)
+        return -1;
+    if (x->c.st.cgroupPath != NULL &&
+        (x->cgroup = cgroup_open(CGROUP_DEFAULT_ROOT, x->c.st.cgroupPath, err)) == NULL)
+        return -1;
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync) < 0 ||
+        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, x->seccomp_sock) < 0)
+        return keel_syserror(err, "socketpair");
+    return 0;
+}
+
+static int write_pid_file(const char *pid_file, pid_t pid, keel_err *err)
+{
+    cleanup_free char *path = path_absolute(pid_file, err);
+    if (path == NULL)
+        return -1;
+    char *slash = strrchr(path, '/');
+    *slash = '\0';
+    cleanup_close int dirfd = open(slash == path ? "/" : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return keel_syserror(err, "--pid-file %s", pid_file);
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%d", (int)pid);
+    return write_file_atomic(dirfd, slash + 1, buf, (size_t)n, 0644, err);
+}
+
+/* The NOTIFY listener fd, on to the agent with the state ("running"). */
+static int exec_forward_listener(struct exec_ctx *x, keel_err *err)
+{
+    struct oci_state state;
+    if (container_oci_state(&x->c, STATUS_RUNNING, &state, err) < 0)
+        return -1;
+    int r = keel_seccomp_forward_listener(&x->seccomp, x->seccomp_sock[0], x->pid, &state, err);
+    spec_release(&spec_type_oci_state, &state);
+    return r;
+}
+
+/* From the fork to the exec: the pid, the listener fd, then EOF or an error. */
+static int exec_start(struct exec_ctx *x, keel_err *err)
+{
+    pid_t helper = fork();
+    if (helper < 0)
+        return keel_syserror(err, "fork");
+    if (helper == 0)
+        exec_helper(x);
+    close(x->sync[1]);
+    close(x->seccomp_sock[1]);
+    x->sync[1] = x->seccomp_sock[1] = -1;
+    if (x->tty.slave >= 0) {
+        close(x->tty.slave);
+        x->tty.slave = -1;
+    }
+    int r = read_child(x, &x->pid, err);
+    int hstatus;
+    while (waitpid(helper, &hstatus, 0) < 0 && errno == EINTR)
+        ;
+    if (r == 0)
+        return keel_error(err, 0, "the exec helper exited without a report");
+    if (r < 0)
+        return -1;
+    keel_err ferr = {0};
+    if (x->has_seccomp && x->seccomp.notify && exec_forward_listener(x, &ferr) < 0) {
+        /* the process' own error, when it failed before sending the fd, says more */
+        if (read_child(x, NULL, err) < 0)
+            return -1;
+        *err = ferr;
+        return -1;
+    }
+    if (read_child(x, NULL, err) < 0)
+        return -1;
+    if (x->tty.master >= 0 && terminal_send_master(x->o->console_socket, x->tty.master, err) < 0)
+        return -1;
+    return x->o->pid_file != NULL ? write_pid_file(x->o->pid_file, x->pid, err) : 0;
+}
+
+/* Forwards signals to the process until it exits and returns its status as a
+ * shell reports it. Orphans of the process come back to keel (a subreaper)
+ * and are reaped on the way. */
+static int exec_wait(pid_t pid, int sigfd)
+{
+    for (;;) {
+        int status;
+        pid_t r;
+        while ((r = waitpid(-1, &status, WNOHANG)) > 0)
+            if (r == pid)
+                return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
+        if (r < 0 && errno == ECHILD)
+            return 255;
+        struct pollfd pfd = {.fd = sigfd, .events = POLLIN};
+        if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
+            return 255;
+        struct signalfd_siginfo si;
+        while (read(sigfd, &si, sizeof si) == (ssize_t)sizeof si)
+            if (si.ssi_signo != SIGCHLD)
+                kill(pid, (int)si.ssi_signo);
+    }
+}
+
+static void exec_ctx_release(struct exec_ctx *x)
+{
+    for (size_t i = 0; i < EXEC_NS_COUNT; i++)
+        if (x->ns_fds[i] >= 0)
+            close(x->ns_fds[i]);
+    for (int i = 0; i < 2; i++) {
+        if (x->sync[i] >= 0)
+            close(x->sync[i]);
+        if (x->seccomp_sock[i] >= 0)
+            close(x->seccomp_sock[i]);
+    }
+    terminal_close(&x->tty);
+    cgroup_free(x->cgroup);
+    keel_seccomp_release(&x->seccomp);
+    spec_release(&spec_type_oci_process, &x->p);
+    spec_release(&spec_type_oci_config, &x->cfg);
+    container_close(&x->c);
+}
+
+int container_exec(const struct exec_opts *o, int *status, keel_err *err)
+{
+    struct exec_ctx x = {.o = o, .tty = {.master = -1, .slave = -1},
+                         .sync = {-1, -1}, .seccomp_sock = {-1, -1}};
+    x.c.dirfd = -1;
+    for (size_t i = 0; i < EXEC_NS_COUNT; i++)
+        x.ns_fds[i] = -1;
+    *status = 0;
+    /* blocked before the fork so that none is lost; process_exec unblocks them */
+    sigset_t sigs, old;
+    sigfillset(&sigs);
+    sigdelset(&sigs, SIGSEGV);
+    sigdelset(&sigs, SIGBUS);
+    sigdelset(&sigs, SIGFPE);
+    sigdelset(&sigs, SIGILL);
+    sigprocmask(SIG_BLOCK, &sigs, &old);
+    /* the process outlives the helper that forked it: it comes back to keel */
+    if (!o->detach)
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
+    int r = exec_prepare(&x, err);
+    if (r == 0) {
+        /* the lock is for keel's commands: kill and delete must work meanwhile */
+        close(x.c.dirfd);
+        x.c.dirfd = -1;
+        r = exec_start(&x, err);
+    }
+    if (r < 0 && x.pid > 0) {
+        kill(x.pid, SIGKILL);
+        if (!o->detach)
+            while (waitpid(x.pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+    }
+    if (r == 0 && !o->detach) {
+        int sigfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+        if (sigfd < 0)
+            r = keel_syserror(err, "signalfd");
+        else
+            *status = exec_wait(x.pid, sigfd);
+        if (sigfd >= 0)
+            close(sigfd);
+    }
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    exec_ctx_release(&x);
+    if (r < 0)
+        keel_error_wrap(err, "exec in %s", o->id);
+    return r;
+}

@@ -1,0 +1,143 @@
+/* The container's init before its exec (see container_init.h). The order is
+ * runtime.md's: namespaces, mounts, [parent: createRuntime hooks],
+ * createContainer hooks, pivot_root, the rest of the filesystem, the process'
+ * settings, then wait for `start`, startContainer hooks and exec. */
+#include "container_init.h"
+
+#include <errno.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hooks.h"
+#include "rootfs.h"
+#include "sync.h"
+#include "terminal.h"
+#include "util.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
+
+/* With a joined user namespace the others are made after it, so that it owns
+ * them; a new pid namespace then needs one more fork to be entered. The
+ * intermediate process reports the init's pid and leaves. */
+static int init_unshare_after_user(const struct init_args *a, keel_err *err)
+{
+    if (setns(ns_plan_join_fd(a->plan, CLONE_NEWUSER), CLONE_NEWUSER) < 0)
+        return keel_syserror(err, "join user namespace");
+    int flags = a->plan->create & ~(CLONE_NEWUSER | CLONE_NEWCGROUP | CLONE_NEWTIME);
+    if (flags != 0 && unshare(flags) < 0)
+        return keel_syserror(err, "unshare namespaces");
+    if (!(flags & CLONE_NEWPID))
+        return 0;
+    pid_t pid = fork();
+    if (pid < 0)
+        return keel_syserror(err, "fork into the pid namespace");
+    if (pid == 0)
+        return 0;
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%d", (int)pid);
+    _exit(sync_send(a->sync_fd, SYNC_PID, buf, (size_t)n, NULL) < 0 ? 1 : 0);
+}
+
+static int init_become_root(keel_err *err)
+{
+    if (setresgid(0, 0, 0) < 0)
+        return keel_syserror(err, "setgid 0 in the user namespace");
+    if (setresuid(0, 0, 0) < 0)
+        return keel_syserror(err, "setuid 0 in the user namespace");
+    return 0;
+}
+
+static int init_namespaces(const struct init_args *a, keel_err *err)
+{
+    bool userns = ns_plan_has(a->plan, CLONE_NEWUSER);
+    if (a->unshare_after_user && init_unshare_after_user(a, err) < 0)
+        return -1;
+    if (userns && init_become_root(err) < 0)
+        return -1;
+    if (ns_join_all(a->plan, CLONE_NEWUSER | CLONE_NEWPID, err) < 0)
+        return -1;
+    /* after the parent put this process in its cgroup: that becomes the namespace's root */
+    if ((a->plan->create & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+        return keel_syserror(err, "unshare cgroup namespace");
+    if ((a->cfg->hostname != NULL || a->cfg->domainname != NULL) && !ns_plan_has(a->plan, CLONE_NEWUTS))
+        return keel_error(err, 0, "hostname and domainname need a uts namespace");
+    return ns_set_names(a->cfg, err);
+}
+
+/* Everything up to READY; returns the process settings for the exec. */
+static int init_prepare(const struct init_args *a, struct process_ready *ready, char *state,
+                        size_t state_cap, keel_err *err)
+{
+    char buf[64];
+    if (sync_expect(a->sync_fd, SYNC_GO, buf, sizeof buf, err) < 0)
+        return -1;
+    if (init_namespaces(a, err) < 0)
+        return -1;
+    struct rootfs_opts ro = {
+        .bundle = a->bundle,
+        .no_pivot = a->no_pivot,
+        .in_userns = ns_plan_has(a->plan, CLONE_NEWUSER),
+        .console_path = a->tty_slave >= 0 ? a->tty_path : NULL,
+    };
+    if (rootfs_prepare(a->cfg, &ro, err) < 0)
+        return -1;
+    if (sync_send(a->sync_fd, SYNC_MOUNTED, NULL, 0, err) < 0 ||
+        sync_expect(a->sync_fd, SYNC_HOOKS_DONE, state, state_cap, err) < 0)
+        return -1;
+    const struct oci_hooks *h = a->cfg->hooks;
+    if (h != NULL && hooks_run(h->createContainer, h->createContainer_len, "createContainer", state, err) < 0)
+        return -1;
+    if (rootfs_pivot(a->cfg, &ro, err) < 0 || rootfs_finish(a->cfg, err) < 0)
+        return -1;
+    if (a->tty_slave >= 0 && terminal_become_controlling(a->tty_slave, err) < 0)
+        return -1;
+    return process_prepare(a->cfg, a->cfg->process, &a->popts, ready, err);
+}
+
+/* Blocks until `start` writes a byte into exec.fifo. */
+static int init_wait_start(int fifo_fd, keel_err *err)
+{
+    char c;
+    ssize_t n;
+    do
+        n = read(fifo_fd, &c, 1);
+    while (n < 0 && errno == EINTR);
+    if (n != 1)
+        return keel_syserror(err, "wait for start on exec.fifo");
+    close(fifo_fd);
+    return 0;
+}
+
+void container_init(const struct init_args *a)
+{
+    keel_err err = {0};
+    static char state[65536];
+    struct process_ready ready;
+    /* until create returns, the container dies with its creator */
+    prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    if (init_prepare(a, &ready, state, sizeof state, &err) < 0) {
+        sync_send_error(a->sync_fd, &err);
+        _exit(1);
+    }
+    prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
+    if (sync_send(a->sync_fd, SYNC_READY, NULL, 0, &err) < 0)
+        _exit(1);
+    close(a->sync_fd);
+    if (init_wait_start(a->fifo_fd, &err) < 0)
+        goto fail;
+    const struct oci_hooks *h = a->cfg->hooks;
+    if (h != NULL && hooks_run(h->startContainer, h->startContainer_len, "startContainer", state, &err) < 0)
+        goto fail;
+    process_exec(a->cfg, a->cfg->process, &a->popts, &ready, &err);
+fail:
+    fprintf(stderr, "keel: %s\n", err.msg);
+    _exit(127);
+}

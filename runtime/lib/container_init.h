@@ -1,0 +1,28 @@
+/* The container's side of create: runs in the cloned child, in the new
+ * namespaces, and ends in the user program's exec (or _exit on failure). */
+#ifndef KEEL_CONTAINER_INIT_H
+#define KEEL_CONTAINER_INIT_H
+
+#include <stdbool.h>
+
+#include "keel/runtime_spec.h"
+#include "namespaces.h"
+#include "process.h"
+
+struct init_args {
+    const struct oci_config *cfg;
+    const struct ns_plan *plan;
+    const char *bundle;
+    int sync_fd;
+    int fifo_fd;          /* exec.fifo opened O_RDWR: a byte arrives on start */
+    int tty_slave;        /* -1 without a terminal */
+    const char *tty_path;
+    bool no_pivot;
+    bool unshare_after_user; /* the user namespace is joined: make the others after it */
+    struct process_opts popts;
+};
+
+/* Never returns. */
+__attribute__((noreturn)) void container_init(const struct init_args *a);
+
+#endif

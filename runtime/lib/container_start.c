@@ -1,0 +1,51 @@
+/* start (runtime.md "start"): a byte into exec.fifo releases the waiting
+ * init to exec the user program; poststart hooks follow (one failing stops
+ * the container). */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include "container.h"
+#include "hooks.h"
+#include "state.h"
+#include "util.h"
+
+static int start_locked(struct container *c, keel_err *err)
+{
+    enum container_status s = container_status(c);
+    if (s != STATUS_CREATED)
+        return keel_error(err, 0, "cannot start a container in the %s state", status_name(s));
+    cleanup_close int fd = openat(c->dirfd, EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
+        if (errno == ENXIO)
+            return keel_error(err, 0, "the container process has exited");
+        return keel_syserror(err, "open %s/%s", c->dir, EXEC_FIFO);
+    }
+    if (unlinkat(c->dirfd, EXEC_FIFO, 0) < 0)
+        return keel_syserror(err, "remove %s/%s", c->dir, EXEC_FIFO);
+    if (write(fd, "0", 1) != 1)
+        return keel_syserror(err, "write %s/%s", c->dir, EXEC_FIFO);
+    const struct oci_hooks *h = c->st.hooks;
+    if (h == NULL || h->poststart_len == 0)
+        return 0;
+    cleanup_free char *state = container_state_json(c, STATUS_RUNNING, false, err);
+    if (state == NULL)
+        return -1;
+    if (hooks_run(h->poststart, h->poststart_len, "poststart", state, err) < 0) {
+        /* runtime.md: a failed poststart hook stops the container; delete destroys it */
+        kill(c->st.pid, SIGKILL);
+        return -1;
+    }
+    return 0;
+}
+
+int container_start(const char *root, const char *id, keel_err *err)
+{
+    struct container c;
+    if (container_open(root, id, &c, err) < 0)
+        return -1;
+    int r = start_locked(&c, err);
+    container_close(&c);
+    return r;
+}

@@ -1,0 +1,50 @@
+/* keel <-> container init messages (see sync.h). */
+#include "sync.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+
+int sync_send(int fd, enum sync_type type, const void *data, size_t len, keel_err *err)
+{
+    uint32_t t = (uint32_t)type;
+    struct iovec iov[2] = {{&t, sizeof t}, {(void *)data, len}};
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = data != NULL ? 2 : 1};
+    ssize_t n;
+    do
+        n = sendmsg(fd, &msg, MSG_NOSIGNAL);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return keel_syserror(err, "sync send");
+    return 0;
+}
+
+int sync_expect(int fd, enum sync_type want, char *buf, size_t cap, keel_err *err)
+{
+    uint32_t t = 0;
+    struct iovec iov[2] = {{&t, sizeof t}, {buf, cap - 1}};
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
+    ssize_t n;
+    do
+        n = recvmsg(fd, &msg, 0);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return keel_syserror(err, "sync receive");
+    if (n == 0)
+        return keel_error(err, 0, "the container process exited unexpectedly");
+    size_t len = (size_t)n > sizeof t ? (size_t)n - sizeof t : 0;
+    buf[len] = '\0';
+    if (t == SYNC_ERROR)
+        return keel_error(err, 0, "%s", buf);
+    if (t != (uint32_t)want)
+        return keel_error(err, 0, "sync: expected message %d, got %u", (int)want, t);
+    return (int)len;
+}
+
+void sync_send_error(int fd, const keel_err *e)
+{
+    /* the parent sees the socket close if this fails */
+    sync_send(fd, SYNC_ERROR, e->msg, strlen(e->msg), NULL);
+}

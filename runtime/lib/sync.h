@@ -1,0 +1,29 @@
+/* The create-time channel between keel and the container's init: a
+ * SOCK_SEQPACKET pair carrying small typed messages, so that each side
+ * waits for the other at the moments runtime.md orders (maps written ->
+ * mounts made -> createRuntime hooks run -> ready to start). */
+#ifndef KEEL_SYNC_H
+#define KEEL_SYNC_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "keel/error.h"
+
+enum sync_type {
+    SYNC_GO = 1,     /* parent: ids mapped (and cgroup joined), go on */
+    SYNC_PID,        /* child: the init is this pid (after an extra fork) */
+    SYNC_MOUNTED,    /* child: namespaces and mounts made, before pivot */
+    SYNC_HOOKS_DONE, /* parent: createRuntime done; payload: the state JSON */
+    SYNC_READY,      /* child: waiting for start */
+    SYNC_ERROR,      /* either: payload is the message */
+};
+
+int sync_send(int fd, enum sync_type type, const void *data, size_t len, keel_err *err);
+/* Receives one message into buf (NUL-terminated). An SYNC_ERROR from the
+ * other side becomes this side's error; so does any type but `want`. */
+int sync_expect(int fd, enum sync_type want, char *buf, size_t cap, keel_err *err);
+/* The child side's report of a failure (best effort). */
+void sync_send_error(int fd, const keel_err *e);
+
+#endif

@@ -1,0 +1,108 @@
+/* The container's pty (see terminal.h). */
+#include "terminal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "util.h"
+
+int terminal_open(struct terminal *t, const struct oci_process *p, uid_t host_uid, keel_err *err)
+{
+    t->slave = -1;
+    t->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (t->master < 0)
+        return keel_syserror(err, "open /dev/ptmx");
+    if (unlockpt(t->master) < 0 || ptsname_r(t->master, t->slave_path, sizeof t->slave_path) != 0) {
+        keel_syserror(err, "unlock pty");
+        terminal_close(t);
+        return -1;
+    }
+    t->slave = open(t->slave_path, O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (t->slave < 0) {
+        keel_syserror(err, "open %s", t->slave_path);
+        terminal_close(t);
+        return -1;
+    }
+    if (fchown(t->slave, host_uid, (gid_t)-1) < 0) {
+        keel_syserror(err, "chown %s", t->slave_path);
+        terminal_close(t);
+        return -1;
+    }
+    if (p->consoleSize != NULL) {
+        struct winsize ws = {.ws_row = (unsigned short)p->consoleSize->height,
+                             .ws_col = (unsigned short)p->consoleSize->width};
+        if (ioctl(t->master, TIOCSWINSZ, &ws) < 0) {
+            keel_syserror(err, "process.consoleSize");
+            terminal_close(t);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+void terminal_close(struct terminal *t)
+{
+    if (t->master >= 0)
+        close(t->master);
+    if (t->slave >= 0)
+        close(t->slave);
+    t->master = t->slave = -1;
+}
+
+int terminal_send_master(const char *socket_path, int master, keel_err *err)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (strlen(socket_path) >= sizeof addr.sun_path)
+        return keel_error(err, ENAMETOOLONG, "console socket %s", socket_path);
+    strcpy(addr.sun_path, socket_path);
+    cleanup_close int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return keel_syserror(err, "console socket");
+    if (connect(s, (struct sockaddr *)&addr, sizeof addr) < 0)
+        return keel_syserror(err, "connect to console socket %s", socket_path);
+    char name[] = "/dev/ptmx";
+    struct iovec iov = {.iov_base = name, .iov_len = sizeof name - 1};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                         .msg_controllen = sizeof ctl.buf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &master, sizeof master);
+    if (sendmsg(s, &msg, MSG_NOSIGNAL) < 0)
+        return keel_syserror(err, "send the pty to console socket %s", socket_path);
+    return 0;
+}
+
+int terminal_become_controlling(int slave, keel_err *err)
+{
+    if (setsid() < 0)
+        return keel_syserror(err, "setsid");
+    if (ioctl(slave, TIOCSCTTY, 0) < 0)
+        return keel_syserror(err, "set the controlling terminal");
+    for (int fd = 0; fd < 3; fd++)
+        if (dup2(slave, fd) < 0)
+            return keel_syserror(err, "dup the pty to fd %d", fd);
+    return 0;
+}
+
+int terminal_make_raw(int fd, struct termios *saved)
+{
+    if (tcgetattr(fd, saved) < 0)
+        return -1;
+    struct termios raw = *saved;
+    cfmakeraw(&raw);
+    return tcsetattr(fd, TCSANOW, &raw);
+}

@@ -1,0 +1,35 @@
+/* process.terminal: a pty for the container; its master goes to the engine
+ * over --console-socket (SCM_RIGHTS, as runc does) or stays with `run`,
+ * which relays it to its own terminal. */
+#ifndef KEEL_TERMINAL_H
+#define KEEL_TERMINAL_H
+
+#include <stdbool.h>
+#include <sys/types.h>
+#include <termios.h>
+
+#include "keel/error.h"
+#include "keel/runtime_spec.h"
+
+struct terminal {
+    int master;
+    int slave;
+    char slave_path[64];
+};
+
+/* Opens a pty pair (both O_CLOEXEC) sized from process.consoleSize, the slave
+ * owned by the container's uid (already mapped to the host). */
+int terminal_open(struct terminal *t, const struct oci_process *p, uid_t host_uid, keel_err *err);
+void terminal_close(struct terminal *t);
+
+/* Connects to the unix socket and sends the master. */
+int terminal_send_master(const char *socket_path, int master, keel_err *err);
+
+/* In the container: a new session with the slave as controlling terminal
+ * and stdin, stdout, stderr. */
+int terminal_become_controlling(int slave, keel_err *err);
+
+/* Puts a host terminal in raw mode, saving the old settings. */
+int terminal_make_raw(int fd, struct termios *saved);
+
+#endif

@@ -1,0 +1,36 @@
+/* Small helpers shared by the runtime: atomic file writes, /proc reads, time. */
+#ifndef KEEL_UTIL_H
+#define KEEL_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "keel/cleanup.h"
+#include "keel/error.h"
+
+/* Writes data to dirfd/name through a temporary name and rename (no fsync:
+ * state lives on tmpfs and a crash loses the containers anyway). */
+int write_file_atomic(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
+                      keel_err *err);
+/* Writes the whole buffer to path, creating or truncating it. */
+int write_file(const char *path, const char *data, size_t len, keel_err *err);
+int write_all(int fd, const void *buf, size_t len);
+
+/* The process' start time in clock ticks since boot (field 22 of
+ * /proc/PID/stat) and whether it is a zombie; -1 when it does not exist. */
+int proc_start_time(pid_t pid, uint64_t *start, bool *zombie);
+/* Whether pid is alive (not a zombie) and started at `start`. */
+bool proc_alive(pid_t pid, uint64_t start);
+
+/* "2026-11-28T03:51:21.123456789Z" */
+void time_rfc3339(char *buf, size_t len);
+
+/* Makes path and its parents (mode 0700 for the new ones). */
+int mkdir_p(const char *path, mode_t mode, keel_err *err);
+
+/* Resolves path against the current directory (no symlink resolution). */
+char *path_absolute(const char *path, keel_err *err);
+
+#endif

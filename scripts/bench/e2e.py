@@ -1,0 +1,73 @@
+#!/usr/bin/env python3
+"""End-to-end benchmark: `keel-docker run --rm IMAGE true` against
+`podman run --rm IMAGE true`, both with --network none and both with their
+default bridge network, rounds interleaved, on a busybox image both load from
+the same docker archive.
+
+usage: e2e.py --top DIR [--rounds N] [--out DIR]"""
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
+import image as image_bench  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--top", required=True, help="the Keel tree (bin/, scripts/)")
+    ap.add_argument("--rounds", type=int, default=20)
+    ap.add_argument("--out", default="build/bench")
+    ap.add_argument("--cache", default="build/bench/cache")
+    a = ap.parse_args()
+    top = os.path.abspath(a.top)
+    layout = os.path.abspath(os.path.join(a.cache, "image-small"))
+    image_bench.build_image(layout, True)
+    work = tempfile.mkdtemp(prefix="keel-bench-e2e.", dir="/var/tmp")
+    env = dict(os.environ, KEEL_ROOT=os.path.join(work, "keel"),
+               KEEL_RUN_ROOT=f"/run/keel-bench-e2e-{os.getpid()}",
+               KEEL_NET_STATE=f"/run/keel-bench-e2e-net-{os.getpid()}", KEEL_BRIDGE="kbench0")
+    podman = ["podman", "--root", os.path.join(work, "podman"), "--runroot", os.path.join(work, "podman-run"),
+              "--cgroup-manager", "cgroupfs", "--storage-driver", "overlay"]
+    kd = os.path.join(top, "scripts", "keel-docker")
+    image = "localhost/keel-bench/busybox:latest"
+    try:
+        archive = os.path.join(work, "busybox.tar")
+        subprocess.run(["skopeo", "copy", "--quiet", f"oci:{layout}:bench",
+                        f"docker-archive:{archive}:{image}"], check=True)
+        subprocess.run([os.path.join(top, "bin", "keel-image"), "--root", env["KEEL_ROOT"], "load",
+                        "-i", archive], check=True, stdout=subprocess.DEVNULL)
+        subprocess.run(podman + ["load", "-q", "-i", archive], check=True, stdout=subprocess.DEVNULL)
+        ulimits = ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"]
+        cases = {
+            "keel-docker run --rm (none)": lambda r: benchlib.measure(
+                [kd, "run", "--rm", "--network", "none", image, "true"], env=env),
+            "podman run --rm (none)": lambda r: benchlib.measure(
+                podman + ["run", "--rm", "--network", "none"] + ulimits + [image, "true"]),
+            "keel-docker run --rm (bridge)": lambda r: benchlib.measure(
+                [kd, "run", "--rm", image, "true"], env=env),
+            "podman run --rm (bridge)": lambda r: benchlib.measure(
+                podman + ["run", "--rm"] + ulimits + [image, "true"]),
+        }
+        res = benchlib.run_interleaved(cases, a.rounds)
+        none = {k: v for k, v in res.items() if "(none)" in k}
+        bridge = {k: v for k, v in res.items() if "(bridge)" in k}
+        rows_none = benchlib.summarize(none, "keel-docker run --rm (none)")
+        rows_bridge = benchlib.summarize(bridge, "keel-docker run --rm (bridge)")
+        benchlib.print_table("end to end: run --rm true, network none", rows_none, "keel-docker")
+        benchlib.print_table("end to end: run --rm true, bridge network", rows_bridge, "keel-docker")
+        benchlib.save(a.out, "e2e", "end to end", rows_none + rows_bridge, "keel-docker",
+                      {"groups": {"none": rows_none, "bridge": rows_bridge}})
+    finally:
+        subprocess.run(podman + ["system", "reset", "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        subprocess.run(["ip", "link", "del", "kbench0"], stderr=subprocess.DEVNULL)
+        for d in (env["KEEL_RUN_ROOT"], env["KEEL_NET_STATE"], work):
+            shutil.rmtree(d, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

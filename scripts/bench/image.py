@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Image benchmark: a 4-layer image of about 350 MB of real files (busybox,
+/usr/include, /usr/share/locale, /usr/lib/python3) served by a loopback
+docker-registry. keel-image pull against skopeo copy; keel-image unpack against
+umoci unpack and sequential tar -xzf; pull-to-runnable against podman pull.
+
+usage: image.py --keel-image BIN [--rounds N] [--small] [--out DIR]
+--small uses a busybox-only image (the smoke run in make check)."""
+import argparse
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
+
+LAYERS = ["/usr/include", "/usr/share/locale", "/usr/lib/python3"]
+
+
+def sh(*cmd, **kw):
+    subprocess.run(list(cmd), check=True, stdout=subprocess.DEVNULL, **kw)
+
+
+def build_image(layout, small):
+    """Builds (once; cached in layout) the benchmark image with umoci."""
+    if os.path.exists(os.path.join(layout, "index.json")):
+        return
+    tmp = layout + ".tmp"
+    shutil.rmtree(tmp, ignore_errors=True)
+    sh("umoci", "init", "--layout", tmp)
+    sh("umoci", "new", "--image", tmp + ":bench")
+    with tempfile.TemporaryDirectory() as d:
+        bb = os.path.join(d, "bin")
+        os.makedirs(bb)
+        shutil.copy("/bin/busybox", os.path.join(bb, "busybox"))
+        for applet in ("sh", "true", "echo", "ls"):
+            os.symlink("busybox", os.path.join(bb, applet))
+        sh("umoci", "insert", "--image", tmp + ":bench", bb, "/bin")
+    if not small:
+        for src in LAYERS:
+            sh("umoci", "insert", "--image", tmp + ":bench", src, src)
+    sh("umoci", "config", "--image", tmp + ":bench", "--config.cmd", "/bin/sh")
+    os.rename(tmp, layout)
+
+
+def start_registry(work):
+    port = subprocess.check_output([sys.executable, "-c",
+        "import socket; s=socket.socket(); s.bind(('127.0.0.1',0)); print(s.getsockname()[1])"]).decode().strip()
+    storage = os.path.join(work, "registry")
+    os.makedirs(storage)
+    cfg = os.path.join(work, "registry.yml")
+    with open(cfg, "w") as f:
+        f.write(f"version: 0.1\nlog:\n  level: error\nstorage:\n  filesystem:\n    rootdirectory: {storage}\n"
+                f"http:\n  addr: 127.0.0.1:{port}\n")
+    proc = subprocess.Popen(["docker-registry", "serve", cfg], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        if subprocess.run(["curl", "-sf", f"http://127.0.0.1:{port}/v2/"],
+                          stdout=subprocess.DEVNULL).returncode == 0:
+            return proc, f"127.0.0.1:{port}"
+        time.sleep(0.05)
+    proc.kill()
+    raise RuntimeError("docker-registry did not start")
+
+
+def fresh(path):
+    shutil.rmtree(path, ignore_errors=True)
+    return path
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--keel-image", required=True)
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--small", action="store_true")
+    ap.add_argument("--out", default="build/bench")
+    ap.add_argument("--cache", default="build/bench/cache")
+    a = ap.parse_args()
+    ki = os.path.abspath(a.keel_image)
+    layout = os.path.abspath(os.path.join(a.cache, "image-small" if a.small else "image-350m"))
+    os.makedirs(os.path.dirname(layout), exist_ok=True)
+    build_image(layout, a.small)
+    # disk, not tmpfs: what a user's store sits on
+    work = tempfile.mkdtemp(prefix="keel-bench-img.", dir="/var/tmp")
+    registry, addr = start_registry(work)
+    try:
+        ref = f"{addr}/bench:latest"
+        sh("skopeo", "copy", "--quiet", "--dest-tls-verify=false", f"oci:{layout}:bench", f"docker://{ref}")
+        store = os.path.join(work, "keel")
+        skopeo_dir = os.path.join(work, "skopeo")
+        podman_root = os.path.join(work, "podman")
+
+        pull = {
+            "keel-image pull": lambda r: benchlib.measure([ki, "--root", fresh(store), "pull", "-q", ref]),
+            "skopeo copy": lambda r: benchlib.measure(
+                ["skopeo", "copy", "--quiet", "--src-tls-verify=false", f"docker://{ref}",
+                 f"oci:{fresh(skopeo_dir)}:bench"]),
+        }
+        res = benchlib.run_interleaved(pull, a.rounds)
+        rows_pull = benchlib.summarize(res, "keel-image pull")
+        benchlib.print_table("image: pull (download and verify)", rows_pull, "keel-image pull")
+
+        # unpack: from the store keel-image just filled, from the umoci layout, from the layer blobs
+        blobs = json.load(open(os.path.join(layout, "index.json")))["manifests"][0]["digest"]
+        manifest = json.load(open(os.path.join(layout, "blobs", "sha256", blobs.split(":")[1])))
+        layer_files = [os.path.join(layout, "blobs", "sha256", l["digest"].split(":")[1])
+                       for l in manifest["layers"]]
+        target = os.path.join(work, "unpacked")
+        tar_script = "set -e; mkdir -p \"$0\"; for l in \"$@\"; do tar -xzf \"$l\" -C \"$0\"; done"
+        unpack = {
+            "keel-image unpack": lambda r: benchlib.measure([ki, "--root", store, "unpack", ref, fresh(target)]),
+            "umoci unpack": lambda r: benchlib.measure(["umoci", "unpack", "--image", f"{layout}:bench",
+                                                        fresh(target)]),
+            "tar -xzf (sequential)": lambda r: benchlib.measure(["sh", "-c", tar_script, fresh(target)] + layer_files),
+        }
+        res = benchlib.run_interleaved(unpack, a.rounds)
+        rows_unpack = benchlib.summarize(res, "keel-image unpack")
+        benchlib.print_table("image: unpack into a flat rootfs", rows_unpack, "keel-image unpack")
+
+        def keel_runnable(r):
+            s = fresh(store)
+            t1, m1 = benchlib.measure([ki, "--root", s, "pull", "-q", ref])
+            t2, m2 = benchlib.measure([ki, "--root", s, "bundle", ref, fresh(os.path.join(work, "bundle"))])
+            benchlib.measure([ki, "--root", s, "unbundle", os.path.join(work, "bundle")])
+            return t1 + t2, max(m1, m2)
+        runnable = {
+            "keel-image pull + bundle": keel_runnable,
+            "podman pull": lambda r: benchlib.measure(
+                ["podman", "--root", fresh(podman_root), "--runroot", podman_root + "-run",
+                 "--storage-driver", "overlay", "pull", "-q", "--tls-verify=false", ref]),
+        }
+        res = benchlib.run_interleaved(runnable, a.rounds)
+        rows_run = benchlib.summarize(res, "keel-image pull + bundle")
+        benchlib.print_table("image: pull to runnable", rows_run, "keel-image pull + bundle")
+        size = sum(os.path.getsize(f) for f in layer_files)
+        benchlib.save(a.out, "image", "image", rows_pull + rows_unpack + rows_run, "keel",
+                      {"compressed_bytes": size, "groups": {"pull": rows_pull, "unpack": rows_unpack,
+                                                            "runnable": rows_run}})
+    finally:
+        registry.kill()
+        registry.wait()
+        subprocess.run(["podman", "--root", podman_root, "--runroot", podman_root + "-run",
+                        "--storage-driver", "overlay", "system", "reset", "-f"],
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for m in glob.glob(os.path.join(work, "*")):
+            subprocess.run(["umount", "-R", m], stderr=subprocess.DEVNULL)
+        shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(podman_root + "-run", ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

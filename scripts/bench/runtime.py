@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""Runtime benchmark: sequential `run` of /bin/true in a busybox bundle for keel,
+crun and runc, rounds interleaved, plus the kernel's own floor (unshare + chroot).
+Every runtime runs in one private mount namespace with /sys/fs/cgroup/unified
+unmounted, so that all see the same pure-v1 host (crun 1.8 refuses hybrid hosts).
+
+usage: runtime.py --keel BIN [--rounds N] [--out DIR]"""
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
+
+
+def make_bundle(top, spec_tool, args, memory_limit=None, cgroup="/keel-bench/c"):
+    rootfs = os.path.join(top, "rootfs")
+    if not os.path.exists(rootfs):
+        os.makedirs(os.path.join(rootfs, "bin"))
+        os.makedirs(os.path.join(rootfs, "proc"))
+        shutil.copy("/bin/busybox", os.path.join(rootfs, "bin", "busybox"))
+        for applet in ("sh", "true", "echo"):
+            os.symlink("busybox", os.path.join(rootfs, "bin", applet))
+    if not os.path.exists(os.path.join(top, "config.json")):
+        subprocess.run([spec_tool, "spec"], cwd=top, check=True)
+        with open(os.path.join(top, "config.json")) as f:
+            cfg = json.load(f)
+    else:
+        with open(os.path.join(top, "config.json")) as f:
+            cfg = json.load(f)
+    cfg["process"]["args"] = args
+    cfg["process"]["terminal"] = False
+    cfg["linux"]["cgroupsPath"] = cgroup
+    if memory_limit:
+        cfg["linux"].setdefault("resources", {})["memory"] = {"limit": memory_limit}
+    with open(os.path.join(top, "config.json"), "w") as f:
+        json.dump(cfg, f, indent=2)
+    return top
+
+
+def works(cmd):
+    return subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL).returncode == 0
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--keel", required=True)
+    ap.add_argument("--rounds", type=int, default=100)
+    ap.add_argument("--out", default="build/bench")
+    ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    keel = os.path.abspath(a.keel)
+    if not a.inner:
+        os.execvp("unshare", ["unshare", "-m", "--propagation", "private", sys.executable,
+                              os.path.abspath(__file__), "--inner", "--keel", keel,
+                              "--rounds", str(a.rounds), "--out", a.out])
+    subprocess.run(["umount", "/sys/fs/cgroup/unified"], stderr=subprocess.DEVNULL)
+
+    work = tempfile.mkdtemp(prefix="keel-bench-rt.")
+    try:
+        # keel spec's default config, as the issue asks; runc's when keel has none yet
+        spec_tool = keel if works([keel, "spec", "--help"]) else "runc"
+        runtimes = {"keel": keel, "crun": shutil.which("crun"), "runc": shutil.which("runc")}
+        bundles, cases = {}, {}
+        for name, binary in runtimes.items():
+            if not binary:
+                continue
+            b = make_bundle(os.path.join(work, name), spec_tool, ["/bin/true"],
+                            cgroup=f"/keel-bench/{name}")
+            root = os.path.join("/run", f"keel-bench-{name}")
+            probe = [binary, "--root", root, "run", "-b", b, f"probe-{name}"]
+            if not works(probe):
+                print(f"# {name} cannot run the bundle here; left out", file=sys.stderr)
+                continue
+            bundles[name] = b
+            cases[name] = (lambda r, binary=binary, root=root, b=b, name=name:
+                           benchlib.measure([binary, "--root", root, "run", "-b", b, f"bench-{name}-{r}"]))
+        floor_root = os.path.join(work, "keel", "rootfs")
+        cases["floor (unshare+chroot)"] = lambda r: benchlib.measure(
+            ["unshare", "-m", "-u", "-i", "-n", "-p", "-C", "-f",
+             f"--mount-proc={floor_root}/proc", "chroot", floor_root, "/bin/true"])
+        results = benchlib.run_interleaved(cases, a.rounds)
+        rows = benchlib.summarize(results, "keel")
+        title = f"runtime: run /bin/true, {a.rounds} sequential containers"
+        benchlib.print_table(title, rows, "keel")
+
+        # the memory floor: a container under a 1 MiB limit runs echo
+        small = {}
+        for name, binary in runtimes.items():
+            if name not in bundles:
+                continue
+            b = make_bundle(os.path.join(work, name + "-1m"), spec_tool, ["/bin/echo", "ok"],
+                            memory_limit=1 << 20, cgroup=f"/keel-bench/{name}-1m")
+            small[name] = works([binary, "--root", f"/run/keel-bench-{name}", "run", "-b", b,
+                                 f"small-{name}"])
+        print("\n1 MiB memory limit, `echo ok`: " +
+              ", ".join(f"{n}: {'runs' if ok else 'fails'}" for n, ok in small.items()))
+        benchlib.save(a.out, "runtime", title, rows, "keel", {"memory_1mib": small})
+    finally:
+        for name in ("keel", "crun", "runc"):
+            shutil.rmtree(f"/run/keel-bench-{name}", ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

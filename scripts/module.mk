@@ -1,0 +1,22 @@
+# scripts/: keel-docker and its network helper, the demo, install-deps, benchmarks.
+INSTALL_SCRIPTS += scripts/keel-docker scripts/keel-docker-net scripts/keel-docker-config.jq
+SHELL_SCRIPTS := scripts/keel-docker scripts/keel-docker-net scripts/install-deps scripts/demo \
+	$(wildcard scripts/tests/*.sh scripts/tests/*.t scripts/bench/*.sh scripts/bench/run)
+
+.PHONY: check-shellcheck check-keel-docker
+check-shellcheck:
+	shellcheck -x $(SHELL_SCRIPTS)
+CHECK_TARGETS += check-shellcheck
+
+# End to end, as root: real containers, a real registry, the bridge network.
+check-keel-docker: $(BIN)/keel $(BIN)/keel-image
+	bash scripts/tests/keel-docker.t
+
+# Benchmarks against runc, crun, skopeo, umoci and podman (not part of check;
+# a one-round smoke run is).
+.PHONY: bench check-bench-smoke
+bench: deps all
+	bash scripts/bench/run
+
+check-bench-smoke: $(BIN)/keel $(BIN)/keel-image
+	bash scripts/bench/run --smoke
