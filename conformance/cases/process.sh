@@ -220,7 +220,8 @@ c_terminal_socket() {
     newid
     console_run
     contains "$OUT" all-ttys
-    contains "$OUT" /dev/pts/
+    contains "$OUT" /dev/
+    not_contains "$OUT" "not a tty"
 }
 
 tcase terminal_console 'config-linux.md#default-devices' '/dev/console is set up (a character device) when terminal is true'
