@@ -1,5 +1,5 @@
 # imagetool/: libimagetool.a (store, registry, unpack, bundle) and bin/keel-image.
-IMAGETOOL_PKGS := libcurl libcrypto libarchive libzstd
+IMAGETOOL_PKGS := libcurl libcrypto libarchive libzstd libisal
 $(eval $(call library,imagetool,$(IMAGETOOL_PKGS)))
 EXTRA_CFLAGS_imagetool += -Iimagetool/cmd
 $(eval $(call program,keel-image,$(wildcard imagetool/cmd/*.c),$(LIBS_imagetool) $(LIBS_specs)))
@@ -14,7 +14,7 @@ CHECK_TARGETS += check-imagetool-e2e
 
 # End to end, as root: umoci-built images loaded, unpacked, bundled, run under runc, saved.
 .PHONY: check-imagetool-unpack-e2e
-check-imagetool-unpack-e2e: $(BIN)/keel-image
+check-imagetool-unpack-e2e: $(BIN)/keel-image $(BIN)/keel
 	shellcheck imagetool/tests/e2e/unpack.sh
 	bash imagetool/tests/e2e/unpack.sh
 CHECK_TARGETS += check-imagetool-unpack-e2e

@@ -29,7 +29,6 @@ struct http_response {
 /* A request. The caller fills the first block; http_run fills the rest. */
 struct http_request {
     const char *url;
-    bool head;
     /* "Name: value" lines; an Authorization line is only sent to the first
      * host: libcurl drops it when a redirect leads elsewhere. */
     const char *const *headers;

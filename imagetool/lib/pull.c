@@ -40,30 +40,27 @@ static bool is_schema1_type(const char *mt)
                           strcmp(mt, DOCKER_MEDIA_MANIFEST_V1_SIGNED) == 0);
 }
 
-/* The document's own mediaType wins over Content-Type (some registries send
- * application/json); schema 1 is recognised to be refused. */
-static int classify(struct pull *p, const struct registry_manifest *m, const char **mt,
+/* Whether a fetched document is an index (OCI index, Docker manifest list)
+ * or an image manifest: by its own mediaType, else Content-Type, else its
+ * shape (some registries send application/json, old documents carry no
+ * mediaType). Schema 1 is recognised to be refused. */
+static int classify(struct pull *p, const struct registry_manifest *m, bool *is_index,
                     keel_err *err)
 {
-    struct oci_manifest probe;
-    if (spec_parse(&spec_type_oci_manifest, m->body, m->len, m->digest, &probe, err) < 0)
+    struct oci_index probe;
+    if (spec_parse(&spec_type_oci_index, m->body, m->len, m->digest, &probe, err) < 0)
         return keel_error_wrap(err, "%s", p->name);
+    const char *mt = probe.mediaType != NULL ? probe.mediaType : m->media_type;
     int version = probe.has_schemaVersion ? probe.schemaVersion : 0;
-    bool has_manifests = strstr(m->body, "\"manifests\"") != NULL;
-    const char *doc_mt = probe.mediaType;
-    *mt = is_index_type(doc_mt) || is_manifest_type(doc_mt) ? (is_index_type(doc_mt) ? "index" : "manifest")
-          : is_index_type(m->media_type)                    ? "index"
-          : is_manifest_type(m->media_type)                 ? "manifest"
-          : has_manifests                                   ? "index"
-                                                            : "manifest";
     int ret = 0;
-    if (version == 1 || is_schema1_type(m->media_type) || is_schema1_type(doc_mt))
+    if (version == 1 || is_schema1_type(mt) || is_schema1_type(m->media_type))
         ret = keel_error(err, 0,
                          "%s: Docker image manifest schema 1 is not supported (it is deprecated; "
                          "push the image again with a current client)", p->name);
     else if (version != 2)
         ret = keel_error(err, 0, "%s: unsupported manifest schemaVersion %d", p->name, version);
-    spec_release(&spec_type_oci_manifest, &probe);
+    *is_index = is_index_type(mt) || (!is_manifest_type(mt) && probe.manifests != NULL);
+    spec_release(&spec_type_oci_index, &probe);
     return ret;
 }
 
@@ -105,11 +102,11 @@ static int resolve_manifest(struct pull *p, const struct image_ref *r, struct oc
     struct registry_manifest m;
     if (registry_get_manifest(p->reg, r->digest ? r->digest : r->tag, &m, err) < 0)
         return -1;
-    const char *kind;
+    bool is_index;
     struct oci_platform *plat = NULL;
-    if (classify(p, &m, &kind, err) < 0)
+    if (classify(p, &m, &is_index, err) < 0)
         goto fail;
-    if (strcmp(kind, "index") == 0) {
+    if (is_index) {
         struct oci_index idx;
         struct oci_descriptor chosen;
         if (spec_parse(&spec_type_oci_index, m.body, m.len, m.digest, &idx, err) < 0)
@@ -123,9 +120,9 @@ static int resolve_manifest(struct pull *p, const struct image_ref *r, struct oc
         plat = chosen.platform;
         chosen.platform = NULL;
         spec_release(&spec_type_oci_descriptor, &chosen);
-        if (r3 < 0 || classify(p, &m, &kind, err) < 0)
+        if (r3 < 0 || classify(p, &m, &is_index, err) < 0)
             goto fail;
-        if (strcmp(kind, "manifest") != 0) {
+        if (is_index) {
             keel_error(err, 0, "%s: index entry %s is itself an index", p->name, m.digest);
             goto fail;
         }
@@ -163,6 +160,8 @@ fail:
 struct progress_ctx {
     struct pull *p;
     size_t index;
+    const struct oci_descriptor *desc;
+    const char *kind;
 };
 
 static void on_progress(void *arg, int64_t done, int64_t total)
@@ -180,14 +179,19 @@ static void notify(struct pull *p, size_t i, const char *kind, const struct oci_
         p->obs->blob(p->obs->arg, i, kind, d->digest, d->size, ev);
 }
 
+static void on_done(void *arg)
+{
+    struct progress_ctx *c = arg;
+    notify(c->p, c->index, c->kind, c->desc, PULL_BLOB_DONE);
+}
+
 /* Config first (it is small and says the platform), then the layers in parallel. */
 static int fetch_content(struct pull *p, const struct oci_manifest *man, keel_err *err)
 {
     size_t n = man->layers_len + 1;
     cleanup_free struct registry_blob *todo = calloc(n, sizeof *todo);
     cleanup_free struct progress_ctx *ctx = calloc(n, sizeof *ctx);
-    cleanup_free size_t *which = calloc(n, sizeof *which);
-    if (todo == NULL || ctx == NULL || which == NULL)
+    if (todo == NULL || ctx == NULL)
         return keel_syserror(err, "pull %s", p->name);
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
@@ -201,18 +205,16 @@ static int fetch_content(struct pull *p, const struct oci_manifest *man, keel_er
         }
         notify(p, i, kind, d, PULL_BLOB_START);
         ctx[k] = (struct progress_ctx){.p = p, .index = i};
+        ctx[k].desc = d;
+        ctx[k].kind = kind;
         todo[k] = (struct registry_blob){.digest = d->digest, .size = d->size,
-                                         .progress = on_progress, .progress_arg = &ctx[k]};
-        which[k++] = i;
+                                         .progress = on_progress, .done = on_done,
+                                         .progress_arg = &ctx[k]};
+        k++;
     }
     int parallel = p->opts->parallel > 0 ? p->opts->parallel : DEFAULT_PARALLEL;
     if (registry_fetch_blobs(p->reg, p->store, todo, k, parallel, err) < 0)
         return keel_error_wrap(err, "pull %s", p->name);
-    for (size_t j = 0; j < k; j++) {
-        size_t i = which[j];
-        notify(p, i, i == 0 ? "config" : "layer", i == 0 ? man->config : &man->layers[i - 1],
-               PULL_BLOB_DONE);
-    }
     return 0;
 }
 

@@ -118,8 +118,24 @@ static const char *cached_token(struct registry *r, const char *scope)
     return NULL;
 }
 
+static void drop_token(struct registry *r, const char *scope)
+{
+    for (size_t i = 0; i < r->ntokens; i++) {
+        if (strcmp(r->tokens[i].scope, scope) != 0)
+            continue;
+        if (r->auth_header == r->tokens[i].header)
+            r->auth_header = NULL;
+        free(r->tokens[i].scope);
+        free(r->tokens[i].header);
+        memmove(&r->tokens[i], &r->tokens[i + 1], (r->ntokens - i - 1) * sizeof r->tokens[0]);
+        r->ntokens--;
+        return;
+    }
+}
+
 static const char *cache_token(struct registry *r, const char *scope, const char *token)
 {
+    drop_token(r, scope);
     if (r->ntokens == TOKEN_CACHE) {
         free(r->tokens[0].scope);
         free(r->tokens[0].header);
@@ -159,8 +175,9 @@ static char *token_url(const struct auth_challenge *c, const char *scope)
 static int fetch_token(struct registry *r, const struct auth_challenge *c, const char *scope,
                        keel_err *err)
 {
+    /* a cached token the registry has just refused (expired) is fetched again */
     const char *hit = cached_token(r, scope);
-    if (hit != NULL) {
+    if (hit != NULL && hit != r->auth_header) {
         r->auth_header = hit;
         return 0;
     }
@@ -417,11 +434,20 @@ static int fetch_sink(void *arg, const void *buf, size_t len, keel_err *err)
     return blob_writer_write(f->w, buf, len, err);
 }
 
+/* A blob is committed as soon as it is complete, so that a pull killed
+ * later keeps it. */
 static long fetch_done(void *arg, struct http_request *req)
 {
     struct fetch *f = arg;
-    if (req->curl_code == 0 && req->resp.status == 200 && !req->sink_failed)
+    if (req->curl_code == 0 && req->resp.status == 200 && !req->sink_failed) {
+        struct blob_writer *w = f->w;
+        f->w = NULL;
+        if (blob_writer_commit(w, &f->err) < 0)
+            f->failed = true;
+        else if (f->blob->done != NULL)
+            f->blob->done(f->blob->progress_arg);
         return 0;
+    }
     if (!should_retry(f->reg, req))
         return 0;
     if (blob_writer_restart(f->w, &f->err) < 0) {
@@ -462,9 +488,7 @@ static int fetch_finish(struct fetch *f, keel_err *err)
             return keel_syserror(err, "blob %s", f->blob->digest);
         return request_error(req, err, what);
     }
-    struct blob_writer *w = f->w;
-    f->w = NULL;
-    return blob_writer_commit(w, err);
+    return 0;
 }
 
 int registry_fetch_blobs(struct registry *r, struct store *s, const struct registry_blob *blobs,
@@ -500,7 +524,6 @@ int registry_fetch_blobs(struct registry *r, struct store *s, const struct regis
     }
     if (ret == 0)
         ret = run_authed(r, reqs, n, parallel, NULL, err);
-    /* a retried 401 round restarts those blobs from scratch */
     for (size_t i = 0; i < n && ret == 0; i++)
         ret = fetch_finish(&fs[i], err);
     free(reqs);

@@ -43,14 +43,16 @@ void registry_manifest_release(struct registry_manifest *m);
 struct registry_blob {
     const char *digest;
     int64_t size;
-    /* called as bytes arrive (from the download threads' loop, not concurrently) */
+    /* called as bytes arrive, and once the blob is verified and in the store
+     * (from the one transfer loop, never concurrently); both get progress_arg */
     void (*progress)(void *arg, int64_t done, int64_t total);
+    void (*done)(void *arg);
     void *progress_arg;
 };
 
 /* Downloads the blobs into the store, `parallel` at a time, each verified
- * against its digest and size before it is renamed into place. On failure
- * nothing partial is left; the error names the blob. */
+ * against its digest and size and renamed into place as soon as it is
+ * complete. On failure nothing partial is left; the error names the blob. */
 int registry_fetch_blobs(struct registry *r, struct store *s, const struct registry_blob *blobs,
                          size_t n, int parallel, keel_err *err);
 

@@ -520,3 +520,61 @@ Test(unpack, sparse_files_keep_their_holes)
     close(fd);
     cr_assert_str_eq(buf, "middle");
 }
+
+Test(unpack, multi_member_and_truncated_gzip)
+{
+    char big[100000];
+    for (size_t i = 0; i < sizeof big - 1; i++)
+        big[i] = (char)('a' + (i * 31) % 26);
+    big[sizeof big - 1] = '\0';
+    const struct member m[] = {{.name = "one", .data = "1"}, {.name = "big", .data = big}};
+    const char *plain = write_tar("mm.tar", ARCHIVE_FILTER_NONE, m, 2);
+    char want[72];
+    sha256_file(plain, want);
+
+    /* the tar split in two, each half its own gzip member, concatenated */
+    char cmd[2048];
+    snprintf(cmd, sizeof cmd,
+             "head -c 30000 %1$s | gzip -c > %2$s && tail -c +30001 %1$s | gzip -c >> %2$s",
+             plain, wpath("mm.tar.gz"));
+    cr_assert_eq(system(cmd), 0);
+    struct layer_source layers[] = {{.blob = wpath("mm.tar.gz"), .diffid = want}};
+    keel_err err;
+    cr_assert_eq(rootfs_unpack(wpath("r1"), layers, 1, &err), 0, "%s", err.msg);
+    cr_assert_str_eq(slurp(wpath("r1/one")), "1");
+
+    /* the whole stream but its last 12 bytes (part of the trailer and data) */
+    snprintf(cmd, sizeof cmd, "gzip -c %s | head -c -12 > %s", plain, wpath("cut.tar.gz"));
+    cr_assert_eq(system(cmd), 0);
+    layers[0].blob = wpath("cut.tar.gz");
+    cr_assert_eq(rootfs_unpack(wpath("r2"), layers, 1, &err), -1);
+    cr_assert(strstr(err.msg, "cut.tar.gz") != NULL || strstr(err.msg, "gzip") != NULL, "%s",
+              err.msg);
+    cr_assert(!exists(wpath("r2")));
+}
+
+Test(unpack, gzip_from_a_pipe)
+{
+    const struct member m[] = {{.name = "piped", .data = "through a pipe"}};
+    const char *tar = write_tar("pipe.tar.gz", ARCHIVE_FILTER_GZIP, m, 1);
+    int p[2];
+    cr_assert_eq(pipe2(p, O_CLOEXEC), 0);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int fd = open(tar, O_RDONLY);
+        char buf[4096];
+        ssize_t n;
+        while ((n = read(fd, buf, sizeof buf)) > 0)
+            if (write(p[1], buf, (size_t)n) != n)
+                _exit(1);
+        _exit(0);
+    }
+    close(p[1]);
+    mkdir(wpath("root"), 0755);
+    int rootfd = open(wpath("root"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    keel_err err;
+    cr_assert_eq(layer_apply(rootfd, p[0], "pipe", LAYER_FLAT, NULL, NULL, &err), 0, "%s",
+                 err.msg);
+    close(rootfd);
+    cr_assert_str_eq(slurp(wpath("root/piped")), "through a pipe");
+}

@@ -36,8 +36,9 @@ struct create_ctx {
     char *bundle;
     struct container c;
     struct ns_plan plan;
-    struct terminal tty;
+    int master;        /* the pty master, from the container */
     int fifo_fd;
+    int exec_err_fd;   /* exec.err, for the init */
     int sync_fd;       /* keel's end */
     struct keel_seccomp seccomp; /* linux.seccomp, compiled once here */
     bool has_seccomp;
@@ -136,10 +137,7 @@ static int create_terminal(struct create_ctx *x, keel_err *err)
     }
     if (x->o->console_socket == NULL && !x->o->foreground)
         return keel_error(err, 0, "process.terminal is true: --console-socket is required");
-    uint32_t uid = p->user != NULL ? p->user->uid : 0;
-    const struct oci_linux *l = x->cfg.linux;
-    uid_t host = l != NULL ? ns_host_id(l->uidMappings, l->uidMappings_len, uid) : uid;
-    return terminal_open(&x->tty, p, host, err);
+    return 0;
 }
 
 /* A time namespace is made here (its offsets must be set before any process
@@ -191,8 +189,8 @@ static int create_clone(struct create_ctx *x, keel_err *err)
         .bundle = x->bundle,
         .sync_fd = sv[1],
         .fifo_fd = x->fifo_fd,
-        .tty_slave = x->tty.slave,
-        .tty_path = x->tty.slave_path,
+        .exec_err_fd = x->exec_err_fd,
+        .terminal = x->cfg.process->terminal,
         .no_pivot = x->o->no_pivot,
         .unshare_after_user = user_joined,
         .popts = {.no_new_keyring = x->o->no_new_keyring, .preserve_fds = x->o->preserve_fds + x->o->listen_fds,
@@ -341,21 +339,26 @@ static int create_run(struct create_ctx *x, keel_err *err)
     x->fifo_fd = openat(x->c.dirfd, EXEC_FIFO, O_RDWR | O_CLOEXEC);
     if (x->fifo_fd < 0)
         return keel_syserror(err, "open %s/%s", x->c.dir, EXEC_FIFO);
+    x->exec_err_fd = openat(x->c.dirfd, EXEC_ERROR, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (x->exec_err_fd < 0)
+        return keel_syserror(err, "create %s/%s", x->c.dir, EXEC_ERROR);
     if (create_terminal(x, err) < 0 || create_clone(x, err) < 0)
         return -1;
     close(x->fifo_fd);
     x->fifo_fd = -1;
-    if (x->tty.slave >= 0) {
-        close(x->tty.slave);
-        x->tty.slave = -1;
-    }
+    close(x->exec_err_fd);
+    x->exec_err_fd = -1;
     if (create_release_child(x, err) < 0 ||
         sync_expect(x->sync_fd, SYNC_MOUNTED, buf, sizeof buf, err) < 0 ||
-        create_fill_state(x, err) < 0 || create_runtime_hooks(x, err) < 0 ||
-        create_wait_ready(x, err) < 0)
+        create_fill_state(x, err) < 0 || create_runtime_hooks(x, err) < 0)
         return -1;
-    if (x->tty.master >= 0 && x->o->console_socket != NULL &&
-        terminal_send_master(x->o->console_socket, x->tty.master, err) < 0)
+    /* the init makes its pty after pivot_root, before its process setup */
+    if (x->cfg.process->terminal && (x->master = sync_expect_fd(x->sync_fd, SYNC_PTY, err)) < 0)
+        return -1;
+    if (create_wait_ready(x, err) < 0)
+        return -1;
+    if (x->master >= 0 && x->o->console_socket != NULL &&
+        terminal_send_master(x->o->console_socket, x->master, err) < 0)
         return -1;
     if (create_copy_config(x, err) < 0 || container_save(&x->c, err) < 0 ||
         create_write_pid_file(x, err) < 0)
@@ -396,7 +399,7 @@ static void create_undo(struct create_ctx *x)
 
 int container_create(const struct create_opts *o, struct created *out, keel_err *err)
 {
-    struct create_ctx x = {.o = o, .fifo_fd = -1, .sync_fd = -1, .tty = {.master = -1, .slave = -1},
+    struct create_ctx x = {.o = o, .fifo_fd = -1, .exec_err_fd = -1, .sync_fd = -1, .master = -1,
                            .seccomp_sock = {-1, -1}};
     x.c.dirfd = -1;
     int r = create_run(&x, err);
@@ -406,16 +409,16 @@ int container_create(const struct create_opts *o, struct created *out, keel_err 
     }
     if (x.fifo_fd >= 0)
         close(x.fifo_fd);
+    if (x.exec_err_fd >= 0)
+        close(x.exec_err_fd);
     if (x.sync_fd >= 0)
         close(x.sync_fd);
-    if (x.tty.slave >= 0)
-        close(x.tty.slave);
     if (r == 0 && out != NULL) {
         out->pid = x.pid;
-        out->master = o->foreground && o->console_socket == NULL ? steal_fd(x.tty.master) : -1;
+        out->master = o->foreground && o->console_socket == NULL ? steal_fd(x.master) : -1;
     }
-    if (x.tty.master >= 0)
-        close(x.tty.master);
+    if (x.master >= 0)
+        close(x.master);
     for (int i = 0; i < 2; i++)
         if (x.seccomp_sock[i] >= 0)
             close(x.seccomp_sock[i]);

@@ -72,6 +72,18 @@ static int init_namespaces(const struct init_args *a, keel_err *err)
     return ns_set_names(a->cfg, err);
 }
 
+static int init_terminal(const struct init_args *a, keel_err *err)
+{
+    struct terminal t;
+    if (terminal_open_in_container(&t, a->cfg->process, err) < 0)
+        return -1;
+    int r = sync_send_fd(a->sync_fd, SYNC_PTY, t.master, err);
+    if (r == 0)
+        r = terminal_become_controlling(t.slave, err);
+    terminal_close(&t);
+    return r;
+}
+
 /* Everything up to READY; returns the process settings for the exec. */
 static int init_prepare(const struct init_args *a, struct process_ready *ready, char *state,
                         size_t state_cap, keel_err *err)
@@ -85,7 +97,7 @@ static int init_prepare(const struct init_args *a, struct process_ready *ready, 
         .bundle = a->bundle,
         .no_pivot = a->no_pivot,
         .in_userns = ns_plan_has(a->plan, CLONE_NEWUSER),
-        .console_path = a->tty_slave >= 0 ? a->tty_path : NULL,
+        .console_path = NULL, /* the pty is made after pivot_root, in the container's devpts */
     };
     if (rootfs_prepare(a->cfg, &ro, err) < 0)
         return -1;
@@ -97,7 +109,7 @@ static int init_prepare(const struct init_args *a, struct process_ready *ready, 
         return -1;
     if (rootfs_pivot(a->cfg, &ro, err) < 0 || rootfs_finish(a->cfg, err) < 0)
         return -1;
-    if (a->tty_slave >= 0 && terminal_become_controlling(a->tty_slave, err) < 0)
+    if (a->terminal && init_terminal(a, err) < 0)
         return -1;
     return process_prepare(a->cfg, a->cfg->process, &a->popts, ready, err);
 }
@@ -112,7 +124,7 @@ static int init_wait_start(int fifo_fd, keel_err *err)
     while (n < 0 && errno == EINTR);
     if (n != 1)
         return keel_syserror(err, "wait for start on exec.fifo");
-    close(fifo_fd);
+    /* left open: its close at exec tells start that the program runs */
     return 0;
 }
 
@@ -139,5 +151,7 @@ void container_init(const struct init_args *a)
     process_exec(a->cfg, a->cfg->process, &a->popts, &ready, &err);
 fail:
     fprintf(stderr, "keel: %s\n", err.msg);
+    /* start reads it once this process is gone */
+    (void)!write(a->exec_err_fd, err.msg, strlen(err.msg));
     _exit(127);
 }

@@ -15,8 +15,8 @@ struct init_args {
     const char *bundle;
     int sync_fd;
     int fifo_fd;          /* exec.fifo opened O_RDWR: a byte arrives on start */
-    int tty_slave;        /* -1 without a terminal */
-    const char *tty_path;
+    int exec_err_fd;      /* exec.err: where a failure after start is told to start */
+    bool terminal;        /* make a pty and send its master over sync_fd */
     bool no_pivot;
     bool unshare_after_user; /* the user namespace is joined: make the others after it */
     struct process_opts popts;

@@ -29,7 +29,8 @@ struct run_loop {
 static void copy_winsize(int master)
 {
     struct winsize ws;
-    if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+    /* a terminal that knows no size (0x0) keeps process.consoleSize */
+    if (ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) == 0 && (ws.ws_row != 0 || ws.ws_col != 0))
         ioctl(master, TIOCSWINSZ, &ws);
 }
 

@@ -1,8 +1,10 @@
 /* start (runtime.md "start"): a byte into exec.fifo releases the waiting
- * init to exec the user program; poststart hooks follow (one failing stops
- * the container). */
+ * init, which runs the startContainer hooks and execs the user program;
+ * start sees which happened and then runs the poststart hooks (one failing
+ * stops the container). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
@@ -10,6 +12,29 @@
 #include "hooks.h"
 #include "state.h"
 #include "util.h"
+
+/* The init holds exec.fifo open (close-on-exec) until it execs or dies; the
+ * writer end reports POLLERR once no reader is left. If the init failed on
+ * the way (a startContainer hook, the exec itself), it left its error in
+ * exec.err before exiting; otherwise the program runs (or already ran). */
+static int start_wait_exec(struct container *c, int fd, keel_err *err)
+{
+    struct pollfd p = {.fd = fd, .events = 0};
+    int r;
+    do
+        r = poll(&p, 1, -1);
+    while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return keel_syserror(err, "wait for the container to exec");
+    cleanup_close int efd = openat(c->dirfd, EXEC_ERROR, O_RDONLY | O_CLOEXEC);
+    char msg[sizeof err->msg - 64];
+    ssize_t n = efd >= 0 ? read(efd, msg, sizeof msg - 1) : 0;
+    if (n > 0) {
+        msg[n] = '\0';
+        return keel_error(err, 0, "container %s did not run its program: %s", c->id, msg);
+    }
+    return 0;
+}
 
 static int start_locked(struct container *c, keel_err *err)
 {
@@ -26,6 +51,8 @@ static int start_locked(struct container *c, keel_err *err)
         return keel_syserror(err, "remove %s/%s", c->dir, EXEC_FIFO);
     if (write(fd, "0", 1) != 1)
         return keel_syserror(err, "write %s/%s", c->dir, EXEC_FIFO);
+    if (start_wait_exec(c, fd, err) < 0)
+        return -1;
     const struct oci_hooks *h = c->st.hooks;
     if (h == NULL || h->poststart_len == 0)
         return 0;

@@ -107,16 +107,16 @@ static const struct opt *opt_lookup(const char *name)
     return NULL;
 }
 
-static int data_append(char **data, const char *opt, keel_err *err)
+int mount_opts_add_data(struct mount_opts *o, const char *opt, keel_err *err)
 {
-    size_t old = *data != NULL ? strlen(*data) : 0, add = strlen(opt);
-    char *d = realloc(*data, old + add + 2);
+    size_t old = o->data != NULL ? strlen(o->data) : 0, add = strlen(opt);
+    char *d = realloc(o->data, old + add + 2);
     if (d == NULL)
         return keel_syserror(err, "mount option %s", opt);
     if (old > 0)
         d[old++] = ',';
     memcpy(d + old, opt, add + 1);
-    *data = d;
+    o->data = d;
     return 0;
 }
 
@@ -130,7 +130,7 @@ static int opt_apply(struct mount_opts *o, const char *name, keel_err *err)
 {
     const struct opt *opt = opt_lookup(name);
     if (opt == NULL)
-        return data_append(&o->data, name, err);
+        return mount_opts_add_data(o, name, err);
     switch (opt->kind) {
     case OPT_NONE:
         break;

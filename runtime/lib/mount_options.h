@@ -29,6 +29,8 @@ struct mount_opts {
  * Later options override earlier ones ("ro","rw" is rw). */
 int mount_opts_parse(char *const *options, size_t n, struct mount_opts *out, keel_err *err);
 void mount_opts_release(struct mount_opts *o);
+/* Appends one filesystem option to o->data. */
+int mount_opts_add_data(struct mount_opts *o, const char *opt, keel_err *err);
 
 /* The MOUNT_ATTR_* set and clear masks that mount_setattr needs to give a
  * bind mount the per-mount flags in o (ro, nosuid, noatime, ...), non-recursively. */

@@ -180,6 +180,24 @@ int mount_fs(const struct mount_ctx *ctx, const char *type, const char *src, con
     return mount_apply_tree_opts(nfd, o, type, dst, err);
 }
 
+/* linux.mountLabel goes on the filesystems runc labels: not proc, sysfs,
+ * mqueue or cgroup (which take no context= or keep their own). */
+static int add_mount_label(const char *label, const char *type, struct mount_opts *o,
+                           keel_err *err)
+{
+    static const char *const unlabelled[] = { "proc", "sysfs", "mqueue", "cgroup", "cgroup2" };
+    if (label == NULL)
+        return 0;
+    for (size_t i = 0; i < sizeof unlabelled / sizeof unlabelled[0]; i++)
+        if (strcmp(type, unlabelled[i]) == 0)
+            return 0;
+    char opt[1024];
+    int n = snprintf(opt, sizeof opt, "context=\"%s\"", label);
+    if (n < 0 || (size_t)n >= sizeof opt)
+        return keel_error(err, ENAMETOOLONG, "linux.mountLabel %s", label);
+    return mount_opts_add_data(o, opt, err);
+}
+
 int mount_entry(const struct mount_ctx *ctx, const struct oci_mount *m, keel_err *err)
 {
     struct mount_opts o;
@@ -206,7 +224,9 @@ int mount_entry(const struct mount_ctx *ctx, const struct oci_mount *m, keel_err
     } else if (strcmp(m->type, "cgroup") == 0) {
         r = mount_cgroup(ctx, m->destination, &o, err);
     } else {
-        r = mount_fs(ctx, m->type, m->source, m->destination, &o, err);
+        r = add_mount_label(ctx->mount_label, m->type, &o, err);
+        if (r == 0)
+            r = mount_fs(ctx, m->type, m->source, m->destination, &o, err);
     }
     mount_opts_release(&o);
     return r;

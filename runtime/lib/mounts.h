@@ -13,6 +13,7 @@ struct mount_ctx {
     const char *bundle;  /* relative bind sources resolve against it */
     bool in_userns;      /* with no netns of its own, sysfs becomes a bind of /sys */
     bool netns;          /* the container has a network namespace */
+    const char *mount_label; /* SELinux context for filesystem mounts, or NULL */
     bool cgroupns;       /* "cgroup" mounts fresh hierarchies instead of binding the host's */
 };
 

@@ -80,29 +80,33 @@ static int read_hierarchies(struct hierarchy **out, size_t *n, keel_err *err)
     return 0;
 }
 
-/* Reads /proc/self/cgroup whole (it is small). */
+/* Reads /proc/self/cgroup whole (a few hundred bytes). */
 static char *read_self_cgroup(keel_err *err)
 {
     cleanup_close int fd = open("/proc/self/cgroup", O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return keel_syserror(err, "open /proc/self/cgroup"), NULL;
+    if (fd < 0) {
+        keel_syserror(err, "open /proc/self/cgroup");
+        return NULL;
+    }
     size_t cap = 4096, len = 0;
-    cleanup_free char *buf = malloc(cap);
+    cleanup_free char *buf = NULL;
     for (;;) {
-        if (buf == NULL)
-            return keel_syserror(err, "read /proc/self/cgroup"), NULL;
+        if (len + 1 >= cap || buf == NULL) {
+            char *bigger = realloc(buf, buf == NULL ? cap : (cap *= 2));
+            if (bigger == NULL) {
+                keel_syserror(err, "read /proc/self/cgroup");
+                return NULL;
+            }
+            buf = bigger;
+        }
         ssize_t n = read(fd, buf + len, cap - len - 1);
-        if (n < 0)
-            return keel_syserror(err, "read /proc/self/cgroup"), NULL;
+        if (n < 0) {
+            keel_syserror(err, "read /proc/self/cgroup");
+            return NULL;
+        }
         if (n == 0)
             break;
         len += (size_t)n;
-        if (len + 1 == cap) {
-            char *bigger = realloc(buf, cap *= 2);
-            if (bigger == NULL)
-                free(buf);
-            buf = bigger;
-        }
     }
     buf[len] = '\0';
     return steal_ptr(buf);

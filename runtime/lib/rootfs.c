@@ -5,10 +5,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <linux/magic.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -54,6 +56,13 @@ static bool has_namespace(const struct oci_config *cfg, const char *type)
     return false;
 }
 
+/* SELinux is on when its filesystem is mounted; mountLabel means nothing otherwise. */
+static bool selinux_enabled(void)
+{
+    struct statfs sfs;
+    return statfs("/sys/fs/selinux", &sfs) == 0 && sfs.f_type == SELINUX_MAGIC;
+}
+
 static int prepare_mounts(const struct oci_config *cfg, const struct rootfs_opts *o, int rootfd,
                           keel_err *err)
 {
@@ -64,6 +73,8 @@ static int prepare_mounts(const struct oci_config *cfg, const struct rootfs_opts
         .netns = has_namespace(cfg, "network"),
         .cgroupns = has_namespace(cfg, "cgroup"),
     };
+    if (cfg->linux != NULL && cfg->linux->mountLabel != NULL && selinux_enabled())
+        ctx.mount_label = cfg->linux->mountLabel;
     bool dev_bound = false;
     for (size_t i = 0; i < cfg->mounts_len; i++) {
         const struct oci_mount *m = &cfg->mounts[i];

@@ -35,6 +35,7 @@ static char *masked_paths[] = {
     "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats",
     "/proc/timer_list", "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/proc/scsi",
 };
+static char *rootless_sys_options[] = {"rbind", "nosuid", "noexec", "nodev", "ro"};
 static char *readonly_paths[] = {"/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger"};
 
 int spec_write_default(const char *dir, bool rootless, keel_err *err)
@@ -88,7 +89,8 @@ int spec_write_default(const char *dir, bool rootless, keel_err *err)
         lx.gidMappings_len = 1;
         lx.resources = NULL;
         mounts[5] = (struct oci_mount){.destination = "/sys", .type = "none", .source = "/sys",
-                                       STRS(options, "rbind", "nosuid", "noexec", "nodev", "ro")};
+                                       .options = rootless_sys_options,
+                                       .options_len = N(rootless_sys_options)};
         mounts[2].options_len--; /* no gid=5: that group is not mapped */
     }
     struct oci_config cfg = {

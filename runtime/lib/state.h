@@ -1,6 +1,7 @@
 /* A container's state directory under --root: state.json (keel's record),
  * exec.fifo (present while the container is created and not yet started),
- * config.json (the config as create read it), all guarded by a per-container
+ * config.json (the config as create read it), exec.err (the init's last
+ * words when it fails between start and exec), all guarded by a per-container
  * flock that serializes concurrent keel commands on one container. */
 #ifndef KEEL_STATE_H
 #define KEEL_STATE_H
@@ -21,6 +22,7 @@ enum container_status {
 #define STATE_FILE "state.json"
 #define EXEC_FIFO "exec.fifo"
 #define CONFIG_COPY "config.json"
+#define EXEC_ERROR "exec.err"    /* why the init died between start and exec */
 
 struct container {
     char *root;        /* the state root (--root) */

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <unistd.h>
 
 int sync_send(int fd, enum sync_type type, const void *data, size_t len, keel_err *err)
 {
@@ -41,6 +42,62 @@ int sync_expect(int fd, enum sync_type want, char *buf, size_t cap, keel_err *er
     if (t != (uint32_t)want)
         return keel_error(err, 0, "sync: expected message %d, got %u", (int)want, t);
     return (int)len;
+}
+
+int sync_send_fd(int fd, enum sync_type type, int passed, keel_err *err)
+{
+    uint32_t t = (uint32_t)type;
+    struct iovec iov = {&t, sizeof t};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                         .msg_controllen = sizeof ctl.buf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &passed, sizeof passed);
+    if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
+        return keel_syserror(err, "sync send");
+    return 0;
+}
+
+int sync_expect_fd(int fd, enum sync_type want, keel_err *err)
+{
+    uint32_t t = 0;
+    char buf[sizeof err->msg];
+    struct iovec iov[2] = {{&t, sizeof t}, {buf, sizeof buf - 1}};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf,
+                         .msg_controllen = sizeof ctl.buf};
+    ssize_t n;
+    do
+        n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+    while (n < 0 && errno == EINTR);
+    if (n < 0)
+        return keel_syserror(err, "sync receive");
+    if (n == 0)
+        return keel_error(err, 0, "the container process exited unexpectedly");
+    size_t len = (size_t)n > sizeof t ? (size_t)n - sizeof t : 0;
+    buf[len] = '\0';
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    int passed = -1;
+    if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+        memcpy(&passed, CMSG_DATA(c), sizeof passed);
+    if (t == SYNC_ERROR || t != (uint32_t)want || passed < 0) {
+        if (passed >= 0)
+            close(passed);
+        if (t == SYNC_ERROR)
+            return keel_error(err, 0, "%s", buf);
+        return keel_error(err, 0, "sync: expected message %d with an fd, got %u", (int)want, t);
+    }
+    return passed;
 }
 
 void sync_send_error(int fd, const keel_err *e)

@@ -17,12 +17,17 @@ enum sync_type {
     SYNC_HOOKS_DONE, /* parent: createRuntime done; payload: the state JSON */
     SYNC_READY,      /* child: waiting for start */
     SYNC_ERROR,      /* either: payload is the message */
+    SYNC_PTY,        /* child: the pty master, as SCM_RIGHTS */
 };
 
 int sync_send(int fd, enum sync_type type, const void *data, size_t len, keel_err *err);
 /* Receives one message into buf (NUL-terminated). An SYNC_ERROR from the
  * other side becomes this side's error; so does any type but `want`. */
 int sync_expect(int fd, enum sync_type want, char *buf, size_t cap, keel_err *err);
+/* Sends / receives a message that carries one fd (SCM_RIGHTS). The
+ * receiving side gets -1 with the other side's error on SYNC_ERROR. */
+int sync_send_fd(int fd, enum sync_type type, int passed, keel_err *err);
+int sync_expect_fd(int fd, enum sync_type want, keel_err *err);
 /* The child side's report of a failure (best effort). */
 void sync_send_error(int fd, const keel_err *e);
 

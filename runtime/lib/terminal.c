@@ -7,16 +7,29 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
 
 #include "util.h"
 
-int terminal_open(struct terminal *t, const struct oci_process *p, uid_t host_uid, keel_err *err)
+/* /dev/console is a bind mount of the slave, as the spec's default devices say. */
+static int terminal_bind_console(const char *slave_path, keel_err *err)
+{
+    cleanup_close int fd = open("/dev/console", O_CREAT | O_RDONLY | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0)
+        return keel_syserror(err, "create /dev/console");
+    if (mount(slave_path, "/dev/console", NULL, MS_BIND, NULL) < 0)
+        return keel_syserror(err, "bind %s on /dev/console", slave_path);
+    return 0;
+}
+
+static int terminal_open_pair(struct terminal *t, const struct oci_process *p, uid_t uid,
+                              keel_err *err)
 {
     t->slave = -1;
-    t->master = posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    t->master = open("/dev/ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
     if (t->master < 0)
         return keel_syserror(err, "open /dev/ptmx");
     if (unlockpt(t->master) < 0 || ptsname_r(t->master, t->slave_path, sizeof t->slave_path) != 0) {
@@ -30,7 +43,7 @@ int terminal_open(struct terminal *t, const struct oci_process *p, uid_t host_ui
         terminal_close(t);
         return -1;
     }
-    if (fchown(t->slave, host_uid, (gid_t)-1) < 0) {
+    if (fchown(t->slave, uid, (gid_t)-1) < 0) {
         keel_syserror(err, "chown %s", t->slave_path);
         terminal_close(t);
         return -1;
@@ -47,6 +60,22 @@ int terminal_open(struct terminal *t, const struct oci_process *p, uid_t host_ui
     return 0;
 }
 
+int terminal_open(struct terminal *t, const struct oci_process *p, uid_t host_uid, keel_err *err)
+{
+    return terminal_open_pair(t, p, host_uid, err);
+}
+
+int terminal_open_in_container(struct terminal *t, const struct oci_process *p, keel_err *err)
+{
+    if (terminal_open_pair(t, p, p->user != NULL ? p->user->uid : 0, err) < 0)
+        return -1;
+    if (terminal_bind_console(t->slave_path, err) < 0) {
+        terminal_close(t);
+        return -1;
+    }
+    return 0;
+}
+
 void terminal_close(struct terminal *t)
 {
     if (t->master >= 0)
@@ -54,6 +83,27 @@ void terminal_close(struct terminal *t)
     if (t->slave >= 0)
         close(t->slave);
     t->master = t->slave = -1;
+}
+
+/* Sends fd over a connected unix socket with `name` as the payload. */
+static int terminal_send_fd(int sock, const char *name, int fd, keel_err *err)
+{
+    struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    memset(&ctl, 0, sizeof ctl);
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                         .msg_controllen = sizeof ctl.buf};
+    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &fd, sizeof fd);
+    if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+        return keel_syserror(err, "send the pty master");
+    return 0;
 }
 
 int terminal_send_master(const char *socket_path, int master, keel_err *err)
@@ -67,22 +117,8 @@ int terminal_send_master(const char *socket_path, int master, keel_err *err)
         return keel_syserror(err, "console socket");
     if (connect(s, (struct sockaddr *)&addr, sizeof addr) < 0)
         return keel_syserror(err, "connect to console socket %s", socket_path);
-    char name[] = "/dev/ptmx";
-    struct iovec iov = {.iov_base = name, .iov_len = sizeof name - 1};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    memset(&ctl, 0, sizeof ctl);
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-                         .msg_controllen = sizeof ctl.buf};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &master, sizeof master);
-    if (sendmsg(s, &msg, MSG_NOSIGNAL) < 0)
-        return keel_syserror(err, "send the pty to console socket %s", socket_path);
+    if (terminal_send_fd(s, "/dev/ptmx", master, err) < 0)
+        return keel_error_wrap(err, "console socket %s", socket_path);
     return 0;
 }
 

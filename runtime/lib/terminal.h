@@ -1,6 +1,8 @@
-/* process.terminal: a pty for the container; its master goes to the engine
- * over --console-socket (SCM_RIGHTS, as runc does) or stays with `run`,
- * which relays it to its own terminal. */
+/* process.terminal: a pty made inside the container (its own devpts, after
+ * pivot_root, so the program sees /dev/pts/N as under runc) whose slave is
+ * also bound on /dev/console; the master travels to keel over the sync
+ * socket and on to the engine over --console-socket (SCM_RIGHTS, as runc
+ * does), or stays with `run`, which relays it to its own terminal. */
 #ifndef KEEL_TERMINAL_H
 #define KEEL_TERMINAL_H
 
@@ -17,8 +19,12 @@ struct terminal {
     char slave_path[64];
 };
 
-/* Opens a pty pair (both O_CLOEXEC) sized from process.consoleSize, the slave
- * owned by the container's uid (already mapped to the host). */
+/* In the container, after pivot_root: opens a pty pair from /dev/ptmx (both
+ * O_CLOEXEC) sized from process.consoleSize, the slave owned by the
+ * process' uid and bound on /dev/console. */
+int terminal_open_in_container(struct terminal *t, const struct oci_process *p, keel_err *err);
+/* The same from the runtime's /dev/ptmx, the slave owned by host_uid (the
+ * process' uid mapped to the host); no /dev/console. */
 int terminal_open(struct terminal *t, const struct oci_process *p, uid_t host_uid, keel_err *err);
 void terminal_close(struct terminal *t);
 

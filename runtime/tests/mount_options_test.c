@@ -84,6 +84,19 @@ Test(mount_options, recursive_attributes)
     mount_opts_release(&o);
 }
 
+Test(mount_options, add_data)
+{
+    keel_err err = { 0 };
+    struct mount_opts o = PARSE("ro");
+    cr_assert_eq(mount_opts_add_data(&o, "context=\"a:b:c\"", &err), 0);
+    cr_assert_str_eq(o.data, "context=\"a:b:c\"");
+    mount_opts_release(&o);
+    o = PARSE("mode=755");
+    cr_assert_eq(mount_opts_add_data(&o, "x=1", &err), 0);
+    cr_assert_str_eq(o.data, "mode=755,x=1");
+    mount_opts_release(&o);
+}
+
 Test(mount_options, idmap)
 {
     struct mount_opts o = PARSE("idmap", "bind");

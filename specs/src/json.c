@@ -195,6 +195,60 @@ static int parse_array(struct pctx *c, const struct spec_field *f, const struct 
     return 0;
 }
 
+/* Positions of the keys of a map being parsed, to find repeated keys: a
+ * linear scan for small maps, open addressing (slot = index + 1) for big ones. */
+struct key_index {
+    size_t *slots;
+    size_t mask;
+    size_t last_slot; /* where key_index_find stopped */
+};
+
+#define KEY_INDEX_MIN 16
+
+static size_t key_hash(const char *s)
+{
+    uint64_t h = 14695981039346656037u; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211u;
+    return (size_t)h;
+}
+
+static int key_index_init(struct key_index *idx, size_t n)
+{
+    *idx = (struct key_index){0};
+    if (n <= KEY_INDEX_MIN)
+        return 0;
+    size_t cap = 2 * KEY_INDEX_MIN;
+    while (cap < 2 * n)
+        cap <<= 1;
+    idx->slots = calloc(cap, sizeof *idx->slots);
+    idx->mask = cap - 1;
+    return idx->slots ? 0 : -1;
+}
+
+/* The index of key among keys[0..used), or used when it is new. */
+static size_t key_index_find(struct key_index *idx, char *const *keys, size_t used, const char *key)
+{
+    if (idx->slots == NULL) {
+        size_t at = 0;
+        while (at < used && strcmp(keys[at], key) != 0)
+            at++;
+        return at;
+    }
+    size_t slot = key_hash(key) & idx->mask;
+    while (idx->slots[slot] != 0 && strcmp(keys[idx->slots[slot] - 1], key) != 0)
+        slot = (slot + 1) & idx->mask;
+    idx->last_slot = slot;
+    return idx->slots[slot] ? idx->slots[slot] - 1 : used;
+}
+
+/* Records the key key_index_find() just missed as keys[count - 1]. */
+static void key_index_add(struct key_index *idx, size_t count)
+{
+    if (idx->slots != NULL)
+        idx->slots[idx->last_slot] = count;
+}
+
 static int parse_map(struct pctx *c, const struct spec_field *f, const struct jnode *v, void *obj)
 {
     if (v->type != J_OBJECT)
@@ -216,13 +270,15 @@ static int parse_map(struct pctx *c, const struct spec_field *f, const struct jn
     }
     *FIELD_AT(obj, f->off_aux, size_t) = n;
     /* a repeated key replaces the earlier value (the last one wins, as for
-     * struct fields); the entries past the last distinct key stay zeroed */
+     * struct fields); the entries past the last distinct key stay zeroed.
+     * Big maps (image labels come from anyone) find repeats by hashing. */
+    struct key_index idx;
+    if (key_index_init(&idx, n) < 0)
+        return oom_error(c);
     size_t used = 0;
     for (const struct jnode *e = v->first; e != NULL; e = e->next) {
         const char *key = e->key;
-        size_t at = 0;
-        while (at < used && strcmp(keys[at], key) != 0)
-            at++;
+        size_t at = key_index_find(&idx, keys, used, key);
         if (at < used && f->kind == SPEC_MAP) {
             free(((char **)vals)[at]);
             ((char **)vals)[at] = NULL;
@@ -237,12 +293,19 @@ static int parse_map(struct pctx *c, const struct spec_field *f, const struct jn
             r = type_error(c, "object", e);
         else if (f->kind == SPEC_OBJMAP)
             r = parse_object(c, f->sub, e, vals + at * esize);
-        if (r == 0 && at == used && (keys[used++] = strdup(key)) == NULL)
-            r = oom_error(c);
-        if (r < 0)
+        if (r == 0 && at == used) {
+            if ((keys[used] = strdup(key)) == NULL)
+                r = oom_error(c);
+            else
+                key_index_add(&idx, ++used);
+        }
+        if (r < 0) {
+            free(idx.slots);
             return r;
+        }
         jpath_pop(&c->path, saved);
     }
+    free(idx.slots);
     *FIELD_AT(obj, f->off_aux, size_t) = used;
     return 0;
 }

@@ -1,5 +1,7 @@
 /* The JSON engine on the runtime config: types, presence, errors. */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -129,4 +131,58 @@ Test(engine, generate_refuses_invalid_utf8)
     keel_err err = {0};
     cr_assert_null(spec_generate(&spec_type_oci_config, &c, false, NULL, &err));
     cr_assert_str_eq(err.msg, "generate oci_config: a string is not valid UTF-8");
+}
+
+/* Repeats in a big map are found too (by hashing), in linear time. */
+Test(engine, repeated_keys_in_a_big_map)
+{
+    size_t n = 50000, cap = n * 24 + 64, len = 0;
+    char *doc = malloc(cap);
+    cr_assert_not_null(doc);
+    len += (size_t)snprintf(doc + len, cap - len, "{\"annotations\":{");
+    for (size_t i = 0; i < n; i++)
+        len += (size_t)snprintf(doc + len, cap - len, "%s\"k%zu\":\"%zu\"", i ? "," : "", i % (n / 2), i);
+    len += (size_t)snprintf(doc + len, cap - len, "}}");
+    struct oci_config c;
+    keel_err err = {0};
+    cr_assert_eq(spec_parse(&spec_type_oci_config, doc, len, "config.json", &c, &err), 0, "%s", err.msg);
+    cr_assert_eq(c.annotations_len, n / 2);
+    cr_assert_str_eq(c.annotations_keys[7], "k7");
+    cr_assert_eq(strtoul(c.annotations[7], NULL, 10), n / 2 + 7);
+    free(doc);
+    spec_release(&spec_type_oci_config, &c);
+}
+
+Test(engine, parse_file_names_the_file)
+{
+    struct oci_config c;
+    keel_err err = {0};
+    cr_assert_eq(spec_parse_file(&spec_type_oci_config, "data/no-such-config.json", &c, &err), -1);
+    cr_assert_str_eq(err.msg, "open data/no-such-config.json: No such file or directory");
+    cr_assert_eq(err.errnum, ENOENT);
+    cr_assert_eq(spec_parse_file(&spec_type_oci_config, "data", &c, &err), -1);
+    cr_assert_str_eq(err.msg, "data: not a regular file");
+    cr_assert_eq(spec_parse_file(&spec_type_oci_config, "data/bad/fraction.oci_config.json", &c, &err), -1);
+    cr_assert_str_eq(err.msg, "data/bad/fraction.oci_config.json: linux.resources.cpu.shares: expected integer, got 1.5");
+}
+
+Test(engine, builders_for_maps_and_string_arrays)
+{
+    struct oci_config c = {0};
+    cr_assert_eq(spec_map_set(&c.annotations_keys, &c.annotations, &c.annotations_len, "a", "1"), 0);
+    cr_assert_eq(spec_map_set(&c.annotations_keys, &c.annotations, &c.annotations_len, "b", "2"), 0);
+    cr_assert_eq(spec_map_set(&c.annotations_keys, &c.annotations, &c.annotations_len, "a", "3"), 0);
+    cr_assert_eq(c.annotations_len, 2);
+    cr_assert_str_eq(spec_map_get(c.annotations_keys, c.annotations, c.annotations_len, "a"), "3");
+    cr_assert_null(spec_map_get(c.annotations_keys, c.annotations, c.annotations_len, "c"));
+    c.process = calloc(1, sizeof *c.process);
+    cr_assert_not_null(c.process);
+    cr_assert_eq(spec_strs_append(&c.process->args, &c.process->args_len, "sh"), 0);
+    cr_assert_eq(spec_strs_append(&c.process->args, &c.process->args_len, "-c"), 0);
+    keel_err err = {0};
+    char *out = spec_generate(&spec_type_oci_config, &c, false, NULL, &err);
+    cr_assert_str_eq(out, "{\"process\":{\"args\":[\"sh\",\"-c\"]},\"annotations\":{\"a\":\"3\",\"b\":\"2\"}}");
+    free(out);
+    spec_release(&spec_type_oci_config, &c);
+    cr_assert_null(c.process);
 }

@@ -139,6 +139,27 @@ check "a schema 1 manifest is refused clearly" \
 check "a non-loopback registry is spoken to over https" \
 	fails_with "$S" "https://keel-e2e.invalid/v2/" keel-e2e.invalid/x:v1
 
+# TLS and --insecure need an address that is not loopback; skipped without one.
+EXT_IP=$(hostname -I 2>/dev/null | tr ' ' '\n' | grep -m1 -E '^[0-9.]+$' || true)
+if [ -n "$EXT_IP" ]; then
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$E2E_DIR/tls.key" -out "$E2E_DIR/tls.crt" \
+		-days 1 -subj /CN=keel-e2e -addext "subjectAltName=IP:$EXT_IP" 2>/dev/null
+	REG_HOST=$EXT_IP REG_TLS=$E2E_DIR/tls start_registry tls "$STORAGE"
+	TLS=$EXT_IP:$REG_PORT
+	REG_HOST=$EXT_IP start_registry plainext "$STORAGE"
+	EXT=$EXT_IP:$REG_PORT
+	check "TLS is verified: a self-signed registry certificate is refused" \
+		fails_with "$E2E_DIR/tls" "certificate" "$TLS/test/oci:v1"
+	check "a registry that is not on loopback gets no plain HTTP without --insecure" \
+		fails_with "$E2E_DIR/tls" "https://$EXT/v2/" "$EXT/test/oci:v1"
+	check "--insecure: plain HTTP to a registry that is not on loopback" \
+		pull "$E2E_DIR/tls" -q --insecure "$EXT/test/oci:v1"
+else
+	for t in "TLS is verified" "no plain HTTP without --insecure" "--insecure"; do
+		ok "$t # skip no address other than loopback"
+	done
+fi
+
 corrupt() {
 	local layer file store=$E2E_DIR/corrupt
 	layer=$(curl -sf -H "Accept: $OCI_MANIFEST" "http://$R/v2/test/corrupt/manifests/v1" |
@@ -219,6 +240,8 @@ killed() {
 		wait "$pid" 2>/dev/null || true
 		check_store "$store" || { echo "inconsistent after a kill at ${delay}s"; return 1; }
 	done
+	# blobs finished before the kill stay: the config and the small layers
+	[ "$(find "$store/oci/blobs/sha256" -type f | wc -l)" -ge 2 ] || { echo "completed blobs lost"; return 1; }
 	[ "$(pull "$store" -q "$PROXY/slow/big:v1")" = "$(registry_digest "$PLAIN" slow/big v1)" ] &&
 		check_store "$store"
 }

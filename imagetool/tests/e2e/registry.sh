@@ -60,34 +60,40 @@ free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
 }
 
+# wait_http URL: until something answers there.
 wait_http() {
 	for _ in $(seq 200); do
-		if curl -s -o /dev/null "http://127.0.0.1:$1/"; then
+		if curl -sk -o /dev/null "$1"; then
 			return 0
 		fi
 		sleep 0.05
 	done
-	echo "nothing answers on port $1" >&2
+	echo "nothing answers at $1" >&2
 	return 1
 }
 
 # start_registry NAME STORAGE [AUTH_YAML]: a docker-registry on a free port
-# serving STORAGE; sets REG_PORT.
+# serving STORAGE; sets REG_PORT. It listens on $REG_HOST (default 127.0.0.1)
+# and speaks TLS with $REG_TLS.crt and $REG_TLS.key when REG_TLS is set.
 start_registry() {
-	local name=$1 storage=$2 auth=${3:-}
+	local name=$1 storage=$2 auth=${3:-} host=${REG_HOST:-127.0.0.1} scheme=http
 	REG_PORT=$(free_port)
 	{
 		printf 'version: 0.1\nlog:\n  level: error\n  accesslog:\n    disabled: true\n'
 		printf 'storage:\n  filesystem:\n    rootdirectory: %s\n' "$storage"
 		printf '  delete:\n    enabled: true\n'
-		printf 'http:\n  addr: 127.0.0.1:%s\n  secret: keel-e2e\n' "$REG_PORT"
+		printf 'http:\n  addr: %s:%s\n  secret: keel-e2e\n' "$host" "$REG_PORT"
+		if [ -n "${REG_TLS:-}" ]; then
+			printf '  tls:\n    certificate: %s.crt\n    key: %s.key\n' "$REG_TLS" "$REG_TLS"
+			scheme=https
+		fi
 		if [ -n "$auth" ]; then
 			printf 'auth:\n%s\n' "$auth"
 		fi
 	} >"$E2E_DIR/$name.yml"
 	docker-registry serve "$E2E_DIR/$name.yml" >"$E2E_DIR/$name.log" 2>&1 &
 	E2E_PIDS+=("$!")
-	wait_http "$REG_PORT"
+	wait_http "$scheme://$host:$REG_PORT/"
 }
 
 # start_fake NAME ARGS...: fakes.py in the background, once it is listening.

@@ -5,7 +5,9 @@
 # docker-archive, compared with umoci unpack, run under runc.
 set -eu
 
-KEEL_IMAGE=${KEEL_IMAGE:-$(cd "$(dirname "$0")/../../.." && pwd)/bin/keel-image}
+TOP=$(cd "$(dirname "$0")/../../.." && pwd)
+KEEL_IMAGE=${KEEL_IMAGE:-$TOP/bin/keel-image}
+KEEL=${KEEL:-$TOP/bin/keel}
 WORK=$(mktemp -d /tmp/keel-image-unpack-e2e-XXXXXX)
 ROOT=$WORK/store
 ID=image-unpack-$$
@@ -15,6 +17,7 @@ tests=0
 cleanup() {
     runc delete -f "$ID-1" >/dev/null 2>&1 || true
     runc delete -f "$ID-2" >/dev/null 2>&1 || true
+    "$KEEL" --root "$WORK/keel-state" delete -f "$ID-3" >/dev/null 2>&1 || true
     grep -o "${WORK}[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
         umount -l "$m" 2>/dev/null || true
     done
@@ -152,6 +155,10 @@ $out
 X"
 check "cwd, env and HOME from the image" grep -q '^bar /home/alice$' <<<"$out"
 check "config.json annotations" sh -c "grep -q '\"org.opencontainers.image.exposedPorts\": \"80/tcp\"' '$B1/config.json' && grep -q '\"org.example\": \"yes\"' '$B1/config.json'"
+if [ -x "$KEEL" ]; then
+    out=$(cd "$B1" && "$KEEL" --root "$WORK/keel-state" run "$ID-3" </dev/null 2>&1) || true
+    check "keel runs the bundle too" grep -q 'uid=1000(alice) gid=1000(alice) groups=10(wheel),50(staff)' <<<"$out"
+fi
 check "second bundle" ki bundle e2e "$B2"
 echo written >"$B1/rootfs/data/mine"
 check "a write in one bundle is invisible to the other" test ! -e "$B2/rootfs/data/mine"
@@ -168,6 +175,16 @@ out=$(cd "$WORK/copy" && runc run "$ID-2" </dev/null 2>&1) || true
 check "runc runs the copied bundle" grep -q '^keep$' <<<"$out"
 check "a copy bundle is not a mount" sh -c "! grep -q ' $WORK/copy/rootfs ' /proc/self/mountinfo"
 check "unbundle the copy" ki unbundle "$WORK/copy"
+
+# --- two bundles at once on a fresh store: each layer made once, both work --
+"$KEEL_IMAGE" --root "$WORK/store3" load -i "$WORK/oci.tar" >/dev/null
+"$KEEL_IMAGE" --root "$WORK/store3" bundle e2e "$WORK/par1" & p1=$!
+"$KEEL_IMAGE" --root "$WORK/store3" bundle e2e "$WORK/par2" & p2=$!
+check "concurrent bundles both succeed" wait "$p1" "$p2"
+check "and both see the image" test -x "$WORK/par1/rootfs/bin/busybox" -a -x "$WORK/par2/rootfs/bin/busybox"
+check "with one copy of each layer" test "$(find "$WORK/store3/layers/sha256" -mindepth 1 -maxdepth 1 | wc -l)" = 2
+check "and nothing left in tmp" test -z "$(ls -A "$WORK/store3/tmp")"
+"$KEEL_IMAGE" --root "$WORK/store3" unbundle "$WORK/par1" && "$KEEL_IMAGE" --root "$WORK/store3" unbundle "$WORK/par2"
 
 # --- save / load round trip ----------------------------------------------
 check "save" ki save -o "$WORK/saved.tar" e2e keeltest/e2e:docker

@@ -14,7 +14,9 @@
  *   OBJMAP   char **cname_keys; struct SUB *cname; size_t cname_len
  *   SET      char **cname; size_t cname_len               (keys of {"k": {}, ...})
  * Arrays and maps are NULL when absent and non-NULL (possibly empty) when present,
- * so that parse -> generate -> parse gives equal structs. */
+ * so that parse -> generate -> parse gives equal structs. As with Go's
+ * encoding/json, null means absent, unknown members are ignored, and a repeated
+ * key (a field or a map entry) keeps its last value. */
 #ifndef KEEL_SPEC_H
 #define KEEL_SPEC_H
 
