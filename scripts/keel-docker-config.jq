@@ -1,7 +1,7 @@
 # keel-docker: turns the bundle config that keel-image made from the image into
-# this container's config (run's flags). Inputs come as --arg/--argjson from
-# cmd_run in keel-docker.
-def setenv($kv):
+# this container's config (run's flags), then prints args, PATH and args[0] on a
+# line each. Inputs come as --arg/--argjson from cmd_run in keel-docker.
+def setenv($env; $kv):
   ($kv | split("=")[0]) as $k
   | if ($kv | contains("=")) then $kv
     elif ($ENV[$k] != null) then $k + "=" + $ENV[$k]
@@ -10,9 +10,10 @@ def setenv($kv):
     else ($env | map(select(split("=")[0] != $k))) + [.] end;
 
 def apply_env($list):
-  reduce $list[] as $kv (.; . as $env | setenv($kv));
+  reduce $list[] as $kv (.; setenv(.; $kv));
 
-(if $entrypoint_set == 1 then (if $entrypoint == "" then [] else [$entrypoint] end)
+($inspect.config.config // $inspect.config.Config // {}) as $img
+| (if $entrypoint_set == 1 then (if $entrypoint == "" then [] else [$entrypoint] end)
  else ($img.Entrypoint // []) end) as $ep
 | (if $args != null then $args elif $entrypoint_set == 1 then [] else ($img.Cmd // []) end) as $cmd
 | .process.terminal = ($tty == 1)
@@ -41,3 +42,7 @@ def apply_env($list):
        {destination: "/etc/resolv.conf", type: "bind", source: ($dir + "/resolv.conf"), options: ["rbind", "rprivate"]}]
     + $mounts)
 | .annotations["io.keel.docker.id"] = $id
+| ., .process.args,
+  ((.process.env | map(select(startswith("PATH=")) | sub("^PATH="; "")) | first)
+   // "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"),
+  .process.args[0]

@@ -11,6 +11,7 @@ CHECK_TARGETS += check-shellcheck
 # End to end, as root: real containers, a real registry, the bridge network.
 check-keel-docker: $(BIN)/keel $(BIN)/keel-image
 	bash scripts/tests/keel-docker.t
+CHECK_TARGETS += check-keel-docker
 
 # Benchmarks against runc, crun, skopeo, umoci and podman (not part of check;
 # a one-round smoke run is).
@@ -20,3 +21,4 @@ bench: deps all
 
 check-bench-smoke: $(BIN)/keel $(BIN)/keel-image
 	bash scripts/bench/run --smoke
+CHECK_TARGETS += check-bench-smoke

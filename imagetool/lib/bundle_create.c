@@ -39,6 +39,27 @@ static char *overlay_options(char **layers, size_t n, const char *upper, const c
     return opts;
 }
 
+/* The new mount API passes layers one by one ("lowerdir+", Linux 6.8), with no
+ * limit on their number. */
+static int mount_overlay_fsconfig(char **layers, size_t n, const char *upper, const char *work,
+                                  const char *rootfs, keel_err *err)
+{
+    cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+    if (fs < 0)
+        return keel_syserror(err, "mount overlay on %s: fsopen", rootfs);
+    for (size_t i = n; i-- > 0;)
+        if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", layers[i], 0) < 0)
+            return keel_syserror(err, "mount overlay on %s: lowerdir+ %s", rootfs, layers[i]);
+    if (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
+        fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
+        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return keel_syserror(err, "mount overlay on %s", rootfs);
+    cleanup_close int mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+    if (mnt < 0 || move_mount(mnt, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+        return keel_syserror(err, "mount overlay on %s", rootfs);
+    return 0;
+}
+
 static int rootfs_overlay(struct store *s, const struct stored_image *img, const char *dir,
                           const char *rootfs, keel_err *err)
 {
@@ -54,17 +75,17 @@ static int rootfs_overlay(struct store *s, const struct stored_image *img, const
     cleanup_free char *work = path_join(dir, "/" BUNDLE_WORK);
     cleanup_free char *opts = upper != NULL && work != NULL
                                   ? overlay_options(layers, n, upper, work) : NULL;
+    int rc = 0;
+    if (opts == NULL || mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
+        rc = keel_syserror(err, "mount %s", rootfs);
+    /* mount(2) takes one page of options: enough for some 40 layers. */
+    else if (strlen(opts) < (size_t)sysconf(_SC_PAGESIZE))
+        rc = mount("overlay", rootfs, "overlay", 0, opts) < 0
+                 ? keel_syserror(err, "mount overlay on %s", rootfs) : 0;
+    else
+        rc = mount_overlay_fsconfig(layers, n, upper, work, rootfs, err);
     layer_paths_free(layers, n);
-    if (opts == NULL)
-        return keel_syserror(err, "mount %s", rootfs);
-    if (strlen(opts) >= (size_t)sysconf(_SC_PAGESIZE))
-        return keel_error(err, E2BIG, "mount %s: %zu layers make the overlay options too long",
-                          rootfs, n);
-    if (mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
-        return keel_syserror(err, "create %s", upper);
-    if (mount("overlay", rootfs, "overlay", 0, opts) < 0)
-        return keel_syserror(err, "mount overlay on %s", rootfs);
-    return 0;
+    return rc;
 }
 
 static int write_config(const struct stored_image *img, const char *dir, const char *rootfs,

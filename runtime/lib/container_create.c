@@ -109,6 +109,9 @@ static int create_read_config(struct create_ctx *x, keel_err *err)
         return -1;
     if (x->cfg.process == NULL)
         return keel_error(err, 0, "config.json: process: required by create");
+    for (size_t i = 0; i < x->cfg.annotations_len; i++)
+        if (x->cfg.annotations_keys[i][0] == '\0')
+            return keel_error(err, 0, "config.json: annotations: a key is empty");
     if (x->o->listen_fds > 0) {
         /* socket activation: the fds follow the preserved ones, as runc passes them */
         char buf[32];

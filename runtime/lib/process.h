@@ -22,7 +22,8 @@ struct process_ready {
     char path[PATH_MAX]; /* args[0] resolved against PATH from process.env */
 };
 
-/* Session keyring, rlimits, oomScoreAdj, personality, noNewPrivileges,
+/* Session keyring, rlimits, oomScoreAdj, personality, scheduler, ioPriority,
+ * noNewPrivileges,
  * bounding set, groups, gid, uid, the other capability sets, umask, cwd
  * (checked to be inside the container's root), args[0]'s lookup, and every
  * fd above the preserved ones marked close-on-exec.

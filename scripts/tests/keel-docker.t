@@ -55,6 +55,7 @@ grep -q "Unable to find image" <<<"$err" && ok "an unknown image says so" || not
 
 # --- detached containers, ps, names ---------------------------------------------
 id=$(kd run -d --name web1 "$IMG" sleep 300)
+[ -n "$id" ] || id=missing
 [[ "$id" =~ ^[0-9a-f]{64}$ ]] && ok "run -d prints a 64-hex id" || not_ok "run -d prints a 64-hex id" "$id"
 expect_eq "ps -q shows the 12-digit id" "${id:0:12}" "$(kd ps -q)"
 line=$(kd ps | tail -n +2)
@@ -74,7 +75,7 @@ ip2=$(kd inspect "${id2:0:5}" | jq -r '.[0].NetworkSettings.IPAddress')
 # --- exec -------------------------------------------------------------------------
 expect_eq "exec sees the container's hostname" "${id:0:12}" "$(kd exec web1 hostname)"
 pid_in=$(kd exec web1 sh -c 'echo $$')
-[ "$pid_in" != 1 ] && ok "exec runs with a PID other than 1 ($pid_in)" || not_ok "exec pid" "$pid_in"
+[ -n "$pid_in" ] && [ "$pid_in" != 1 ] && ok "exec runs with a PID other than 1 ($pid_in)" || not_ok "exec pid" "$pid_in"
 kd exec web1 sh -c 'exit 4'
 expect_eq "exec exits with the command's status" 4 "$?"
 expect_eq "exec -u runs as that user" 1000 "$(kd exec -u 1000 web1 id -u)"
@@ -82,8 +83,8 @@ expect_eq "exec -e sets the environment" bar "$(kd exec -e FOO=bar web1 sh -c 'e
 
 # --- writable layer -------------------------------------------------------------------
 kd exec web1 sh -c 'echo mine > /etc/marker'
-kd exec "$id2" test -e /etc/marker
-expect_eq "a file written in one container is invisible to another" 1 "$?"
+expect_eq "a file written in one container is invisible to another" no \
+    "$(kd exec "$id2" sh -c 'test -e /etc/marker && echo yes || echo no')"
 expect_eq "a new container from the image does not see it either" no \
     "$(kd run --rm "$IMG" sh -c 'test -e /etc/marker && echo yes || echo no')"
 expect_eq "the writer still sees its file" mine "$(kd exec web1 cat /etc/marker)"
@@ -144,7 +145,7 @@ check "rm -f removes it" test -z "$(kd ps -a | grep web1)"
 
 # --- -it under a pseudo-terminal -----------------------------------------------------------
 out=$(script -qec "$KD run --rm -it $IMG sh -c 'tty; echo done'" /dev/null </dev/null | tr -d '\r')
-grep -q '^/dev/' <<<"$out" && grep -q 'done' <<<"$out" && ok "-it gives the container a terminal" || not_ok "-it" "$out"
+grep -q '/dev/' <<<"$out" && grep -q 'done' <<<"$out" && ok "-it gives the container a terminal" || not_ok "-it" "$out"
 
 # --- options ----------------------------------------------------------------------------------
 expect_eq "-e sets the environment" "a=1" "$(kd run --rm -e a=1 "$IMG" sh -c 'echo a=$a')"

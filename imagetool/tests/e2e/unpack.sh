@@ -186,6 +186,36 @@ check "with one copy of each layer" test "$(find "$WORK/store3/layers/sha256" -m
 check "and nothing left in tmp" test -z "$(ls -A "$WORK/store3/tmp")"
 "$KEEL_IMAGE" --root "$WORK/store3" unbundle "$WORK/par1" && "$KEEL_IMAGE" --root "$WORK/store3" unbundle "$WORK/par2"
 
+# --- many layers: more than mount(2)'s one page of overlay options -------
+many_layers() {
+    cd "$WORK"
+    umoci new --image oci:many
+    local i
+    for i in $(seq 1 60); do
+        python3 - "$i" <<'PY'
+import io, sys, tarfile
+i = int(sys.argv[1])
+with tarfile.open('many.tar', 'w', format=tarfile.PAX_FORMAT) as t:
+    def add(name, data):
+        ti = tarfile.TarInfo(name)
+        ti.size, ti.mode, ti.mtime = len(data), 0o644, 1700000000
+        t.addfile(ti, io.BytesIO(data))
+    add('layer%d' % i, b'%d\n' % i)
+    if i == 60:
+        add('.wh.layer1', b'')
+PY
+        umoci raw add-layer --image oci:many many.tar
+    done
+    umoci config --image oci:many --config.cmd=/layer60
+    rm -rf many-oci.tar && tar -C oci -cf many-oci.tar .
+}
+many_layers >/dev/null
+"$KEEL_IMAGE" --root "$WORK/store3" load -i "$WORK/many-oci.tar" >/dev/null
+check "a 60-layer image bundles" "$KEEL_IMAGE" --root "$WORK/store3" bundle many "$WORK/many"
+check "its top and bottom layers are both there" test -e "$WORK/many/rootfs/layer60" -a -e "$WORK/many/rootfs/layer2"
+check "and the top layer's whiteout hides the bottom one's file" test ! -e "$WORK/many/rootfs/layer1"
+check "unbundle the 60-layer bundle" "$KEEL_IMAGE" --root "$WORK/store3" unbundle "$WORK/many"
+
 # --- save / load round trip ----------------------------------------------
 check "save" ki save -o "$WORK/saved.tar" e2e keeltest/e2e:docker
 check "skopeo inspect docker-archive reads the saved file" sh -c "skopeo inspect 'docker-archive:$WORK/saved.tar:docker.io/library/e2e:latest' >/dev/null"
