@@ -12,6 +12,9 @@
 #include "store.h"
 #include "util.h"
 
+/* curl hands bodies over 16 KiB at a time; one write(2) per MiB is cheaper. */
+#define WRITE_BUFFER (1u << 20)
+
 struct blob_writer {
     struct store *store;
     char digest[DIGEST_BUF]; /* expected; empty when the caller does not know it */
@@ -20,6 +23,8 @@ struct blob_writer {
     struct digester *hash;
     int fd;
     char *tmp;
+    char *buf; /* bytes hashed but not yet written */
+    size_t buffered, cap;
 };
 
 struct blob_writer *store_blob_create(struct store *s, const char *digest, int64_t size,
@@ -39,8 +44,11 @@ struct blob_writer *store_blob_create(struct store *s, const char *digest, int64
         snprintf(w->digest, sizeof w->digest, "%s", digest);
     w->hash = digester_new(err);
     w->tmp = path_join(s->root, "/tmp/blob-XXXXXX");
-    if (w->hash == NULL || w->tmp == NULL) {
-        if (w->tmp == NULL)
+    /* small blobs (manifests, configs) get a buffer their size */
+    w->cap = size >= 0 && size < (int64_t)WRITE_BUFFER ? (size_t)size + 1 : WRITE_BUFFER;
+    w->buf = malloc(w->cap);
+    if (w->hash == NULL || w->tmp == NULL || w->buf == NULL) {
+        if (w->hash != NULL)
             keel_syserror(err, "blob %s", w->digest);
         blob_writer_abort(w);
         return NULL;
@@ -56,15 +64,29 @@ struct blob_writer *store_blob_create(struct store *s, const char *digest, int64
     return w;
 }
 
+static int flush(struct blob_writer *w, keel_err *err)
+{
+    if (w->buffered > 0 && write_all(w->fd, w->buf, w->buffered) < 0)
+        return keel_syserror(err, "write blob %s to %s", w->digest, w->tmp);
+    w->buffered = 0;
+    return 0;
+}
+
 int blob_writer_write(struct blob_writer *w, const void *buf, size_t len, keel_err *err)
 {
     if (w->size >= 0 && w->written + (int64_t)len > w->size)
         return keel_error(err, 0, "blob %s: size mismatch: expected %" PRId64 " bytes, got more",
                           w->digest, w->size);
-    if (write_all(w->fd, buf, len) < 0)
-        return keel_syserror(err, "write blob %s to %s", w->digest, w->tmp);
     digester_update(w->hash, buf, len);
     w->written += (int64_t)len;
+    if (w->buffered + len > w->cap && flush(w, err) < 0)
+        return -1;
+    if (len >= w->cap)
+        return write_all(w->fd, buf, len) < 0
+                   ? keel_syserror(err, "write blob %s to %s", w->digest, w->tmp)
+                   : 0;
+    memcpy(w->buf + w->buffered, buf, len);
+    w->buffered += len;
     return 0;
 }
 
@@ -79,11 +101,14 @@ int blob_writer_restart(struct blob_writer *w, keel_err *err)
         return keel_syserror(err, "restart blob %s in %s", w->digest, w->tmp);
     digester_reset(w->hash);
     w->written = 0;
+    w->buffered = 0;
     return 0;
 }
 
 static int publish(struct blob_writer *w, keel_err *err)
 {
+    if (flush(w, err) < 0)
+        return -1;
     char actual[DIGEST_BUF];
     digester_final(w->hash, actual);
     if (w->size >= 0 && w->written != w->size)
@@ -130,6 +155,7 @@ void blob_writer_abort(struct blob_writer *w)
     if (w->tmp != NULL)
         unlink(w->tmp);
     free(w->tmp);
+    free(w->buf);
     digester_free(w->hash);
     free(w);
 }

@@ -174,8 +174,10 @@ static size_t on_body(char *buf, size_t size, size_t nmemb, void *arg)
         return CURL_WRITEFUNC_ERROR;
     }
     x->received += (int64_t)n;
-    if (ok && req->progress != NULL)
-        req->progress(req->progress_arg, x->received, req->resp.content_length);
+    if (ok && req->progress != NULL) {
+        int64_t base = status == 206 ? req->resume_from : 0, total = req->resp.content_length;
+        req->progress(req->progress_arg, base + x->received, total >= 0 ? base + total : -1);
+    }
     return n;
 }
 
@@ -204,6 +206,7 @@ static int xfer_start(struct http_client *c, struct xfer *x, keel_err *err)
     curl_easy_setopt(e, CURLOPT_URL, req->url);
     curl_easy_setopt(e, CURLOPT_PRIVATE, x);
     curl_easy_setopt(e, CURLOPT_HTTPHEADER, x->headers);
+    curl_easy_setopt(e, CURLOPT_RESUME_FROM_LARGE, (curl_off_t)req->resume_from);
     curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 1L);
     curl_easy_setopt(e, CURLOPT_MAXREDIRS, 10L);
     curl_easy_setopt(e, CURLOPT_UNRESTRICTED_AUTH, 0L);
@@ -347,4 +350,9 @@ bool http_transport_retryable(const struct http_request *r)
     default:
         return false;
     }
+}
+
+bool http_range_refused(const struct http_request *r)
+{
+    return r->curl_code == CURLE_RANGE_ERROR || r->curl_code == CURLE_BAD_DOWNLOAD_RESUME;
 }

@@ -38,7 +38,11 @@ struct http_request {
     int (*sink)(void *arg, const void *buf, size_t len, keel_err *err);
     void *sink_arg;
     size_t max_body;
-    /* Called as the body arrives: bytes so far and the total (-1 unknown). */
+    /* Ask for the body from this offset on (a resumed download); a server
+     * that ignores the Range fails the transfer with curl's range error. */
+    int64_t resume_from;
+    /* Called as the body arrives: bytes so far and the total (-1 unknown),
+     * counting a resumed download's first part. */
     void (*progress)(void *arg, int64_t now, int64_t total);
     void *progress_arg;
     /* Called when the request is over (whatever the status). Returns 0 when
@@ -69,5 +73,7 @@ void http_response_release(struct http_response *r);
 const char *http_failure(const struct http_request *r, char *buf, size_t len);
 /* Transport errors worth retrying: dropped or refused connections, timeouts. */
 bool http_transport_retryable(const struct http_request *r);
+/* The server did not honour resume_from. */
+bool http_range_refused(const struct http_request *r);
 
 #endif

@@ -439,7 +439,8 @@ static int fetch_sink(void *arg, const void *buf, size_t len, keel_err *err)
 static long fetch_done(void *arg, struct http_request *req)
 {
     struct fetch *f = arg;
-    if (req->curl_code == 0 && req->resp.status == 200 && !req->sink_failed) {
+    bool got = req->resp.status == 200 || (req->resp.status == 206 && req->resume_from > 0);
+    if (req->curl_code == 0 && got && !req->sink_failed) {
         struct blob_writer *w = f->w;
         f->w = NULL;
         if (blob_writer_commit(w, &f->err) < 0)
@@ -448,12 +449,19 @@ static long fetch_done(void *arg, struct http_request *req)
             f->blob->done(f->blob->progress_arg);
         return 0;
     }
+    if (http_range_refused(req) && req->attempts < f->reg->max_attempts) {
+        /* the server cannot resume: start again from the first byte */
+        if (blob_writer_restart(f->w, &f->err) < 0) {
+            f->failed = true;
+            return 0;
+        }
+        req->resume_from = 0;
+        return 1;
+    }
     if (!should_retry(f->reg, req))
         return 0;
-    if (blob_writer_restart(f->w, &f->err) < 0) {
-        f->failed = true;
-        return 0;
-    }
+    /* what arrived was hashed and written: ask for the rest */
+    req->resume_from = blob_writer_size(f->w);
     return backoff(f->reg, req);
 }
 
@@ -482,7 +490,8 @@ static int fetch_finish(struct fetch *f, keel_err *err)
         return -1;
     }
     struct http_request *req = &f->req;
-    if (req->curl_code != 0 || req->resp.status != 200 || req->sink_failed) {
+    if (req->curl_code != 0 || (req->resp.status != 200 && req->resp.status != 206) ||
+        req->sink_failed) {
         cleanup_free char *what = NULL;
         if (asprintf(&what, "blob %s", f->blob->digest) < 0)
             return keel_syserror(err, "blob %s", f->blob->digest);

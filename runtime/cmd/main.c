@@ -8,6 +8,7 @@
 #include "exe_seal.h"
 #include "log.h"
 #include "options.h"
+#include "util.h"
 #include "version.h"
 
 struct command {
@@ -136,6 +137,12 @@ int main(int argc, char **argv)
         log_error(err.msg);
         return 1;
     }
+    /* the state directory's path is recorded and compared: make it one spelling */
+    cleanup_free char *root = path_absolute(g.root, &err);
+    if (root == NULL) {
+        log_error(err.msg);
+        return 1;
+    }
     const char *name = argv[index];
     if (strcmp(name, "help") == 0 || strcmp(name, "h") == 0) {
         usage(stdout);
@@ -151,6 +158,7 @@ int main(int argc, char **argv)
         log_error(err.msg);
         return 1;
     }
+    g.root = root;
     int r = cmd->fn(&g, argc - index, argv + index, &err);
     if (r < 0) {
         log_error(err.msg);

@@ -109,6 +109,9 @@ static int create_read_config(struct create_ctx *x, keel_err *err)
         return -1;
     if (x->cfg.process == NULL)
         return keel_error(err, 0, "config.json: process: required by create");
+    for (size_t i = 0; i < x->cfg.annotations_len; i++)
+        if (x->cfg.annotations_keys[i][0] == '\0')
+            return keel_error(err, 0, "config.json: annotations: a key is empty");
     if (x->o->listen_fds > 0) {
         /* socket activation: the fds follow the preserved ones, as runc passes them */
         char buf[32];
@@ -215,6 +218,7 @@ static int create_clone(struct create_ctx *x, keel_err *err)
     if (pid < 0)
         return keel_error(err, saved, "clone the container process");
     x->pid = x->reap = pid;
+    log_debug("create %s: init %d cloned with flags %#x", x->c.id, (int)pid, (unsigned)flags);
     return 0;
 }
 
@@ -363,6 +367,7 @@ static int create_run(struct create_ctx *x, keel_err *err)
     if (create_copy_config(x, err) < 0 || container_save(&x->c, err) < 0 ||
         create_write_pid_file(x, err) < 0)
         return -1;
+    log_debug("create %s: created, init %d waits on %s/%s", x->c.id, (int)x->pid, x->c.dir, EXEC_FIFO);
     return 0;
 }
 

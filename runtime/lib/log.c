@@ -28,11 +28,6 @@ int log_setup(const char *file, enum log_format format, bool debug, keel_err *er
     return 0;
 }
 
-int log_fd(void)
-{
-    return log_file;
-}
-
 static void log_write(const char *level, const char *msg)
 {
     char now[64];

@@ -20,7 +20,4 @@ void log_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Only with --debug. */
 void log_debug(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
-/* The log's fd (-1 when none), for the container's side to close. */
-int log_fd(void);
-
 #endif

@@ -47,16 +47,6 @@ int write_file_atomic(int dirfd, const char *name, const void *data, size_t len,
     return 0;
 }
 
-int write_file(const char *path, const char *data, size_t len, keel_err *err)
-{
-    cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        return keel_syserror(err, "open %s", path);
-    if (write_all(fd, data, len) < 0)
-        return keel_syserror(err, "write %s", path);
-    return 0;
-}
-
 int proc_start_time(pid_t pid, uint64_t *start, bool *zombie)
 {
     char path[64], buf[1024];

@@ -14,8 +14,6 @@
  * state lives on tmpfs and a crash loses the containers anyway). */
 int write_file_atomic(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
                       keel_err *err);
-/* Writes the whole buffer to path, creating or truncating it. */
-int write_file(const char *path, const char *data, size_t len, keel_err *err);
 int write_all(int fd, const void *buf, size_t len);
 
 /* The process' start time in clock ticks since boot (field 22 of

@@ -4,11 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "namespaces.h"
 #include "process.h"
 #include "scheduling.h"
+#include "util.h"
 #include "state.h"
 
 Test(state, valid_ids)
@@ -88,4 +90,34 @@ Test(state, cpu_lists)
     cr_assert_eq(cpu_list_parse("3-1", &set, &err), -1);
     cr_assert_eq(cpu_list_parse("1,,2", &set, &err), -1);
     cr_assert_eq(cpu_list_parse("x", &set, &err), -1);
+}
+
+/* created while the init lives and exec.fifo exists, running once the FIFO
+ * is gone, stopped when the pid is dead or its start time differs */
+Test(state, status_transitions)
+{
+    char root[] = "/tmp/keel-state-test-XXXXXX";
+    cr_assert_not_null(mkdtemp(root));
+    keel_err err = {0};
+    struct container c;
+    cr_assert_eq(container_new(root, "two", &c, &err), 0, "%s", err.msg);
+    uint64_t start;
+    cr_assert_eq(proc_start_time(getpid(), &start, NULL), 0);
+    c.st.pid = getpid();
+    c.st.has_pid = true;
+    c.st.pidStartTime = start;
+    c.st.has_pidStartTime = true;
+    cr_assert_eq(mkfifoat(c.dirfd, EXEC_FIFO, 0600), 0);
+    cr_assert_eq(container_status(&c), STATUS_CREATED);
+    cr_assert_str_eq(status_name(container_status(&c)), "created");
+    cr_assert_eq(unlinkat(c.dirfd, EXEC_FIFO, 0), 0);
+    cr_assert_eq(container_status(&c), STATUS_RUNNING);
+    c.st.pidStartTime = start + 1;
+    cr_assert_eq(container_status(&c), STATUS_STOPPED);
+    c.st.pidStartTime = start;
+    c.st.pid = 0x3fffffff; /* no such process */
+    cr_assert_eq(container_status(&c), STATUS_STOPPED);
+    cr_assert_eq(container_remove(&c, &err), 0, "%s", err.msg);
+    container_close(&c);
+    rmdir(root);
 }

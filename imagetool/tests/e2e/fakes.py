@@ -12,6 +12,8 @@
           and logs to LOG whether an Authorization header reached it;
         repositories named flaky/...: the first request for each path gets
           503, the second a dropped connection (blobs) or 429, then it works;
+          blob requests are logged to LOG with their Range header;
+        norange/...: the same, but Range headers are not passed on;
         slow/...: blob bodies trickle (for kill tests);
         schema1/...: a Docker schema 1 manifest;
       with --basic, requires that Basic auth (the upstream needs none).
@@ -147,7 +149,11 @@ def proxy(port, upstream, storage, log, basic):
                 self.reply(200, SCHEMA1, [("Content-Type",
                                            "application/vnd.docker.distribution.manifest.v1+prettyjws")])
                 return
-            if repo.startswith("flaky/"):
+            flaky = repo.startswith("flaky/") or repo.startswith("norange/")
+            if flaky and is_blob:
+                with open(log, "a") as f:
+                    f.write("%s range=%s\n" % (self.path, self.headers.get("Range", "-")))
+            if flaky:
                 n = count(self.path)
                 if n == 1:
                     self.reply(503, b'{"errors":[{"code":"UNAVAILABLE","message":"try later"}]}',
@@ -167,8 +173,9 @@ def proxy(port, upstream, storage, log, basic):
 
         def forward(self, drop_after=None, slow=False):
             conn = http.client.HTTPConnection("127.0.0.1", upstream)
-            headers = {k: v for k, v in self.headers.items()
-                       if k.lower() not in ("authorization", "host")}
+            dropped = ("authorization", "host", "range") if self.path.startswith("/v2/norange/") \
+                else ("authorization", "host")
+            headers = {k: v for k, v in self.headers.items() if k.lower() not in dropped}
             conn.request(self.command, self.path, headers=headers)
             resp = conn.getresponse()
             body = resp.read()

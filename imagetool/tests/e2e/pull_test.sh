@@ -15,6 +15,18 @@ pull() {
 	"$KEEL_IMAGE" --root "$1" pull "${@:2}"
 }
 
+# fails_with STORE MESSAGE PULL-ARGS...: the pull fails and says MESSAGE.
+fails_with() {
+	local store=$1 msg=$2 out
+	shift 2
+	if out=$(pull "$store" "$@" 2>&1); then
+		echo "pull succeeded: $out"
+		return 1
+	fi
+	echo "$out"
+	[[ "$out" == *"$msg"* ]]
+}
+
 # --- fixtures ------------------------------------------------------------------
 start_registry plain "$STORAGE"
 PLAIN=$REG_PORT
@@ -34,6 +46,7 @@ push "$LAYOUT:public" "$PLAIN" public/img:v1
 push "$LAYOUT:private" "$PLAIN" private/img:v1
 push "$LAYOUT:amd64" "$PLAIN" redirect/img:v1
 push "$LAYOUT:amd64" "$PLAIN" flaky/img:v1
+push "$LAYOUT:amd64" "$PLAIN" norange/img:v1
 push "$LAYOUT:big" "$PLAIN" slow/big:v1
 
 # The two-platform index, assembled from the two manifests.
@@ -111,6 +124,8 @@ no_platform() {
 	[[ "$out" == *"no image for linux/s390x"*"linux/amd64, linux/arm64"* ]]
 }
 check "a platform the index lacks is refused, naming what it has" no_platform
+check "--platform must match a single-platform image" \
+	fails_with "$E2E_DIR/wrongplatform" "is for linux/amd64, not linux/arm64" --platform linux/arm64 "$R/test/oci:v1"
 by_digest() {
 	local d
 	d=$(registry_digest "$PLAIN" test/docker v1)
@@ -123,17 +138,6 @@ PP=$(free_port)
 start_fake proxy proxy "$PP" "$PLAIN" "$STORAGE" "$E2E_DIR/blobs.log"
 PROXY=127.0.0.1:$PP
 
-# fails_with STORE MESSAGE PULL-ARGS...: the pull fails and says MESSAGE.
-fails_with() {
-	local store=$1 msg=$2 out
-	shift 2
-	if out=$(pull "$store" "$@" 2>&1); then
-		echo "pull succeeded: $out"
-		return 1
-	fi
-	echo "$out"
-	[[ "$out" == *"$msg"* ]]
-}
 check "a schema 1 manifest is refused clearly" \
 	fails_with "$S" "schema 1 is not supported" "$PROXY/schema1/old:v1"
 check "a non-loopback registry is spoken to over https" \
@@ -228,6 +232,14 @@ retried() {
 		check_store "$E2E_DIR/flaky"
 }
 check "retries on 503, 429 and dropped connections" retried
+check "a dropped download resumes with a Range request" grep -q "range=bytes=100-" "$E2E_DIR/blobs.log"
+no_range() {
+	# the resume was asked for, got the whole blob, and the digest still matches
+	[ "$(pull "$E2E_DIR/norange" -q "$PROXY/norange/img:v1")" = "$(registry_digest "$PLAIN" norange/img v1)" ] &&
+		grep -q "^/v2/norange/.* range=bytes=100-" "$E2E_DIR/blobs.log" &&
+		check_store "$E2E_DIR/norange" --no-garbage
+}
+check "a server that ignores Range gets the whole blob again" no_range
 
 # --- SIGKILL at any point -------------------------------------------------------
 killed() {
