@@ -20,16 +20,3 @@ $(BENCH_SPECS): $(call objs,specs/fuzz/parse_bench.c) $(specs_LIB)
 .PHONY: bench-specs
 bench-specs: $(BENCH_SPECS)
 	$(BENCH_SPECS) specs/tests/data/runc-spec-config.json
-
-# criterion counts a test as passed before LeakSanitizer runs at the worker's
-# exit, so under SANITIZE=1 a second run fails on any leak report.
-ifeq ($(SANITIZE),1)
-.PHONY: check-specs-leaks
-check-specs-leaks: $(specs_TEST_BIN)
-	@mkdir -p $(BUILD)/specs
-	cd specs/tests && $(abspath $(specs_TEST_BIN)) --jobs 2 >$(abspath $(BUILD)/specs/leaks.log) 2>&1 || \
-		{ cat $(abspath $(BUILD)/specs/leaks.log); exit 1; }
-	@if grep -q 'ERROR: LeakSanitizer' $(BUILD)/specs/leaks.log; then \
-		cat $(BUILD)/specs/leaks.log; echo 'specs unit tests leak' >&2; exit 1; fi
-CHECK_TARGETS += check-specs-leaks
-endif

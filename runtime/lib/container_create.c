@@ -218,6 +218,7 @@ static int create_clone(struct create_ctx *x, keel_err *err)
     if (pid < 0)
         return keel_error(err, saved, "clone the container process");
     x->pid = x->reap = pid;
+    log_debug("create %s: init %d cloned with flags %#x", x->c.id, (int)pid, (unsigned)flags);
     return 0;
 }
 
@@ -366,6 +367,7 @@ static int create_run(struct create_ctx *x, keel_err *err)
     if (create_copy_config(x, err) < 0 || container_save(&x->c, err) < 0 ||
         create_write_pid_file(x, err) < 0)
         return -1;
+    log_debug("create %s: created, init %d waits on %s/%s", x->c.id, (int)x->pid, x->c.dir, EXEC_FIFO);
     return 0;
 }
 

@@ -11,6 +11,7 @@
 #include "container.h"
 #include "container_cgroup.h"
 #include "hooks.h"
+#include "log.h"
 #include "state.h"
 #include "util.h"
 
@@ -49,6 +50,7 @@ static int delete_locked(struct container *c, bool force, keel_err *err)
         return -1;
     if (s != STATUS_STOPPED && delete_kill(c, err) < 0)
         return -1;
+    log_debug("delete %s: was %s", c->id, status_name(s));
     if (container_cgroup_remove(c, force, err) < 0)
         return -1;
     const struct oci_hooks *h = c->st.hooks;

@@ -10,6 +10,7 @@
 
 #include "container.h"
 #include "hooks.h"
+#include "log.h"
 #include "state.h"
 #include "util.h"
 
@@ -53,6 +54,7 @@ static int start_locked(struct container *c, keel_err *err)
         return keel_syserror(err, "write %s/%s", c->dir, EXEC_FIFO);
     if (start_wait_exec(c, fd, err) < 0)
         return -1;
+    log_debug("start %s: init %d runs the program", c->id, c->st.pid);
     const struct oci_hooks *h = c->st.hooks;
     if (h == NULL || h->poststart_len == 0)
         return 0;
