@@ -30,7 +30,7 @@ static int list_collect(const char *root, struct keel_state_list *list, keel_err
             continue;
         struct container c;
         keel_err ignored;
-        if (container_open(root, de->d_name, &c, &ignored) < 0)
+        if (container_peek(root, de->d_name, &c, &ignored) < 0)
             continue;
         struct oci_state *grown = realloc(list->items, (list->items_len + 1) * sizeof *grown);
         if (grown == NULL) {

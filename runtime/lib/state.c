@@ -50,7 +50,7 @@ static int container_init_paths(const char *root, const char *id, struct contain
     return 0;
 }
 
-static int container_lock(struct container *c, keel_err *err)
+static int container_open_dir(struct container *c, keel_err *err)
 {
     c->dirfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (c->dirfd < 0) {
@@ -58,6 +58,13 @@ static int container_lock(struct container *c, keel_err *err)
             return keel_error(err, 0, "container %s does not exist", c->id);
         return keel_syserror(err, "open %s", c->dir);
     }
+    return 0;
+}
+
+static int container_lock(struct container *c, keel_err *err)
+{
+    if (container_open_dir(c, err) < 0)
+        return -1;
     while (flock(c->dirfd, LOCK_EX) < 0)
         if (errno != EINTR)
             return keel_syserror(err, "lock %s", c->dir);
@@ -93,23 +100,40 @@ fail:
     return -1;
 }
 
-int container_open(const char *root, const char *id, struct container *c, keel_err *err)
+static int container_read(struct container *c, bool lock, keel_err *err)
 {
-    if (container_init_paths(root, id, c, err) < 0)
+    if ((lock ? container_lock(c, err) : container_open_dir(c, err)) < 0)
         return -1;
-    if (container_lock(c, err) < 0)
-        goto fail;
     char path[4200];
     snprintf(path, sizeof path, "%s/%s", c->dir, STATE_FILE);
     if (spec_parse_file(&spec_type_keel_container_state, path, &c->st, err) < 0) {
         if (err != NULL && err->errnum == ENOENT)
-            keel_error(err, 0, "container %s does not exist", id);
-        goto fail;
+            keel_error(err, 0, "container %s does not exist", c->id);
+        return -1;
     }
     return 0;
-fail:
-    container_close(c);
-    return -1;
+}
+
+int container_open(const char *root, const char *id, struct container *c, keel_err *err)
+{
+    if (container_init_paths(root, id, c, err) < 0)
+        return -1;
+    if (container_read(c, true, err) < 0) {
+        container_close(c);
+        return -1;
+    }
+    return 0;
+}
+
+int container_peek(const char *root, const char *id, struct container *c, keel_err *err)
+{
+    if (container_init_paths(root, id, c, err) < 0)
+        return -1;
+    if (container_read(c, false, err) < 0) {
+        container_close(c);
+        return -1;
+    }
+    return 0;
 }
 
 int container_save(struct container *c, keel_err *err)

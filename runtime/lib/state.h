@@ -40,6 +40,9 @@ int state_validate_id(const char *id, keel_err *err);
 int container_new(const char *root, const char *id, struct container *c, keel_err *err);
 /* Locks an existing container's state directory and reads its state. */
 int container_open(const char *root, const char *id, struct container *c, keel_err *err);
+/* The same without the lock, for readers that must not wait on a create in
+ * progress (list): state.json is replaced atomically, so it reads whole. */
+int container_peek(const char *root, const char *id, struct container *c, keel_err *err);
 /* Writes state.json atomically. */
 int container_save(struct container *c, keel_err *err);
 /* Removes the state directory (the lock goes with it). */
