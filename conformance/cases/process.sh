@@ -277,3 +277,22 @@ c_personality() {
     runok
     eq "$OUT" i686 "uname -m"
 }
+
+tcase proc_scheduler 'config.md#process' 'scheduler sets the policy (SCHED_BATCH) and nice value of the process'
+c_proc_scheduler() {
+    mkbundle sh -c 'awk "/^policy/ { print \$3 }" /proc/$$/sched; cut -d" " -f19 /proc/$$/stat'
+    cfg '.process.scheduler = {"policy": "SCHED_BATCH", "nice": 5}'
+    newid
+    runok
+    eq "$OUT" "3
+5" "policy (3 = SCHED_BATCH) and nice"
+}
+
+tcase proc_io_priority 'config.md#process' 'ioPriority sets the I/O scheduling class and level'
+c_proc_io_priority() {
+    mkbundle ionice
+    cfg '.process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 6}'
+    newid
+    runok
+    eq "$OUT" "best-effort: prio 6" ionice
+}

@@ -355,3 +355,34 @@ c_ps_lists() {
     running
     rt ps --format json "$ID" | jq -e --argjson p "$PID" 'index($p)' >/dev/null || fail "pid $PID not listed"
 }
+
+tcase seccomp_notify 'config-linux.md#seccomp' 'SCMP_ACT_NOTIFY sends the container process state and seccompFd to listenerPath'
+c_seccomp_notify() {
+    mkbundle sh -c 'mkdir /x 2>&1; echo end'
+    cfg --arg l "$CDIR/agent.sock" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+        "listenerPath": $l, "listenerMetadata": "conf-meta",
+        "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}'
+    python3 "$SUITE/tools/seccompagent.py" "$CDIR/agent.sock" "$CDIR/agent.json" &
+    wait_until 5 test -S "$CDIR/agent.sock" || fail "agent did not start"
+    newid
+    runok
+    wait_until 5 test -e "$CDIR/agent.json.fds" || fail "the agent got no state"
+    eq "$(cat "$CDIR/agent.json.fds")" 1 "fds received"
+    eq "$(cat "$CDIR/agent.json.closed")" yes "connection closed after the state"
+    jq -e --arg id "$ID" '.ociVersion and .fds == ["seccompFd"] and .pid > 0 and .metadata == "conf-meta"
+        and .state.id == $id' "$CDIR/agent.json" >/dev/null || fail "process state: $(cat "$CDIR/agent.json")"
+    contains "$OUT" "$(python3 -c 'import os; print(os.strerror(38))')" "mkdir without an agent answer"
+    [ ! -e "$B/rootfs/x" ] || fail "mkdir happened"
+}
+
+tcase cg_path_relative 'config-linux.md#cgroups-path' 'a relative cgroupsPath places the container at a path ending in it'
+c_cg_path_relative() {
+    mkbundle
+    cfg --arg p "$RUNID-$CASE/inner" '.linux.cgroupsPath = $p'
+    newid
+    createok
+    case "$(cg_dir "$PID" pids)" in
+    */"$RUNID-$CASE/inner") ;;
+    *) fail "pids cgroup $(cg_dir "$PID" pids) does not end in $RUNID-$CASE/inner" ;;
+    esac
+}
