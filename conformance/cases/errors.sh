@@ -20,6 +20,7 @@ bad_config() {
     create_ || rc=$?
     eq "$rc" 1 "exit status"
     contains "$(cat "$CDIR/err.$ID")" "$2" "error message"
+    eq "$(grep -v "^+" "$CDIR/err.$ID" | grep -c .)" 1 "lines of error output (xtrace aside)"
     gone
     no_leftovers
     no_cgroup

@@ -206,7 +206,7 @@ c_proc_oom_score_unset() {
 console_run() {
     cfg '.process.terminal = true'
     python3 "$SUITE/tools/recvtty.py" "$CDIR/tty.sock" "$CDIR/tty.out" &
-    wait_until 5 test -S "$CDIR/tty.sock" || fail "receiver did not start"
+    wait_until 15 test -S "$CDIR/tty.sock" || fail "receiver did not start"
     createok --console-socket "$CDIR/tty.sock"
     rt start "$ID"
     wait_until 10 test -e "$CDIR/tty.out.done" || fail "terminal output did not end"
@@ -276,4 +276,23 @@ c_personality() {
     newid
     runok
     eq "$OUT" i686 "uname -m"
+}
+
+tcase proc_scheduler 'config.md#process' 'scheduler sets the policy (SCHED_BATCH) and nice value of the process'
+c_proc_scheduler() {
+    mkbundle sh -c 'awk "/^policy/ { print \$3 }" /proc/$$/sched; cut -d" " -f19 /proc/$$/stat'
+    cfg '.process.scheduler = {"policy": "SCHED_BATCH", "nice": 5}'
+    newid
+    runok
+    eq "$OUT" "3
+5" "policy (3 = SCHED_BATCH) and nice"
+}
+
+tcase proc_io_priority 'config.md#process' 'ioPriority sets the I/O scheduling class and level'
+c_proc_io_priority() {
+    mkbundle ionice
+    cfg '.process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 6}'
+    newid
+    runok
+    eq "$OUT" "best-effort: prio 6" ionice
 }

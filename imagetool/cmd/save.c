@@ -14,7 +14,7 @@ int cmd_save(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
 {
     const char *file = NULL;
     int c;
-    while ((c = getopt(argc, argv, "+o:")) != -1) {
+    while ((c = getopt(argc, argv, "o:")) != -1) {
         if (c != 'o')
             return cmd_usage(err, USAGE);
         file = optarg;

@@ -239,6 +239,13 @@ static int write_spec(struct saver *sv, const char *name, const struct spec_type
 
 int archive_save(struct store *s, char *const *refs, size_t n, int outfd, keel_err *err)
 {
+    /* every reference must resolve before a byte is written */
+    for (size_t i = 0; i < n; i++) {
+        struct oci_descriptor d;
+        if (store_resolve(s, refs[i], &d, err) < 0)
+            return keel_error_wrap(err, "save");
+        spec_release(&spec_type_oci_descriptor, &d);
+    }
     struct saver sv = {.store = s, .tar = archive_write_new()};
     struct docker_save_manifest dm = {0};
     struct oci_index idx = {.schemaVersion = 2, .has_schemaVersion = true};

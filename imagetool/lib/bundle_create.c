@@ -118,6 +118,12 @@ int bundle_create(struct store *s, const char *ref, const char *dir, bool copy, 
     struct stored_image img;
     if (stored_image_read(s, ref, &img, err) < 0)
         return -1;
+    const struct oci_image_exec_config *ec = img.config.config;
+    if (ec == NULL || ec->Entrypoint_len + ec->Cmd_len == 0) {
+        /* before any layer is unpacked: the config could not be made anyway */
+        stored_image_release(&img);
+        return keel_error(err, EINVAL, "bundle %s: the image has neither Entrypoint nor Cmd", ref);
+    }
     bool made;
     if (dir_create_empty(dir, &made, err) < 0) {
         stored_image_release(&img);

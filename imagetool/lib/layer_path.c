@@ -172,8 +172,9 @@ int dir_create_empty(const char *dir, bool *made, keel_err *err)
 
 int root_open_file(int rootfd, const char *path, keel_err *err)
 {
+    /* O_NONBLOCK: a fifo planted under the name must not hang the open */
     struct open_how how = {
-        .flags = O_RDONLY | O_NOFOLLOW | O_CLOEXEC,
+        .flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC,
         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
     };
     int fd;
@@ -182,5 +183,10 @@ int root_open_file(int rootfd, const char *path, keel_err *err)
     while (fd < 0 && errno == EAGAIN);
     if (fd < 0)
         return keel_syserror(err, "open %s", path);
+    struct stat st;
+    if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || fcntl(fd, F_SETFL, 0) < 0) {
+        close(fd);
+        return keel_error(err, EINVAL, "open %s: not a regular file", path);
+    }
     return fd;
 }

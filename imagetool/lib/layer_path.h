@@ -36,7 +36,8 @@ int remove_tree_contents(int dfd, const char *name, keel_err *err);
  * says which. */
 int dir_create_empty(const char *dir, bool *made, keel_err *err);
 
-/* Opens regular file `path` under rootfd for reading, resolved inside it. */
+/* Opens regular file `path` under rootfd for reading, resolved inside it;
+ * anything but a regular file is an error. */
 int root_open_file(int rootfd, const char *path, keel_err *err);
 
 #endif

@@ -4,30 +4,22 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <linux/openat2.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "keel/cleanup.h"
+#include "layer_path.h"
 
 /* A database file from the rootfs, opened inside it; NULL when missing. */
 static FILE *open_in_root(int rootfd, const char *path, keel_err *err, bool *failed)
 {
-    struct open_how how = {
-        .flags = O_RDONLY | O_CLOEXEC,
-        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS,
-    };
     *failed = false;
-    int fd = (int)syscall(SYS_openat2, rootfd, path, &how, sizeof how);
+    int fd = root_open_file(rootfd, path, err);
     if (fd < 0) {
-        if (errno != ENOENT) {
-            *failed = true;
-            keel_syserror(err, "open /%s in the rootfs", path);
-        }
+        *failed = err->errnum != ENOENT;
         return NULL;
     }
     FILE *f = fdopen(fd, "r");

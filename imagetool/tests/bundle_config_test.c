@@ -246,3 +246,17 @@ Test(convert, defaults_and_errors)
     cr_assert_eq(imageconfig_to_spec(&img, rootfd, &c, &err), -1);
     cr_assert(strstr(err.msg, "nobody-here") != NULL, "%s", err.msg);
 }
+
+Test(user, a_fifo_for_passwd_is_an_error_not_a_hang, .timeout = 5)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/etc/passwd", rootdir);
+    unlink(path);
+    cr_assert_eq(mkfifo(path, 0644), 0);
+    struct oci_user u = {0};
+    char *home = NULL;
+    keel_err err;
+    cr_assert_eq(user_resolve(rootfd, "alice", &u, &home, &err), -1);
+    cr_assert(strstr(err.msg, "regular file") != NULL, "%s", err.msg);
+    spec_release(&spec_type_oci_user, &u);
+}

@@ -6,7 +6,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "foreground.h"
 #include "keel/cleanup.h"
 #include "namespaces.h"
 #include "process.h"
@@ -340,8 +340,8 @@ static int exec_prepare(struct exec_ctx *x, keel_err *err)
         x->has_seccomp = true;
     }
     if (x->p.terminal) {
-        if (o->console_socket == NULL)
-            return keel_error(err, 0, "exec -t needs --console-socket");
+        if (o->console_socket == NULL && o->detach)
+            return keel_error(err, 0, "exec -t -d needs --console-socket");
         const struct oci_linux *l = x->cfg.linux;
         uint32_t uid = x->p.user != NULL ? x->p.user->uid : 0;
         uid_t host = l != NULL ? ns_host_id(l->uidMappings, l->uidMappings_len, uid) : uid;
@@ -420,32 +420,29 @@ static int exec_start(struct exec_ctx *x, keel_err *err)
     }
     if (read_child(x, NULL, err) < 0)
         return -1;
-    if (x->tty.master >= 0 && terminal_send_master(x->o->console_socket, x->tty.master, err) < 0)
+    if (x->o->console_socket != NULL &&
+        terminal_send_master(x->o->console_socket, x->tty.master, err) < 0)
         return -1;
     return x->o->pid_file != NULL ? write_pid_file(x->o->pid_file, x->pid, err) : 0;
 }
 
-/* Forwards signals to the process until it exits and returns its status as a
- * shell reports it. Orphans of the process come back to keel (a subreaper)
- * and are reaped on the way. */
-static int exec_wait(pid_t pid, int sigfd)
+/* In the foreground: keel relays the pty when no console socket took it. */
+static int exec_wait(struct exec_ctx *x, const sigset_t *sigs, keel_err *err)
 {
-    for (;;) {
-        int status;
-        pid_t r;
-        while ((r = waitpid(-1, &status, WNOHANG)) > 0)
-            if (r == pid)
-                return WIFSIGNALED(status) ? 128 + WTERMSIG(status) : WEXITSTATUS(status);
-        if (r < 0 && errno == ECHILD)
-            return 255;
-        struct pollfd pfd = {.fd = sigfd, .events = POLLIN};
-        if (poll(&pfd, 1, -1) < 0 && errno != EINTR)
-            return 255;
-        struct signalfd_siginfo si;
-        while (read(sigfd, &si, sizeof si) == (ssize_t)sizeof si)
-            if (si.ssi_signo != SIGCHLD)
-                kill(pid, (int)si.ssi_signo);
+    cleanup_close int sigfd = signalfd(-1, sigs, SFD_CLOEXEC | SFD_NONBLOCK);
+    if (sigfd < 0)
+        return keel_syserror(err, "signalfd");
+    int master = x->o->console_socket == NULL ? x->tty.master : -1;
+    struct termios saved;
+    bool raw = false;
+    if (master >= 0 && isatty(STDIN_FILENO)) {
+        foreground_copy_winsize(master);
+        raw = terminal_make_raw(STDIN_FILENO, &saved) == 0;
     }
+    int status = foreground_wait(x->pid, sigfd, master);
+    if (raw)
+        tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    return status;
 }
 
 static void exec_ctx_release(struct exec_ctx *x)
@@ -477,12 +474,7 @@ int container_exec(const struct exec_opts *o, int *status, keel_err *err)
     *status = 0;
     /* blocked before the fork so that none is lost; process_exec unblocks them */
     sigset_t sigs, old;
-    sigfillset(&sigs);
-    sigdelset(&sigs, SIGSEGV);
-    sigdelset(&sigs, SIGBUS);
-    sigdelset(&sigs, SIGFPE);
-    sigdelset(&sigs, SIGILL);
-    sigprocmask(SIG_BLOCK, &sigs, &old);
+    foreground_block_signals(&sigs, &old);
     /* the process outlives the helper that forked it: it comes back to keel */
     if (!o->detach)
         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
@@ -500,13 +492,11 @@ int container_exec(const struct exec_opts *o, int *status, keel_err *err)
                 ;
     }
     if (r == 0 && !o->detach) {
-        int sigfd = signalfd(-1, &sigs, SFD_CLOEXEC | SFD_NONBLOCK);
-        if (sigfd < 0)
-            r = keel_syserror(err, "signalfd");
+        int st = exec_wait(&x, &sigs, err);
+        if (st < 0)
+            r = -1;
         else
-            *status = exec_wait(x.pid, sigfd);
-        if (sigfd >= 0)
-            close(sigfd);
+            *status = st;
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
     exec_ctx_release(&x);

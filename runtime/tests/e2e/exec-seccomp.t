@@ -263,6 +263,15 @@ wait "$AGENT_PID" || true
 AGENT_PID=
 expect_eq "exec -t gives the process a terminal whose master reaches --console-socket" \
     on-a-tty "$(tr -d '\r' <"$WORK/console.out")"
+expect_eq "exec -t in the foreground relays the terminal itself, and the status" "on-a-tty
+3" \
+    "$(keel exec -t seccomp-x7 sh -c 'test -t 0 && echo on-a-tty; exit 3' </dev/null | tr -d '\r'; echo "${PIPESTATUS[0]}")"
+out=$(keel exec -t -d seccomp-x7 true 2>&1) && rc=0 || rc=$?
+if [ "$rc" -ne 0 ] && printf '%s' "$out" | grep -q 'console-socket'; then
+    ok "exec -t -d without --console-socket is refused"
+else
+    not_ok "exec -t -d without --console-socket is refused" "rc $rc: $out"
+fi
 keel delete -f seccomp-x7
 
 tap_finish
