@@ -114,6 +114,29 @@ static int init_prepare(const struct init_args *a, struct process_ready *ready, 
     return process_prepare(a->cfg, a->cfg->process, &a->popts, ready, err);
 }
 
+static void init_die(int sig)
+{
+    _exit(128 + sig);
+}
+
+/* As pid 1 of its namespace the waiting init would ignore every signal it has
+ * no handler for; a created container should die of `kill ID TERM` as the
+ * program would (runc's init does). process_exec restores the defaults. */
+static void init_catch_terminating_signals(void)
+{
+    static const int sigs[] = {SIGHUP, SIGINT, SIGQUIT, SIGUSR1, SIGUSR2, SIGPIPE, SIGALRM,
+                               SIGTERM, SIGXCPU, SIGXFSZ, SIGVTALRM, SIGPROF, SIGPWR};
+    struct sigaction sa = {.sa_handler = init_die};
+    sigemptyset(&sa.sa_mask);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaction(sigs[i], &sa, NULL);
+    sigset_t set;
+    sigemptyset(&set);
+    for (size_t i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+        sigaddset(&set, sigs[i]);
+    sigprocmask(SIG_UNBLOCK, &set, NULL);
+}
+
 /* Blocks until `start` writes a byte into exec.fifo. */
 static int init_wait_start(int fifo_fd, keel_err *err)
 {
@@ -143,6 +166,7 @@ void container_init(const struct init_args *a)
     if (sync_send(a->sync_fd, SYNC_READY, NULL, 0, &err) < 0)
         _exit(1);
     close(a->sync_fd);
+    init_catch_terminating_signals();
     if (init_wait_start(a->fifo_fd, &err) < 0)
         goto fail;
     const struct oci_hooks *h = a->cfg->hooks;
