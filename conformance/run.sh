@@ -2,7 +2,7 @@
 # The OCI runtime conformance suite: run.sh RUNTIME [CASE-ID...] drives RUNTIME (a path or a
 # name on PATH) through runc's command line on busybox bundles and prints TAP. Cases listed
 # in xfail/<runtime name> are reported as TODO and do not fail the run.
-# Environment: JOBS (cases at once, default 4), CASE_TIMEOUT (seconds, default 60),
+# Environment: JOBS (cases at once, default 4), CASE_TIMEOUT (seconds, default 120),
 # LOGDIR (per-case logs, default logs/<runtime name>).
 set -eu
 SUITE=$(cd "$(dirname "$0")" && pwd)
@@ -27,7 +27,7 @@ RUNTIME=$(resolve_runtime "$1") || {
 shift
 RT_NAME=$(basename "$RUNTIME")
 JOBS=${JOBS:-4}
-CASE_TIMEOUT=${CASE_TIMEOUT:-60}
+CASE_TIMEOUT=${CASE_TIMEOUT:-120}
 LOGDIR=${LOGDIR:-$SUITE/logs/$RT_NAME}
 RUNID="cf$$"
 [ "$(id -u)" -eq 0 ] || {
@@ -78,7 +78,7 @@ final_cleanup() {
     awk -v d="$WORK/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
         while read -r m; do umount -l "$m"; done
     # cgroups a broken runtime left: kill their processes, then remove them deepest first.
-    find /sys/fs/cgroup -depth -type d -name "*$RUNID*" 2>/dev/null | while read -r cg; do
+    find /sys/fs/cgroup -depth -type d -name "$RUNID-*" 2>/dev/null | while read -r cg; do
         [ ! -f "$cg/cgroup.procs" ] || xargs -r kill -9 <"$cg/cgroup.procs" 2>/dev/null
         [ ! -f "$cg/freezer.state" ] || echo THAWED >"$cg/freezer.state"
         rmdir "$cg" 2>/dev/null || { sleep 0.2; rmdir "$cg"; }

@@ -6,7 +6,7 @@
 # no_cgroup: no cgroup directory named after $ID anywhere.
 no_cgroup() {
     local left
-    left=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "*$ID*" 2>/dev/null)
+    left=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$ID" 2>/dev/null || true)
     [ -z "$left" ] || fail "cgroups left behind: $left"
 }
 
@@ -20,6 +20,7 @@ bad_config() {
     create_ || rc=$?
     eq "$rc" 1 "exit status"
     contains "$(cat "$CDIR/err.$ID")" "$2" "error message"
+    eq "$(grep -v "^+" "$CDIR/err.$ID" | grep -c .)" 1 "lines of error output (xtrace aside)"
     gone
     no_leftovers
     no_cgroup

@@ -37,7 +37,7 @@ c_root_is_bundle_rootfs() {
     eq "$OUT" inside content
 }
 
-tcase mount_default_fs 'config-linux.md#default-filesystems' '/proc, /sys, /dev/pts and /dev/shm are available with their types'
+tcase mount_default_fs 'config-linux.md#default-filesystems' '/proc, /sys, /dev/pts, /dev/shm and /dev/mqueue are available with their types'
 c_mount_default_fs() {
     mkbundle sh -c 'awk '\''{ print $5, $(NF - 2) }'\'' /proc/self/mountinfo'
     newid
@@ -46,6 +46,7 @@ c_mount_default_fs() {
     contains "$OUT" "/sys sysfs"
     contains "$OUT" "/dev/pts devpts"
     contains "$OUT" "/dev/shm tmpfs"
+    contains "$OUT" "/dev/mqueue mqueue"
 }
 
 tcase mount_order 'config.md#mounts' 'mounts are applied in the listed order (the later of two at one place is on top)'

@@ -173,7 +173,7 @@ c_hooks_fail_poststart() {
     newid
     createok
     must_fail rt start "$ID"
-    wait_until 5 test ! -e "/proc/$PID" || fail "container process still running"
+    wait_until 15 test ! -e "/proc/$PID" || fail "container process still running"
 }
 
 tcase hooks_fail_poststop 'runtime.md#lifecycle' 'a failing poststop hook is only a warning: delete succeeds and later hooks run'

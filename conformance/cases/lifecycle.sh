@@ -36,7 +36,7 @@ c_create_no_exec() {
     sleep 0.3
     [ ! -e "$B/rootfs/ran" ] || fail "user program ran at create"
     rt start "$ID"
-    wait_until 5 test -e "$B/rootfs/ran" || fail "user program did not run after start"
+    wait_until 15 test -e "$B/rootfs/ran" || fail "user program did not run after start"
 }
 
 tcase create_dup_id 'runtime.md#create' 'create with an id already in use MUST fail and leave the first container alone'
@@ -94,7 +94,7 @@ c_create_config_frozen() {
     createok
     cfg '.process.args = ["sh", "-c", "echo changed >/out; sleep 600"]'
     rt start "$ID"
-    wait_until 5 test -s "$B/rootfs/out" || fail "no output"
+    wait_until 15 test -s "$B/rootfs/out" || fail "no output"
     eq "$(cat "$B/rootfs/out")" original output
 }
 
@@ -114,7 +114,7 @@ c_start_runs() {
     newid
     startok
     wait_status running
-    wait_until 5 test -s "$B/rootfs/started" || fail "program did not run"
+    wait_until 15 test -s "$B/rootfs/started" || fail "program did not run"
 }
 
 tcase start_twice 'runtime.md#start' 'start of a running container MUST fail and not affect it'
@@ -157,7 +157,7 @@ c_state_pid_host() {
     mkbundle sh -c 'echo $$ >/mypid; exec sleep 600'
     newid
     startok
-    wait_until 5 test -s "$B/rootfs/mypid"
+    wait_until 15 test -s "$B/rootfs/mypid"
     eq "$(stat -L -c %d:%i "/proc/$PID/exe")" "$(stat -c %d:%i "$B/rootfs/bin/busybox")" "exe of state.pid"
     eq "$(cat "$B/rootfs/mypid")" 1 "pid inside the pid namespace"
 }
@@ -167,7 +167,7 @@ c_kill_term() {
     mkbundle sh -c 'trap "echo term >/got; exit 0" TERM; echo ready >/ready; while :; do sleep 0.05; done'
     newid
     startok
-    wait_until 5 test -e "$B/rootfs/ready"
+    wait_until 15 test -e "$B/rootfs/ready"
     rt kill "$ID"
     wait_status stopped
     eq "$(cat "$B/rootfs/got")" term "signal seen"
@@ -190,9 +190,9 @@ c_kill_usr1() {
     mkbundle sh -c 'trap "echo usr1 >/got" USR1; echo ready >/ready; while :; do sleep 0.05; done'
     newid
     startok
-    wait_until 5 test -e "$B/rootfs/ready"
+    wait_until 15 test -e "$B/rootfs/ready"
     rt kill "$ID" USR1
-    wait_until 5 test -s "$B/rootfs/got" || fail "USR1 not delivered"
+    wait_until 15 test -s "$B/rootfs/got" || fail "USR1 not delivered"
     eq "$(state_field status)" running status
 }
 
@@ -219,6 +219,7 @@ tcase kill_unknown 'runtime.md#kill' 'kill of an unknown container MUST fail'
 c_kill_unknown() {
     newid
     must_fail rt kill "$ID" KILL
+    must_fail rt kill
 }
 
 tcase kill_all 'runc-kill.8.md' 'kill --all signals every process of the container'
@@ -227,14 +228,14 @@ c_kill_all() {
     cfg '.linux.namespaces |= map(select(.type != "pid"))'
     newid
     startok
-    wait_until 5 test -e "$B/rootfs/ready"
+    wait_until 15 test -e "$B/rootfs/ready"
     local kids
     kids=$(pgrep -P "$PID")
     [ -n "$kids" ] || fail "no children"
     rt kill --all "$ID" KILL
     wait_status stopped
     for k in $kids; do
-        wait_until 5 test ! -e "/proc/$k" || fail "child $k survived"
+        wait_until 15 test ! -e "/proc/$k" || fail "child $k survived"
     done
 }
 
@@ -275,7 +276,7 @@ c_delete_force() {
     startok
     rt delete -f "$ID"
     gone
-    wait_until 5 test ! -e "/proc/$PID" || fail "process $PID still alive"
+    wait_until 15 test ! -e "/proc/$PID" || fail "process $PID still alive"
     no_leftovers
 }
 
@@ -283,6 +284,7 @@ tcase delete_unknown 'runtime.md#delete' 'delete of an unknown container MUST fa
 c_delete_unknown() {
     newid
     must_fail rt delete "$ID"
+    must_fail rt delete
 }
 
 tcase delete_keeps_bundle 'runtime.md#delete' 'delete MUST NOT delete resources it did not create (the bundle)'
@@ -325,7 +327,7 @@ c_run_forwards_signal() {
     local rc=0 pid
     "$RUNTIME" --root "$STATE" run -b "$B" "$ID" </dev/null >/dev/null 2>&1 &
     pid=$!
-    wait_until 5 test -e "$B/rootfs/ready"
+    wait_until 15 test -e "$B/rootfs/ready"
     kill -TERM "$pid"
     wait "$pid" || rc=$?
     eq "$rc" 5 "exit status"
@@ -458,7 +460,7 @@ c_fds_closed() {
     rt create -b "$B" "$ID" >"$CDIR/out" 2>"$CDIR/err" </dev/null 7<"$B/config.json" || fail "create failed"
     PID=$(state_field pid)
     rt start "$ID"
-    wait_until 5 execed || fail "the program did not start"
+    wait_until 15 execed || fail "the program did not start"
     eq "$(find "/proc/$PID/fd" -mindepth 1 -printf '%f\n' | sort -n | tr '\n' ' ')" "0 1 2 " "open fds"
 }
 

@@ -206,7 +206,7 @@ c_proc_oom_score_unset() {
 console_run() {
     cfg '.process.terminal = true'
     python3 "$SUITE/tools/recvtty.py" "$CDIR/tty.sock" "$CDIR/tty.out" &
-    wait_until 5 test -S "$CDIR/tty.sock" || fail "receiver did not start"
+    wait_until 15 test -S "$CDIR/tty.sock" || fail "receiver did not start"
     createok --console-socket "$CDIR/tty.sock"
     rt start "$ID"
     wait_until 10 test -e "$CDIR/tty.out.done" || fail "terminal output did not end"

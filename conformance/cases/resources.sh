@@ -135,7 +135,7 @@ c_cg_before_exec() {
     cfg '.linux.resources.pids = {"limit": 100}'
     newid
     startok
-    wait_until 5 test -s "$B/rootfs/start-cgroup"
+    wait_until 15 test -s "$B/rootfs/start-cgroup"
     eq "/sys/fs/cgroup/pids$(cut -d: -f3 "$B/rootfs/start-cgroup")" "$(cg_dir "$PID" pids)" "cgroup at start"
 }
 
@@ -307,7 +307,7 @@ c_pause_resume() {
     mkbundle sh -c 'i=0; while :; do i=$((i + 1)); echo $i >/count; done'
     newid
     startok
-    wait_until 5 test -s "$B/rootfs/count"
+    wait_until 15 test -s "$B/rootfs/count"
     rt pause "$ID"
     eq "$(state_field status)" paused status
     local a b
@@ -318,7 +318,7 @@ c_pause_resume() {
     must_fail rt pause "$ID"
     rt resume "$ID"
     eq "$(state_field status)" running status
-    wait_until 5 counter_moved "$a" || fail "no progress after resume"
+    wait_until 15 counter_moved "$a" || fail "no progress after resume"
 }
 
 tcase update_memory 'runc-update.8.md' 'update --memory and --pids-limit change the cgroup limits'
@@ -363,10 +363,10 @@ c_seccomp_notify() {
         "listenerPath": $l, "listenerMetadata": "conf-meta",
         "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_NOTIFY"}]}'
     python3 "$SUITE/tools/seccompagent.py" "$CDIR/agent.sock" "$CDIR/agent.json" &
-    wait_until 5 test -S "$CDIR/agent.sock" || fail "agent did not start"
+    wait_until 15 test -S "$CDIR/agent.sock" || fail "agent did not start"
     newid
     runok
-    wait_until 5 test -e "$CDIR/agent.json.fds" || fail "the agent got no state"
+    wait_until 15 test -e "$CDIR/agent.json.fds" || fail "the agent got no state"
     eq "$(cat "$CDIR/agent.json.fds")" 1 "fds received"
     eq "$(cat "$CDIR/agent.json.closed")" yes "connection closed after the state"
     jq -e --arg id "$ID" '.ociVersion and .fds == ["seccompFd"] and .pid > 0 and .metadata == "conf-meta"
@@ -385,4 +385,15 @@ c_cg_path_relative() {
     */"$RUNID-$CASE/inner") ;;
     *) fail "pids cgroup $(cg_dir "$PID" pids) does not end in $RUNID-$CASE/inner" ;;
     esac
+}
+
+tcase exec_tty 'runc-exec.8.md' 'exec --tty --console-socket gives the process a terminal whose master goes to the socket'
+c_exec_tty() {
+    running
+    python3 "$SUITE/tools/recvtty.py" "$CDIR/tty.sock" "$CDIR/tty.out" &
+    wait_until 15 test -S "$CDIR/tty.sock" || fail "receiver did not start"
+    rt exec -d --tty --console-socket "$CDIR/tty.sock" "$ID" sh -c '[ -t 0 ] && [ -t 1 ] && echo exec-tty' \
+        </dev/null >/dev/null 2>&1 || fail "exec --tty failed"
+    wait_until 15 test -e "$CDIR/tty.out.done" || fail "terminal output did not end"
+    contains "$(tr -d '\r' <"$CDIR/tty.out")" exec-tty "terminal output"
 }

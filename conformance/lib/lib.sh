@@ -102,7 +102,7 @@ status_is() {
 }
 
 wait_status() {
-    wait_until "${2:-10}" status_is "$1" || fail "status is not $1: $(rt state "$ID" 2>&1 | tr -d '\n')"
+    wait_until "${2:-20}" status_is "$1" || fail "status is not $1: $(rt state "$ID" 2>&1 | tr -d '\n')"
 }
 
 # must_fail CMD...: CMD has to exit non-zero.

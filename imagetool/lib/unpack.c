@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -23,6 +24,13 @@
 #include "layer_path.h"
 #include "layer_reader.h"
 #include "whiteout.h"
+#include "write_pool.h"
+
+/* Files up to this size are written by the pool; bigger ones (and sparse
+ * ones) by the applier itself. */
+#define POOL_FILE_MAX (8u << 20)
+#define POOL_QUEUE_BYTES (64u << 20)
+#define POOL_THREADS 2
 
 /* The paths one layer wrote (flat target only): its own whiteouts spare them. */
 struct pathset {
@@ -52,6 +60,18 @@ struct applier {
     struct dir_time *dirs;
     size_t ndirs, capdirs;
     struct pathset written;
+
+    struct write_pool *pool; /* NULL: every file written here */
+    struct pathset pending;  /* paths queued to the pool since the last drain */
+    atomic_uint removals;    /* bumped by the pool when it replaces an entry */
+    unsigned seen_removals;
+};
+
+/* Who a new file belongs to without a chown, and whether to chown at all. */
+struct owner_ctx {
+    bool owner;
+    uid_t uid;
+    gid_t new_gid;
 };
 
 static mode_t process_umask;
@@ -119,6 +139,12 @@ static void pathset_free(struct pathset *set)
     free(set->slot);
 }
 
+static void pathset_clear(struct pathset *set)
+{
+    pathset_free(set);
+    memset(set, 0, sizeof *set);
+}
+
 static bool written_by_layer(void *ctx, const char *path)
 {
     return pathset_has(&((struct applier *)ctx)->written, path);
@@ -135,6 +161,11 @@ static void forget_parent(struct applier *ap)
  * belongs to the cache. */
 static int open_parent(struct applier *ap, const char *dir, keel_err *err)
 {
+    unsigned removals = atomic_load(&ap->removals);
+    if (removals != ap->seen_removals) {
+        ap->seen_removals = removals;
+        forget_parent(ap);
+    }
     if (ap->parent_fd >= 0 && strcmp(ap->parent, dir) == 0)
         return ap->parent_fd;
     forget_parent(ap);
@@ -164,6 +195,15 @@ static int remove_existing(struct applier *ap, int pfd, const char *base, keel_e
     return 0;
 }
 
+static struct owner_ctx owner_of(const struct applier *ap)
+{
+    return (struct owner_ctx){
+        .owner = ap->owner,
+        .uid = ap->uid,
+        .new_gid = ap->parent_setgid ? ap->parent_gid : ap->gid,
+    };
+}
+
 static void entry_times(struct archive_entry *e, struct timespec ts[2])
 {
     ts[1].tv_sec = archive_entry_mtime(e);
@@ -190,14 +230,13 @@ static int set_xattr(int fd, int pfd, const char *base, const char *name, const 
  * one, else on `base` in pfd without following it. `force_mode` when the
  * mode bits may differ from the creation mode for other reasons (an existing
  * directory, a setgid parent). */
-static int set_metadata(struct applier *ap, int fd, int pfd, const char *base,
+static int set_metadata(struct owner_ctx oc, int fd, int pfd, const char *base,
                         struct archive_entry *e, bool is_link, bool force_mode, keel_err *err)
 {
     uid_t uid = (uid_t)archive_entry_uid(e);
     gid_t gid = (gid_t)archive_entry_gid(e);
-    gid_t new_gid = ap->parent_setgid ? ap->parent_gid : ap->gid;
     bool chowned = false;
-    if (ap->owner && (uid != ap->uid || gid != new_gid || force_mode)) {
+    if (oc.owner && (uid != oc.uid || gid != oc.new_gid || force_mode)) {
         int rc = fd >= 0 ? fchown(fd, uid, gid)
                          : fchownat(pfd, base, uid, gid, AT_SYMLINK_NOFOLLOW);
         if (rc < 0)
@@ -269,22 +308,129 @@ static int write_data(struct applier *ap, int fd, struct archive_entry *e, keel_
     return 0;
 }
 
-static int make_file(struct applier *ap, int pfd, const char *base, struct archive_entry *e,
-                     keel_err *err)
+/* Creates regular file `base` in pfd, replacing what is there; the removal
+ * is counted so that the applier looks its cached directory up again. */
+static int create_file_at(int pfd, const char *base, mode_t perm, atomic_uint *removals,
+                          keel_err *err)
 {
-    mode_t perm = archive_entry_perm(e) & 0777;
     int flags = O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC;
-    cleanup_close int fd = openat(pfd, base, flags, perm);
+    int fd = openat(pfd, base, flags, perm);
     if (fd < 0 && errno == EEXIST) {
-        if (remove_existing(ap, pfd, base, err) < 0)
+        if (remove_tree_at(pfd, base, err) < 0)
             return -1;
+        atomic_fetch_add(removals, 1);
         fd = openat(pfd, base, flags, perm);
     }
     if (fd < 0)
         return keel_syserror(err, "create");
-    if (write_data(ap, fd, e, err) < 0 || set_metadata(ap, fd, pfd, base, e, false, false, err) < 0)
+    return fd;
+}
+
+static int make_file(struct applier *ap, int pfd, const char *base, struct archive_entry *e,
+                     keel_err *err)
+{
+    cleanup_close int fd = create_file_at(pfd, base, archive_entry_perm(e) & 0777,
+                                          &ap->removals, err);
+    if (fd < 0 || write_data(ap, fd, e, err) < 0 ||
+        set_metadata(owner_of(ap), fd, pfd, base, e, false, false, err) < 0)
         return -1;
     return set_times(fd, pfd, base, e, err);
+}
+
+/* A regular file for the pool: everything it needs, owned. */
+struct file_job {
+    int pfd;
+    char *base;
+    char *member; /* for errors */
+    struct archive_entry *e;
+    char *data;
+    size_t len;
+    struct owner_ctx oc;
+    atomic_uint *removals;
+};
+
+static void file_job_free(void *arg)
+{
+    struct file_job *j = arg;
+    if (j->pfd >= 0)
+        close(j->pfd);
+    free(j->base);
+    free(j->member);
+    if (j->e != NULL)
+        archive_entry_free(j->e);
+    free(j->data);
+    free(j);
+}
+
+static int file_job_run(void *arg, keel_err *err)
+{
+    struct file_job *j = arg;
+    cleanup_close int fd = create_file_at(j->pfd, j->base, archive_entry_perm(j->e) & 0777,
+                                          j->removals, err);
+    int rc = fd < 0 ? -1 : 0;
+    for (size_t off = 0; rc == 0 && off < j->len;) {
+        ssize_t n = pwrite(fd, j->data + off, j->len - off, (off_t)off);
+        if (n < 0 && errno != EINTR)
+            rc = keel_syserror(err, "write");
+        else if (n > 0)
+            off += (size_t)n;
+    }
+    if (rc == 0)
+        rc = set_metadata(j->oc, fd, j->pfd, j->base, j->e, false, false, err);
+    if (rc == 0)
+        rc = set_times(fd, j->pfd, j->base, j->e, err);
+    return rc == 0 ? 0 : keel_error_wrap(err, "entry %s", j->member);
+}
+
+/* Reads a regular file's data and hands it to the pool. */
+static int queue_file(struct applier *ap, int pfd, const char *base, const char *path,
+                      const char *member, struct archive_entry *e, keel_err *err)
+{
+    struct file_job *j = calloc(1, sizeof *j);
+    if (j == NULL)
+        return keel_syserror(err, "queue");
+    size_t len = (size_t)archive_entry_size(e);
+    j->pfd = fcntl(pfd, F_DUPFD_CLOEXEC, 0);
+    j->base = strdup(base);
+    j->member = strdup(member);
+    j->e = archive_entry_clone(e);
+    j->data = malloc(len + 1);
+    j->len = len;
+    j->oc = owner_of(ap);
+    j->removals = &ap->removals;
+    if (j->pfd < 0 || j->base == NULL || j->member == NULL || j->e == NULL || j->data == NULL) {
+        file_job_free(j);
+        return keel_syserror(err, "queue");
+    }
+    const void *buf;
+    size_t size;
+    la_int64_t off;
+    int rc;
+    while ((rc = archive_read_data_block(ap->tar, &buf, &size, &off)) == ARCHIVE_OK) {
+        if (off < 0 || (size_t)off > len || size > len - (size_t)off) {
+            file_job_free(j);
+            return keel_error(err, EINVAL, "data beyond the entry's size");
+        }
+        memcpy(j->data + off, buf, size);
+    }
+    if (rc != ARCHIVE_EOF) {
+        file_job_free(j);
+        return keel_error(err, 0, "read: %s", layer_reader_error(ap->reader));
+    }
+    if (pathset_add(&ap->pending, path) < 0) {
+        file_job_free(j);
+        return keel_syserror(err, "queue");
+    }
+    return write_pool_submit(ap->pool, j, len + 4096, err);
+}
+
+/* Waits for the pool before an entry that may depend on what it writes. */
+static int drain_pool(struct applier *ap, keel_err *err)
+{
+    if (ap->pool == NULL || ap->pending.n == 0)
+        return 0;
+    pathset_clear(&ap->pending);
+    return write_pool_drain(ap->pool, err);
 }
 
 static int make_dir(struct applier *ap, int pfd, const char *base, const char *path,
@@ -305,7 +451,7 @@ static int make_dir(struct applier *ap, int pfd, const char *base, const char *p
     if (has_xattrs &&
         (fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
         return keel_syserror(err, "open");
-    if (set_metadata(ap, fd, pfd, base, e, false, existed || ap->parent_setgid, err) < 0)
+    if (set_metadata(owner_of(ap), fd, pfd, base, e, false, existed || ap->parent_setgid, err) < 0)
         return -1;
 
     /* Directory times last: what is created in them changes their mtime. */
@@ -336,7 +482,7 @@ static int make_symlink(struct applier *ap, int pfd, const char *base, struct ar
             symlinkat(target, pfd, base) < 0)
             return keel_syserror(err, "symlink");
     }
-    if (set_metadata(ap, -1, pfd, base, e, true, false, err) < 0)
+    if (set_metadata(owner_of(ap), -1, pfd, base, e, true, false, err) < 0)
         return -1;
     return set_times(-1, pfd, base, e, err);
 }
@@ -351,7 +497,7 @@ static int make_node(struct applier *ap, int pfd, const char *base, struct archi
             mknodat(pfd, base, mode, dev) < 0)
             return keel_syserror(err, "mknod");
     }
-    if (set_metadata(ap, -1, pfd, base, e, false, false, err) < 0)
+    if (set_metadata(owner_of(ap), -1, pfd, base, e, false, false, err) < 0)
         return -1;
     return set_times(-1, pfd, base, e, err);
 }
@@ -382,7 +528,7 @@ static int apply_root_entry(struct applier *ap, struct archive_entry *e, keel_er
     if (archive_entry_filetype(e) != AE_IFDIR)
         return keel_error(err, EINVAL, "the target itself is not a directory in the layer");
     forget_parent(ap);
-    if (set_metadata(ap, ap->rootfd, -1, NULL, e, false, true, err) < 0)
+    if (set_metadata(owner_of(ap), ap->rootfd, -1, NULL, e, false, true, err) < 0)
         return -1;
     struct timespec ts[2];
     entry_times(e, ts);
@@ -427,6 +573,17 @@ static int apply_entry(struct applier *ap, struct archive_entry *e, const char *
     if (kind == WHITEOUT_INVALID)
         return keel_error(err, EINVAL, "whiteout without a name");
 
+    const char *linkname = archive_entry_hardlink(e);
+    bool pooled = ap->pool != NULL && kind == WHITEOUT_NONE && linkname == NULL &&
+                  archive_entry_filetype(e) == AE_IFREG && archive_entry_size_is_set(e) &&
+                  archive_entry_size(e) >= 0 && archive_entry_size(e) <= POOL_FILE_MAX &&
+                  archive_entry_sparse_count(e) == 0;
+    /* What the pool has queued must be on disk before an entry that may
+     * touch it: the same path again, a hard link, a whiteout. */
+    if ((kind != WHITEOUT_NONE || linkname != NULL || pathset_has(&ap->pending, path)) &&
+        drain_pool(ap, err) < 0)
+        return -1;
+
     int pfd = open_parent(ap, dir, err);
     if (pfd < 0)
         return -1;
@@ -435,9 +592,10 @@ static int apply_entry(struct applier *ap, struct archive_entry *e, const char *
 
     if (ap->target == LAYER_FLAT && pathset_add(&ap->written, path) < 0)
         return keel_syserror(err, "record path");
-    const char *linkname = archive_entry_hardlink(e);
     if (linkname != NULL)
         return make_hardlink(ap, pfd, base, path, linkname, err);
+    if (pooled)
+        return queue_file(ap, pfd, base, path, name, e, err);
     switch (archive_entry_filetype(e)) {
     case AE_IFREG:
         return make_file(ap, pfd, base, e, err);
@@ -471,6 +629,8 @@ static int apply_dir_times(struct applier *ap, keel_err *err)
 
 static void applier_free(struct applier *ap)
 {
+    write_pool_free(ap->pool);
+    pathset_free(&ap->pending);
     forget_parent(ap);
     for (size_t i = 0; i < ap->ndirs; i++)
         free(ap->dirs[i].path);
@@ -484,15 +644,24 @@ static int apply_entries(struct applier *ap, const char *name, keel_err *err)
     for (;;) {
         struct archive_entry *e;
         int rc = archive_read_next_header(ap->tar, &e);
-        if (rc == ARCHIVE_EOF)
+        if (rc == ARCHIVE_EOF) {
+            if (drain_pool(ap, err) < 0)
+                return keel_error_wrap(err, "layer %s", name);
             return 0;
+        }
         if (rc < ARCHIVE_WARN)
             return keel_error(err, 0, "layer %s: %s", name, layer_reader_error(ap->reader));
         const char *member = archive_entry_pathname(e);
         if (member == NULL)
             return keel_error(err, EINVAL, "layer %s: an entry without a name", name);
-        if (apply_entry(ap, e, member, err) < 0)
+        keel_err pool_err;
+        if (apply_entry(ap, e, member, err) < 0) {
+            /* a failure the pool reported names its own entry */
+            if (ap->pool != NULL && write_pool_drain(ap->pool, &pool_err) < 0 &&
+                strcmp(pool_err.msg, err->msg) == 0)
+                return keel_error_wrap(err, "layer %s", name);
             return keel_error_wrap(err, "layer %s: entry %s", name, member);
+        }
     }
 }
 
@@ -511,6 +680,7 @@ int layer_apply(int rootfd, int layer_fd, const char *name, enum layer_target ta
     ap.reader = layer_reader_open(layer_fd, name, err);
     if (ap.reader == NULL)
         return -1;
+    ap.pool = write_pool_new(POOL_THREADS, POOL_QUEUE_BYTES, file_job_run, file_job_free);
     ap.tar = layer_reader_archive(ap.reader);
 
     char got[72];

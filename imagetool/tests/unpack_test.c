@@ -578,3 +578,44 @@ Test(unpack, gzip_from_a_pipe)
     close(rootfd);
     cr_assert_str_eq(slurp(wpath("root/piped")), "through a pipe");
 }
+
+Test(unpack, queued_files_keep_tar_order)
+{
+    /* later entries for a path win, hard links find their queued target,
+     * and many files pass through the writer pool's bounded queue */
+    static char big[3 << 20];
+    memset(big, 'b', sizeof big - 1);
+    struct member m[400];
+    char names[400][32];
+    size_t n = 0;
+    m[n++] = (struct member){.name = "same", .data = "first"};
+    m[n++] = (struct member){.name = "same", .data = "second"};
+    m[n++] = (struct member){.name = "link", .hardlink = "same"};
+    m[n++] = (struct member){.name = "becomes-dir", .data = "file"};
+    m[n++] = (struct member){.name = "becomes-dir", .type = AE_IFDIR, .perm = 0750};
+    for (int i = 0; i < 30; i++) {
+        snprintf(names[i], sizeof names[i], "big/%02d", i);
+        m[n++] = (struct member){.name = names[i], .data = big, .mtime = 1234 + i};
+    }
+    for (int i = 30; n < 400; i++) {
+        snprintf(names[i], sizeof names[i], "d%d/f%d", i % 7, i);
+        m[n++] = (struct member){.name = names[i], .data = names[i], .perm = 0600, .uid = 5};
+    }
+    const char *tar = write_tar("order.tar.gz", ARCHIVE_FILTER_GZIP, m, n);
+    keel_err err;
+    cr_assert_eq(apply(tar, wpath("root"), LAYER_FLAT, &err), 0, "%s", err.msg);
+    cr_assert_str_eq(slurp(wpath("root/same")), "second");
+    struct stat a, b;
+    cr_assert_eq(stat(wpath("root/same"), &a), 0);
+    cr_assert_eq(stat(wpath("root/link"), &b), 0);
+    cr_assert_eq(a.st_ino, b.st_ino);
+    cr_assert_eq(lstat(wpath("root/becomes-dir"), &a), 0);
+    cr_assert(S_ISDIR(a.st_mode));
+    cr_assert_eq(stat(wpath("root/big/29"), &a), 0);
+    cr_assert_eq(a.st_size, (off_t)sizeof big - 1);
+    cr_assert_eq(a.st_mtime, 1234 + 29);
+    cr_assert_eq(stat(wpath("root/d3/f31"), &a), 0);
+    cr_assert_eq(a.st_uid, 5);
+    cr_assert_eq(a.st_mode & 07777, 0600);
+    cr_assert_str_eq(slurp(wpath("root/d3/f31")), "d3/f31");
+}
