@@ -78,7 +78,7 @@ final_cleanup() {
     awk -v d="$WORK/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
         while read -r m; do umount -l "$m"; done
     # cgroups a broken runtime left: kill their processes, then remove them deepest first.
-    find /sys/fs/cgroup -depth -type d -name "*$RUNID*" 2>/dev/null | while read -r cg; do
+    find /sys/fs/cgroup -depth -type d -name "$RUNID-*" 2>/dev/null | while read -r cg; do
         [ ! -f "$cg/cgroup.procs" ] || xargs -r kill -9 <"$cg/cgroup.procs" 2>/dev/null
         [ ! -f "$cg/freezer.state" ] || echo THAWED >"$cg/freezer.state"
         rmdir "$cg" 2>/dev/null || { sleep 0.2; rmdir "$cg"; }

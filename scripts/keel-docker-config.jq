@@ -12,10 +12,11 @@ def setenv($env; $kv):
 def apply_env($list):
   reduce $list[] as $kv (.; setenv(.; $kv));
 
-($inspect.config.config // $inspect.config.Config // {}) as $img
+# keel-image bundle records how many of the args are the image's Entrypoint
+((.annotations["io.keel.image.entrypoint-args"] // "0") | tonumber) as $n
 | (if $entrypoint_set == 1 then (if $entrypoint == "" then [] else [$entrypoint] end)
- else ($img.Entrypoint // []) end) as $ep
-| (if $args != null then $args elif $entrypoint_set == 1 then [] else ($img.Cmd // []) end) as $cmd
+   else .process.args[:$n] end) as $ep
+| (if $args != null then $args elif $entrypoint_set == 1 then [] else .process.args[$n:] end) as $cmd
 | .process.terminal = ($tty == 1)
 | if $args != null or $entrypoint_set == 1 then .process.args = ($ep + $cmd) else . end
 | .process.env = ((.process.env // []) | apply_env($envs))

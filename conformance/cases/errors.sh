@@ -6,7 +6,7 @@
 # no_cgroup: no cgroup directory named after $ID anywhere.
 no_cgroup() {
     local left
-    left=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "*$ID*" 2>/dev/null)
+    left=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$ID" 2>/dev/null || true)
     [ -z "$left" ] || fail "cgroups left behind: $left"
 }
 

@@ -437,3 +437,27 @@ c_rootfs_prop_unbindable() {
     rootprop unbindable
     contains "$OUT" "unbindable" "mountinfo of /"
 }
+
+tcase root_absolute 'config.md#root' 'root.path may be an absolute path outside the bundle'
+c_root_absolute() {
+    mkbundle cat /marker
+    mv "$B/rootfs" "$CDIR/elsewhere"
+    echo absolute >"$CDIR/elsewhere/marker"
+    cfg --arg p "$CDIR/elsewhere" '.root.path = $p'
+    newid
+    runok
+    eq "$OUT" absolute content
+}
+
+tcase mount_opt_rro 'config.md#mounts' 'mount option rro makes an rbind mount and its submounts read-only (SHOULD)'
+c_mount_opt_rro() {
+    mkbundle sh -c 'for f in /r/top /r/sub/inner; do if touch $f 2>/dev/null; then echo writable; else echo readonly; fi; done'
+    mkdir -p "$CDIR/host/sub"
+    mount -t tmpfs sub "$CDIR/host/sub"
+    echo 'umount -l "$CDIR/host/sub"' >>"$CDIR/cleanup"
+    addmount "{\"destination\": \"/r\", \"type\": \"bind\", \"source\": \"$CDIR/host\", \"options\": [\"rbind\", \"rro\"]}"
+    newid
+    runok
+    eq "$OUT" "readonly
+readonly" "writes to the mount and its submount"
+}

@@ -200,3 +200,13 @@ c_hooks_timeout() {
     gone
     no_leftovers
 }
+
+tcase hooks_run_all 'config.md#posix-platform-hooks' 'run calls the create, start and poststop hooks around the program'
+c_hooks_run_all() {
+    hooks_setup sh -c 'echo program >>/hl/log'
+    hook createRuntime createRuntime
+    hook poststop poststop
+    newid
+    runok
+    eq "$(logged)" "createRuntime program poststop " "hooks of run"
+}

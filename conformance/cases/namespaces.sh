@@ -135,3 +135,13 @@ c_userns_no_chown() {
     eq "$(stat -c %u:%g "$B/rootfs/marker")" 100005:200005 owner
     eq "$(stat -c %u:%g "$B/rootfs/bin/busybox")" 100000:200000 owner
 }
+
+tcase ns_path_missing 'config-linux.md#namespaces' 'a namespace path that does not exist MUST fail'
+c_ns_path_missing() {
+    mkbundle
+    cfg --arg p "$CDIR/no-such-ns" '.linux.namespaces |= map(if .type == "ipc" then .path = $p else . end)'
+    newid
+    must_fail create_
+    gone
+    no_leftovers
+}

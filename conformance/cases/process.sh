@@ -296,3 +296,12 @@ c_proc_io_priority() {
     runok
     eq "$OUT" "best-effort: prio 6" ionice
 }
+
+tcase proc_rlimit_soft_above_hard 'config.md#process' 'an rlimit whose soft value is above its hard value cannot be applied and MUST fail'
+c_proc_rlimit_soft_above_hard() {
+    mkbundle true
+    cfg '.process.rlimits = [{"type": "RLIMIT_NOFILE", "soft": 2048, "hard": 1024}]'
+    newid
+    must_fail create_
+    gone
+}

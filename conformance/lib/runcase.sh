@@ -16,7 +16,11 @@ done
 
 cleanup() {
     set +ex
-    local id m
+    local id m job
+    # Helpers the case started (terminal receivers, seccomp agents) end with it.
+    for job in $(jobs -p); do
+        kill "$job" 2>/dev/null
+    done
     if [ -f "$CDIR/ids" ]; then
         while read -r id; do
             rt delete -f "$id" >/dev/null 2>&1

@@ -2,6 +2,7 @@
  * docker's defaults for a container (moby's oci/defaults.go describes them). */
 #include "imageconfig_to_spec.h"
 
+#include <stdio.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -157,6 +158,10 @@ static int build_annotations(const struct oci_image_config *img, struct oci_conf
                                       ? join(img->os_features, img->os_features_len) : NULL;
     cleanup_free char *ports = c != NULL && c->ExposedPorts_len > 0
                                    ? join(c->ExposedPorts, c->ExposedPorts_len) : NULL;
+    /* How many of process.args are the Entrypoint, so that a front end can
+     * replace Cmd (docker run IMAGE CMD...) without reading the image again. */
+    char entrypoint_args[24];
+    snprintf(entrypoint_args, sizeof entrypoint_args, "%zu", c != NULL ? c->Entrypoint_len : 0);
     s->annotations_keys = calloc(1, sizeof(char *));
     s->annotations = calloc(1, sizeof(char *));
     if (s->annotations_keys == NULL || s->annotations == NULL ||
@@ -169,7 +174,8 @@ static int build_annotations(const struct oci_image_config *img, struct oci_conf
         set_annotation(s, "org.opencontainers.image.created", img->created) < 0 ||
         set_annotation(s, "org.opencontainers.image.stopSignal",
                        c != NULL ? c->StopSignal : NULL) < 0 ||
-        set_annotation(s, "org.opencontainers.image.exposedPorts", ports) < 0)
+        set_annotation(s, "org.opencontainers.image.exposedPorts", ports) < 0 ||
+        set_annotation(s, "io.keel.image.entrypoint-args", entrypoint_args) < 0)
         return keel_syserror(err, "annotations");
     /* Labels last: they take precedence over the implicit annotations. */
     for (size_t i = 0; c != NULL && i < c->Labels_len; i++)

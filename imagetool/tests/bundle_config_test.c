@@ -198,6 +198,7 @@ Test(convert, image_config_to_runtime_config)
 #define ANN(k) spec_map_get(c.annotations_keys, c.annotations, c.annotations_len, k)
     cr_assert_str_eq(ANN("org.opencontainers.image.stopSignal"), "SIGQUIT");
     cr_assert_str_eq(ANN("org.opencontainers.image.exposedPorts"), "80/tcp,53/udp");
+    cr_assert_str_eq(ANN("io.keel.image.entrypoint-args"), "2", "the first two args are the Entrypoint");
     cr_assert_str_eq(ANN("org.opencontainers.image.architecture"), "amd64");
     cr_assert_str_eq(ANN("org.opencontainers.image.created"), "2024-01-01T00:00:00Z");
     a = ANN("org.opencontainers.image.os");

@@ -8,6 +8,7 @@ usage: image.py --keel-image BIN [--rounds N] [--small] [--out DIR]
 --small uses a busybox-only image (the smoke run in make check)."""
 import argparse
 import glob
+import hashlib
 import json
 import os
 import shutil
@@ -27,24 +28,50 @@ def sh(*cmd, **kw):
 
 
 def build_image(layout, small):
-    """Builds (once; cached in layout) the benchmark image with umoci."""
+    """Builds (once; cached in layout) the benchmark image: one gzip layer per
+    source, made by GNU tar so that every peer reads it (umoci's insert writes
+    tars without the end-of-archive blocks, which GNU tar refuses)."""
     if os.path.exists(os.path.join(layout, "index.json")):
         return
     tmp = layout + ".tmp"
     shutil.rmtree(tmp, ignore_errors=True)
-    sh("umoci", "init", "--layout", tmp)
-    sh("umoci", "new", "--image", tmp + ":bench")
+    blobs = os.path.join(tmp, "blobs", "sha256")
+    os.makedirs(blobs)
+
+    def put(data):
+        digest = hashlib.sha256(data).hexdigest()
+        with open(os.path.join(blobs, digest), "wb") as f:
+            f.write(data)
+        return "sha256:" + digest
+
+    layers, diff_ids = [], []
     with tempfile.TemporaryDirectory() as d:
-        bb = os.path.join(d, "bin")
-        os.makedirs(bb)
-        shutil.copy("/bin/busybox", os.path.join(bb, "busybox"))
+        os.makedirs(os.path.join(d, "bin"))
+        shutil.copy("/bin/busybox", os.path.join(d, "bin", "busybox"))
         for applet in ("sh", "true", "echo", "ls"):
-            os.symlink("busybox", os.path.join(bb, applet))
-        sh("umoci", "insert", "--image", tmp + ":bench", bb, "/bin")
-    if not small:
-        for src in LAYERS:
-            sh("umoci", "insert", "--image", tmp + ":bench", src, src)
-    sh("umoci", "config", "--image", tmp + ":bench", "--config.cmd", "/bin/sh")
+            os.symlink("busybox", os.path.join(d, "bin", applet))
+        sources = [(d, "bin")] + ([] if small else [("/", src.lstrip("/")) for src in LAYERS])
+        for top, rel in sources:
+            raw = subprocess.run(["tar", "-C", top, "-cf", "-", rel], check=True,
+                                 stdout=subprocess.PIPE).stdout
+            diff_ids.append("sha256:" + hashlib.sha256(raw).hexdigest())
+            gz = subprocess.run(["gzip", "-6", "-n"], input=raw, check=True, stdout=subprocess.PIPE).stdout
+            layers.append({"mediaType": "application/vnd.oci.image.layer.v1.tar+gzip",
+                           "digest": put(gz), "size": len(gz)})
+    config = json.dumps({"architecture": "amd64", "os": "linux", "created": "2026-01-01T00:00:00Z",
+                         "config": {"Cmd": ["/bin/sh"], "Env": ["PATH=/bin"]},
+                         "rootfs": {"type": "layers", "diff_ids": diff_ids}}).encode()
+    manifest = json.dumps({"schemaVersion": 2, "mediaType": "application/vnd.oci.image.manifest.v1+json",
+                           "config": {"mediaType": "application/vnd.oci.image.config.v1+json",
+                                      "digest": put(config), "size": len(config)},
+                           "layers": layers}).encode()
+    index = {"schemaVersion": 2, "manifests": [{
+        "mediaType": "application/vnd.oci.image.manifest.v1+json", "digest": put(manifest),
+        "size": len(manifest), "annotations": {"org.opencontainers.image.ref.name": "bench"}}]}
+    with open(os.path.join(tmp, "index.json"), "w") as f:
+        json.dump(index, f)
+    with open(os.path.join(tmp, "oci-layout"), "w") as f:
+        json.dump({"imageLayoutVersion": "1.0.0"}, f)
     os.rename(tmp, layout)
 
 

@@ -32,6 +32,11 @@ make_busybox_layout "$TMP/layout" latest
 start_registry "$TMP/registry" || { echo "Bail out! no registry"; exit 1; }
 push_layout "$TMP/layout" latest busybox
 IMG=$REGISTRY/busybox
+# the same image with an Entrypoint: docker run IMAGE ARGS... appends ARGS to it
+umoci config --image "$TMP/layout:latest" --tag ep --config.entrypoint echo \
+    --config.entrypoint from-entrypoint --config.cmd default-cmd >/dev/null
+push_layout "$TMP/layout" ep busybox-ep
+EP_IMG=$REGISTRY/busybox-ep
 
 # --- run basics ---------------------------------------------------------------
 out=$(kd run --rm "$IMG" echo hello 2>&1)
@@ -155,6 +160,9 @@ expect_eq "-w sets the working directory" /tmp "$(kd run --rm -w /tmp "$IMG" pwd
 expect_eq "-u by name resolves through /etc/passwd" "1000:1000" "$(kd run --rm -u user "$IMG" sh -c 'echo $(id -u):$(id -g)')"
 expect_eq "--hostname" box "$(kd run --rm --hostname box "$IMG" hostname)"
 expect_eq "--entrypoint replaces the entrypoint" "x y" "$(kd run --rm --entrypoint echo "$IMG" x y)"
+expect_eq "an image's Entrypoint runs with its Cmd" "from-entrypoint default-cmd" "$(kd run --rm "$EP_IMG" 2>/dev/null | tail -n1)"
+expect_eq "arguments replace the image's Cmd, not its Entrypoint" "from-entrypoint mine" "$(kd run --rm "$EP_IMG" mine)"
+expect_eq "--entrypoint drops the image's Cmd" "" "$(kd run --rm --entrypoint echo "$EP_IMG")"
 expect_eq "/etc/hosts names the container" yes \
     "$(kd run --rm --hostname hh "$IMG" sh -c 'grep -q "hh" /etc/hosts && echo yes')"
 kd run --rm --read-only "$IMG" touch /x >/dev/null 2>&1
@@ -194,7 +202,7 @@ out=$(kd system prune -f)
 grep -q "Total reclaimed space" <<<"$out" && ok "system prune -f reports the space reclaimed" || not_ok "prune" "$out"
 expect_eq "system prune removed every stopped container" "" "$(kd ps -a | tail -n +2 | grep -v ' Up ')"
 for id in $(kd ps -a -q); do kd rm -f "$id" >/dev/null; done
-kd rmi "$IMG" >/dev/null
+kd rmi "$IMG" "$EP_IMG" >/dev/null
 expect_eq "rmi removes the image once unused" "" "$(kd images -q)"
 
 # --- nothing left behind -----------------------------------------------------------------------------
