@@ -11,3 +11,10 @@ check-runtime-exec-seccomp: $(BIN)/keel
 	shellcheck -x runtime/tests/e2e/exec-seccomp.t
 	bash runtime/tests/e2e/exec-seccomp.t
 CHECK_TARGETS += check-runtime-exec-seccomp
+
+# End to end, as root: runc's CVEs tried for real (skipped without root).
+.PHONY: check-runtime-security
+check-runtime-security: $(BIN)/keel
+	shellcheck -x runtime/tests/e2e/security.t
+	bash runtime/tests/e2e/security.t
+CHECK_TARGETS += check-runtime-security

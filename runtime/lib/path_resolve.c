@@ -160,6 +160,11 @@ out:
 
 static int resolve(int rootfd, const char *path, unsigned flags)
 {
+    /* AT_FDCWD would make the current directory the root: fail closed */
+    if (rootfd < 0) {
+        errno = EBADF;
+        return -1;
+    }
     if (!(flags & PATH_NO_OPENAT2)) {
         struct open_how how = {
             .flags = O_PATH | O_CLOEXEC | ((flags & PATH_NO_FOLLOW) ? O_NOFOLLOW : 0),

@@ -1,0 +1,208 @@
+#!/bin/bash
+# shellcheck disable=SC2016 # the $(...) and $$ in single quotes run in the container
+# End to end, as root: the attacks runc's advisories describe, tried for real
+# against keel (TAP). CVE-2019-5736 (rewriting the runtime through
+# /proc/PID/exe), CVE-2024-21626 (host fds and a cwd outside the root),
+# CVE-2025-31133 (masking with something that is not /dev/null), and mount
+# destinations that are symlinks out of the rootfs.
+set -eu
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(cd "$here/../../.." && pwd)
+# shellcheck source=scripts/tests/lib.sh
+. "$top/scripts/tests/lib.sh"
+
+ROOT=/run/keel-test-security-$$
+WORK=$(mktemp -d /tmp/keel-test-security.XXXXXX)
+# A private copy: an attack that succeeds rewrites it, not bin/keel, and no
+# other keel process keeps its text busy.
+KEEL=$WORK/keel
+TAG=keel-test-security-$$
+
+cleanup() {
+    local id
+    for id in $("$KEEL" --root "$ROOT" list -q 2>/dev/null); do
+        "$KEEL" --root "$ROOT" delete -f "$id" >/dev/null 2>&1 || true
+    done
+    rm -rf "$ROOT" "$WORK" "/$TAG-up" "/$TAG-slash" "/tmp/$TAG-abs"
+}
+trap cleanup EXIT
+
+keel() {
+    "$KEEL" --root "$ROOT" "$@"
+}
+
+# bundle DIR [PYTHON-EDIT]: a busybox bundle from `keel spec`, process `sleep
+# 1000`; the edit (python on config `c`) goes last.
+bundle() {
+    local dir=$1 edit=${2:-}
+    mkdir -p "$dir/rootfs/bin" "$dir/rootfs/tmp" "$dir/rootfs/etc"
+    cp /bin/busybox "$dir/rootfs/bin/"
+    local applet
+    for applet in sh sleep echo cat ls readlink true test; do
+        ln -sf busybox "$dir/rootfs/bin/$applet"
+    done
+    (cd "$dir" && "$KEEL" spec)
+    python3 - "$dir/config.json" "$edit" <<'EOF'
+import json, sys
+path, edit = sys.argv[1], sys.argv[2]
+c = json.load(open(path))
+c["process"]["args"] = ["sleep", "1000"]
+c["process"]["terminal"] = False
+exec(edit)
+json.dump(c, open(path, "w"))
+EOF
+}
+
+# reopen_for_write PID: holds /proc/PID/exe as O_PATH, waits for PID to exit,
+# then reopens it for writing as the CVE-2019-5736 exploit does. Prints
+# "written" if that worked, else the errno name; then "ro" or "rw" for the
+# mount the binary is on and "sealed" when it is a sealed memfd.
+reopen_for_write() {
+    python3 - "$1" <<'EOF'
+import errno, fcntl, os, sys, time
+pid = sys.argv[1]
+fd = os.open(f"/proc/{pid}/exe", os.O_PATH)
+for _ in range(200):
+    if not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z":
+        break
+    time.sleep(0.05)
+try:
+    w = os.open(f"/proc/self/fd/{fd}", os.O_WRONLY | os.O_APPEND)
+    os.close(w)
+    print("written")
+except OSError as e:
+    print(errno.errorcode[e.errno])
+print("ro" if os.statvfs(f"/proc/self/fd/{fd}").f_flag & os.ST_RDONLY else "rw")
+r = os.open(f"/proc/self/fd/{fd}", os.O_RDONLY)
+try:
+    seals = fcntl.fcntl(r, 1034)  # F_GET_SEALS
+    print("sealed" if seals & 8 else "unsealed")  # F_SEAL_WRITE
+except OSError:
+    print("file")
+EOF
+}
+
+# exe_refused NAME RESULT: RESULT (from reopen_for_write) shows no write and a
+# read-only view.
+exe_refused() {
+    case $2 in
+    written*) not_ok "$1" "the binary was opened for writing: $2" ;;
+    *ro*|*sealed*) ok "$1" ;;
+    *) not_ok "$1" "the binary is on a writable mount and not sealed: $2" ;;
+    esac
+}
+
+if [ "$(id -u)" -ne 0 ]; then
+    skip "runtime attacks end to end" "needs root"
+    tap_finish
+    exit 0
+fi
+cp "$top/bin/keel" "$KEEL"
+sum=$(sha256sum "$KEEL")
+
+# --- CVE-2019-5736: /proc/PID/exe of the runtime ---------------------------------
+bundle "$WORK/a"
+keel create -b "$WORK/a" sec-a
+init=$(keel state sec-a | python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])')
+res=$(reopen_for_write "$init" & sleep 0.5; keel start sec-a; wait)
+exe_refused "CVE-2019-5736: the created container's init (keel until start) cannot be reopened for writing" "$res"
+
+"$KEEL" --root "$ROOT" exec sec-a sleep 1 &
+exec_pid=$!
+sleep 0.3
+res=$(reopen_for_write "$exec_pid")
+wait "$exec_pid" || true
+exe_refused "CVE-2019-5736: keel exec's binary cannot be reopened for writing after it exits" "$res"
+
+keel delete -f sec-a
+expect_eq "CVE-2019-5736: the keel binary is unchanged" "$sum" "$(sha256sum "$KEEL")"
+
+# --- CVE-2024-21626: fds and cwd --------------------------------------------------
+# the open fds of the shell ($$): the glob's own directory fd is closed by the
+# time readlink runs, so it drops out
+LIST_FDS='cd /proc/$$/fd && for f in *; do readlink "$f" >/dev/null && printf "%s " "$f"; done; true'
+bundle "$WORK/b" "c[\"process\"][\"args\"] = [\"sh\", \"-c\", '$LIST_FDS']"
+out=$(keel run -b "$WORK/b" sec-b1 5</etc/hostname 7<"$WORK" 9<"$WORK/a")
+expect_eq "CVE-2024-21626: run: the container has only fds 0 1 2 (host fds 5 7 9 closed)" "0 1 2 " "$out"
+out=$(keel run --preserve-fds 2 -b "$WORK/b" sec-b2 3</etc/hostname 4<"$WORK" 7<"$WORK")
+expect_eq "CVE-2024-21626: run --preserve-fds 2: exactly fds 0-4 (host fd 7 closed)" "0 1 2 3 4 " "$out"
+
+bundle "$WORK/c"
+keel run -d -b "$WORK/c" sec-c >/dev/null
+out=$(keel exec sec-c sh -c "$LIST_FDS" 5</etc/hostname 7<"$WORK" 9<"$WORK/a")
+expect_eq "CVE-2024-21626: exec: the process has only fds 0 1 2" "0 1 2 " "$out"
+out=$(keel exec --preserve-fds 1 sec-c sh -c "$LIST_FDS" 3</etc/hostname 7<"$WORK")
+expect_eq "CVE-2024-21626: exec --preserve-fds 1: exactly fds 0-3" "0 1 2 3 " "$out"
+
+# a cwd through a leaked fd would be a host directory: every such cwd must be
+# refused, or (an fd inside the container) be inside the root
+bad=
+for n in 3 4 5 6 7 8 9 10 11 12 13 14 15; do
+    bundle "$WORK/d$n" "c[\"process\"][\"cwd\"] = \"/proc/self/fd/$n\"; c[\"process\"][\"args\"] = [\"sh\", \"-c\", \"test -e ./$TAG-marker && echo inside || readlink /proc/self/cwd\"]"
+    touch "$WORK/d$n/rootfs/$TAG-marker"
+    if out=$(keel run -b "$WORK/d$n" "sec-d$n" 2>&1) && [ "$out" != inside ]; then
+        bad="$bad fd $n: $out;"
+    fi
+    keel delete -f "sec-d$n" >/dev/null 2>&1 || true
+    if out=$(keel exec --cwd "/proc/self/fd/$n" sec-c sh -c 'readlink /proc/self/cwd' 2>&1); then
+        bad="$bad exec fd $n: $out;"
+    fi
+done
+expect_eq "CVE-2024-21626: process.cwd and exec --cwd /proc/self/fd/N never reach the host" "" "$bad"
+keel delete -f sec-c
+
+# --- CVE-2025-31133: maskedPaths -------------------------------------------------
+bundle "$WORK/m" 'c["linux"]["maskedPaths"] += ["/etc/secret", "/etc/secretdir"]; c["process"]["args"] = ["sh", "-c", "cat /etc/secret; ls /etc/secretdir; echo end"]'
+echo s3cret >"$WORK/m/rootfs/etc/secret"
+mkdir "$WORK/m/rootfs/etc/secretdir"
+echo s3cret >"$WORK/m/rootfs/etc/secretdir/f"
+expect_eq "CVE-2025-31133: a masked file reads empty and a masked directory lists empty" end \
+    "$(keel run -b "$WORK/m" sec-m1 2>&1)"
+# without a /dev mount the rootfs' own /dev/null is used: a symlink to the
+# secret, a regular file, or the wrong device must make the run fail
+for kind in link file zero; do
+    bundle "$WORK/m$kind" 'c["mounts"] = [m for m in c["mounts"] if not m["destination"].startswith("/dev")]; c["linux"]["maskedPaths"] = ["/etc/secret"]; c["process"]["args"] = ["cat", "/etc/secret"]'
+    echo s3cret >"$WORK/m$kind/rootfs/etc/secret"
+    mkdir -p "$WORK/m$kind/rootfs/dev"
+    case $kind in
+    link) ln -s /etc/secret "$WORK/m$kind/rootfs/dev/null" ;;
+    file) : >"$WORK/m$kind/rootfs/dev/null" ;;
+    zero) mknod "$WORK/m$kind/rootfs/dev/null" c 1 5 ;;
+    esac
+    rc=0
+    out=$(keel run -b "$WORK/m$kind" "sec-m$kind" 2>&1) || rc=$?
+    if [ "$rc" -ne 0 ] && [ "${out#*s3cret}" = "$out" ]; then
+        ok "CVE-2025-31133: a fake /dev/null ($kind) makes the run fail"
+    else
+        not_ok "CVE-2025-31133: a fake /dev/null ($kind) makes the run fail" "rc $rc: $out"
+    fi
+    keel delete -f "sec-m$kind" >/dev/null 2>&1 || true
+done
+
+# --- mount destinations through symlinks ---------------------------------------
+mkdir "$WORK/hostdir"
+bundle "$WORK/s" "c[\"mounts\"] += [
+  {\"destination\": \"/slash/$TAG-slash\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"},
+  {\"destination\": \"/up/$TAG-up\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"},
+  {\"destination\": \"/abs/$TAG-abs\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"},
+  {\"destination\": \"/hostdir/sub\", \"type\": \"bind\", \"source\": \"$WORK/a\", \"options\": [\"rbind\"]}]
+c[\"process\"][\"args\"] = [\"sh\", \"-c\", \"cat /proc/self/mountinfo\"]"
+ln -s / "$WORK/s/rootfs/slash"
+ln -s ../../../../../../../.. "$WORK/s/rootfs/up"
+ln -s "/tmp" "$WORK/s/rootfs/abs"
+ln -s "$WORK/hostdir" "$WORK/s/rootfs/hostdir"
+out=$(keel run -b "$WORK/s" sec-s 2>&1) || true
+missing=
+for d in "/$TAG-slash" "/$TAG-up" "/tmp/$TAG-abs" "$WORK/hostdir/sub"; do
+    case $out in *" $d "*) ;; *) missing="$missing $d" ;; esac
+done
+expect_eq "mount destinations through symlinks to /, ../.. and host paths are mounted inside" "" "$missing"
+leaked=
+for d in "/$TAG-slash" "/$TAG-up" "/tmp/$TAG-abs" "$WORK/hostdir/sub"; do
+    if [ -e "$d" ]; then leaked="$leaked $d"; fi
+done
+expect_eq "mount destinations through symlinks create nothing on the host" "" "$leaked"
+keel delete -f sec-s >/dev/null 2>&1 || true
+
+tap_finish

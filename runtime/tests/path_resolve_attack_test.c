@@ -1,0 +1,163 @@
+/* In-root resolution under attack: a thread that keeps swapping a component
+ * between a directory and symlinks that point at a host directory while
+ * missing parts are created, and every error path with a bad root. Whatever
+ * happens, nothing may be created or opened outside the root. No root needed. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "path_resolve.h"
+
+static char root[64], host[64];
+static int rootfd = -1;
+
+static void setup(void)
+{
+    snprintf(root, sizeof root, "/tmp/keel-test-security-root-XXXXXX");
+    snprintf(host, sizeof host, "/tmp/keel-test-security-host-XXXXXX");
+    cr_assert_not_null(mkdtemp(root));
+    cr_assert_not_null(mkdtemp(host));
+    rootfd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    cr_assert_geq(rootfd, 0);
+}
+
+static void teardown(void)
+{
+    close(rootfd);
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", root, host);
+    cr_assert_eq(system(cmd), 0);
+}
+
+TestSuite(path_attack, .init = setup, .fini = teardown, .timeout = 60);
+
+static bool host_is_empty(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "test -z \"$(ls -A '%s')\"", host);
+    return system(cmd) == 0;
+}
+
+/* True when fd is the root or below it (its /proc path starts with root/). */
+static bool fd_inside_root(int fd)
+{
+    char link[64], target[4096];
+    snprintf(link, sizeof link, "/proc/self/fd/%d", fd);
+    ssize_t n = readlink(link, target, sizeof target - 1);
+    if (n < 0)
+        return false;
+    target[n] = '\0';
+    size_t len = strlen(root);
+    return strncmp(target, root, len) == 0 && (target[len] == '\0' || target[len] == '/');
+}
+
+struct swapper {
+    atomic_bool stop;
+    unsigned long swaps;
+};
+
+/* Keeps exchanging root/sw (a directory) with root/lnk (a symlink to the host
+ * directory, absolute or climbing), atomically, so that every step of a walk
+ * may meet either. */
+static void *swap_loop(void *arg)
+{
+    struct swapper *s = arg;
+    while (!atomic_load(&s->stop)) {
+        if (renameat2(rootfd, "sw", rootfd, "lnk", RENAME_EXCHANGE) == 0)
+            s->swaps++;
+        if (renameat2(rootfd, "sw", rootfd, "lnk2", RENAME_EXCHANGE) == 0)
+            s->swaps++;
+    }
+    return NULL;
+}
+
+static unsigned modes[] = { 0, PATH_NO_OPENAT2 };
+
+ParameterizedTestParameters(path_attack, swapped_component_never_leaves_root)
+{
+    return cr_make_param_array(unsigned, modes, 2);
+}
+
+ParameterizedTest(unsigned *mode, path_attack, swapped_component_never_leaves_root)
+{
+    char climb[128];
+    snprintf(climb, sizeof climb, "../../../../../../..%s", host);
+    cr_assert_eq(mkdirat(rootfd, "sw", 0755), 0);
+    cr_assert_eq(symlinkat(host, rootfd, "lnk"), 0);
+    cr_assert_eq(symlinkat(climb, rootfd, "lnk2"), 0);
+    struct swapper s = { 0 };
+    pthread_t t;
+    cr_assert_eq(pthread_create(&t, NULL, swap_loop, &s), 0);
+    unsigned made = 0;
+    for (int i = 0; i < 3000; i++) {
+        char path[64];
+        unsigned flags = *mode | (i % 2 ? PATH_CREATE_DIR : PATH_CREATE_FILE);
+        snprintf(path, sizeof path, "/sw/d%d/x", i % 7);
+        keel_err err = { 0 };
+        int fd = path_open_in_root(rootfd, path, flags, &err);
+        if (fd < 0)
+            continue; /* a file where a directory is wanted, and so on */
+        made++;
+        cr_assert(fd_inside_root(fd), "%s resolved outside the root", path);
+        close(fd);
+        fd = path_open_in_root(rootfd, "/sw/..", *mode, &err);
+        if (fd >= 0) { /* ENOENT while sw is a link to the host path */
+            cr_assert(fd_inside_root(fd), "/sw/.. resolved outside the root");
+            close(fd);
+        }
+    }
+    atomic_store(&s.stop, true);
+    pthread_join(t, NULL);
+    cr_assert_gt(s.swaps, 0);
+    cr_assert_gt(made, 0);
+    cr_assert(host_is_empty(), "something was created in the host directory %s", host);
+}
+
+ParameterizedTestParameters(path_attack, bad_root_fails_closed)
+{
+    return cr_make_param_array(unsigned, modes, 2);
+}
+
+/* A root that is not an open directory must fail, never fall back to the
+ * current or the host's root directory. */
+ParameterizedTest(unsigned *mode, path_attack, bad_root_fails_closed)
+{
+    char cwd[4096];
+    cr_assert_not_null(getcwd(cwd, sizeof cwd));
+    cr_assert_eq(chdir(host), 0);
+    keel_err err = { 0 };
+    int bad[] = { -1, AT_FDCWD, 9999 };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        int fd = path_open_in_root(bad[i], "/made/here", *mode | PATH_CREATE_DIR, &err);
+        cr_assert_eq(fd, -1, "root fd %d resolved", bad[i]);
+        fd = path_open_in_root(bad[i], "/", *mode, &err);
+        cr_assert_eq(fd, -1, "root fd %d: / resolved", bad[i]);
+        char name[64];
+        fd = path_open_parent_in_root(bad[i], "/made2/node", *mode | PATH_CREATE_DIR, name,
+                                      sizeof name, &err);
+        cr_assert_eq(fd, -1, "root fd %d: parent resolved", bad[i]);
+    }
+    /* a root that is a file */
+    int ffd = openat(rootfd, "file", O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+    cr_assert_geq(ffd, 0);
+    close(ffd);
+    ffd = openat(rootfd, "file", O_PATH | O_CLOEXEC);
+    cr_assert_eq(path_open_in_root(ffd, "/made/here", *mode | PATH_CREATE_DIR, &err), -1);
+    close(ffd);
+    /* a root that was removed: nothing is made anywhere */
+    cr_assert_eq(mkdirat(rootfd, "gone", 0755), 0);
+    int gfd = openat(rootfd, "gone", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    cr_assert_eq(unlinkat(rootfd, "gone", AT_REMOVEDIR), 0);
+    cr_assert_eq(path_open_in_root(gfd, "/made/here", *mode | PATH_CREATE_DIR, &err), -1);
+    close(gfd);
+    cr_assert_eq(chdir(cwd), 0);
+    cr_assert(host_is_empty(), "something was created in the current directory %s", host);
+}
