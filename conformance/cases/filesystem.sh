@@ -461,3 +461,20 @@ c_mount_opt_rro() {
     eq "$OUT" "readonly
 readonly" "writes to the mount and its submount"
 }
+
+tcase masked_fake_devnull 'config-linux.md#masked-paths' 'masking uses the real /dev/null, not a file the rootfs put there (CVE-2025-31133)'
+c_masked_fake_devnull() {
+    mkbundle sh -c 'cat /etc/secret 2>&1'
+    cfg '.mounts |= map(select(.destination | startswith("/dev") | not)) | .linux.maskedPaths = ["/etc/secret"]'
+    mkdir -p "$B/rootfs/dev"
+    echo not-masked >"$B/rootfs/fake"
+    ln -s /fake "$B/rootfs/dev/null"
+    echo secret >"$B/rootfs/etc/secret"
+    newid
+    run_
+    if [ "$RC" -eq 0 ]; then
+        not_contains "$OUT" not-masked "masked file"
+        not_contains "$OUT" secret "masked file"
+    fi
+    eq "$(cat "$B/rootfs/fake")" not-masked "the rootfs file /dev/null pointed to"
+}

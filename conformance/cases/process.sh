@@ -305,3 +305,16 @@ c_proc_rlimit_soft_above_hard() {
     must_fail create_
     gone
 }
+
+tcase proc_cwd_leaked_fd 'config.md#process' 'cwd /proc/self/fd/N through a descriptor of the runtime never gives a host directory (CVE-2024-21626)'
+c_proc_cwd_leaked_fd() {
+    mkdir "$CDIR/hostdir"
+    touch "$CDIR/hostdir/host-marker"
+    mkbundle sh -c 'ls; ls ..'
+    cfg '.process.cwd = "/proc/self/fd/7"'
+    newid
+    RC=0
+    rt run -b "$B" "$ID" >"$CDIR/out" 2>"$CDIR/err" </dev/null 7<"$CDIR/hostdir" || RC=$?
+    not_contains "$(cat "$CDIR/out")" host-marker "listing of the cwd"
+    not_contains "$(cat "$CDIR/out")" hostdir "listing of the cwd's parent"
+}
