@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "masked.h"
 #include "path_resolve.h"
 
 static char root[64], host[64];
@@ -160,4 +161,27 @@ ParameterizedTest(unsigned *mode, path_attack, bad_root_fails_closed)
     close(gfd);
     cr_assert_eq(chdir(cwd), 0);
     cr_assert(host_is_empty(), "something was created in the current directory %s", host);
+}
+
+/* CVE-2025-31133: masking a file binds the container's /dev/null on it; a
+ * /dev/null that is a symlink (to the very file, or out of the root), a
+ * regular file or another device is refused before anything is mounted. */
+Test(path_attack, fake_dev_null_is_refused_for_masking)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "set -e; cd '%s'; mkdir -p dev etc; echo s3cret > etc/secret", root);
+    cr_assert_eq(system(cmd), 0);
+    const char *fakes[] = { "ln -s /etc/secret dev/null", "ln -s ../../../../dev/null dev/null",
+                            "ln -s /proc/self/root/dev/null dev/null", ": > dev/null",
+                            "mknod dev/null c 1 5" };
+    char *masked[] = { "/etc/secret" };
+    for (size_t i = 0; i < sizeof fakes / sizeof fakes[0]; i++) {
+        if (strncmp(fakes[i], "mknod", 5) == 0 && geteuid() != 0)
+            continue;
+        snprintf(cmd, sizeof cmd, "set -e; cd '%s'; rm -f dev/null; %s", root, fakes[i]);
+        cr_assert_eq(system(cmd), 0);
+        keel_err err = { 0 };
+        cr_assert_eq(masked_paths_apply(rootfd, masked, 1, &err), -1, "%s was accepted", fakes[i]);
+        cr_assert(strstr(err.msg, "maskedPaths[0]") != NULL, "%s: %s", fakes[i], err.msg);
+    }
 }
