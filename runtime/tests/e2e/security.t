@@ -150,6 +150,22 @@ for n in 3 4 5 6 7 8 9 10 11 12 13 14 15; do
     fi
 done
 expect_eq "CVE-2024-21626: process.cwd and exec --cwd /proc/self/fd/N never reach the host" "" "$bad"
+# a host directory handed in on purpose (--preserve-fds) is still no cwd
+rc=0
+out=$(keel run --preserve-fds 1 -b "$WORK/d3" sec-dp 3<"$WORK" 2>&1) || rc=$?
+if [ "$rc" -ne 0 ] && [ "${out#*outside the container}" != "$out" ]; then
+    ok "CVE-2024-21626: run: cwd through a preserved host directory fd is refused"
+else
+    not_ok "CVE-2024-21626: run: cwd through a preserved host directory fd is refused" "rc $rc: $out"
+fi
+keel delete -f sec-dp >/dev/null 2>&1 || true
+rc=0
+out=$(keel exec --preserve-fds 1 --cwd /proc/self/fd/3 sec-c sh -c 'readlink /proc/self/cwd' 3<"$WORK" 2>&1) || rc=$?
+if [ "$rc" -ne 0 ] && [ "${out#*outside the container}" != "$out" ]; then
+    ok "CVE-2024-21626: exec: cwd through a preserved host directory fd is refused"
+else
+    not_ok "CVE-2024-21626: exec: cwd through a preserved host directory fd is refused" "rc $rc: $out"
+fi
 keel delete -f sec-c
 
 # --- CVE-2025-31133: maskedPaths -------------------------------------------------
