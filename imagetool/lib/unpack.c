@@ -382,6 +382,25 @@ static int file_job_run(void *arg, keel_err *err)
     return rc == 0 ? 0 : keel_error_wrap(err, "entry %s", j->member);
 }
 
+/* Records a queued path and its directories: an entry that replaces one of
+ * them (a symlink or file where the directory was) must wait for the pool,
+ * or the removal races the pool's writes inside it. */
+static int pending_add(struct applier *ap, const char *path)
+{
+    char dir[4096];
+    snprintf(dir, sizeof dir, "%s", path);
+    if (pathset_add(&ap->pending, dir) < 0)
+        return -1;
+    for (char *slash = strrchr(dir, '/'); slash != NULL; slash = strrchr(dir, '/')) {
+        *slash = '\0';
+        if (pathset_has(&ap->pending, dir))
+            break; /* its own directories went in with it */
+        if (pathset_add(&ap->pending, dir) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* Reads a regular file's data and hands it to the pool. */
 static int queue_file(struct applier *ap, int pfd, const char *base, const char *path,
                       const char *member, struct archive_entry *e, keel_err *err)
@@ -417,7 +436,7 @@ static int queue_file(struct applier *ap, int pfd, const char *base, const char 
         file_job_free(j);
         return keel_error(err, 0, "read: %s", layer_reader_error(ap->reader));
     }
-    if (pathset_add(&ap->pending, path) < 0) {
+    if (pending_add(ap, path) < 0) {
         file_job_free(j);
         return keel_syserror(err, "queue");
     }

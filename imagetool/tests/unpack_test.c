@@ -619,3 +619,81 @@ Test(unpack, queued_files_keep_tar_order)
     cr_assert_eq(a.st_mode & 07777, 0600);
     cr_assert_str_eq(slurp(wpath("root/d3/f31")), "d3/f31");
 }
+
+Test(unpack, symlink_swapped_for_a_directory_mid_layer)
+{
+    /* a symlink to a host directory, then a directory of the same name, then
+     * files in it; and the other way round, with a file queued to the writer
+     * pool in the directory the symlink replaces. The layer also has the host
+     * directory's path, so the link resolves (inside). Repeated: the pool races. */
+    mkdir(wpath("host"), 0755);
+    char host_dir[512];
+    snprintf(host_dir, sizeof host_dir, "%s", wpath("host"));
+    for (int round = 0; round < 20; round++) {
+        const struct member m[] = {
+            {.name = host_dir, .type = AE_IFDIR, .perm = 0755},
+            {.name = "d", .type = AE_IFLNK, .link = host_dir},
+            {.name = "d", .type = AE_IFDIR, .perm = 0755},
+            {.name = "d/f", .data = "in d"},
+            {.name = "e", .type = AE_IFDIR, .perm = 0755},
+            {.name = "e/a", .data = "queued"},
+            {.name = "e", .type = AE_IFLNK, .link = host_dir},
+            {.name = "e/b", .data = "through the new link"},
+            {.name = "e/dev", .type = AE_IFCHR, .perm = 0600, .major = 1, .minor = 3},
+            {.name = "g", .type = AE_IFDIR, .perm = 0755},
+            {.name = "g/a", .data = "queued"},
+            {.name = "g/b", .data = "queued"},
+            {.name = "g", .data = "a file now"},
+        };
+        const char *tar = write_tar("swap.tar", ARCHIVE_FILTER_NONE, m, 13);
+        char root[64];
+        snprintf(root, sizeof root, "root%d", round);
+        keel_err err;
+        cr_assert_eq(apply(tar, wpath(root), LAYER_FLAT, &err), 0, "round %d: %s", round, err.msg);
+        char p[1024];
+        snprintf(p, sizeof p, "%s/d/f", wpath(root));
+        cr_assert_str_eq(slurp(p), "in d");
+        snprintf(p, sizeof p, "%s/g", wpath(root));
+        cr_assert_str_eq(slurp(p), "a file now");
+        snprintf(p, sizeof p, "%s%s/b", wpath(root), host_dir);
+        cr_assert_str_eq(slurp(p), "through the new link");
+        snprintf(p, sizeof p, "%s%s/dev", wpath(root), host_dir);
+        cr_assert(exists(p), "the device node is inside the target");
+        struct stat st;
+        snprintf(p, sizeof p, "%s/e", wpath(root));
+        cr_assert(lstat(p, &st) == 0 && S_ISLNK(st.st_mode));
+        cr_assert(!exists(wpath("host/f")) && !exists(wpath("host/b")) &&
+                  !exists(wpath("host/a")) && !exists(wpath("host/dev")),
+                  "round %d: written on the host", round);
+    }
+}
+
+Test(unpack, whiteout_names_cannot_climb_or_be_dot)
+{
+    int fd = open(wpath("victim"), O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    const char *names[] = {".wh..", ".wh...", "x/.wh..", "../.wh.victim", "a/../../.wh.victim",
+                           "a/.wh.../../../../victim"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        for (int target = LAYER_FLAT; target <= LAYER_OVERLAY; target++) {
+            const struct member m[] = {
+                {.name = "x", .type = AE_IFDIR, .perm = 0755},
+                {.name = names[i], .data = ""},
+            };
+            const char *tar = write_tar("wh.tar", ARCHIVE_FILTER_NONE, m, 2);
+            keel_err err;
+            cr_assert_eq(apply(tar, wpath("whroot"), (enum layer_target)target, &err), -1,
+                         "%s was accepted", names[i]);
+            cr_assert(strstr(err.msg, names[i]) != NULL, "error names the entry: %s", err.msg);
+            cr_assert(exists(wpath("victim")), "%s removed a file outside the target", names[i]);
+            cr_assert(exists(wpath("whroot")), "%s removed the target", names[i]);
+        }
+    }
+    /* ".wh.." then "/../x" cleans to "x": an ordinary file inside */
+    const struct member ok[] = {{.name = ".wh.../../x", .data = "plain"}};
+    const char *tar = write_tar("wh2.tar", ARCHIVE_FILTER_NONE, ok, 1);
+    keel_err err;
+    cr_assert_eq(apply(tar, wpath("whroot2"), LAYER_FLAT, &err), 0, "%s", err.msg);
+    cr_assert_str_eq(slurp(wpath("whroot2/x")), "plain");
+}
