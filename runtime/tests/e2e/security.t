@@ -18,6 +18,7 @@ WORK=$(mktemp -d /tmp/keel-test-security.XXXXXX)
 # other keel process keeps its text busy.
 KEEL=$WORK/keel
 TAG=keel-test-security-$$
+ID=security-$$
 
 cleanup() {
     local id
@@ -103,19 +104,19 @@ sum=$(sha256sum "$KEEL")
 
 # --- CVE-2019-5736: /proc/PID/exe of the runtime ---------------------------------
 bundle "$WORK/a"
-keel create -b "$WORK/a" sec-a
-init=$(keel state sec-a | python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])')
-res=$(reopen_for_write "$init" & sleep 0.5; keel start sec-a; wait)
+keel create -b "$WORK/a" "$ID-a"
+init=$(keel state "$ID-a" | python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])')
+res=$(reopen_for_write "$init" & sleep 0.5; keel start "$ID-a"; wait)
 exe_refused "CVE-2019-5736: the created container's init (keel until start) cannot be reopened for writing" "$res"
 
-"$KEEL" --root "$ROOT" exec sec-a sleep 1 &
+"$KEEL" --root "$ROOT" exec "$ID-a" sleep 1 &
 exec_pid=$!
 sleep 0.3
 res=$(reopen_for_write "$exec_pid")
 wait "$exec_pid" || true
 exe_refused "CVE-2019-5736: keel exec's binary cannot be reopened for writing after it exits" "$res"
 
-keel delete -f sec-a
+keel delete -f "$ID-a"
 expect_eq "CVE-2019-5736: the keel binary is unchanged" "$sum" "$(sha256sum "$KEEL")"
 
 # --- CVE-2024-21626: fds and cwd --------------------------------------------------
@@ -123,16 +124,16 @@ expect_eq "CVE-2019-5736: the keel binary is unchanged" "$sum" "$(sha256sum "$KE
 # time readlink runs, so it drops out
 LIST_FDS='cd /proc/$$/fd && for f in *; do readlink "$f" >/dev/null && printf "%s " "$f"; done; true'
 bundle "$WORK/b" "c[\"process\"][\"args\"] = [\"sh\", \"-c\", '$LIST_FDS']"
-out=$(keel run -b "$WORK/b" sec-b1 5</etc/hostname 7<"$WORK" 9<"$WORK/a")
+out=$(keel run -b "$WORK/b" "$ID-b1" 5</etc/hostname 7<"$WORK" 9<"$WORK/a")
 expect_eq "CVE-2024-21626: run: the container has only fds 0 1 2 (host fds 5 7 9 closed)" "0 1 2 " "$out"
-out=$(keel run --preserve-fds 2 -b "$WORK/b" sec-b2 3</etc/hostname 4<"$WORK" 7<"$WORK")
+out=$(keel run --preserve-fds 2 -b "$WORK/b" "$ID-b2" 3</etc/hostname 4<"$WORK" 7<"$WORK")
 expect_eq "CVE-2024-21626: run --preserve-fds 2: exactly fds 0-4 (host fd 7 closed)" "0 1 2 3 4 " "$out"
 
 bundle "$WORK/c"
-keel run -d -b "$WORK/c" sec-c >/dev/null
-out=$(keel exec sec-c sh -c "$LIST_FDS" 5</etc/hostname 7<"$WORK" 9<"$WORK/a")
+keel run -d -b "$WORK/c" "$ID-c" >/dev/null
+out=$(keel exec "$ID-c" sh -c "$LIST_FDS" 5</etc/hostname 7<"$WORK" 9<"$WORK/a")
 expect_eq "CVE-2024-21626: exec: the process has only fds 0 1 2" "0 1 2 " "$out"
-out=$(keel exec --preserve-fds 1 sec-c sh -c "$LIST_FDS" 3</etc/hostname 7<"$WORK")
+out=$(keel exec --preserve-fds 1 "$ID-c" sh -c "$LIST_FDS" 3</etc/hostname 7<"$WORK")
 expect_eq "CVE-2024-21626: exec --preserve-fds 1: exactly fds 0-3" "0 1 2 3 " "$out"
 
 # a cwd through a leaked fd would be a host directory: every such cwd must be
@@ -141,32 +142,32 @@ bad=
 for n in 3 4 5 6 7 8 9 10 11 12 13 14 15; do
     bundle "$WORK/d$n" "c[\"process\"][\"cwd\"] = \"/proc/self/fd/$n\"; c[\"process\"][\"args\"] = [\"sh\", \"-c\", \"test -e ./$TAG-marker && echo inside || readlink /proc/self/cwd\"]"
     touch "$WORK/d$n/rootfs/$TAG-marker"
-    if out=$(keel run -b "$WORK/d$n" "sec-d$n" 2>&1) && [ "$out" != inside ]; then
+    if out=$(keel run -b "$WORK/d$n" "$ID-d$n" 2>&1) && [ "$out" != inside ]; then
         bad="$bad fd $n: $out;"
     fi
-    keel delete -f "sec-d$n" >/dev/null 2>&1 || true
-    if out=$(keel exec --cwd "/proc/self/fd/$n" sec-c sh -c 'readlink /proc/self/cwd' 2>&1); then
+    keel delete -f "$ID-d$n" >/dev/null 2>&1 || true
+    if out=$(keel exec --cwd "/proc/self/fd/$n" "$ID-c" sh -c 'readlink /proc/self/cwd' 2>&1); then
         bad="$bad exec fd $n: $out;"
     fi
 done
 expect_eq "CVE-2024-21626: process.cwd and exec --cwd /proc/self/fd/N never reach the host" "" "$bad"
 # a host directory handed in on purpose (--preserve-fds) is still no cwd
 rc=0
-out=$(keel run --preserve-fds 1 -b "$WORK/d3" sec-dp 3<"$WORK" 2>&1) || rc=$?
+out=$(keel run --preserve-fds 1 -b "$WORK/d3" "$ID-dp" 3<"$WORK" 2>&1) || rc=$?
 if [ "$rc" -ne 0 ] && [ "${out#*outside the container}" != "$out" ]; then
     ok "CVE-2024-21626: run: cwd through a preserved host directory fd is refused"
 else
     not_ok "CVE-2024-21626: run: cwd through a preserved host directory fd is refused" "rc $rc: $out"
 fi
-keel delete -f sec-dp >/dev/null 2>&1 || true
+keel delete -f "$ID-dp" >/dev/null 2>&1 || true
 rc=0
-out=$(keel exec --preserve-fds 1 --cwd /proc/self/fd/3 sec-c sh -c 'readlink /proc/self/cwd' 3<"$WORK" 2>&1) || rc=$?
+out=$(keel exec --preserve-fds 1 --cwd /proc/self/fd/3 "$ID-c" sh -c 'readlink /proc/self/cwd' 3<"$WORK" 2>&1) || rc=$?
 if [ "$rc" -ne 0 ] && [ "${out#*outside the container}" != "$out" ]; then
     ok "CVE-2024-21626: exec: cwd through a preserved host directory fd is refused"
 else
     not_ok "CVE-2024-21626: exec: cwd through a preserved host directory fd is refused" "rc $rc: $out"
 fi
-keel delete -f sec-c
+keel delete -f "$ID-c"
 
 # --- CVE-2025-31133: maskedPaths -------------------------------------------------
 bundle "$WORK/m" 'c["linux"]["maskedPaths"] += ["/etc/secret", "/etc/secretdir"]; c["process"]["args"] = ["sh", "-c", "cat /etc/secret; ls /etc/secretdir; echo end"]'
@@ -174,7 +175,7 @@ echo s3cret >"$WORK/m/rootfs/etc/secret"
 mkdir "$WORK/m/rootfs/etc/secretdir"
 echo s3cret >"$WORK/m/rootfs/etc/secretdir/f"
 expect_eq "CVE-2025-31133: a masked file reads empty and a masked directory lists empty" end \
-    "$(keel run -b "$WORK/m" sec-m1 2>&1)"
+    "$(keel run -b "$WORK/m" "$ID-m1" 2>&1)"
 # without a /dev mount the rootfs' own /dev/null is used: a symlink to the
 # secret, a regular file, or the wrong device must make the run fail
 for kind in link file zero; do
@@ -187,13 +188,13 @@ for kind in link file zero; do
     zero) mknod "$WORK/m$kind/rootfs/dev/null" c 1 5 ;;
     esac
     rc=0
-    out=$(keel run -b "$WORK/m$kind" "sec-m$kind" 2>&1) || rc=$?
+    out=$(keel run -b "$WORK/m$kind" "$ID-m$kind" 2>&1) || rc=$?
     if [ "$rc" -ne 0 ] && [ "${out#*s3cret}" = "$out" ]; then
         ok "CVE-2025-31133: a fake /dev/null ($kind) makes the run fail"
     else
         not_ok "CVE-2025-31133: a fake /dev/null ($kind) makes the run fail" "rc $rc: $out"
     fi
-    keel delete -f "sec-m$kind" >/dev/null 2>&1 || true
+    keel delete -f "$ID-m$kind" >/dev/null 2>&1 || true
 done
 
 # --- mount destinations through symlinks ---------------------------------------
@@ -208,7 +209,7 @@ ln -s / "$WORK/s/rootfs/slash"
 ln -s ../../../../../../../.. "$WORK/s/rootfs/up"
 ln -s "/tmp" "$WORK/s/rootfs/abs"
 ln -s "$WORK/hostdir" "$WORK/s/rootfs/hostdir"
-out=$(keel run -b "$WORK/s" sec-s 2>&1) || true
+out=$(keel run -b "$WORK/s" "$ID-s" 2>&1) || true
 missing=
 for d in "/$TAG-slash" "/$TAG-up" "/tmp/$TAG-abs" "$WORK/hostdir/sub"; do
     case $out in *" $d "*) ;; *) missing="$missing $d" ;; esac
@@ -219,6 +220,6 @@ for d in "/$TAG-slash" "/$TAG-up" "/tmp/$TAG-abs" "$WORK/hostdir/sub"; do
     if [ -e "$d" ]; then leaked="$leaked $d"; fi
 done
 expect_eq "mount destinations through symlinks create nothing on the host" "" "$leaked"
-keel delete -f sec-s >/dev/null 2>&1 || true
+keel delete -f "$ID-s" >/dev/null 2>&1 || true
 
 tap_finish
