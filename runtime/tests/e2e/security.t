@@ -224,6 +224,23 @@ for kind in link file zero; do
     keel delete -f "$ID-m$kind" >/dev/null 2>&1 || true
 done
 
+# --- device nodes from the image ------------------------------------------------
+# an image may carry any node; the default deny-all devices rule must keep the
+# container from the host's disk (read 512 bytes: harmless if it worked)
+disk=$(awk 'NR > 2 && $1 ~ /^[0-9]+$/ { print $1, $2; exit }' /proc/partitions)
+if [ -n "$disk" ]; then
+    bundle "$WORK/n" 'c["process"]["args"] = ["sh", "-c", "cat /disk | wc -c; echo x >/kmsg && echo kmsg-written"]'
+    # shellcheck disable=SC2086 # major and minor as two words
+    mknod "$WORK/n/rootfs/disk" b $disk
+    mknod "$WORK/n/rootfs/kmsg" c 1 11
+    ln -sf busybox "$WORK/n/rootfs/bin/wc"
+    out=$(keel run -b "$WORK/n" "$ID-n" 2>/dev/null || true)
+    expect_eq "image device nodes (the host disk, /dev/kmsg) cannot be used in the container" 0 "$out"
+    keel delete -f "$ID-n" >/dev/null 2>&1 || true
+else
+    skip "image device nodes cannot be used in the container" "no block device in /proc/partitions"
+fi
+
 # --- mount destinations through symlinks ---------------------------------------
 mkdir "$WORK/hostdir"
 bundle "$WORK/s" "c[\"mounts\"] += [
