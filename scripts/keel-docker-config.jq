@@ -34,7 +34,7 @@ def apply_env($list):
 | if $quota != "" then .linux.resources.cpu.quota = ($quota | tonumber)
     | .linux.resources.cpu.period = 100000 else . end
 | if $pids != "" then .linux.resources.pids.limit = ($pids | tonumber) else . end
-| .linux.cgroupsPath = ("/keel-docker/" + $id)
+| .linux.cgroupsPath = ("/" + $cgparent + "/" + $id)
 | if $readonly == 1 then .root.readonly = true else . end
 | .mounts = ([.mounts[] | select(.destination != "/etc/hosts" and .destination != "/etc/hostname"
                                  and .destination != "/etc/resolv.conf")]
