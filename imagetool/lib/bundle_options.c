@@ -34,7 +34,7 @@ int bundle_options_args(const struct bundle_options *o, const struct oci_image_e
         if (spec_strs_append(&p->args, &p->args_len, cmd[i]) < 0)
             return keel_syserror(err, "process.args");
     if (p->args_len == 0)
-        return keel_error(err, EINVAL, "no command specified");
+        return keel_error(err, EINVAL, "no command specified (neither an Entrypoint nor a Cmd)");
     return 0;
 }
 
