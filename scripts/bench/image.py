@@ -97,36 +97,22 @@ def start_registry(work):
 
 class Targets:
     """Fresh output directories for the timed commands. A tree is never deleted
-    right before (or while) a peer runs: this disk's ext4 has no journal, so a
-    big rm -rf leaves freed inodes that the next command's inode allocations
-    scan past (recently_deleted()), plus pending discards and dirty metadata,
-    which made whoever ran after a deletion pay for it (up to ~2x on unpack).
-    So each command gets a new unique directory, all of a group's are deleted
-    only after the whole group (flush, untimed; every round of every peer then
-    allocates on the same undisturbed disk), and every timed command starts
-    after a sync, so no peer's writeback is charged to another."""
+    before (or while) a peer runs: this disk's ext4 has no journal and is
+    mounted with online discard, so an rm -rf of an unpacked tree takes a minute
+    of synchronous discards and leaves freed inodes that the next command's
+    inode allocations scan past (recently_deleted()); whoever ran after a
+    deletion paid for it (up to ~2x on unpack). So each command gets a new
+    unique directory, nothing is deleted until every measurement is done (the
+    work directory goes at the end), and every timed command starts after a
+    sync, so no peer's writeback is charged to another."""
 
     def __init__(self, work):
         self.work = work
         self.n = 0
-        self.old = []
 
     def new(self, name):
         self.n += 1
-        path = os.path.join(self.work, f"{name}.{self.n}")
-        self.old.append(path)
-        return path
-
-    def keep(self, path):
-        """path stays (the store the next group reads)."""
-        self.old.remove(path)
-
-    def flush(self):
-        for path in self.old:
-            subprocess.run(["umount", "-R", path], stderr=subprocess.DEVNULL)
-            shutil.rmtree(path, ignore_errors=True)
-        self.old = []
-        os.sync()
+        return os.path.join(self.work, f"{name}.{self.n}")
 
 
 def timed(cmd):
@@ -161,13 +147,11 @@ def main():
                  f"oci:{targets.new('skopeo')}:bench"]),
         }
         res = benchlib.run_interleaved(pull, a.rounds)
-        targets.flush()
         rows_pull = benchlib.summarize(res, "keel-image pull")
         benchlib.print_table("image: pull (download and verify)", rows_pull, "keel-image pull")
 
         # unpack: from a keel store filled (untimed) here, from the umoci layout, from the layer blobs
         store = targets.new("keel-store")
-        targets.keep(store)
         benchlib.measure([ki, "--root", store, "pull", "-q", ref])
         blobs = json.load(open(os.path.join(layout, "index.json")))["manifests"][0]["digest"]
         manifest = json.load(open(os.path.join(layout, "blobs", "sha256", blobs.split(":")[1])))
@@ -183,7 +167,6 @@ def main():
                                                      + layer_files),
         }
         res = benchlib.run_interleaved(unpack, a.rounds)
-        targets.flush()
         rows_unpack = benchlib.summarize(res, "keel-image unpack")
         benchlib.print_table("image: unpack into a flat rootfs", rows_unpack, "keel-image unpack")
 
@@ -205,7 +188,6 @@ def main():
             "podman pull": podman_pull,
         }
         res = benchlib.run_interleaved(runnable, a.rounds)
-        targets.flush()
         rows_run = benchlib.summarize(res, "keel-image pull + bundle")
         benchlib.print_table("image: pull to runnable", rows_run, "keel-image pull + bundle")
         size = sum(os.path.getsize(f) for f in layer_files)
