@@ -16,9 +16,17 @@
 
 static int copy_file(int sdir, int ddir, const char *name, const struct stat *st)
 {
-    cleanup_close int in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    /* O_NONBLOCK: a fifo swapped in since the stat must not hang the copy */
+    cleanup_close int in = openat(sdir, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
     if (in < 0)
         return -1;
+    struct stat now;
+    if (fstat(in, &now) < 0)
+        return -1;
+    if (!S_ISREG(now.st_mode)) {
+        errno = EAGAIN; /* changed under us */
+        return -1;
+    }
     cleanup_close int out = openat(ddir, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
                                    st->st_mode & 07777);
     if (out < 0)

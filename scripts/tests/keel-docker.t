@@ -16,6 +16,7 @@ export KEEL_ROOT=$TMP/root
 export KEEL_RUN_ROOT=/run/keel-test-kd-$$
 export KEEL_NET_STATE=/run/keel-test-kd-net-$$
 export KEEL_BRIDGE=kdt$$
+export KEEL_CGROUP_PARENT=keel-docker-test-$$
 KD=$TOP/scripts/keel-docker
 kd() { "$KD" "$@"; }
 
@@ -24,6 +25,7 @@ cleanup() {
     for id in $(kd ps -a -q --no-trunc 2>/dev/null); do kd rm -f "$id" >/dev/null 2>&1; done
     stop_registry
     ip link del "$KEEL_BRIDGE" 2>/dev/null
+    find /sys/fs/cgroup/*/"$KEEL_CGROUP_PARENT" -maxdepth 0 -type d -exec rmdir {} + 2>/dev/null
     rm -rf "$TMP" "$KEEL_RUN_ROOT" "$KEEL_NET_STATE"
 }
 trap cleanup EXIT
@@ -148,6 +150,50 @@ expect_eq "rm refuses a running container" 1 "$?"
 kd rm -f web1 >/dev/null
 check "rm -f removes it" test -z "$(kd ps -a | grep web1)"
 
+# --- stdin, concurrency, image commands ------------------------------------------------------
+expect_eq "-i passes stdin to the container" "piped in" "$(echo "piped in" | kd run --rm -i "$IMG" cat)"
+expect_eq "without -i the container's stdin is empty" "" "$(echo "not read" | kd run --rm "$IMG" cat)"
+pids=()
+for n in 1 2 3 4; do kd run -d "$IMG" sleep 60 >"$TMP/par$n" 2>&1 & pids+=($!); done
+wait "${pids[@]}"
+ips=$(for n in 1 2 3 4; do kd inspect "$(cat "$TMP/par$n")" | jq -r '.[0].NetworkSettings.IPAddress'; done | sort -u | grep -c .)
+expect_eq "four runs at once get four addresses" 4 "$ips"
+names=$(for n in 1 2 3 4; do kd inspect "$(cat "$TMP/par$n")" | jq -r '.[0].Name'; done | sort -u | grep -c .)
+expect_eq "four runs at once get four names" 4 "$names"
+pport=$(free_port)
+pids=()
+for n in 1 2; do kd run -d -p "$pport:80" "$IMG" sleep 60 >"$TMP/pp$n" 2>&1 & pids+=($!); done
+wait "${pids[@]}"
+expect_eq "two runs at once never share a port" 1 "$(grep -lE '^[0-9a-f]{64}$' "$TMP/pp1" "$TMP/pp2" | wc -l)"
+for n in 1 2 3 4; do kd rm -f "$(cat "$TMP/par$n")" >/dev/null; done
+for n in 1 2; do grep -qE '^[0-9a-f]{64}$' "$TMP/pp$n" && kd rm -f "$(cat "$TMP/pp$n")" >/dev/null; done
+expect_eq "exec -w sets the working directory" /tmp "$(kd exec -w /tmp "$id2" pwd)"
+out=$(script -qec "$KD exec -it $id2 sh -c '[ -t 0 ] && [ -t 1 ] && echo in-exec-tty'" /dev/null </dev/null | tr -d '\r')
+grep -q 'in-exec-tty' <<<"$out" && ok "exec -it gives a terminal" || not_ok "exec -it" "$out"
+expect_eq "inspect of an image shows its config" '["sh"]' "$(kd inspect "$IMG" | jq -c '.[0].config.config.Cmd')"
+kd tag "$IMG" "$REGISTRY/busybox:copy" >/dev/null
+kd images | grep -q "copy" && ok "tag adds a reference" || not_ok "tag" "$(kd images)"
+kd save -o "$TMP/saved.tar" "$REGISTRY/busybox:copy" >/dev/null
+kd rmi "$REGISTRY/busybox:copy" >/dev/null
+kd load -i "$TMP/saved.tar" >/dev/null
+expect_eq "save then load brings the image back" hi "$(kd run --rm "$REGISTRY/busybox:copy" echo hi)"
+kd rmi "$REGISTRY/busybox:copy" >/dev/null
+rs=$(kd run -d "$IMG" sh -c 'trap "exit 0" TERM; while true; do sleep 0.1; done')
+first=$(kd inspect "$rs" | jq -r '.[0].State.Pid')
+kd restart -t 1 "$rs" >/dev/null
+second=$(kd inspect "$rs" | jq -r '.[0].State.Pid')
+[ "$(kd inspect "$rs" | jq -r '.[0].State.Status')" = running ] && [ "$first" != "$second" ] &&
+    ok "restart runs the container again with a new process" || not_ok "restart" "$first $second"
+kd kill -s TERM "$rs" >/dev/null
+for _ in $(seq 1 30); do [ "$(kd inspect "$rs" | jq -r '.[0].State.Status')" = exited ] && break; sleep 0.1; done
+expect_eq "kill -s TERM ends it" exited "$(kd inspect "$rs" | jq -r '.[0].State.Status')"
+expect_eq "container prune removes stopped containers" "" "$(kd container prune -f >/dev/null; kd ps -a -q --no-trunc | grep "$rs")"
+kd run --rm -v prunevol:/data "$IMG" true
+kd system prune -f --volumes >/dev/null
+check "system prune --volumes removes unused volumes" test ! -d "$KEEL_ROOT/volumes/prunevol"
+out=$(echo n | kd system prune)
+grep -q "Are you sure" <<<"$out" && ok "system prune asks for confirmation without -f" || not_ok "prune confirm" "$out"
+
 # --- -it under a pseudo-terminal -----------------------------------------------------------
 out=$(script -qec "$KD run --rm -it $IMG sh -c 'tty; echo done'" /dev/null </dev/null | tr -d '\r')
 grep -q '/dev/' <<<"$out" && grep -q 'done' <<<"$out" && ok "-it gives the container a terminal" || not_ok "-it" "$out"
@@ -180,9 +226,9 @@ expect_eq "--network none gives only lo" lo "$(kd run --rm --network none "$IMG"
 kd run --rm --network host "$IMG" ls /sys/class/net | grep -q "$KEEL_BRIDGE" && ok "--network host shares the host's network" || not_ok "host network"
 
 mid=$(kd run -d --memory 64m --pids-limit 50 --cpus 0.5 "$IMG" sleep 100)
-expect_eq "--memory sets the memory limit" 67108864 "$(cat "/sys/fs/cgroup/memory/keel-docker/$mid/memory.limit_in_bytes" 2>/dev/null)"
-expect_eq "--pids-limit sets the pids limit" 50 "$(cat "/sys/fs/cgroup/pids/keel-docker/$mid/pids.max" 2>/dev/null)"
-expect_eq "--cpus sets the cpu quota" 50000 "$(cat "/sys/fs/cgroup/cpu/keel-docker/$mid/cpu.cfs_quota_us" 2>/dev/null)"
+expect_eq "--memory sets the memory limit" 67108864 "$(cat "/sys/fs/cgroup/memory/$KEEL_CGROUP_PARENT/$mid/memory.limit_in_bytes" 2>/dev/null)"
+expect_eq "--pids-limit sets the pids limit" 50 "$(cat "/sys/fs/cgroup/pids/$KEEL_CGROUP_PARENT/$mid/pids.max" 2>/dev/null)"
+expect_eq "--cpus sets the cpu quota" 50000 "$(cat "/sys/fs/cgroup/cpu/$KEEL_CGROUP_PARENT/$mid/cpu.cfs_quota_us" 2>/dev/null)"
 kd rm -f "$mid" >/dev/null
 
 # --- a container whose monitor died -----------------------------------------------------------
@@ -207,9 +253,10 @@ expect_eq "rmi removes the image once unused" "" "$(kd images -q)"
 
 # --- nothing left behind -----------------------------------------------------------------------------
 expect_eq "no network namespace left" "" "$(ls "$KEEL_NET_STATE/containers" 2>/dev/null)"
-expect_eq "no DNAT rule left" "" "$(iptables -t nat -S KEEL-DNAT 2>/dev/null | grep -c "keel:" | grep -v '^0$')"
+subnet=$(cat "$KEEL_NET_STATE/subnet" 2>/dev/null || echo none)
+expect_eq "no DNAT rule left" "" "$(iptables -t nat -S KEEL-DNAT 2>/dev/null | grep -F -- "--to-destination $subnet.")"
 expect_eq "no veth left on the bridge" "" "$(ip -o link show master "$KEEL_BRIDGE" 2>/dev/null)"
 expect_eq "no mount left under KEEL_ROOT" "" "$(grep -F "$KEEL_ROOT" /proc/self/mountinfo)"
-expect_eq "no cgroup left" "" "$(find /sys/fs/cgroup/memory/keel-docker/ -mindepth 1 -maxdepth 1 -type d 2>/dev/null)"
+expect_eq "no cgroup left" "" "$(find /sys/fs/cgroup/*/"$KEEL_CGROUP_PARENT"/ -mindepth 1 -maxdepth 1 -type d 2>/dev/null)"
 
 tap_finish

@@ -4,7 +4,8 @@
 # against keel (TAP). CVE-2019-5736 (rewriting the runtime through
 # /proc/PID/exe), CVE-2024-21626 (host fds and a cwd outside the root),
 # CVE-2025-31133 (masking with something that is not /dev/null), and mount
-# destinations that are symlinks out of the rootfs.
+# destinations that are symlinks out of the rootfs. KEEL_UNDER_TEST names
+# another build to attack (an unsealed keel fails the CVE-2019-5736 cases).
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -99,7 +100,7 @@ if [ "$(id -u)" -ne 0 ]; then
     tap_finish
     exit 0
 fi
-cp "$top/bin/keel" "$KEEL"
+cp "${KEEL_UNDER_TEST:-$top/bin/keel}" "$KEEL"
 sum=$(sha256sum "$KEEL")
 
 # --- CVE-2019-5736: /proc/PID/exe of the runtime ---------------------------------
@@ -117,6 +118,32 @@ wait "$exec_pid" || true
 exe_refused "CVE-2019-5736: keel exec's binary cannot be reopened for writing after it exits" "$res"
 
 keel delete -f "$ID-a"
+
+# from inside, as the exploit ran: exe_attack (static, the container's pid 1's
+# child) catches a `keel exec` before it execs /bin/true, holds its exe and
+# reopens it for writing once it is gone
+if cc -static -O2 -o "$WORK/attack" "$here/exe_attack.c" 2>"$WORK/cc.log"; then
+    bundle "$WORK/x" 'c["process"]["args"] = ["sh", "-c", "/attack 20 >/tmp/result 2>&1; sleep 100"]; c["root"]["readonly"] = False'
+    cp "$WORK/attack" "$WORK/x/rootfs/attack"
+    keel run -d -b "$WORK/x" "$ID-x" >/dev/null
+    for _ in $(seq 60); do
+        keel exec "$ID-x" /bin/true || break
+        [ ! -s "$WORK/x/rootfs/tmp/result" ] || break
+    done
+    for _ in $(seq 50); do
+        grep -Eq 'none|written|refused' "$WORK/x/rootfs/tmp/result" 2>/dev/null && break
+        sleep 0.2
+    done
+    res=$(cat "$WORK/x/rootfs/tmp/result" 2>/dev/null || true)
+    case $res in
+    *written*) not_ok "CVE-2019-5736: a container process cannot write keel through a caught /proc/PID/exe" "$res" ;;
+    *refused*) ok "CVE-2019-5736: a container process cannot write keel through a caught /proc/PID/exe" ;;
+    *) skip "CVE-2019-5736: a container process cannot write keel through a caught /proc/PID/exe" "no keel exec caught: $res" ;;
+    esac
+    keel delete -f "$ID-x"
+else
+    skip "CVE-2019-5736 from inside the container" "cc -static failed: $(head -1 "$WORK/cc.log")"
+fi
 expect_eq "CVE-2019-5736: the keel binary is unchanged" "$sum" "$(sha256sum "$KEEL")"
 
 # --- CVE-2024-21626: fds and cwd --------------------------------------------------
@@ -128,6 +155,11 @@ out=$(keel run -b "$WORK/b" "$ID-b1" 5</etc/hostname 7<"$WORK" 9<"$WORK/a")
 expect_eq "CVE-2024-21626: run: the container has only fds 0 1 2 (host fds 5 7 9 closed)" "0 1 2 " "$out"
 out=$(keel run --preserve-fds 2 -b "$WORK/b" "$ID-b2" 3</etc/hostname 4<"$WORK" 7<"$WORK")
 expect_eq "CVE-2024-21626: run --preserve-fds 2: exactly fds 0-4 (host fd 7 closed)" "0 1 2 3 4 " "$out"
+
+# with a terminal (relayed by run itself under script's pty): the pty master stays out
+bundle "$WORK/t" "c[\"process\"][\"args\"] = [\"sh\", \"-c\", '$LIST_FDS']; c[\"process\"][\"terminal\"] = True"
+out=$(script -qec "$KEEL --root $ROOT run -b $WORK/t $ID-t" /dev/null 5</etc/hostname 7<"$WORK" | tr -cd '0-9 ')
+expect_eq "CVE-2024-21626: run with a terminal: only fds 0 1 2" "0 1 2 " "$out"
 
 bundle "$WORK/c"
 keel run -d -b "$WORK/c" "$ID-c" >/dev/null
@@ -196,6 +228,23 @@ for kind in link file zero; do
     fi
     keel delete -f "$ID-m$kind" >/dev/null 2>&1 || true
 done
+
+# --- device nodes from the image ------------------------------------------------
+# an image may carry any node; the default deny-all devices rule must keep the
+# container from the host's disk (read 512 bytes: harmless if it worked)
+disk=$(awk 'NR > 2 && $1 ~ /^[0-9]+$/ { print $1, $2; exit }' /proc/partitions)
+if [ -n "$disk" ]; then
+    bundle "$WORK/n" 'c["process"]["args"] = ["sh", "-c", "cat /disk | wc -c; echo x >/kmsg && echo kmsg-written"]'
+    # shellcheck disable=SC2086 # major and minor as two words
+    mknod "$WORK/n/rootfs/disk" b $disk
+    mknod "$WORK/n/rootfs/kmsg" c 1 11
+    ln -sf busybox "$WORK/n/rootfs/bin/wc"
+    out=$(keel run -b "$WORK/n" "$ID-n" 2>/dev/null || true)
+    expect_eq "image device nodes (the host disk, /dev/kmsg) cannot be used in the container" 0 "$out"
+    keel delete -f "$ID-n" >/dev/null 2>&1 || true
+else
+    skip "image device nodes cannot be used in the container" "no block device in /proc/partitions"
+fi
 
 # --- mount destinations through symlinks ---------------------------------------
 mkdir "$WORK/hostdir"
