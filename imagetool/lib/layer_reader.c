@@ -150,6 +150,11 @@ static la_ssize_t reader_next(struct layer_reader *r, const void **out)
 {
     pthread_mutex_lock(&r->lock);
     if (r->holding) {
+        /* a long read-ahead ring keeps only the data not read yet */
+        if (r->slots > READER_SLOTS) {
+            free(r->buf[r->head]);
+            r->buf[r->head] = NULL;
+        }
         r->head = (r->head + 1) % r->slots;
         r->count--;
         r->holding = false;

@@ -34,7 +34,7 @@
 /* A flat unpack decompresses up to this many layers ahead, each up to this
  * many bytes. */
 #define UNPACK_AHEAD_LAYERS 3
-#define UNPACK_AHEAD_BYTES (96u << 20)
+#define UNPACK_AHEAD_BYTES (64u << 20)
 
 /* The paths one layer wrote (flat target only): its own whiteouts spare them. */
 struct pathset {
