@@ -60,9 +60,9 @@ static int terminal_open_pair(struct terminal *t, const struct oci_process *p, u
     return 0;
 }
 
-int terminal_open(struct terminal *t, const struct oci_process *p, uid_t host_uid, keel_err *err)
+int terminal_open(struct terminal *t, const struct oci_process *p, uid_t uid, keel_err *err)
 {
-    return terminal_open_pair(t, p, host_uid, err);
+    return terminal_open_pair(t, p, uid, err);
 }
 
 int terminal_open_in_container(struct terminal *t, const struct oci_process *p, keel_err *err)
@@ -85,8 +85,7 @@ void terminal_close(struct terminal *t)
     t->master = t->slave = -1;
 }
 
-/* Sends fd over a connected unix socket with `name` as the payload. */
-static int terminal_send_fd(int sock, const char *name, int fd, keel_err *err)
+int terminal_send_fd(int sock, const char *name, int fd, keel_err *err)
 {
     struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
     union {

@@ -1,8 +1,10 @@
 /* process.terminal: a pty made inside the container (its own devpts, after
  * pivot_root, so the program sees /dev/pts/N as under runc) whose slave is
- * also bound on /dev/console; the master travels to keel over the sync
- * socket and on to the engine over --console-socket (SCM_RIGHTS, as runc
- * does), or stays with `run`, which relays it to its own terminal. */
+ * also bound on /dev/console (for exec: made the same way after joining the
+ * container's mount namespace, without /dev/console); the master travels to
+ * keel over the sync socket and on to the engine over --console-socket
+ * (SCM_RIGHTS, as runc does), or stays with `run` / `exec`, which relay it
+ * to their own terminal. */
 #ifndef KEEL_TERMINAL_H
 #define KEEL_TERMINAL_H
 
@@ -23,11 +25,15 @@ struct terminal {
  * O_CLOEXEC) sized from process.consoleSize, the slave owned by the
  * process' uid and bound on /dev/console. */
 int terminal_open_in_container(struct terminal *t, const struct oci_process *p, keel_err *err);
-/* The same from the runtime's /dev/ptmx, the slave owned by host_uid (the
- * process' uid mapped to the host); no /dev/console. */
-int terminal_open(struct terminal *t, const struct oci_process *p, uid_t host_uid, keel_err *err);
+/* The same from whatever /dev/ptmx the caller sees (exec: the container's,
+ * after joining its mount namespace), the slave owned by uid as the caller's
+ * user namespace names it; no /dev/console. */
+int terminal_open(struct terminal *t, const struct oci_process *p, uid_t uid, keel_err *err);
 void terminal_close(struct terminal *t);
 
+/* Sends fd over a connected unix socket (SCM_RIGHTS) with `name` as the
+ * payload. */
+int terminal_send_fd(int sock, const char *name, int fd, keel_err *err);
 /* Connects to the unix socket and sends the master. */
 int terminal_send_master(const char *socket_path, int master, keel_err *err);
 
