@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "sync.h"
 #include "util.h"
 
 /* /dev/console is a bind mount of the slave, as the spec's default devices say. */
@@ -85,27 +86,6 @@ void terminal_close(struct terminal *t)
     t->master = t->slave = -1;
 }
 
-/* Sends fd over a connected unix socket with `name` as the payload. */
-static int terminal_send_fd(int sock, const char *name, int fd, keel_err *err)
-{
-    struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    memset(&ctl, 0, sizeof ctl);
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-                         .msg_controllen = sizeof ctl.buf};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
-        return keel_syserror(err, "send the pty master");
-    return 0;
-}
-
 int terminal_send_master(const char *socket_path, int master, keel_err *err)
 {
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
@@ -117,8 +97,8 @@ int terminal_send_master(const char *socket_path, int master, keel_err *err)
         return keel_syserror(err, "console socket");
     if (connect(s, (struct sockaddr *)&addr, sizeof addr) < 0)
         return keel_syserror(err, "connect to console socket %s", socket_path);
-    if (terminal_send_fd(s, "/dev/ptmx", master, err) < 0)
-        return keel_error_wrap(err, "console socket %s", socket_path);
+    if (send_with_fd(s, "/dev/ptmx", strlen("/dev/ptmx"), master) < 0)
+        return keel_syserror(err, "send the pty master to console socket %s", socket_path);
     return 0;
 }
 
