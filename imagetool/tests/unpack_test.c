@@ -697,3 +697,22 @@ Test(unpack, whiteout_names_cannot_climb_or_be_dot)
     cr_assert_eq(apply(tar, wpath("whroot2"), LAYER_FLAT, &err), 0, "%s", err.msg);
     cr_assert_str_eq(slurp(wpath("whroot2/x")), "plain");
 }
+
+Test(unpack, directory_times_create_nothing)
+{
+    /* a directory replaced by a symlink to a missing path: setting the old
+     * directory's times at the end must not make the link's target */
+    const struct member m[] = {
+        {.name = "a", .type = AE_IFDIR, .perm = 0755},
+        {.name = "a/b", .type = AE_IFDIR, .perm = 0755},
+        {.name = "a", .type = AE_IFLNK, .link = "x"},
+        {.name = "c", .type = AE_IFDIR, .perm = 0755},
+        {.name = "c/d", .type = AE_IFDIR, .perm = 0755},
+        {.name = "c", .type = AE_IFLNK, .link = "/"},
+    };
+    const char *tar = write_tar("times.tar", ARCHIVE_FILTER_NONE, m, 6);
+    keel_err err;
+    cr_assert_eq(apply(tar, wpath("troot"), LAYER_FLAT, &err), 0, "%s", err.msg);
+    cr_assert(!exists(wpath("troot/x")), "the symlink's target was created");
+    cr_assert(!exists(wpath("troot/d")), "a directory of the old one was touched through the link");
+}

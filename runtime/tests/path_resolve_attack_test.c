@@ -121,6 +121,10 @@ ParameterizedTest(unsigned *mode, path_attack, swapped_component_never_leaves_ro
     cr_assert_gt(s.swaps, 0);
     cr_assert_gt(made, 0);
     cr_assert(host_is_empty(), "something was created in the host directory %s", host);
+    /* the walk did meet the links: their target was made inside the root */
+    char inside[256];
+    snprintf(inside, sizeof inside, "%s%s", root, host);
+    cr_assert_eq(access(inside, F_OK), 0, "the race never hit a symlink (%lu swaps)", s.swaps);
 }
 
 ParameterizedTestParameters(path_attack, bad_root_fails_closed)
