@@ -156,6 +156,11 @@ expect_eq "CVE-2024-21626: run: the container has only fds 0 1 2 (host fds 5 7 9
 out=$(keel run --preserve-fds 2 -b "$WORK/b" "$ID-b2" 3</etc/hostname 4<"$WORK" 7<"$WORK")
 expect_eq "CVE-2024-21626: run --preserve-fds 2: exactly fds 0-4 (host fd 7 closed)" "0 1 2 3 4 " "$out"
 
+# with a terminal (relayed by run itself under script's pty): the pty master stays out
+bundle "$WORK/t" "c[\"process\"][\"args\"] = [\"sh\", \"-c\", '$LIST_FDS']; c[\"process\"][\"terminal\"] = True"
+out=$(script -qec "$KEEL --root $ROOT run -b $WORK/t $ID-t" /dev/null 5</etc/hostname 7<"$WORK" | tr -cd '0-9 ')
+expect_eq "CVE-2024-21626: run with a terminal: only fds 0 1 2" "0 1 2 " "$out"
+
 bundle "$WORK/c"
 keel run -d -b "$WORK/c" "$ID-c" >/dev/null
 out=$(keel exec "$ID-c" sh -c "$LIST_FDS" 5</etc/hostname 7<"$WORK" 9<"$WORK/a")
