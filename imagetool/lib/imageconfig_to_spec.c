@@ -79,21 +79,13 @@ static bool env_has(const struct oci_process *p, const char *name)
     return false;
 }
 
-static int build_process(const struct oci_image_exec_config *c, int rootfd,
-                         struct oci_process *p, keel_err *err)
+static int build_process(const struct oci_image_exec_config *c, const struct bundle_options *o,
+                         int rootfd, struct oci_process *p, keel_err *err)
 {
-    p->terminal = false;
+    p->terminal = o != NULL && o->tty;
     p->has_terminal = true;
-    if (c != NULL) {
-        for (size_t i = 0; i < c->Entrypoint_len; i++)
-            if (spec_strs_append(&p->args, &p->args_len, c->Entrypoint[i]) < 0)
-                return keel_syserror(err, "process.args");
-        for (size_t i = 0; i < c->Cmd_len; i++)
-            if (spec_strs_append(&p->args, &p->args_len, c->Cmd[i]) < 0)
-                return keel_syserror(err, "process.args");
-    }
-    if (p->args_len == 0)
-        return keel_error(err, EINVAL, "the image has neither Entrypoint nor Cmd");
+    if (bundle_options_args(o, c, p, err) < 0)
+        return -1;
 
     p->env = calloc(1, sizeof *p->env);
     if (p->env == NULL)
@@ -101,14 +93,18 @@ static int build_process(const struct oci_image_exec_config *c, int rootfd,
     for (size_t i = 0; c != NULL && i < c->Env_len; i++)
         if (spec_strs_append(&p->env, &p->env_len, c->Env[i]) < 0)
             return keel_syserror(err, "process.env");
+    if (bundle_options_env(o, p, err) < 0)
+        return -1;
 
-    p->cwd = strdup(c != NULL && c->WorkingDir != NULL && c->WorkingDir[0] != '\0'
-                        ? c->WorkingDir : "/");
+    const char *cwd = c != NULL && c->WorkingDir != NULL && c->WorkingDir[0] != '\0'
+                          ? c->WorkingDir : "/";
+    p->cwd = strdup(o != NULL && o->workdir != NULL ? o->workdir : cwd);
     p->user = calloc(1, sizeof *p->user);
     if (p->cwd == NULL || p->user == NULL)
         return keel_syserror(err, "process");
     cleanup_free char *home = NULL;
-    if (user_resolve(rootfd, c != NULL ? c->User : NULL, p->user, &home, err) < 0)
+    const char *user = o != NULL && o->user != NULL ? o->user : c != NULL ? c->User : NULL;
+    if (user_resolve(rootfd, user, p->user, &home, err) < 0)
         return -1;
 
     /* Docker's additions, only for variables the image does not set. */
@@ -228,8 +224,8 @@ static int build_linux(struct oci_config *s, keel_err *err)
     return 0;
 }
 
-int imageconfig_to_spec(const struct oci_image_config *img, int rootfd, struct oci_config *out,
-                        keel_err *err)
+int imageconfig_to_spec(const struct oci_image_config *img, const struct bundle_options *o,
+                        int rootfd, struct oci_config *out, keel_err *err)
 {
     memset(out, 0, sizeof *out);
     struct oci_config *s = out;
@@ -241,9 +237,9 @@ int imageconfig_to_spec(const struct oci_image_config *img, int rootfd, struct o
         spec_release(&spec_type_oci_config, s);
         return keel_syserror(err, "runtime config");
     }
-    if (build_process(img->config, rootfd, s->process, err) < 0 ||
+    if (build_process(img->config, o, rootfd, s->process, err) < 0 ||
         build_annotations(img, s, err) < 0 || build_mounts(s, err) < 0 ||
-        build_linux(s, err) < 0) {
+        build_linux(s, err) < 0 || bundle_options_apply(o, s, err) < 0) {
         spec_release(&spec_type_oci_config, s);
         return -1;
     }

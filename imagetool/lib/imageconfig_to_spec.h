@@ -4,14 +4,16 @@
 #ifndef KEEL_IMAGETOOL_IMAGECONFIG_TO_SPEC_H
 #define KEEL_IMAGETOOL_IMAGECONFIG_TO_SPEC_H
 
+#include "bundle_options.h"
 #include "keel/error.h"
 #include "keel/image_spec.h"
 #include "keel/runtime_spec.h"
 
 /* Builds *out (zeroed first; release with spec_release) for image config
- * `img`, resolving Config.User in the rootfs open on rootfd. root.path is
- * "rootfs". An image with neither Entrypoint nor Cmd is an error. */
-int imageconfig_to_spec(const struct oci_image_config *img, int rootfd, struct oci_config *out,
-                        keel_err *err);
+ * `img` changed by the options `o` (NULL: none), resolving the user in the
+ * rootfs open on rootfd. root.path is "rootfs". No command (neither
+ * Entrypoint nor Cmd, after the options) is an error. */
+int imageconfig_to_spec(const struct oci_image_config *img, const struct bundle_options *o,
+                        int rootfd, struct oci_config *out, keel_err *err);
 
 #endif

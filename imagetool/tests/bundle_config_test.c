@@ -176,7 +176,7 @@ Test(convert, image_config_to_runtime_config)
                                    .created = "2024-01-01T00:00:00Z", .config = &ec};
     struct oci_config c;
     keel_err err;
-    cr_assert_eq(imageconfig_to_spec(&img, rootfd, &c, &err), 0, "%s", err.msg);
+    cr_assert_eq(imageconfig_to_spec(&img, NULL, rootfd, &c, &err), 0, "%s", err.msg);
 
     struct oci_process *p = c.process;
     cr_assert_eq(p->args_len, 3);
@@ -230,7 +230,7 @@ Test(convert, defaults_and_errors)
     struct oci_image_config img = {.config = &ec};
     struct oci_config c;
     keel_err err;
-    cr_assert_eq(imageconfig_to_spec(&img, rootfd, &c, &err), 0, "%s", err.msg);
+    cr_assert_eq(imageconfig_to_spec(&img, NULL, rootfd, &c, &err), 0, "%s", err.msg);
     cr_assert_str_eq(c.process->cwd, "/");
     cr_assert_eq(c.process->user->uid, 0);
     cr_assert(has(c.process->env, c.process->env_len,
@@ -239,12 +239,12 @@ Test(convert, defaults_and_errors)
 
     struct oci_image_exec_config none = {0};
     img.config = &none;
-    cr_assert_eq(imageconfig_to_spec(&img, rootfd, &c, &err), -1);
+    cr_assert_eq(imageconfig_to_spec(&img, NULL, rootfd, &c, &err), -1);
     cr_assert(strstr(err.msg, "Entrypoint") != NULL, "%s", err.msg);
 
     ec.User = "nobody-here";
     img.config = &ec;
-    cr_assert_eq(imageconfig_to_spec(&img, rootfd, &c, &err), -1);
+    cr_assert_eq(imageconfig_to_spec(&img, NULL, rootfd, &c, &err), -1);
     cr_assert(strstr(err.msg, "nobody-here") != NULL, "%s", err.msg);
 }
 
