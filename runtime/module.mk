@@ -18,3 +18,10 @@ check-runtime-security: $(BIN)/keel
 	shellcheck -x runtime/tests/e2e/security.t
 	bash runtime/tests/e2e/security.t
 CHECK_TARGETS += check-runtime-security
+
+# End to end, as root: the pty of run -t and exec -t (ttyname, sizes, resizes, Ctrl-C).
+.PHONY: check-runtime-tty
+check-runtime-tty: $(BIN)/keel
+	shellcheck -x runtime/tests/e2e/tty.t
+	bash runtime/tests/e2e/tty.t
+CHECK_TARGETS += check-runtime-tty

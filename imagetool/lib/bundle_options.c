@@ -50,7 +50,6 @@ static int env_set(struct oci_process *p, const char *kv)
             p->env[j++] = p->env[i];
     }
     p->env_len = j;
-    p->env[j] = NULL;
     return spec_strs_append(&p->env, &p->env_len, kv);
 }
 

@@ -1,7 +1,10 @@
 /* exec: keel forks a helper that joins the container's cgroup and namespaces
  * (user first) and forks once more to be inside its pid namespace; that last
- * process applies config.process through process.c and execs. keel stays its
- * parent (a subreaper), forwards signals and returns its exit status. */
+ * process makes its pty (with -t) from the container's /dev/ptmx, so that it
+ * is a /dev/pts/N of the container's devpts as under run, sends keel the
+ * master, applies config.process through process.c and execs. keel stays its
+ * parent (a subreaper), forwards signals, relays the pty or hands it to
+ * --console-socket, and returns the exit status. */
 #include "container_exec.h"
 
 #include <errno.h>
@@ -15,6 +18,7 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -199,8 +203,8 @@ struct exec_ctx {
     bool has_seccomp;
     int ns_fds[EXEC_NS_COUNT];  /* -1: shared with keel, nothing to join */
     struct cgroup *cgroup;      /* the container's, NULL when create made none */
-    struct terminal tty;
-    int sync[2];                /* SEQPACKET: pid and errors up; EOF on exec */
+    struct terminal tty;        /* keel: only the master, from the process */
+    int sync[2];                /* SEQPACKET: pid, pty master, errors up; EOF on exec */
     int seccomp_sock[2];        /* the NOTIFY listener fd up */
     pid_t pid;                  /* the process in the container */
 };
@@ -263,8 +267,15 @@ static __attribute__((noreturn)) void exec_in_container(struct exec_ctx *x)
         .seccomp_fd_sock = x->seccomp_sock[1],
     };
     struct process_ready ready;
-    if (x->tty.slave >= 0 && terminal_become_controlling(x->tty.slave, &err) < 0)
-        child_fail(x->sync[1], &err);
+    if (x->p.terminal) {
+        /* in the container's mount namespace: its devpts, as runc does */
+        uint32_t uid = x->p.user != NULL ? x->p.user->uid : 0;
+        if (terminal_open(&x->tty, &x->p, uid, &err) < 0 ||
+            terminal_send_fd(x->sync[1], "T", x->tty.master, &err) < 0 ||
+            terminal_become_controlling(x->tty.slave, &err) < 0)
+            child_fail(x->sync[1], &err);
+        terminal_close(&x->tty);
+    }
     if (process_prepare(&x->cfg, &x->p, &po, &ready, &err) < 0)
         child_fail(x->sync[1], &err);
     process_exec(&x->cfg, &x->p, &po, &ready, &err);
@@ -298,25 +309,60 @@ static __attribute__((noreturn)) void exec_helper(struct exec_ctx *x)
 
 /* --- keel's side ---------------------------------------------------------- */
 
-/* One message from the children: 1 with the pid, 0 at EOF (exec'd), -1 with
+/* One message from the children, "T" (the pty master, kept in x->tty) read
+ * on the way whenever it comes: 1 with the pid, 0 at EOF (exec'd), -1 with
  * the child's error. */
 static int read_child(struct exec_ctx *x, pid_t *pid, keel_err *err)
 {
-    char buf[sizeof err->msg + 2];
-    ssize_t n;
-    do
-        n = recv(x->sync[0], buf, sizeof buf - 1, 0);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return keel_syserror(err, "read from the exec'd process");
-    if (n == 0)
-        return 0;
-    buf[n] = '\0';
-    if (buf[0] == 'P' && pid != NULL) {
-        *pid = (pid_t)atoi(buf + 1);
-        return 1;
+    for (;;) {
+        char buf[sizeof err->msg + 2];
+        union {
+            char buf[CMSG_SPACE(sizeof(int))];
+            struct cmsghdr align;
+        } ctl;
+        struct iovec iov = {.iov_base = buf, .iov_len = sizeof buf - 1};
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
+                             .msg_controllen = sizeof ctl.buf};
+        ssize_t n;
+        do
+            n = recvmsg(x->sync[0], &msg, MSG_CMSG_CLOEXEC);
+        while (n < 0 && errno == EINTR);
+        if (n < 0)
+            return keel_syserror(err, "read from the exec'd process");
+        if (n == 0)
+            return 0;
+        buf[n] = '\0';
+        int fd = -1;
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
+            memcpy(&fd, CMSG_DATA(c), sizeof fd);
+        if (buf[0] == 'T' && fd >= 0 && x->tty.master < 0) {
+            x->tty.master = fd;
+            continue;
+        }
+        if (fd >= 0)
+            close(fd);
+        if (buf[0] == 'P' && pid != NULL) {
+            *pid = (pid_t)atoi(buf + 1);
+            return 1;
+        }
+        return keel_error(err, 0, "%s", buf[0] == 'E' ? buf + 1 : buf);
     }
-    return keel_error(err, 0, "%s", buf[0] == 'E' ? buf + 1 : buf);
+}
+
+/* Relayed by keel: the caller's terminal size from the start, before the
+ * program can ask (process.consoleSize otherwise, or when stdin knows none). */
+static int exec_caller_size(struct oci_process *p, keel_err *err)
+{
+    struct winsize ws;
+    if (!isatty(STDIN_FILENO) || ioctl(STDIN_FILENO, TIOCGWINSZ, &ws) < 0 ||
+        (ws.ws_row == 0 && ws.ws_col == 0))
+        return 0;
+    if (p->consoleSize == NULL && (p->consoleSize = calloc(1, sizeof *p->consoleSize)) == NULL)
+        return keel_error(err, ENOMEM, "exec");
+    p->consoleSize->height = ws.ws_row;
+    p->consoleSize->width = ws.ws_col;
+    return 0;
 }
 
 static int exec_prepare(struct exec_ctx *x, keel_err *err)
@@ -342,10 +388,7 @@ static int exec_prepare(struct exec_ctx *x, keel_err *err)
     if (x->p.terminal) {
         if (o->console_socket == NULL && o->detach)
             return keel_error(err, 0, "exec -t -d needs --console-socket");
-        const struct oci_linux *l = x->cfg.linux;
-        uint32_t uid = x->p.user != NULL ? x->p.user->uid : 0;
-        uid_t host = l != NULL ? ns_host_id(l->uidMappings, l->uidMappings_len, uid) : uid;
-        if (terminal_open(&x->tty, &x->p, host, err) < 0)
+        if (o->console_socket == NULL && exec_caller_size(&x->p, err) < 0)
             return -1;
     } else if (o->console_socket != NULL) {
         return keel_error(err, 0, "--console-socket given without -t");
@@ -398,10 +441,6 @@ static int exec_start(struct exec_ctx *x, keel_err *err)
     close(x->sync[1]);
     close(x->seccomp_sock[1]);
     x->sync[1] = x->seccomp_sock[1] = -1;
-    if (x->tty.slave >= 0) {
-        close(x->tty.slave);
-        x->tty.slave = -1;
-    }
     int r = read_child(x, &x->pid, err);
     int hstatus;
     while (waitpid(helper, &hstatus, 0) < 0 && errno == EINTR)
@@ -420,6 +459,8 @@ static int exec_start(struct exec_ctx *x, keel_err *err)
     }
     if (read_child(x, NULL, err) < 0)
         return -1;
+    if (x->p.terminal && x->tty.master < 0)
+        return keel_error(err, 0, "the exec'd process sent no pty");
     if (x->o->console_socket != NULL &&
         terminal_send_master(x->o->console_socket, x->tty.master, err) < 0)
         return -1;

@@ -61,9 +61,9 @@ static int terminal_open_pair(struct terminal *t, const struct oci_process *p, u
     return 0;
 }
 
-int terminal_open(struct terminal *t, const struct oci_process *p, uid_t host_uid, keel_err *err)
+int terminal_open(struct terminal *t, const struct oci_process *p, uid_t uid, keel_err *err)
 {
-    return terminal_open_pair(t, p, host_uid, err);
+    return terminal_open_pair(t, p, uid, err);
 }
 
 int terminal_open_in_container(struct terminal *t, const struct oci_process *p, keel_err *err)
@@ -86,6 +86,13 @@ void terminal_close(struct terminal *t)
     t->master = t->slave = -1;
 }
 
+int terminal_send_fd(int sock, const char *name, int fd, keel_err *err)
+{
+    if (send_with_fd(sock, name, strlen(name), fd) < 0)
+        return keel_syserror(err, "send the pty master");
+    return 0;
+}
+
 int terminal_send_master(const char *socket_path, int master, keel_err *err)
 {
     struct sockaddr_un addr = {.sun_family = AF_UNIX};
@@ -97,8 +104,8 @@ int terminal_send_master(const char *socket_path, int master, keel_err *err)
         return keel_syserror(err, "console socket");
     if (connect(s, (struct sockaddr *)&addr, sizeof addr) < 0)
         return keel_syserror(err, "connect to console socket %s", socket_path);
-    if (send_with_fd(s, "/dev/ptmx", strlen("/dev/ptmx"), master) < 0)
-        return keel_syserror(err, "send the pty master to console socket %s", socket_path);
+    if (terminal_send_fd(s, "/dev/ptmx", master, err) < 0)
+        return keel_error_wrap(err, "console socket %s", socket_path);
     return 0;
 }
 

@@ -23,11 +23,15 @@ struct terminal {
  * O_CLOEXEC) sized from process.consoleSize, the slave owned by the
  * process' uid and bound on /dev/console. */
 int terminal_open_in_container(struct terminal *t, const struct oci_process *p, keel_err *err);
-/* The same from the runtime's /dev/ptmx, the slave owned by host_uid (the
- * process' uid mapped to the host); no /dev/console. */
-int terminal_open(struct terminal *t, const struct oci_process *p, uid_t host_uid, keel_err *err);
+/* The same from whatever /dev/ptmx the caller sees (exec: the container's,
+ * after joining its mount namespace), the slave owned by uid as the caller's
+ * user namespace names it; no /dev/console. */
+int terminal_open(struct terminal *t, const struct oci_process *p, uid_t uid, keel_err *err);
 void terminal_close(struct terminal *t);
 
+/* Sends fd over a connected unix socket (SCM_RIGHTS) with `name` as the
+ * payload. */
+int terminal_send_fd(int sock, const char *name, int fd, keel_err *err);
 /* Connects to the unix socket and sends the master. */
 int terminal_send_master(const char *socket_path, int master, keel_err *err);
 
