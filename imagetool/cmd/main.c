@@ -23,7 +23,7 @@ static const struct command commands[] = {
     {"rm", cmd_rm, "rm [-f] REF..."},
     {"gc", cmd_gc, "gc [--dry-run]"},
     {"unpack", cmd_unpack, "unpack REF DIR"},
-    {"bundle", cmd_bundle, "bundle [--copy] REF DIR"},
+    {"bundle", cmd_bundle, "bundle [OPTIONS] REF DIR [-- CMD ARGS...] (see README)"},
     {"unbundle", cmd_unbundle, "unbundle DIR"},
     {"load", cmd_load, "load [-i FILE]"},
     {"save", cmd_save, "save [-o FILE] REF..."},

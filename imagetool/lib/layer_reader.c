@@ -21,6 +21,7 @@
 
 #define READER_SLOTS 4
 #define READER_SLOT_SIZE (1u << 20)
+#define READER_MAX_SLOTS 1024
 
 struct layer_reader {
     int fd;
@@ -36,8 +37,9 @@ struct layer_reader {
     bool thread_started;
     pthread_mutex_t lock;
     pthread_cond_t cond;
-    char *buf[READER_SLOTS];
-    size_t len[READER_SLOTS];
+    size_t slots;       /* ring size; a slot's buffer is allocated when first filled */
+    char *buf[READER_MAX_SLOTS];
+    size_t len[READER_MAX_SLOTS];
     size_t head, count; /* filled slots: head .. head+count-1 */
     bool holding;       /* the tar reader still uses the slot at head */
     bool eof, failed, stop;
@@ -98,13 +100,21 @@ static void *reader_thread(void *arg)
 
     for (;;) {
         pthread_mutex_lock(&r->lock);
-        while (r->count == READER_SLOTS && !r->stop)
+        while (r->count == r->slots && !r->stop)
             pthread_cond_wait(&r->cond, &r->lock);
         bool stop = r->stop;
-        size_t slot = (r->head + r->count) % READER_SLOTS;
+        size_t slot = (r->head + r->count) % r->slots;
         pthread_mutex_unlock(&r->lock);
         if (stop)
             return NULL;
+        if (r->buf[slot] == NULL && (r->buf[slot] = malloc(READER_SLOT_SIZE)) == NULL) {
+            pthread_mutex_lock(&r->lock);
+            snprintf(r->error, sizeof r->error, "out of memory");
+            r->failed = true;
+            pthread_cond_broadcast(&r->cond);
+            pthread_mutex_unlock(&r->lock);
+            return NULL;
+        }
 
         la_ssize_t n = r->gz != NULL ? gzip_produce(r, r->buf[slot], READER_SLOT_SIZE)
                                      : archive_read_data(r->raw, r->buf[slot], READER_SLOT_SIZE);
@@ -140,7 +150,12 @@ static la_ssize_t reader_next(struct layer_reader *r, const void **out)
 {
     pthread_mutex_lock(&r->lock);
     if (r->holding) {
-        r->head = (r->head + 1) % READER_SLOTS;
+        /* a long read-ahead ring keeps only the data not read yet */
+        if (r->slots > READER_SLOTS) {
+            free(r->buf[r->head]);
+            r->buf[r->head] = NULL;
+        }
+        r->head = (r->head + 1) % r->slots;
         r->count--;
         r->holding = false;
         pthread_cond_broadcast(&r->cond);
@@ -204,6 +219,12 @@ static int open_raw(struct layer_reader *r, int fd, keel_err *err)
 
 struct layer_reader *layer_reader_open(int fd, const char *name, keel_err *err)
 {
+    return layer_reader_open_ahead(fd, name, 0, err);
+}
+
+struct layer_reader *layer_reader_open_ahead(int fd, const char *name, size_t ahead,
+                                             keel_err *err)
+{
     struct layer_reader *r = calloc(1, sizeof *r);
     if (r == NULL) {
         close(fd);
@@ -211,6 +232,11 @@ struct layer_reader *layer_reader_open(int fd, const char *name, keel_err *err)
         return NULL;
     }
     r->fd = fd;
+    r->slots = ahead / READER_SLOT_SIZE;
+    if (r->slots < READER_SLOTS)
+        r->slots = READER_SLOTS;
+    if (r->slots > READER_MAX_SLOTS)
+        r->slots = READER_MAX_SLOTS;
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->cond, NULL);
     r->name = strdup(name);
@@ -219,8 +245,6 @@ struct layer_reader *layer_reader_open(int fd, const char *name, keel_err *err)
     r->tar = archive_read_new();
     bool ok = r->name != NULL && r->md != NULL && r->raw != NULL && r->tar != NULL &&
               EVP_DigestInit_ex(r->md, EVP_sha256(), NULL) == 1;
-    for (size_t i = 0; ok && i < READER_SLOTS; i++)
-        ok = (r->buf[i] = malloc(READER_SLOT_SIZE)) != NULL;
     if (!ok) {
         keel_error(err, ENOMEM, "read layer %s", name);
         layer_reader_close(r);
@@ -299,7 +323,7 @@ void layer_reader_close(struct layer_reader *r)
     if (r->fd >= 0)
         close(r->fd);
     EVP_MD_CTX_free(r->md);
-    for (size_t i = 0; i < READER_SLOTS; i++)
+    for (size_t i = 0; i < r->slots; i++)
         free(r->buf[i]);
     free(r->name);
     free(r->gz);

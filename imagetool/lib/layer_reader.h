@@ -14,6 +14,10 @@ struct layer_reader;
  * failure); `name` names the blob in errors. */
 struct layer_reader *layer_reader_open(int fd, const char *name, keel_err *err);
 /* The tar reader: next_header/read_data_block as usual. */
+/* Like layer_reader_open, but decompresses up to `ahead` bytes before the
+ * caller reads them (a layer waiting for the ones before it to be applied). */
+struct layer_reader *layer_reader_open_ahead(int fd, const char *name, size_t ahead,
+                                             keel_err *err);
 struct archive *layer_reader_archive(struct layer_reader *r);
 /* After the tar's end: reads what follows it and gives the DiffID
  * ("sha256:" + 64 hex digits, NUL-terminated) in diffid[72]. */

@@ -31,12 +31,31 @@
 #define POOL_FILE_MAX (8u << 20)
 #define POOL_QUEUE_BYTES (64u << 20)
 #define POOL_THREADS 2
+/* A flat unpack decompresses up to this many layers ahead, each up to this
+ * many bytes. */
+#define UNPACK_AHEAD_LAYERS 3
+#define UNPACK_AHEAD_BYTES (64u << 20)
 
 /* The paths one layer wrote (flat target only): its own whiteouts spare them. */
 struct pathset {
     char **slot;
     size_t cap, n;
 };
+
+/* A directory fd shared by the applier's cache and the pool's jobs in it
+ * (instead of a dup per file): closed by whoever drops the last reference. */
+struct dir_ref {
+    int fd;
+    atomic_uint refs;
+};
+
+static void dir_ref_put(struct dir_ref *d)
+{
+    if (d != NULL && atomic_fetch_sub(&d->refs, 1) == 1) {
+        close(d->fd);
+        free(d);
+    }
+}
 
 struct dir_time {
     char *path;
@@ -54,6 +73,7 @@ struct applier {
 
     char parent[4096]; /* the cached parent directory and its fd */
     int parent_fd;
+    struct dir_ref *parent_ref; /* parent_fd, shared with queued jobs */
     bool parent_setgid;
     gid_t parent_gid;
 
@@ -152,8 +172,11 @@ static bool written_by_layer(void *ctx, const char *path)
 
 static void forget_parent(struct applier *ap)
 {
-    if (ap->parent_fd >= 0)
+    if (ap->parent_ref != NULL)
+        dir_ref_put(ap->parent_ref);
+    else if (ap->parent_fd >= 0)
         close(ap->parent_fd);
+    ap->parent_ref = NULL;
     ap->parent_fd = -1;
 }
 
@@ -177,8 +200,16 @@ static int open_parent(struct applier *ap, const char *dir, keel_err *err)
         close(fd);
         return keel_syserror(err, "stat %s", *dir != '\0' ? dir : "/");
     }
+    struct dir_ref *ref = malloc(sizeof *ref);
+    if (ref == NULL) {
+        close(fd);
+        return keel_syserror(err, "open %s", *dir != '\0' ? dir : "/");
+    }
+    ref->fd = fd;
+    atomic_init(&ref->refs, 1);
     snprintf(ap->parent, sizeof ap->parent, "%s", dir);
     ap->parent_fd = fd;
+    ap->parent_ref = ref;
     ap->parent_setgid = (st.st_mode & S_ISGID) != 0;
     ap->parent_gid = st.st_gid;
     return fd;
@@ -339,6 +370,7 @@ static int make_file(struct applier *ap, int pfd, const char *base, struct archi
 
 /* A regular file for the pool: everything it needs, owned. */
 struct file_job {
+    struct dir_ref *dir;
     int pfd;
     char *base;
     char *member; /* for errors */
@@ -352,8 +384,7 @@ struct file_job {
 static void file_job_free(void *arg)
 {
     struct file_job *j = arg;
-    if (j->pfd >= 0)
-        close(j->pfd);
+    dir_ref_put(j->dir);
     free(j->base);
     free(j->member);
     if (j->e != NULL)
@@ -409,7 +440,10 @@ static int queue_file(struct applier *ap, int pfd, const char *base, const char 
     if (j == NULL)
         return keel_syserror(err, "queue");
     size_t len = (size_t)archive_entry_size(e);
-    j->pfd = fcntl(pfd, F_DUPFD_CLOEXEC, 0);
+    /* pfd is the cached parent (open_parent's) */
+    j->dir = ap->parent_ref;
+    atomic_fetch_add(&j->dir->refs, 1);
+    j->pfd = pfd;
     j->base = strdup(base);
     j->member = strdup(member);
     j->e = archive_entry_clone(e);
@@ -417,7 +451,7 @@ static int queue_file(struct applier *ap, int pfd, const char *base, const char 
     j->len = len;
     j->oc = owner_of(ap);
     j->removals = &ap->removals;
-    if (j->pfd < 0 || j->base == NULL || j->member == NULL || j->e == NULL || j->data == NULL) {
+    if (j->base == NULL || j->member == NULL || j->e == NULL || j->data == NULL) {
         file_job_free(j);
         return keel_syserror(err, "queue");
     }
@@ -684,8 +718,10 @@ static int apply_entries(struct applier *ap, const char *name, keel_err *err)
     }
 }
 
-int layer_apply(int rootfd, int layer_fd, const char *name, enum layer_target target,
-                const char *expected_diffid, char *diffid, keel_err *err)
+/* Applies the layer `reader` reads (owned: closed here). */
+static int apply_reader(int rootfd, struct layer_reader *reader, const char *name,
+                        enum layer_target target, const char *expected_diffid, char *diffid,
+                        keel_err *err)
 {
     pthread_once(&umask_once, read_umask);
     struct applier ap = {
@@ -696,9 +732,7 @@ int layer_apply(int rootfd, int layer_fd, const char *name, enum layer_target ta
         .gid = getegid(),
         .parent_fd = -1,
     };
-    ap.reader = layer_reader_open(layer_fd, name, err);
-    if (ap.reader == NULL)
-        return -1;
+    ap.reader = reader;
     ap.pool = write_pool_new(POOL_THREADS, POOL_QUEUE_BYTES, file_job_run, file_job_free);
     ap.tar = layer_reader_archive(ap.reader);
 
@@ -717,6 +751,40 @@ int layer_apply(int rootfd, int layer_fd, const char *name, enum layer_target ta
     return rc;
 }
 
+int layer_apply(int rootfd, int layer_fd, const char *name, enum layer_target target,
+                const char *expected_diffid, char *diffid, keel_err *err)
+{
+    struct layer_reader *reader = layer_reader_open(layer_fd, name, err);
+    if (reader == NULL)
+        return -1;
+    return apply_reader(rootfd, reader, name, target, expected_diffid, diffid, err);
+}
+
+static const char *source_name(const struct layer_source *l)
+{
+    return l->diffid != NULL ? l->diffid : l->blob;
+}
+
+/* Starts decompressing the layers up to `last` that are not started yet:
+ * layers after the one being applied inflate (and hash) ahead into memory,
+ * on the CPU the applier leaves idle while it waits for the disk. */
+static int open_readers(struct layer_reader **readers, const struct layer_source *layers,
+                        size_t first, size_t last, keel_err *err)
+{
+    for (size_t i = first; i <= last; i++) {
+        if (readers[i] != NULL)
+            continue;
+        int fd = open(layers[i].blob, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            return keel_syserror(err, "open layer %s", layers[i].blob);
+        readers[i] = layer_reader_open_ahead(fd, source_name(&layers[i]),
+                                             i == first ? 0 : UNPACK_AHEAD_BYTES, err);
+        if (readers[i] == NULL)
+            return -1;
+    }
+    return 0;
+}
+
 int rootfs_unpack(const char *dir, const struct layer_source *layers, size_t n, keel_err *err)
 {
     bool made;
@@ -730,15 +798,19 @@ int rootfs_unpack(const char *dir, const struct layer_source *layers, size_t n, 
         return -1;
     }
 
+    cleanup_free struct layer_reader **readers = calloc(n + 1, sizeof *readers);
     for (size_t i = 0; i < n; i++) {
-        int fd = open(layers[i].blob, O_RDONLY | O_CLOEXEC);
-        if (fd < 0) {
-            keel_syserror(err, "open layer %s", layers[i].blob);
-        } else if (layer_apply(rootfd, fd, layers[i].diffid != NULL ? layers[i].diffid
-                                                                    : layers[i].blob,
-                               LAYER_FLAT, layers[i].diffid, NULL, err) == 0) {
-            continue;
+        size_t last = n - i > UNPACK_AHEAD_LAYERS ? i + UNPACK_AHEAD_LAYERS : n - 1;
+        if (readers == NULL) {
+            keel_syserror(err, "start layer readers");
+        } else if (open_readers(readers, layers, i, last, err) == 0) {
+            struct layer_reader *r = steal_ptr(readers[i]);
+            if (apply_reader(rootfd, r, source_name(&layers[i]), LAYER_FLAT, layers[i].diffid,
+                             NULL, err) == 0)
+                continue;
         }
+        for (size_t j = i; readers != NULL && j < n; j++)
+            layer_reader_close(readers[j]);
         keel_err ignored;
         if (made)
             remove_tree_at(AT_FDCWD, dir, &ignored);

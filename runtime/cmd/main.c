@@ -154,6 +154,15 @@ int main(int argc, char **argv)
         log_error(err.msg);
         return 1;
     }
+    /* `keel COMMAND --help`, as runc takes it: only among the leading options,
+     * so that `keel exec ID ls --help` still reaches ls */
+    for (int i = index + 1; i < argc && argv[i][0] == '-' && strcmp(argv[i], "--") != 0; i++) {
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            printf("keel %s: %s\n(see keel --help and runc-%s(8): keel takes runc's options)\n",
+                   cmd->name, cmd->help, cmd->name);
+            return 0;
+        }
+    }
     if (cmd->sealed && exe_ensure_sealed(argv, &err) < 0) {
         log_error(err.msg);
         return 1;

@@ -453,6 +453,56 @@ int cgroup_add_pid(struct cgroup *cg, pid_t pid, keel_err *err)
     return 0;
 }
 
+int cgroup_add_pid_deferred(struct cgroup *cg, pid_t pid, int *fds, size_t *n, keel_err *err)
+{
+    *n = 0;
+    for (size_t i = 0; i < CG_V1_MAX; i++) {
+        if (cg->v1[i].fd < 0)
+            continue;
+        if (*n == CGROUP_MAX_JOIN_FDS)
+            return keel_error(err, E2BIG, "too many cgroup hierarchies");
+        int fd = openat(cg->v1[i].fd, "tasks", O_WRONLY | O_CLOEXEC);
+        if (fd < 0) {
+            keel_syserror(err, "open %s/tasks", cg->v1[i].path);
+            goto fail;
+        }
+        fds[(*n)++] = fd;
+    }
+    if (cg->unified.fd >= 0 && cg_writef(&cg->unified, "cgroup.procs", err, "%d", (int)pid) < 0)
+        goto fail;
+    return 0;
+fail:
+    while (*n > 0)
+        close(fds[--*n]);
+    return -1;
+}
+
+int cgroup_join_self(const int *fds, size_t n, keel_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (write(fds[i], "0", 1) != 1) {
+            int e = errno;
+            char link[64], path[4096] = "?";
+            snprintf(link, sizeof link, "/proc/self/fd/%d", fds[i]);
+            ssize_t len = readlink(link, path, sizeof path - 1);
+            path[len > 0 ? len : 1] = '\0';
+            return keel_error(err, e, "write %s=0", path);
+        }
+    }
+    return 0;
+}
+
+int cgroup_add_self(struct cgroup *cg, keel_err *err)
+{
+    for (size_t i = 0; i < CG_V1_MAX; i++) {
+        if (cg->v1[i].fd >= 0 && cg_write(&cg->v1[i], "tasks", "0", err) < 0)
+            return -1;
+    }
+    if (cg->unified.fd >= 0 && cg_writef(&cg->unified, "cgroup.procs", err, "%d", (int)getpid()) < 0)
+        return -1;
+    return 0;
+}
+
 /* The directory whose cgroup.procs lists the container's processes. */
 static const struct cg_dir *procs_dir(struct cgroup *cg)
 {

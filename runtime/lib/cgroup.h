@@ -54,6 +54,23 @@ int cgroup_apply(struct cgroup *cg, const struct oci_linux *linux, keel_err *err
 int cgroup_update(struct cgroup *cg, const struct oci_resources *r, keel_err *err);
 
 int cgroup_add_pid(struct cgroup *cg, pid_t pid, keel_err *err);
+
+/* Joining without the kernel's threadgroup lock. Moving a whole process
+ * (cgroup.procs) takes cgroup_threadgroup_rwsem for writing, whose first
+ * taker after a quiet spell waits out an RCU grace period (4-19 ms measured
+ * here, on every create); a thread moving itself by writing "0" to a v1
+ * hierarchy's `tasks` skips that lock. For a single-threaded process the
+ * result is the same as cgroup.procs. cgroup2 has no such file, so there
+ * the pid still goes to cgroup.procs. */
+#define CGROUP_MAX_JOIN_FDS 16
+/* The v1 hierarchies' `tasks` files, opened (by keel, whose open-time
+ * credentials the kernel checks) for the container process to join with
+ * cgroup_join_self(); *n fds in fds. Then cgroup2's cgroup.procs gets pid. */
+int cgroup_add_pid_deferred(struct cgroup *cg, pid_t pid, int *fds, size_t *n, keel_err *err);
+/* In the single-threaded process itself: writes "0" to each of those. */
+int cgroup_join_self(const int *fds, size_t n, keel_err *err);
+/* Moves the calling single-threaded process into cg (v1 by `tasks`). */
+int cgroup_add_self(struct cgroup *cg, keel_err *err);
 /* Every process in the cgroup and its descendants, malloc'd in *pids. */
 int cgroup_pids(struct cgroup *cg, pid_t **pids, size_t *n, keel_err *err);
 

@@ -9,6 +9,7 @@
 #include "container_cgroup.h"
 
 int container_cgroup_join(const struct oci_config *cfg, const char *id, pid_t pid,
+                          int *join_fds, size_t *njoin,
                           struct cgroup **out, char **path, keel_err *err)
 {
     const struct oci_linux *linux = cfg->linux;
@@ -16,6 +17,8 @@ int container_cgroup_join(const struct oci_config *cfg, const char *id, pid_t pi
     struct cgroup *cg;
 
     *out = NULL;
+    if (njoin != NULL)
+        *njoin = 0;
     if (p == NULL)
         return -1;
     cg = cgroup_create(CGROUP_DEFAULT_ROOT, p, err);
@@ -25,7 +28,11 @@ int container_cgroup_join(const struct oci_config *cfg, const char *id, pid_t pi
         bool denied = err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS;
         return denied && geteuid() != 0 && (linux == NULL || linux->resources == NULL) ? 0 : -1;
     }
-    if (cgroup_apply(cg, linux, err) < 0 || cgroup_add_pid(cg, pid, err) < 0) {
+    int added = cgroup_apply(cg, linux, err);
+    if (added == 0)
+        added = join_fds != NULL ? cgroup_add_pid_deferred(cg, pid, join_fds, njoin, err)
+                                 : cgroup_add_pid(cg, pid, err);
+    if (added < 0) {
         cgroup_destroy(cg, true, &(keel_err){ 0 }); /* the error to report is the first one */
         cgroup_free(cg);
         return -1;

@@ -13,8 +13,12 @@
 /* create: makes the cgroup from linux.cgroupsPath (or the id), applies
  * linux.resources and moves pid into it. *path (malloc'd) is what state.json
  * keeps. Not root and refused, with no resources asked for: success with
- * *out NULL (no cgroup). On failure nothing is left. */
+ * *out NULL (no cgroup). On failure nothing is left. With join_fds, the v1
+ * hierarchies are left for the (single-threaded) process to join itself
+ * (cgroup_join_self() on the *njoin fds returned, see cgroup.h: it spares an
+ * RCU grace period per create); the caller closes them. */
 int container_cgroup_join(const struct oci_config *cfg, const char *id, pid_t pid,
+                          int *join_fds, size_t *njoin,
                           struct cgroup **out, char **path, keel_err *err);
 /* The cgroup of a container made earlier; NULL with err set when it has none. */
 struct cgroup *container_cgroup_open(const struct container *c, keel_err *err);

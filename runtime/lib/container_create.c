@@ -229,9 +229,16 @@ static int create_release_child(struct create_ctx *x, keel_err *err)
         return -1;
     /* cgroups: the child joins its cgroup here, before GO, so that everything
      * it does from here on (and the cgroup namespace it makes) is inside it */
-    if (container_cgroup_join(&x->cfg, x->c.id, x->pid, &x->cg, &x->c.st.cgroupPath, err) < 0)
+    int join[CGROUP_MAX_JOIN_FDS];
+    size_t njoin = 0;
+    if (container_cgroup_join(&x->cfg, x->c.id, x->pid, join, &njoin, &x->cg,
+                              &x->c.st.cgroupPath, err) < 0)
         return -1;
-    if (sync_send(x->sync_fd, SYNC_GO, NULL, 0, err) < 0)
+    /* the child writes itself into the v1 hierarchies on GO (cgroup.h), first thing */
+    int sent = sync_send_fds(x->sync_fd, SYNC_GO, join, njoin, err);
+    for (size_t i = 0; i < njoin; i++)
+        close(join[i]);
+    if (sent < 0)
         return -1;
     if (ns_plan_join_fd(&x->plan, CLONE_NEWUSER) >= 0 && (x->plan.create & CLONE_NEWPID)) {
         char buf[32];

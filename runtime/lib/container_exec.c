@@ -289,7 +289,8 @@ static __attribute__((noreturn)) void exec_helper(struct exec_ctx *x)
     keel_err err = {0};
     close(x->sync[0]);
     close(x->seccomp_sock[0]);
-    if (x->cgroup != NULL && cgroup_add_pid(x->cgroup, getpid(), &err) < 0) {
+    /* single-threaded (forked): joins by `tasks`, without the grace period (cgroup.h) */
+    if (x->cgroup != NULL && cgroup_add_self(x->cgroup, &err) < 0) {
         keel_error_wrap(&err, "join the container's cgroup");
         child_fail(x->sync[1], &err);
     }

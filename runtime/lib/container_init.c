@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "hooks.h"
 #include "rootfs.h"
 #include "sync.h"
@@ -88,9 +89,16 @@ static int init_terminal(const struct init_args *a, keel_err *err)
 static int init_prepare(const struct init_args *a, struct process_ready *ready, char *state,
                         size_t state_cap, keel_err *err)
 {
-    char buf[64];
-    if (sync_expect(a->sync_fd, SYNC_GO, buf, sizeof buf, err) < 0)
+    int join[SYNC_MAX_FDS];
+    size_t njoin = 0;
+    if (sync_expect_fds(a->sync_fd, SYNC_GO, join, &njoin, err) < 0)
         return -1;
+    /* into the cgroup before anything else (keel made it and wrote cgroup2) */
+    int joined = cgroup_join_self(join, njoin, err);
+    for (size_t i = 0; i < njoin; i++)
+        close(join[i]);
+    if (joined < 0)
+        return keel_error_wrap(err, "join the cgroup");
     if (init_namespaces(a, err) < 0)
         return -1;
     struct rootfs_opts ro = {

@@ -108,6 +108,83 @@ int sync_expect_fd(int fd, enum sync_type want, keel_err *err)
     return passed;
 }
 
+int sync_send_fds(int fd, enum sync_type type, const int *fds, size_t n, keel_err *err)
+{
+    uint32_t t = (uint32_t)type;
+    struct iovec iov = {&t, sizeof t};
+    union {
+        char buf[CMSG_SPACE(SYNC_MAX_FDS * sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+    ssize_t r;
+
+    if (n > SYNC_MAX_FDS)
+        return keel_error(err, E2BIG, "sync send: %zu fds", n);
+    if (n > 0) {
+        memset(&ctl, 0, sizeof ctl);
+        msg.msg_control = ctl.buf;
+        msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
+        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+        c->cmsg_level = SOL_SOCKET;
+        c->cmsg_type = SCM_RIGHTS;
+        c->cmsg_len = CMSG_LEN(n * sizeof(int));
+        memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+    }
+    do
+        r = sendmsg(fd, &msg, MSG_NOSIGNAL);
+    while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return keel_syserror(err, "sync send");
+    return 0;
+}
+
+int sync_expect_fds(int fd, enum sync_type want, int *fds, size_t *n, keel_err *err)
+{
+    uint32_t t = 0;
+    char buf[sizeof err->msg];
+    struct iovec iov[2] = {{&t, sizeof t}, {buf, sizeof buf - 1}};
+    union {
+        char buf[CMSG_SPACE(SYNC_MAX_FDS * sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf,
+                         .msg_controllen = sizeof ctl.buf};
+    ssize_t r;
+
+    *n = 0;
+    do
+        r = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
+    while (r < 0 && errno == EINTR);
+    if (r < 0)
+        return keel_syserror(err, "sync receive");
+    if (r == 0)
+        return keel_error(err, 0, "the container process exited unexpectedly");
+    size_t len = (size_t)r > sizeof t ? (size_t)r - sizeof t : 0;
+    buf[len] = '\0';
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < k; i++) {
+            int passed;
+            memcpy(&passed, CMSG_DATA(c) + i * sizeof(int), sizeof passed);
+            if (*n < SYNC_MAX_FDS)
+                fds[(*n)++] = passed;
+            else
+                close(passed);
+        }
+    }
+    if (t == SYNC_ERROR || t != (uint32_t)want || (msg.msg_flags & MSG_CTRUNC)) {
+        while (*n > 0)
+            close(fds[--*n]);
+        if (t == SYNC_ERROR)
+            return keel_error(err, 0, "%s", buf);
+        return keel_error(err, 0, "sync: expected message %d, got %u", (int)want, t);
+    }
+    return 0;
+}
+
 void sync_send_error(int fd, const keel_err *e)
 {
     /* the parent sees the socket close if this fails */

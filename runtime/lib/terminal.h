@@ -1,8 +1,10 @@
 /* process.terminal: a pty made inside the container (its own devpts, after
  * pivot_root, so the program sees /dev/pts/N as under runc) whose slave is
- * also bound on /dev/console; the master travels to keel over the sync
- * socket and on to the engine over --console-socket (SCM_RIGHTS, as runc
- * does), or stays with `run`, which relays it to its own terminal. */
+ * also bound on /dev/console (for exec: made the same way after joining the
+ * container's mount namespace, without /dev/console); the master travels to
+ * keel over the sync socket and on to the engine over --console-socket
+ * (SCM_RIGHTS, as runc does), or stays with `run` / `exec`, which relay it
+ * to their own terminal. */
 #ifndef KEEL_TERMINAL_H
 #define KEEL_TERMINAL_H
 

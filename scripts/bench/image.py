@@ -95,9 +95,29 @@ def start_registry(work):
     raise RuntimeError("docker-registry did not start")
 
 
-def fresh(path):
-    shutil.rmtree(path, ignore_errors=True)
-    return path
+class Targets:
+    """Fresh output directories for the timed commands. A tree is never deleted
+    before (or while) a peer runs: this disk's ext4 has no journal and is
+    mounted with online discard, so an rm -rf of an unpacked tree takes a minute
+    of synchronous discards and leaves freed inodes that the next command's
+    inode allocations scan past (recently_deleted()); whoever ran after a
+    deletion paid for it (up to ~2x on unpack). So each command gets a new
+    unique directory, nothing is deleted until every measurement is done (the
+    work directory goes at the end), and every timed command starts after a
+    sync, so no peer's writeback is charged to another."""
+
+    def __init__(self, work):
+        self.work = work
+        self.n = 0
+
+    def new(self, name):
+        self.n += 1
+        return os.path.join(self.work, f"{name}.{self.n}")
+
+
+def timed(cmd):
+    os.sync()
+    return benchlib.measure(cmd)
 
 
 def main():
@@ -115,51 +135,57 @@ def main():
     # disk, not tmpfs: what a user's store sits on
     work = tempfile.mkdtemp(prefix="keel-bench-img.", dir="/var/tmp")
     registry, addr = start_registry(work)
+    podman_roots = []
     try:
         ref = f"{addr}/bench:latest"
         sh("skopeo", "copy", "--quiet", "--dest-tls-verify=false", f"oci:{layout}:bench", f"docker://{ref}")
-        store = os.path.join(work, "keel")
-        skopeo_dir = os.path.join(work, "skopeo")
-        podman_root = os.path.join(work, "podman")
-
+        targets = Targets(work)
         pull = {
-            "keel-image pull": lambda r: benchlib.measure([ki, "--root", fresh(store), "pull", "-q", ref]),
-            "skopeo copy": lambda r: benchlib.measure(
+            "keel-image pull": lambda r: timed([ki, "--root", targets.new("keel"), "pull", "-q", ref]),
+            "skopeo copy": lambda r: timed(
                 ["skopeo", "copy", "--quiet", "--src-tls-verify=false", f"docker://{ref}",
-                 f"oci:{fresh(skopeo_dir)}:bench"]),
+                 f"oci:{targets.new('skopeo')}:bench"]),
         }
         res = benchlib.run_interleaved(pull, a.rounds)
         rows_pull = benchlib.summarize(res, "keel-image pull")
         benchlib.print_table("image: pull (download and verify)", rows_pull, "keel-image pull")
 
-        # unpack: from the store keel-image just filled, from the umoci layout, from the layer blobs
+        # unpack: from a keel store filled (untimed) here, from the umoci layout, from the layer blobs
+        store = targets.new("keel-store")
+        benchlib.measure([ki, "--root", store, "pull", "-q", ref])
         blobs = json.load(open(os.path.join(layout, "index.json")))["manifests"][0]["digest"]
         manifest = json.load(open(os.path.join(layout, "blobs", "sha256", blobs.split(":")[1])))
         layer_files = [os.path.join(layout, "blobs", "sha256", l["digest"].split(":")[1])
                        for l in manifest["layers"]]
-        target = os.path.join(work, "unpacked")
         tar_script = "set -e; mkdir -p \"$0\"; for l in \"$@\"; do tar -xzf \"$l\" -C \"$0\"; done"
         unpack = {
-            "keel-image unpack": lambda r: benchlib.measure([ki, "--root", store, "unpack", ref, fresh(target)]),
-            "umoci unpack": lambda r: benchlib.measure(["umoci", "unpack", "--image", f"{layout}:bench",
-                                                        fresh(target)]),
-            "tar -xzf (sequential)": lambda r: benchlib.measure(["sh", "-c", tar_script, fresh(target)] + layer_files),
+            "keel-image unpack": lambda r: timed([ki, "--root", store, "unpack", ref,
+                                                  targets.new("unpacked")]),
+            "umoci unpack": lambda r: timed(["umoci", "unpack", "--image", f"{layout}:bench",
+                                             targets.new("unpacked")]),
+            "tar -xzf (sequential)": lambda r: timed(["sh", "-c", tar_script, targets.new("unpacked")]
+                                                     + layer_files),
         }
         res = benchlib.run_interleaved(unpack, a.rounds)
         rows_unpack = benchlib.summarize(res, "keel-image unpack")
         benchlib.print_table("image: unpack into a flat rootfs", rows_unpack, "keel-image unpack")
 
         def keel_runnable(r):
-            s = fresh(store)
-            t1, m1 = benchlib.measure([ki, "--root", s, "pull", "-q", ref])
-            t2, m2 = benchlib.measure([ki, "--root", s, "bundle", ref, fresh(os.path.join(work, "bundle"))])
-            benchlib.measure([ki, "--root", s, "unbundle", os.path.join(work, "bundle")])
+            s = targets.new("keel")
+            bundle = targets.new("bundle")
+            t1, m1 = timed([ki, "--root", s, "pull", "-q", ref])
+            t2, m2 = benchlib.measure([ki, "--root", s, "bundle", ref, bundle])
+            benchlib.measure([ki, "--root", s, "unbundle", bundle])
             return t1 + t2, max(m1, m2)
+
+        def podman_pull(r):
+            root = targets.new("podman")
+            podman_roots.append(root)
+            return timed(["podman", "--root", root, "--runroot", root + "-run", "--storage-driver",
+                          "overlay", "pull", "-q", "--tls-verify=false", ref])
         runnable = {
             "keel-image pull + bundle": keel_runnable,
-            "podman pull": lambda r: benchlib.measure(
-                ["podman", "--root", fresh(podman_root), "--runroot", podman_root + "-run",
-                 "--storage-driver", "overlay", "pull", "-q", "--tls-verify=false", ref]),
+            "podman pull": podman_pull,
         }
         res = benchlib.run_interleaved(runnable, a.rounds)
         rows_run = benchlib.summarize(res, "keel-image pull + bundle")
@@ -171,13 +197,14 @@ def main():
     finally:
         registry.kill()
         registry.wait()
-        subprocess.run(["podman", "--root", podman_root, "--runroot", podman_root + "-run",
-                        "--storage-driver", "overlay", "system", "reset", "-f"],
-                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        for root in podman_roots:
+            subprocess.run(["podman", "--root", root, "--runroot", root + "-run",
+                            "--storage-driver", "overlay", "system", "reset", "-f"],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            shutil.rmtree(root + "-run", ignore_errors=True)
         for m in glob.glob(os.path.join(work, "*")):
             subprocess.run(["umount", "-R", m], stderr=subprocess.DEVNULL)
         shutil.rmtree(work, ignore_errors=True)
-        shutil.rmtree(podman_root + "-run", ignore_errors=True)
 
 
 if __name__ == "__main__":

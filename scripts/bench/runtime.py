@@ -59,7 +59,10 @@ def main():
     work = tempfile.mkdtemp(prefix="keel-bench-rt.")
     try:
         # keel spec's default config, as the issue asks; runc's when keel has none yet
-        spec_tool = keel if works([keel, "spec", "--help"]) else "runc"
+        probe_dir = tempfile.mkdtemp(dir=work)
+        spec_tool = keel if subprocess.run([keel, "spec"], cwd=probe_dir, stdout=subprocess.DEVNULL,
+                                           stderr=subprocess.DEVNULL).returncode == 0 else "runc"
+        print(f"# bundles from `{os.path.basename(spec_tool)} spec`", file=sys.stderr)
         runtimes = {"keel": keel, "crun": shutil.which("crun"), "runc": shutil.which("runc")}
         bundles, cases = {}, {}
         for name, binary in runtimes.items():

@@ -168,6 +168,9 @@ expect_eq "two runs at once never share a port" 1 "$(grep -lE '^[0-9a-f]{64}$' "
 for n in 1 2 3 4; do kd rm -f "$(cat "$TMP/par$n")" >/dev/null; done
 for n in 1 2; do grep -qE '^[0-9a-f]{64}$' "$TMP/pp$n" && kd rm -f "$(cat "$TMP/pp$n")" >/dev/null; done
 expect_eq "exec -w sets the working directory" /tmp "$(kd exec -w /tmp "$id2" pwd)"
+kd exec -itd "$id2" sh -c 'echo detached > /tmp/exec-d'
+for _ in $(seq 1 30); do [ "$(kd exec "$id2" cat /tmp/exec-d 2>/dev/null)" = detached ] && break; sleep 0.1; done
+expect_eq "exec -itd runs the command in the background" detached "$(kd exec "$id2" cat /tmp/exec-d)"
 out=$(script -qec "$KD exec -it $id2 sh -c '[ -t 0 ] && [ -t 1 ] && echo in-exec-tty'" /dev/null </dev/null | tr -d '\r')
 grep -q 'in-exec-tty' <<<"$out" && ok "exec -it gives a terminal" || not_ok "exec -it" "$out"
 expect_eq "inspect of an image shows its config" '["sh"]' "$(kd inspect "$IMG" | jq -c '.[0].config.config.Cmd')"

@@ -56,16 +56,36 @@ json.dump(c, open(path, "w"))
 EOF
 }
 
-# reopen_for_write PID: holds /proc/PID/exe as O_PATH, waits for PID to exit,
-# then reopens it for writing as the CVE-2019-5736 exploit does. Prints
-# "written" if that worked, else the errno name; then "ro" or "rw" for the
-# mount the binary is on and "sealed" when it is a sealed memfd.
+# reopen_for_write PID READY: holds /proc/PID/exe as O_PATH (once PID runs
+# from its read-only view: keel re-execs itself early; up to 5 s), touches
+# READY, waits for PID to exit, then reopens the binary for writing as the
+# CVE-2019-5736 exploit does. Prints "written" if that worked, else the errno
+# name; then "ro" or "rw" for the mount the binary is on and "sealed" when it
+# is a sealed memfd.
 reopen_for_write() {
-    python3 - "$1" <<'EOF'
+    python3 - "$1" "$2" <<'EOF'
 import errno, fcntl, os, sys, time
-pid = sys.argv[1]
-fd = os.open(f"/proc/{pid}/exe", os.O_PATH)
-for _ in range(200):
+pid, ready = sys.argv[1], sys.argv[2]
+def view(fd):
+    ro = os.statvfs(f"/proc/self/fd/{fd}").f_flag & os.ST_RDONLY
+    r = os.open(f"/proc/self/fd/{fd}", os.O_RDONLY)
+    try:
+        sealed = fcntl.fcntl(r, 1034) & 8  # F_GET_SEALS, F_SEAL_WRITE
+    except OSError:
+        sealed = 0
+    os.close(r)
+    return ro, sealed
+for _ in range(250):
+    fd = os.open(f"/proc/{pid}/exe", os.O_PATH)
+    ro, sealed = view(fd)
+    if ro or sealed:
+        break
+    os.close(fd)
+    time.sleep(0.02)
+else:
+    fd = os.open(f"/proc/{pid}/exe", os.O_PATH)
+open(ready, "w").close()
+for _ in range(400):
     if not os.path.exists(f"/proc/{pid}") or open(f"/proc/{pid}/stat").read().split()[2] == "Z":
         break
     time.sleep(0.05)
@@ -75,14 +95,19 @@ try:
     print("written")
 except OSError as e:
     print(errno.errorcode[e.errno])
-print("ro" if os.statvfs(f"/proc/self/fd/{fd}").f_flag & os.ST_RDONLY else "rw")
-r = os.open(f"/proc/self/fd/{fd}", os.O_RDONLY)
-try:
-    seals = fcntl.fcntl(r, 1034)  # F_GET_SEALS
-    print("sealed" if seals & 8 else "unsealed")  # F_SEAL_WRITE
-except OSError:
-    print("file")
+ro, sealed = view(fd)
+print("ro" if ro else "rw")
+print("sealed" if sealed else "file")
 EOF
+}
+
+# wait_for FILE: up to 10 s.
+wait_for() {
+    for _ in $(seq 100); do
+        [ -e "$1" ] && return 0
+        sleep 0.1
+    done
+    return 1
 }
 
 # exe_refused NAME RESULT: RESULT (from reopen_for_write) shows no write and a
@@ -107,13 +132,12 @@ sum=$(sha256sum "$KEEL")
 bundle "$WORK/a"
 keel create -b "$WORK/a" "$ID-a"
 init=$(keel state "$ID-a" | python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])')
-res=$(reopen_for_write "$init" & sleep 0.5; keel start "$ID-a"; wait)
+res=$(reopen_for_write "$init" "$WORK/ready-a" & wait_for "$WORK/ready-a"; keel start "$ID-a"; wait)
 exe_refused "CVE-2019-5736: the created container's init (keel until start) cannot be reopened for writing" "$res"
 
-"$KEEL" --root "$ROOT" exec "$ID-a" sleep 1 &
+"$KEEL" --root "$ROOT" exec "$ID-a" sleep 3 &
 exec_pid=$!
-sleep 0.3
-res=$(reopen_for_write "$exec_pid")
+res=$(reopen_for_write "$exec_pid" "$WORK/ready-exec")
 wait "$exec_pid" || true
 exe_refused "CVE-2019-5736: keel exec's binary cannot be reopened for writing after it exits" "$res"
 

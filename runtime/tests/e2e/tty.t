@@ -16,6 +16,7 @@ top=$(cd "$here/../../.." && pwd)
 KEEL=${KEEL:-$top/bin/keel}
 ROOT=/run/keel-test-tty-$$
 WORK=$(mktemp -d /tmp/keel-test-tty.XXXXXX)
+chmod 755 "$WORK" # the user namespace case's root is host uid 100000
 TMUX_SOCK=keel-test-tty-$$
 ID=tty-$$
 
@@ -36,7 +37,7 @@ keel() {
 # bundle DIR TERMINAL ARGS-JSON: a busybox bundle from `keel spec`.
 bundle() {
     local dir=$1 terminal=$2 args=$3
-    mkdir -p "$dir/rootfs/bin" "$dir/rootfs/tmp"
+    mkdir -p "$dir/rootfs/bin" "$dir/rootfs/tmp" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys"
     cp /bin/busybox "$dir/rootfs/bin/"
     local applet
     for applet in sh sleep stty tty echo cat ls test read true; do
@@ -101,6 +102,23 @@ expect_eq "exec -t starts at the caller's size (stty size)" "45 123" "$out"
 in_script "$KEEL --root $ROOT exec -t $ID sh -c 'exit 5'; echo rc=\$?" >"$WORK/rc" || true
 expect_eq "exec -t exits with the process' status" "rc=5" "$(tail -n 1 "$WORK/rc")"
 
+# in a user namespace: the slave belongs to the process' user as the container names it
+bundle "$WORK/bu" false '["sleep", "1000"]'
+python3 - "$WORK/bu/config.json" <<'EOF2'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["linux"]["namespaces"].append({"type": "user"})
+for k in ("uidMappings", "gidMappings"):
+    c["linux"][k] = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+json.dump(c, open(sys.argv[1], "w"))
+EOF2
+keel run -d -b "$WORK/bu" "$ID-userns"
+out=$(in_script "$KEEL --root $ROOT exec -t -u 1000 $ID-userns sh -c 'tty; ls -ln \"\$(tty)\"'")
+case $out in
+*/dev/pts/*"1000 "*) ok "exec -t -u 1000 in a user namespace: its own /dev/pts/N, owned by 1000" ;;
+*) not_ok "exec -t -u 1000 in a user namespace: its own /dev/pts/N, owned by 1000" "$out" ;;
+esac
+
 # process.consoleSize when keel's stdin is no terminal (relayed all the same)
 cat >"$WORK/proc.json" <<'EOF'
 {"terminal": true, "consoleSize": {"height": 12, "width": 34},
@@ -117,6 +135,16 @@ case $out in
 */dev/pts/*"45 123"*) ok "run -t: a /dev/pts/N at the caller's size" ;;
 *) not_ok "run -t: a /dev/pts/N at the caller's size" "$out" ;;
 esac
+
+bundle "$WORK/bc" true '["stty", "size"]'
+python3 - "$WORK/bc/config.json" <<'EOF2'
+import json, sys
+c = json.load(open(sys.argv[1]))
+c["process"]["consoleSize"] = {"height": 21, "width": 43}
+json.dump(c, open(sys.argv[1], "w"))
+EOF2
+out=$(keel run -b "$WORK/bc" "$ID-size" </dev/null 2>&1 | tr -d '\r')
+expect_eq "run -t: process.consoleSize without a caller's terminal" "21 43" "$out"
 
 # --- resizes and Ctrl-C through the relayed pty (tmux) ------------------------
 if ! command -v tmux >/dev/null; then
