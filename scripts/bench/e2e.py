@@ -37,7 +37,9 @@ def main():
     env = dict(os.environ, KEEL_ROOT=os.path.join(work, "keel"),
                KEEL_RUN_ROOT=f"/run/keel-bench-e2e-{os.getpid()}",
                KEEL_NET_STATE=f"/run/keel-bench-e2e-net-{os.getpid()}", KEEL_BRIDGE="kbench0")
+    # a private --tmpdir too: the final reset must not touch other podman users' /run/libpod
     podman = ["podman", "--root", os.path.join(work, "podman"), "--runroot", os.path.join(work, "podman-run"),
+              "--tmpdir", os.path.join(work, "podman-tmp"),
               "--cgroup-manager", "cgroupfs", "--storage-driver", "overlay"]
     kd = os.path.join(top, "scripts", "keel-docker")
     image = "localhost/keel-bench/busybox:latest"
