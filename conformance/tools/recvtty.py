@@ -7,25 +7,20 @@ terminal closes, and writes "-" to OUTPUT.done when it got no fd.
 """
 import array
 import os
-import socket
 import sys
+
+from unixsock import accept_one, recv_with_fds
 
 
 def receive_fd(conn):
     fds = array.array("i")
-    _, ancdata, _, _ = conn.recvmsg(4096, socket.CMSG_SPACE(fds.itemsize))
-    for level, kind, data in ancdata:
-        if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-            fds.frombytes(data[: len(data) - (len(data) % fds.itemsize)])
+    recv_with_fds(conn, 4096, 1, fds)
     return fds[0] if fds else -1
 
 
 def main():
     path, output = sys.argv[1], sys.argv[2]
-    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    srv.bind(path)
-    srv.listen(1)
-    conn, _ = srv.accept()
+    conn = accept_one(path)
     fd = receive_fd(conn)
     conn.close()
     with open(output, "wb") as out:

@@ -12,6 +12,8 @@ import os
 import socket
 import sys
 
+from unixsock import accept_one, recv_with_fds
+
 
 def complete(payload):
     try:
@@ -23,18 +25,12 @@ def complete(payload):
 
 def main():
     path, output = sys.argv[1], sys.argv[2]
-    srv = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-    srv.bind(path)
-    srv.listen(1)
-    conn, _ = srv.accept()
+    conn = accept_one(path)
     payload = b""
     fds = array.array("i")
     closed = "no"
     while True:
-        data, ancdata, _, _ = conn.recvmsg(65536, socket.CMSG_SPACE(16 * fds.itemsize))
-        for level, kind, cdata in ancdata:
-            if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                fds.frombytes(cdata[: len(cdata) - (len(cdata) % fds.itemsize)])
+        data = recv_with_fds(conn, 65536, 16, fds)
         if not data:
             closed = "yes"
             break

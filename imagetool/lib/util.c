@@ -19,21 +19,6 @@ char *path_join(const char *a, const char *b)
     return asprintf(&p, "%s%s", a, b) < 0 ? NULL : p;
 }
 
-int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 int write_file_atomic(struct store *s, const char *path, const void *buf, size_t len,
                       keel_err *err)
 {
@@ -72,25 +57,11 @@ int read_file(const char *path, size_t max, char **buf, size_t *len, keel_err *e
         return keel_syserror(err, "stat %s", path);
     if ((size_t)st.st_size > max)
         return keel_error(err, EFBIG, "read %s: larger than %zu bytes", path, max);
-    cleanup_free char *b = malloc((size_t)st.st_size + 1);
-    if (b == NULL)
-        return keel_syserror(err, "read %s", path);
-    size_t got = 0;
-    for (;;) {
-        ssize_t n = read(fd, b + got, (size_t)st.st_size + 1 - got);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return keel_syserror(err, "read %s", path);
-        if (n == 0)
-            break;
-        got += (size_t)n;
-        if (got > (size_t)st.st_size)
+    if (read_fd_all(fd, (size_t)st.st_size, (size_t)st.st_size, buf, len) < 0) {
+        if (errno == EFBIG)
             return keel_error(err, 0, "read %s: file grew while reading", path);
+        return keel_syserror(err, "read %s", path);
     }
-    b[got] = '\0';
-    *len = got;
-    *buf = steal_ptr(b);
     return 0;
 }
 

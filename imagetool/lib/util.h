@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "keel/error.h"
+#include "keel/fsutil.h"
 #include "keel/spec.h"
 
 struct store;
@@ -18,8 +19,6 @@ int write_file_atomic(struct store *s, const char *path, const void *buf, size_t
 /* Generates a spec document and writes it with write_file_atomic. */
 int write_spec_file(struct store *s, const char *path, const struct spec_type *t,
                     const void *obj, keel_err *err);
-/* Writes all of buf to fd, retrying short writes and EINTR. */
-int write_all(int fd, const void *buf, size_t len);
 /* Reads a whole file of at most max bytes; *buf is NUL-terminated. */
 int read_file(const char *path, size_t max, char **buf, size_t *len, keel_err *err);
 /* rm -rf; a missing path is not an error. */

@@ -9,23 +9,20 @@
 
 #include "image.h"
 #include "keel/cleanup.h"
+#include "store_fixture.h"
 #include "util.h"
 
-static char root[64];
+static char root[STORE_FIXTURE_ROOT_MAX];
 static struct store st;
 
 static void setup(void)
 {
-    snprintf(root, sizeof root, "/tmp/keel-gc-test-XXXXXX");
-    cr_assert_not_null(mkdtemp(root));
-    keel_err err = {0};
-    cr_assert_eq(store_open(&st, root, STORE_SHARED, &err), 0, "%s", err.msg);
+    store_fixture_open(root, &st);
 }
 
 static void teardown(void)
 {
-    store_close(&st);
-    remove_tree(root, NULL);
+    store_fixture_close(root, &st);
 }
 
 TestSuite(gc, .init = setup, .fini = teardown);

@@ -9,26 +9,23 @@
 #include <unistd.h>
 
 #include "keel/cleanup.h"
+#include "store_fixture.h"
 #include "store.h"
 #include "util.h"
 
 #define ABC "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
-static char root[64];
+static char root[STORE_FIXTURE_ROOT_MAX];
 static struct store st;
 
 static void setup(void)
 {
-    snprintf(root, sizeof root, "/tmp/keel-store-test-XXXXXX");
-    cr_assert_not_null(mkdtemp(root));
-    keel_err err = {0};
-    cr_assert_eq(store_open(&st, root, STORE_SHARED, &err), 0, "%s", err.msg);
+    store_fixture_open(root, &st);
 }
 
 static void teardown(void)
 {
-    store_close(&st);
-    remove_tree(root, NULL);
+    store_fixture_close(root, &st);
 }
 
 static int count_entries(const char *sub)

@@ -2,6 +2,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,5 +191,33 @@ int cg_hugetlb_stats(const struct cg_dir *d, const char *usage, const char *max,
             return keel_syserror(err, "hugetlb stats");
         vals[s->hugetlb_len++] = h;
     }
+    return 0;
+}
+
+int cg_cpuset_apply(const struct cg_dir *d, const struct cg_apply *a, keel_err *err)
+{
+    const struct oci_cpu *c = a->r->cpu;
+
+    if (c == NULL)
+        return 0;
+    if (c->cpus != NULL && c->cpus[0] != '\0' && cg_write(d, "cpuset.cpus", c->cpus, err) < 0)
+        return -1;
+    if (c->mems != NULL && c->mems[0] != '\0' && cg_write(d, "cpuset.mems", c->mems, err) < 0)
+        return -1;
+    return 0;
+}
+
+int cg_memory_check_usage(const struct cg_dir *d, const char *usage_file, int64_t limit,
+                          keel_err *err)
+{
+    uint64_t usage = 0;
+
+    if (limit <= 0)
+        return 0;
+    if (cg_read_u64(d, usage_file, &usage, err) < 0)
+        return -1;
+    if ((uint64_t)limit < usage)
+        return keel_error(err, 0, "%s: memory limit %" PRId64 " is below the current usage %" PRIu64,
+                          d->path, limit, usage);
     return 0;
 }

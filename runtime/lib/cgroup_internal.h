@@ -80,6 +80,13 @@ void *cg_stats_obj(void *p, size_t size);
 #define CG_SET_ALWAYS(obj, field, v) \
     do { (obj)->field = (v); (obj)->has_##field = true; } while (0)
 
+/* cpuset.cpus and cpuset.mems, the same files in both versions. */
+int cg_cpuset_apply(const struct cg_dir *d, const struct cg_apply *a, keel_err *err);
+/* memory.checkBeforeUpdate, both versions: fails when limit is below the
+ * usage read from usage_file. */
+int cg_memory_check_usage(const struct cg_dir *d, const char *usage_file, int64_t limit,
+                          keel_err *err);
+
 /* Hugetlb stats shared by both versions: for each file "hugetlb.SIZE.<usage>"
  * in the directory, the three named files give usage, max and failcnt. */
 int cg_hugetlb_stats(const struct cg_dir *d, const char *usage, const char *max,

@@ -3,7 +3,7 @@
 
 /* cpuset first: its cpus and mems must be set before anything joins. */
 const struct cg_controller cg_v1_controllers[] = {
-    { "cpuset", NULL, cg_v1_cpuset_apply, NULL },
+    { "cpuset", NULL, cg_cpuset_apply, NULL },
     { "cpu", NULL, cg_v1_cpu_apply, cg_v1_cpu_stats },
     { "cpuacct", NULL, NULL, cg_v1_cpuacct_stats },
     { "memory", NULL, cg_v1_memory_apply, cg_v1_memory_stats },

@@ -38,20 +38,6 @@ static int set_limit_and_swap(const struct cg_dir *d, int64_t limit, int64_t swa
     return 0;
 }
 
-static int check_before_update(const struct cg_dir *d, int64_t limit, keel_err *err)
-{
-    uint64_t usage = 0;
-
-    if (limit <= 0)
-        return 0;
-    if (cg_read_u64(d, "memory.usage_in_bytes", &usage, err) < 0)
-        return -1;
-    if ((uint64_t)limit < usage)
-        return keel_error(err, 0, "%s: memory limit %" PRId64 " is below the current usage %" PRIu64,
-                          d->path, limit, usage);
-    return 0;
-}
-
 int cg_v1_memory_apply(const struct cg_dir *d, const struct cg_apply *a, keel_err *err)
 {
     const struct oci_memory *m = a->r->memory;
@@ -59,7 +45,7 @@ int cg_v1_memory_apply(const struct cg_dir *d, const struct cg_apply *a, keel_er
     if (m == NULL)
         return 0;
     if (m->has_checkBeforeUpdate && m->checkBeforeUpdate && m->has_limit &&
-        check_before_update(d, m->limit, err) < 0)
+        cg_memory_check_usage(d, "memory.usage_in_bytes", m->limit, err) < 0)
         return -1;
     if (set_limit_and_swap(d, m->has_limit ? m->limit : 0, m->has_swap ? m->swap : 0, err) < 0)
         return -1;

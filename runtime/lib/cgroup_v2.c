@@ -3,7 +3,7 @@
 
 /* unified last, so that its raw values win over the converted ones. */
 const struct cg_controller cg_v2_controllers[] = {
-    { "cpuset", "cpuset", cg_v2_cpuset_apply, NULL },
+    { "cpuset", "cpuset", cg_cpuset_apply, NULL },
     { "cpu", "cpu", cg_v2_cpu_apply, cg_v2_cpu_stats },
     { "memory", "memory", cg_v2_memory_apply, cg_v2_memory_stats },
     { "pids", "pids", cg_v2_pids_apply, cg_v2_pids_stats },

@@ -8,7 +8,6 @@ int cg_v2_memory_apply(const struct cg_dir *d, const struct cg_apply *a, keel_er
 int cg_v2_memory_stats(const struct cg_dir *d, struct runc_stats *s, keel_err *err);
 int cg_v2_cpu_apply(const struct cg_dir *d, const struct cg_apply *a, keel_err *err);
 int cg_v2_cpu_stats(const struct cg_dir *d, struct runc_stats *s, keel_err *err);
-int cg_v2_cpuset_apply(const struct cg_dir *d, const struct cg_apply *a, keel_err *err);
 int cg_v2_pids_apply(const struct cg_dir *d, const struct cg_apply *a, keel_err *err);
 int cg_v2_pids_stats(const struct cg_dir *d, struct runc_stats *s, keel_err *err);
 int cg_v2_io_apply(const struct cg_dir *d, const struct cg_apply *a, keel_err *err);

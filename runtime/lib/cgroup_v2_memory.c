@@ -6,20 +6,6 @@
 
 #include "cgroup_v2.h"
 
-static int check_before_update(const struct cg_dir *d, int64_t limit, keel_err *err)
-{
-    uint64_t current = 0;
-
-    if (limit <= 0)
-        return 0;
-    if (cg_read_u64(d, "memory.current", &current, err) < 0)
-        return -1;
-    if ((uint64_t)limit < current)
-        return keel_error(err, 0, "%s: memory limit %" PRId64 " is below the current usage %" PRIu64,
-                          d->path, limit, current);
-    return 0;
-}
-
 int cg_v2_memory_apply(const struct cg_dir *d, const struct cg_apply *a, keel_err *err)
 {
     const struct oci_memory *m = a->r->memory;
@@ -28,7 +14,7 @@ int cg_v2_memory_apply(const struct cg_dir *d, const struct cg_apply *a, keel_er
     if (m == NULL)
         return 0;
     if (m->has_checkBeforeUpdate && m->checkBeforeUpdate && m->has_limit &&
-        check_before_update(d, m->limit, err) < 0)
+        cg_memory_check_usage(d, "memory.current", m->limit, err) < 0)
         return -1;
     if (m->has_swap && m->swap != 0) {
         int64_t swap;

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "keel/cleanup.h"
+#include "keel/fsutil.h"
 
 /* The saved form: this header, then the key (the profile it was compiled
  * from), the listener path and metadata,
@@ -34,21 +35,6 @@ static const char saved_magic[8] = "KEELBPF2";
 static uint32_t opt_len(const char *s)
 {
     return s != NULL ? (uint32_t)strlen(s) : UINT32_MAX;
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
 }
 
 static int write_saved(int fd, const struct keel_seccomp *f, const char *key, size_t key_len)

@@ -22,32 +22,42 @@ int sync_send(int fd, enum sync_type type, const void *data, size_t len, keel_er
     return 0;
 }
 
-int sync_expect(int fd, enum sync_type want, char *buf, size_t cap, keel_err *err)
+/* Receives one message whose iov[0] is the type and iov[1] the payload
+ * buffer (one byte left for the NUL); returns the payload length. */
+static int sync_recv(int fd, struct msghdr *msg, int flags, keel_err *err)
 {
-    uint32_t t = 0;
-    struct iovec iov[2] = {{&t, sizeof t}, {buf, cap - 1}};
-    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
     ssize_t n;
     do
-        n = recvmsg(fd, &msg, 0);
+        n = recvmsg(fd, msg, flags);
     while (n < 0 && errno == EINTR);
     if (n < 0)
         return keel_syserror(err, "sync receive");
     if (n == 0)
         return keel_error(err, 0, "the container process exited unexpectedly");
-    size_t len = (size_t)n > sizeof t ? (size_t)n - sizeof t : 0;
-    buf[len] = '\0';
+    size_t head = msg->msg_iov[0].iov_len;
+    size_t len = (size_t)n > head ? (size_t)n - head : 0;
+    ((char *)msg->msg_iov[1].iov_base)[len] = '\0';
+    return (int)len;
+}
+
+int sync_expect(int fd, enum sync_type want, char *buf, size_t cap, keel_err *err)
+{
+    uint32_t t = 0;
+    struct iovec iov[2] = {{&t, sizeof t}, {buf, cap - 1}};
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
+    int len = sync_recv(fd, &msg, 0, err);
+    if (len < 0)
+        return -1;
     if (t == SYNC_ERROR)
         return keel_error(err, 0, "%s", buf);
     if (t != (uint32_t)want)
         return keel_error(err, 0, "sync: expected message %d, got %u", (int)want, t);
-    return (int)len;
+    return len;
 }
 
-int sync_send_fd(int fd, enum sync_type type, int passed, keel_err *err)
+int send_with_fd(int sock, const void *data, size_t len, int passed)
 {
-    uint32_t t = (uint32_t)type;
-    struct iovec iov = {&t, sizeof t};
+    struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
     union {
         char buf[CMSG_SPACE(sizeof(int))];
         struct cmsghdr align;
@@ -60,7 +70,13 @@ int sync_send_fd(int fd, enum sync_type type, int passed, keel_err *err)
     c->cmsg_type = SCM_RIGHTS;
     c->cmsg_len = CMSG_LEN(sizeof(int));
     memcpy(CMSG_DATA(c), &passed, sizeof passed);
-    if (sendmsg(fd, &msg, MSG_NOSIGNAL) < 0)
+    return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -1 : 0;
+}
+
+int sync_send_fd(int fd, enum sync_type type, int passed, keel_err *err)
+{
+    uint32_t t = (uint32_t)type;
+    if (send_with_fd(fd, &t, sizeof t, passed) < 0)
         return keel_syserror(err, "sync send");
     return 0;
 }
@@ -76,16 +92,8 @@ int sync_expect_fd(int fd, enum sync_type want, keel_err *err)
     } ctl;
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf,
                          .msg_controllen = sizeof ctl.buf};
-    ssize_t n;
-    do
-        n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-    while (n < 0 && errno == EINTR);
-    if (n < 0)
-        return keel_syserror(err, "sync receive");
-    if (n == 0)
-        return keel_error(err, 0, "the container process exited unexpectedly");
-    size_t len = (size_t)n > sizeof t ? (size_t)n - sizeof t : 0;
-    buf[len] = '\0';
+    if (sync_recv(fd, &msg, MSG_CMSG_CLOEXEC, err) < 0)
+        return -1;
     struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
     int passed = -1;
     if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)

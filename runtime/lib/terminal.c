@@ -12,6 +12,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "sync.h"
 #include "util.h"
 
 /* /dev/console is a bind mount of the slave, as the spec's default devices say. */
@@ -87,20 +88,7 @@ void terminal_close(struct terminal *t)
 
 int terminal_send_fd(int sock, const char *name, int fd, keel_err *err)
 {
-    struct iovec iov = {.iov_base = (void *)name, .iov_len = strlen(name)};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    memset(&ctl, 0, sizeof ctl);
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-                         .msg_controllen = sizeof ctl.buf};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &fd, sizeof fd);
-    if (sendmsg(sock, &msg, MSG_NOSIGNAL) < 0)
+    if (send_with_fd(sock, name, strlen(name), fd) < 0)
         return keel_syserror(err, "send the pty master");
     return 0;
 }

@@ -11,21 +11,6 @@
 #include <time.h>
 #include <unistd.h>
 
-int write_all(int fd, const void *buf, size_t len)
-{
-    const char *p = buf;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        p += n;
-        len -= (size_t)n;
-    }
-    return 0;
-}
-
 int write_file_atomic(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
                       keel_err *err)
 {

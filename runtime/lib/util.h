@@ -9,12 +9,12 @@
 
 #include "keel/cleanup.h"
 #include "keel/error.h"
+#include "keel/fsutil.h"
 
 /* Writes data to dirfd/name through a temporary name and rename (no fsync:
  * state lives on tmpfs and a crash loses the containers anyway). */
 int write_file_atomic(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
                       keel_err *err);
-int write_all(int fd, const void *buf, size_t len);
 
 /* The process' start time in clock ticks since boot (field 22 of
  * /proc/PID/stat) and whether it is a zombie; -1 when it does not exist. */

@@ -13,6 +13,17 @@ import time
 RSS_FILE = f"/tmp/keel-bench-rss.{os.getpid()}"
 
 
+def pure_v1_view(script, inner, args):
+    """Runs the rest of a benchmark in its own mount namespace without the
+    cgroup2 mount, a pure-v1 view of the host so that podman's crun runs: the
+    first call re-executes script there with --inner and args; the inner one
+    unmounts /sys/fs/cgroup/unified."""
+    if not inner:
+        os.execvp("unshare", ["unshare", "-m", "--propagation", "private", sys.executable,
+                              os.path.abspath(script), "--inner"] + args)
+    subprocess.run(["umount", "/sys/fs/cgroup/unified"], stderr=subprocess.DEVNULL)
+
+
 def measure(cmd, env=None, cwd=None, stdin=subprocess.DEVNULL):
     """Runs cmd under GNU time; returns (wall seconds, peak RSS in KiB of the
     command and its waited-for children). A fork from this Python process would

@@ -28,13 +28,9 @@ def main():
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     top = os.path.abspath(a.top)
-    if not a.inner:
-        # as in runtime.py: a pure-v1 view of the host, so that podman's crun runs
-        os.execvp("unshare", ["unshare", "-m", "--propagation", "private", sys.executable,
-                              os.path.abspath(__file__), "--inner", "--top", top, "--rounds",
-                              str(a.rounds), "--out", os.path.abspath(a.out), "--cache",
-                              os.path.abspath(a.cache)])
-    subprocess.run(["umount", "/sys/fs/cgroup/unified"], stderr=subprocess.DEVNULL)
+    benchlib.pure_v1_view(__file__, a.inner, ["--top", top, "--rounds", str(a.rounds), "--out",
+                                              os.path.abspath(a.out), "--cache",
+                                              os.path.abspath(a.cache)])
     layout = os.path.abspath(os.path.join(a.cache, "image-small"))
     image_bench.build_image(layout, True)
     work = tempfile.mkdtemp(prefix="keel-bench-e2e.", dir="/var/tmp")

@@ -54,11 +54,7 @@ def main():
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     keel = os.path.abspath(a.keel)
-    if not a.inner:
-        os.execvp("unshare", ["unshare", "-m", "--propagation", "private", sys.executable,
-                              os.path.abspath(__file__), "--inner", "--keel", keel,
-                              "--rounds", str(a.rounds), "--out", a.out])
-    subprocess.run(["umount", "/sys/fs/cgroup/unified"], stderr=subprocess.DEVNULL)
+    benchlib.pure_v1_view(__file__, a.inner, ["--keel", keel, "--rounds", str(a.rounds), "--out", a.out])
 
     work = tempfile.mkdtemp(prefix="keel-bench-rt.")
     try:

@@ -2,6 +2,7 @@
  * tree (json_tree.h) or a C struct (generate with yajl_gen). */
 #include "keel/spec.h"
 #include "keel/cleanup.h"
+#include "keel/fsutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -409,28 +410,12 @@ int spec_parse_file(const struct spec_type *t, const char *path, void *out, keel
         return keel_error(err, 0, "%s: not a regular file", path);
     if ((uint64_t)st.st_size > SPEC_MAX_DOC)
         return keel_error(err, 0, "%s: document larger than %u bytes", path, SPEC_MAX_DOC);
-    size_t cap = (size_t)st.st_size + 1, len = 0;
-    cleanup_free char *buf = malloc(cap);
-    if (buf == NULL)
-        return keel_error(err, ENOMEM, "read %s", path);
-    for (;;) {
-        if (len == cap) {
-            if (cap > SPEC_MAX_DOC)
-                return keel_error(err, 0, "%s: document larger than %u bytes", path, SPEC_MAX_DOC);
-            char *nb = realloc(buf, cap * 2);
-            if (nb == NULL)
-                return keel_error(err, ENOMEM, "read %s", path);
-            buf = nb;
-            cap *= 2;
-        }
-        ssize_t n = read(fd, buf + len, cap - len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return keel_syserror(err, "read %s", path);
-        if (n == 0)
-            break;
-        len += (size_t)n;
+    cleanup_free char *buf = NULL;
+    size_t len = 0;
+    if (read_fd_all(fd, (size_t)st.st_size, SPEC_MAX_DOC, &buf, &len) < 0) {
+        if (errno == EFBIG)
+            return keel_error(err, 0, "%s: document larger than %u bytes", path, SPEC_MAX_DOC);
+        return keel_syserror(err, "read %s", path);
     }
     return spec_parse(t, buf, len, path, out, err);
 }
