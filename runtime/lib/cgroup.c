@@ -643,6 +643,15 @@ int cgroup_kill_all(struct cgroup *cg, int sig, keel_err *err)
 
     if (sig == SIGKILL && cg->mode == CGROUP_V2 && cg_exists(&cg->unified, "cgroup.kill"))
         return cg_write(&cg->unified, "cgroup.kill", "1", err);
+    /* an empty cgroup (the usual delete, once the init's pid namespace is
+     * gone) has no process to signal and none that could fork: no freeze */
+    if (cgroup_pids(cg, &pids, &n, err) < 0)
+        return -1;
+    if (n == 0)
+        return 0;
+    free(pids);
+    pids = NULL;
+    n = 0;
     /* frozen, nothing forks a child the signal would miss */
     frozen = freezer_dir(cg, &v2) != NULL && cgroup_freeze(cg, true, &(keel_err){ 0 }) == 0;
     if (cgroup_pids(cg, &pids, &n, err) < 0)

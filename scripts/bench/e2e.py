@@ -36,8 +36,11 @@ def main():
     work = tempfile.mkdtemp(prefix="keel-bench-e2e.", dir="/var/tmp")
     env = dict(os.environ, KEEL_ROOT=os.path.join(work, "keel"),
                KEEL_RUN_ROOT=f"/run/keel-bench-e2e-{os.getpid()}",
-               KEEL_NET_STATE=f"/run/keel-bench-e2e-net-{os.getpid()}", KEEL_BRIDGE="kbench0")
+               KEEL_NET_STATE=f"/run/keel-bench-e2e-net-{os.getpid()}", KEEL_BRIDGE=f"kb{os.getpid()}",
+               KEEL_SUBNET=os.environ.get("KEEL_SUBNET", "10.231.0.0/24"))
+    # a private --tmpdir too: the final reset must not touch other podman users' /run/libpod
     podman = ["podman", "--root", os.path.join(work, "podman"), "--runroot", os.path.join(work, "podman-run"),
+              "--tmpdir", os.path.join(work, "podman-tmp"),
               "--cgroup-manager", "cgroupfs", "--storage-driver", "overlay"]
     kd = os.path.join(top, "scripts", "keel-docker")
     image = "localhost/keel-bench/busybox:latest"
@@ -70,7 +73,7 @@ def main():
                       {"groups": {"none": rows_none, "bridge": rows_bridge}})
     finally:
         subprocess.run(podman + ["system", "reset", "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        subprocess.run(["ip", "link", "del", "kbench0"], stderr=subprocess.DEVNULL)
+        subprocess.run(["ip", "link", "del", env["KEEL_BRIDGE"]], stderr=subprocess.DEVNULL)
         for d in (env["KEEL_RUN_ROOT"], env["KEEL_NET_STATE"], work):
             shutil.rmtree(d, ignore_errors=True)
 

@@ -181,8 +181,8 @@ def main():
         def podman_pull(r):
             root = targets.new("podman")
             podman_roots.append(root)
-            return timed(["podman", "--root", root, "--runroot", root + "-run", "--storage-driver",
-                          "overlay", "pull", "-q", "--tls-verify=false", ref])
+            return timed(["podman", "--root", root, "--runroot", root + "-run", "--tmpdir", root + "-tmp",
+                          "--storage-driver", "overlay", "pull", "-q", "--tls-verify=false", ref])
         runnable = {
             "keel-image pull + bundle": keel_runnable,
             "podman pull": podman_pull,
@@ -198,10 +198,12 @@ def main():
         registry.kill()
         registry.wait()
         for root in podman_roots:
-            subprocess.run(["podman", "--root", root, "--runroot", root + "-run",
+            # a private --tmpdir: reset must not touch other podman users' /run/libpod
+            subprocess.run(["podman", "--root", root, "--runroot", root + "-run", "--tmpdir", root + "-tmp",
                             "--storage-driver", "overlay", "system", "reset", "-f"],
                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
             shutil.rmtree(root + "-run", ignore_errors=True)
+            shutil.rmtree(root + "-tmp", ignore_errors=True)
         for m in glob.glob(os.path.join(work, "*")):
             subprocess.run(["umount", "-R", m], stderr=subprocess.DEVNULL)
         shutil.rmtree(work, ignore_errors=True)

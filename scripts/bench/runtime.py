@@ -32,6 +32,8 @@ def make_bundle(top, spec_tool, args, memory_limit=None, cgroup="/keel-bench/c")
     else:
         with open(os.path.join(top, "config.json")) as f:
             cfg = json.load(f)
+    # every peer must read the bundle: crun 1.8 refuses runtime-spec versions it does not know
+    cfg["ociVersion"] = "1.0.2-dev"
     cfg["process"]["args"] = args
     cfg["process"]["terminal"] = False
     cfg["linux"]["cgroupsPath"] = cgroup
