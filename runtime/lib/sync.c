@@ -102,29 +102,15 @@ int sync_send_fd(int fd, enum sync_type type, int passed, keel_err *err)
 
 int sync_expect_fd(int fd, enum sync_type want, keel_err *err)
 {
-    uint32_t t = 0;
-    char buf[sizeof err->msg];
-    struct iovec iov[2] = {{&t, sizeof t}, {buf, sizeof buf - 1}};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf,
-                         .msg_controllen = sizeof ctl.buf};
-    if (sync_recv(fd, &msg, MSG_CMSG_CLOEXEC, err) < 0)
+    int fds[SYNC_MAX_FDS];
+    size_t n = 0;
+    if (sync_expect_fds(fd, want, fds, &n, err) < 0)
         return -1;
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    int passed = -1;
-    if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-        memcpy(&passed, CMSG_DATA(c), sizeof passed);
-    if (t == SYNC_ERROR || t != (uint32_t)want || passed < 0) {
-        if (passed >= 0)
-            close(passed);
-        if (t == SYNC_ERROR)
-            return keel_error(err, 0, "%s", buf);
-        return keel_error(err, 0, "sync: expected message %d with an fd, got %u", (int)want, t);
-    }
-    return passed;
+    if (n == 1)
+        return fds[0];
+    while (n > 0)
+        close(fds[--n]);
+    return keel_error(err, 0, "sync: expected message %d with an fd", (int)want);
 }
 
 int sync_send_fds(int fd, enum sync_type type, const int *fds, size_t n, keel_err *err)
