@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "keel/cleanup.h"
+#include "sync.h"
 
 /* The spec version the state document follows when the state names none. */
 #define NOTIFY_OCI_VERSION "1.3.0"
@@ -28,39 +29,6 @@ static int connect_listener(const char *path, keel_err *err)
     if (connect(fd, (struct sockaddr *)&addr, sizeof addr) < 0)
         return keel_syserror(err, "connect to seccomp listener %s", path);
     return steal_fd(fd);
-}
-
-/* The whole document; the fd rides on the first sendmsg only, as the spec asks. */
-static int send_with_fd(int sock, const char *buf, size_t len, int fd)
-{
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } control;
-    memset(&control, 0, sizeof control);
-    bool fd_sent = false;
-    while (len > 0) {
-        struct iovec iov = { .iov_base = (void *)buf, .iov_len = len };
-        struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
-        if (!fd_sent) {
-            msg.msg_control = control.buf;
-            msg.msg_controllen = sizeof control.buf;
-            struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-            c->cmsg_level = SOL_SOCKET;
-            c->cmsg_type = SCM_RIGHTS;
-            c->cmsg_len = CMSG_LEN(sizeof(int));
-            memcpy(CMSG_DATA(c), &fd, sizeof fd);
-        }
-        ssize_t n = sendmsg(sock, &msg, MSG_NOSIGNAL);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -1;
-        fd_sent = true;
-        buf += n;
-        len -= (size_t)n;
-    }
-    return 0;
 }
 
 int keel_seccomp_send_listener(const struct keel_seccomp *f, int listener_fd, pid_t pid,
@@ -86,14 +54,14 @@ int keel_seccomp_send_listener(const struct keel_seccomp *f, int listener_fd, pi
     cleanup_close int sock = connect_listener(f->listener_path, err);
     if (sock < 0)
         return -1;
-    if (send_with_fd(sock, json, len, listener_fd) < 0)
+    if (send_with_fds(sock, json, len, &listener_fd, 1) < 0)
         return keel_syserror(err, "send seccomp listener fd to %s", f->listener_path);
     return 0;
 }
 
 int keel_seccomp_pass_fd(int sock, int fd, keel_err *err)
 {
-    if (send_with_fd(sock, "S", 1, fd) < 0)
+    if (send_with_fds(sock, "S", 1, &fd, 1) < 0)
         return keel_syserror(err, "send fd %d", fd);
     return 0;
 }

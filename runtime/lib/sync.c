@@ -2,6 +2,7 @@
 #include "sync.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -55,87 +56,69 @@ int sync_expect(int fd, enum sync_type want, char *buf, size_t cap, keel_err *er
     return len;
 }
 
-int send_with_fd(int sock, const void *data, size_t len, int passed)
+int send_with_fds(int sock, const void *data, size_t len, const int *fds, size_t n)
 {
-    struct iovec iov = {.iov_base = (void *)data, .iov_len = len};
     union {
-        char buf[CMSG_SPACE(sizeof(int))];
+        char buf[CMSG_SPACE(SYNC_MAX_FDS * sizeof(int))];
         struct cmsghdr align;
     } ctl;
+    const char *p = data;
+    bool fds_sent = n == 0;
+
+    if (n > SYNC_MAX_FDS) {
+        errno = E2BIG;
+        return -1;
+    }
     memset(&ctl, 0, sizeof ctl);
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-                         .msg_controllen = sizeof ctl.buf};
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    c->cmsg_level = SOL_SOCKET;
-    c->cmsg_type = SCM_RIGHTS;
-    c->cmsg_len = CMSG_LEN(sizeof(int));
-    memcpy(CMSG_DATA(c), &passed, sizeof passed);
-    return sendmsg(sock, &msg, MSG_NOSIGNAL) < 0 ? -1 : 0;
+    for (;;) {
+        struct iovec iov = {.iov_base = (void *)p, .iov_len = len};
+        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
+        if (!fds_sent) {
+            msg.msg_control = ctl.buf;
+            msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
+            struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
+            c->cmsg_level = SOL_SOCKET;
+            c->cmsg_type = SCM_RIGHTS;
+            c->cmsg_len = CMSG_LEN(n * sizeof(int));
+            memcpy(CMSG_DATA(c), fds, n * sizeof(int));
+        }
+        ssize_t r = sendmsg(sock, &msg, MSG_NOSIGNAL);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            return -1;
+        fds_sent = true;
+        p += r;
+        len -= (size_t)r;
+        if (len == 0)
+            return 0;
+    }
 }
 
 int sync_send_fd(int fd, enum sync_type type, int passed, keel_err *err)
 {
-    uint32_t t = (uint32_t)type;
-    if (send_with_fd(fd, &t, sizeof t, passed) < 0)
-        return keel_syserror(err, "sync send");
-    return 0;
+    return sync_send_fds(fd, type, &passed, 1, err);
 }
 
 int sync_expect_fd(int fd, enum sync_type want, keel_err *err)
 {
-    uint32_t t = 0;
-    char buf[sizeof err->msg];
-    struct iovec iov[2] = {{&t, sizeof t}, {buf, sizeof buf - 1}};
-    union {
-        char buf[CMSG_SPACE(sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf,
-                         .msg_controllen = sizeof ctl.buf};
-    if (sync_recv(fd, &msg, MSG_CMSG_CLOEXEC, err) < 0)
+    int fds[SYNC_MAX_FDS];
+    size_t n = 0;
+    if (sync_expect_fds(fd, want, fds, &n, err) < 0)
         return -1;
-    struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-    int passed = -1;
-    if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-        memcpy(&passed, CMSG_DATA(c), sizeof passed);
-    if (t == SYNC_ERROR || t != (uint32_t)want || passed < 0) {
-        if (passed >= 0)
-            close(passed);
-        if (t == SYNC_ERROR)
-            return keel_error(err, 0, "%s", buf);
-        return keel_error(err, 0, "sync: expected message %d with an fd, got %u", (int)want, t);
-    }
-    return passed;
+    if (n == 1)
+        return fds[0];
+    while (n > 0)
+        close(fds[--n]);
+    return keel_error(err, 0, "sync: expected message %d with an fd", (int)want);
 }
 
 int sync_send_fds(int fd, enum sync_type type, const int *fds, size_t n, keel_err *err)
 {
     uint32_t t = (uint32_t)type;
-    struct iovec iov = {&t, sizeof t};
-    union {
-        char buf[CMSG_SPACE(SYNC_MAX_FDS * sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1};
-    ssize_t r;
-
-    if (n > SYNC_MAX_FDS)
-        return keel_error(err, E2BIG, "sync send: %zu fds", n);
-    if (n > 0) {
-        memset(&ctl, 0, sizeof ctl);
-        msg.msg_control = ctl.buf;
-        msg.msg_controllen = CMSG_SPACE(n * sizeof(int));
-        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-        c->cmsg_level = SOL_SOCKET;
-        c->cmsg_type = SCM_RIGHTS;
-        c->cmsg_len = CMSG_LEN(n * sizeof(int));
-        memcpy(CMSG_DATA(c), fds, n * sizeof(int));
-    }
-    do
-        r = sendmsg(fd, &msg, MSG_NOSIGNAL);
-    while (r < 0 && errno == EINTR);
-    if (r < 0)
-        return keel_syserror(err, "sync send");
+    if (send_with_fds(fd, &t, sizeof t, fds, n) < 0)
+        return n > SYNC_MAX_FDS ? keel_error(err, E2BIG, "sync send: %zu fds", n)
+                                : keel_syserror(err, "sync send");
     return 0;
 }
 
@@ -150,18 +133,10 @@ int sync_expect_fds(int fd, enum sync_type want, int *fds, size_t *n, keel_err *
     } ctl;
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf,
                          .msg_controllen = sizeof ctl.buf};
-    ssize_t r;
 
     *n = 0;
-    do
-        r = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
-    while (r < 0 && errno == EINTR);
-    if (r < 0)
-        return keel_syserror(err, "sync receive");
-    if (r == 0)
-        return keel_error(err, 0, "the container process exited unexpectedly");
-    size_t len = (size_t)r > sizeof t ? (size_t)r - sizeof t : 0;
-    buf[len] = '\0';
+    if (sync_recv(fd, &msg, MSG_CMSG_CLOEXEC, err) < 0)
+        return -1;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
             continue;

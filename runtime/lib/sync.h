@@ -28,14 +28,15 @@ int sync_expect(int fd, enum sync_type want, char *buf, size_t cap, keel_err *er
  * receiving side gets -1 with the other side's error on SYNC_ERROR. */
 int sync_send_fd(int fd, enum sync_type type, int passed, keel_err *err);
 int sync_expect_fd(int fd, enum sync_type want, keel_err *err);
-/* Sends data with one fd as SCM_RIGHTS on a connected unix socket;
- * -1 with errno on failure. */
-int send_with_fd(int sock, const void *data, size_t len, int passed);
 /* A message with n (0 to SYNC_MAX_FDS) fds; the receiver gets them in fds
  * (O_CLOEXEC) and their number in *n. */
 #define SYNC_MAX_FDS 16
 int sync_send_fds(int fd, enum sync_type type, const int *fds, size_t n, keel_err *err);
 int sync_expect_fds(int fd, enum sync_type want, int *fds, size_t *n, keel_err *err);
+/* Sends all of data with n (0 to SYNC_MAX_FDS) fds as SCM_RIGHTS on a
+ * connected unix socket, the fds with the first sendmsg (a stream socket may
+ * take the data in parts); -1 with errno on failure. */
+int send_with_fds(int sock, const void *data, size_t len, const int *fds, size_t n);
 /* The child side's report of a failure (best effort). */
 void sync_send_error(int fd, const keel_err *e);
 

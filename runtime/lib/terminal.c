@@ -88,7 +88,7 @@ void terminal_close(struct terminal *t)
 
 int terminal_send_fd(int sock, const char *name, int fd, keel_err *err)
 {
-    if (send_with_fd(sock, name, strlen(name), fd) < 0)
+    if (send_with_fds(sock, name, strlen(name), &fd, 1) < 0)
         return keel_syserror(err, "send the pty master");
     return 0;
 }
