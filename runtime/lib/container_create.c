@@ -186,6 +186,13 @@ static int create_clone(struct create_ctx *x, keel_err *err)
     x->sync_fd = sv[0];
     bool user_joined = ns_plan_join_fd(&x->plan, CLONE_NEWUSER) >= 0;
     int flags = user_joined ? 0 : x->plan.create & ~(CLONE_NEWCGROUP | CLONE_NEWTIME);
+    /* without a user namespace (which must come first, to own the others) the
+     * child makes its net, mount, uts and ipc namespaces itself while keel
+     * makes its cgroups: a network namespace alone costs ~0.6 ms to make */
+    int in_child = 0;
+    if (!user_joined && !(x->plan.create & CLONE_NEWUSER))
+        in_child = flags & (CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC);
+    flags &= ~in_child;
     struct init_args a = {
         .cfg = &x->cfg,
         .plan = &x->plan,
@@ -196,6 +203,7 @@ static int create_clone(struct create_ctx *x, keel_err *err)
         .terminal = x->cfg.process->terminal,
         .no_pivot = x->o->no_pivot,
         .unshare_after_user = user_joined,
+        .unshare_first = in_child,
         .popts = {.no_new_keyring = x->o->no_new_keyring, .preserve_fds = x->o->preserve_fds + x->o->listen_fds,
                   .seccomp = x->has_seccomp ? &x->seccomp : NULL, .seccomp_fd_sock = x->seccomp_sock[1]},
     };

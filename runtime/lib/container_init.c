@@ -89,10 +89,21 @@ static int init_terminal(const struct init_args *a, keel_err *err)
 static int init_prepare(const struct init_args *a, struct process_ready *ready, char *state,
                         size_t state_cap, keel_err *err)
 {
+    /* made while keel makes the cgroups; a failure is told after GO, when keel listens */
+    keel_err early = {0};
+    int made = 0;
+    if (a->unshare_first != 0 && unshare(a->unshare_first) < 0)
+        made = keel_syserror(&early, "unshare namespaces");
     int join[SYNC_MAX_FDS];
     size_t njoin = 0;
     if (sync_expect_fds(a->sync_fd, SYNC_GO, join, &njoin, err) < 0)
         return -1;
+    if (made < 0) {
+        for (size_t i = 0; i < njoin; i++)
+            close(join[i]);
+        *err = early;
+        return -1;
+    }
     /* into the cgroup before anything else (keel made it and wrote cgroup2) */
     int joined = cgroup_join_self(join, njoin, err);
     for (size_t i = 0; i < njoin; i++)

@@ -19,6 +19,7 @@ struct init_args {
     bool terminal;        /* make a pty and send its master over sync_fd */
     bool no_pivot;
     bool unshare_after_user; /* the user namespace is joined: make the others after it */
+    int unshare_first;    /* namespaces the child makes itself before GO (no user namespace) */
     struct process_opts popts;
 };
 
