@@ -178,6 +178,15 @@ static void create_restore_for_children(int saved_time, int saved_pid)
     }
 }
 
+/* The state and the MOUNTED/HOOKS_DONE exchange exist for the hooks that run
+ * between the mounts and the program; without them the init goes on alone. */
+static bool create_hooks_sync(const struct oci_config *cfg)
+{
+    const struct oci_hooks *h = cfg->hooks;
+    return h != NULL && (h->prestart_len > 0 || h->createRuntime_len > 0 || h->createContainer_len > 0 ||
+                         h->startContainer_len > 0);
+}
+
 static int create_clone(struct create_ctx *x, keel_err *err)
 {
     int sv[2];
@@ -204,6 +213,7 @@ static int create_clone(struct create_ctx *x, keel_err *err)
         .no_pivot = x->o->no_pivot,
         .unshare_after_user = user_joined,
         .unshare_first = in_child,
+        .hooks_sync = create_hooks_sync(&x->cfg),
         .popts = {.no_new_keyring = x->o->no_new_keyring, .preserve_fds = x->o->preserve_fds + x->o->listen_fds,
                   .seccomp = x->has_seccomp ? &x->seccomp : NULL, .seccomp_fd_sock = x->seccomp_sock[1]},
     };
@@ -367,10 +377,18 @@ static int create_run(struct create_ctx *x, keel_err *err)
     x->fifo_fd = -1;
     close(x->exec_err_fd);
     x->exec_err_fd = -1;
-    if (create_release_child(x, err) < 0 ||
-        sync_expect(x->sync_fd, SYNC_MOUNTED, buf, sizeof buf, err) < 0 ||
-        create_fill_state(x, err) < 0 || create_runtime_hooks(x, err) < 0)
+    if (create_release_child(x, err) < 0)
         return -1;
+    if (create_hooks_sync(&x->cfg)) {
+        if (sync_expect(x->sync_fd, SYNC_MOUNTED, buf, sizeof buf, err) < 0 ||
+            create_fill_state(x, err) < 0 || create_runtime_hooks(x, err) < 0)
+            return -1;
+    } else {
+        /* while the init mounts and pivots */
+        if (create_fill_state(x, err) < 0)
+            return -1;
+        x->hooks_begun = true;
+    }
     /* the init makes its pty after pivot_root, before its process setup */
     if (x->cfg.process->terminal && (x->master = sync_expect_fd(x->sync_fd, SYNC_PTY, err)) < 0)
         return -1;

@@ -120,8 +120,8 @@ static int init_prepare(const struct init_args *a, struct process_ready *ready, 
     };
     if (rootfs_prepare(a->cfg, &ro, err) < 0)
         return -1;
-    if (sync_send(a->sync_fd, SYNC_MOUNTED, NULL, 0, err) < 0 ||
-        sync_expect(a->sync_fd, SYNC_HOOKS_DONE, state, state_cap, err) < 0)
+    if (a->hooks_sync && (sync_send(a->sync_fd, SYNC_MOUNTED, NULL, 0, err) < 0 ||
+                          sync_expect(a->sync_fd, SYNC_HOOKS_DONE, state, state_cap, err) < 0))
         return -1;
     const struct oci_hooks *h = a->cfg->hooks;
     if (h != NULL && hooks_run(h->createContainer, h->createContainer_len, "createContainer", state, err) < 0)

@@ -20,6 +20,7 @@ struct init_args {
     bool no_pivot;
     bool unshare_after_user; /* the user namespace is joined: make the others after it */
     int unshare_first;    /* namespaces the child makes itself before GO (no user namespace) */
+    bool hooks_sync;      /* hooks to run: MOUNTED, then wait for HOOKS_DONE and the state */
     struct process_opts popts;
 };
 
