@@ -10,6 +10,7 @@
  * made, and is made again by keel-image (next to this program, else on PATH)
  * with the same arguments. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdbool.h>
@@ -21,6 +22,7 @@
 #include <openssl/crypto.h>
 
 #include "commands.h"
+#include "layer_path.h"
 #include "store.h"
 #include "stored_image.h"
 #include "unpack.h"
@@ -63,7 +65,28 @@ static void exec_keel_image(char **argv)
 
 static void usage(FILE *f)
 {
-    fprintf(f, "usage: keel-bundle [--root DIR] bundle|unbundle ARGS... (as keel-image's)\n");
+    fprintf(f, "usage: keel-bundle [--root DIR] bundle|unbundle ARGS... (as keel-image's)\n"
+                "       keel-bundle [--root DIR] remove BUNDLE PATH...\n");
+}
+
+/* keel-bundle remove BUNDLE PATH...: unbundles BUNDLE when it is there, then
+ * removes each PATH (a tree or a link), as `unbundle BUNDLE; rm -rf PATH...`
+ * in one process (keel-docker's rm of a container). A failed unbundle
+ * (BUNDLE still mounted) removes nothing else. */
+static int cmd_remove(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
+{
+    if (argc < 2)
+        return cmd_usage(err, "remove BUNDLE PATH...");
+    if (access(argv[1], F_OK) == 0) {
+        char *args[] = {"unbundle", argv[1], NULL};
+        optind = 0;
+        if (cmd_unbundle(ctx, 2, args, err) < 0)
+            return -1;
+    }
+    for (int i = 2; i < argc; i++)
+        if (remove_tree_at(AT_FDCWD, argv[i], err) < 0)
+            return -1;
+    return 0;
 }
 
 int main(int argc, char **argv)
@@ -90,7 +113,9 @@ int main(int argc, char **argv)
     }
     const char *name = argv[optind];
     cmd_fn *run = strcmp(name, "bundle") == 0 ? cmd_bundle
-                  : strcmp(name, "unbundle") == 0 ? cmd_unbundle : NULL;
+                  : strcmp(name, "unbundle") == 0 ? cmd_unbundle
+                  : strcmp(name, "remove") == 0   ? cmd_remove
+                                                  : NULL;
     if (run == NULL) {
         fprintf(stderr, "keel-bundle: unknown command \"%s\" (see keel-image)\n", name);
         return 2;
