@@ -1,14 +1,63 @@
 /* keel-bundle: keel-image's bundle and unbundle commands alone, for front ends
  * that make a bundle per container (keel-docker run). Linked --as-needed, it
  * loads neither libcurl nor the ~25 libraries behind it, and starts in about
- * half keel-image's time (dynamic relocation dominates a start here). */
+ * half keel-image's time (dynamic relocation dominates a start here).
+ *
+ * It does not unpack either: its own layer_apply and image_unpack_layers
+ * below keep unpack.o, and with it libarchive and the ~12 libraries behind
+ * it, out of the program. A bundle that needs a layer unpacked (the first
+ * run of a newly pulled image) or a copied rootfs fails here, undoes what it
+ * made, and is made again by keel-image (next to this program, else on PATH)
+ * with the same arguments. */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "commands.h"
 #include "store.h"
+#include "stored_image.h"
+#include "unpack.h"
+
+static bool need_keel_image;
+
+int layer_apply(int rootfd, int layer_fd, const char *name, enum layer_target target,
+                const char *expected_diffid, char *diffid, keel_err *err)
+{
+    (void)rootfd, (void)layer_fd, (void)target, (void)expected_diffid, (void)diffid;
+    need_keel_image = true;
+    return keel_error(err, ENOTSUP, "layer %s: keel-bundle does not unpack", name);
+}
+
+int image_unpack_layers(struct store *s, const struct stored_image *img, const char *dir,
+                        keel_err *err)
+{
+    (void)s, (void)img;
+    need_keel_image = true;
+    return keel_error(err, ENOTSUP, "%s: keel-bundle does not unpack", dir);
+}
+
+/* Runs keel-image with this program's arguments; returns only on failure. */
+static void exec_keel_image(char **argv)
+{
+    char self[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
+    if (n > 0) {
+        self[n] = '\0';
+        char *slash = strrchr(self, '/');
+        if (slash != NULL && (size_t)(slash - self) + sizeof "/keel-image" <= sizeof self) {
+            strcpy(slash, "/keel-image");
+            argv[0] = self;
+            execv(self, argv);
+        }
+    }
+    argv[0] = "keel-image";
+    execvp("keel-image", argv);
+}
 
 static void usage(FILE *f)
 {
@@ -45,6 +94,12 @@ int main(int argc, char **argv)
     int first = optind;
     optind = 0; /* the command runs getopt over its own argv */
     if (run(&ctx, argc - first, argv + first, &err) < 0) {
+        if (need_keel_image) {
+            optind = 0;
+            exec_keel_image(argv);
+            fprintf(stderr, "keel-bundle: run keel-image: %s\n", strerror(errno));
+            return 1;
+        }
         fprintf(stderr, "keel-image: %s\n", err.msg);
         return 1;
     }
