@@ -392,13 +392,13 @@ static int create_run(struct create_ctx *x, keel_err *err)
     /* the init makes its pty after pivot_root, before its process setup */
     if (x->cfg.process->terminal && (x->master = sync_expect_fd(x->sync_fd, SYNC_PTY, err)) < 0)
         return -1;
-    if (create_wait_ready(x, err) < 0)
+    /* while the init finishes its setup: read only under the lock, once state.json exists */
+    if (create_copy_config(x, err) < 0 || create_wait_ready(x, err) < 0)
         return -1;
     if (x->master >= 0 && x->o->console_socket != NULL &&
         terminal_send_master(x->o->console_socket, x->master, err) < 0)
         return -1;
-    if (create_copy_config(x, err) < 0 || container_save(&x->c, err) < 0 ||
-        create_write_pid_file(x, err) < 0)
+    if (container_save(&x->c, err) < 0 || create_write_pid_file(x, err) < 0)
         return -1;
     log_debug("create %s: created, init %d waits on %s/%s", x->c.id, (int)x->pid, x->c.dir, EXEC_FIFO);
     return 0;
