@@ -149,6 +149,9 @@ kd rm web1 >/dev/null 2>&1
 expect_eq "rm refuses a running container" 1 "$?"
 kd rm -f web1 >/dev/null
 check "rm -f removes it" test -z "$(kd ps -a | grep web1)"
+reuse=$(kd run -d --name web1 "$IMG" true)
+[[ "$reuse" =~ ^[0-9a-f]{64}$ ]] && ok "a removed container's name can be used again" || not_ok "name reuse" "$reuse"
+kd rm -f web1 >/dev/null
 
 # --- stdin, concurrency, image commands ------------------------------------------------------
 expect_eq "-i passes stdin to the container" "piped in" "$(echo "piped in" | kd run --rm -i "$IMG" cat)"
