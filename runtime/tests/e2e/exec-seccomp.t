@@ -8,6 +8,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 # shellcheck source=scripts/tests/lib.sh
 . "$top/scripts/tests/lib.sh"
+# shellcheck source=runtime/tests/e2e/lib.sh
+. "$here/lib.sh"
 
 KEEL=${KEEL:-$top/bin/keel}
 AGENT="$here/agent.py"
@@ -16,49 +18,16 @@ WORK=$(mktemp -d /tmp/keel-test-seccomp.XXXXXX)
 AGENT_PID=
 
 cleanup() {
-    local id
-    for id in $("$KEEL" --root "$ROOT" list -q 2>/dev/null); do
-        "$KEEL" --root "$ROOT" delete -f "$id" >/dev/null 2>&1 || true
-    done
+    delete_all_containers
     if [ -n "$AGENT_PID" ]; then kill "$AGENT_PID" 2>/dev/null || true; fi
     rm -rf "$ROOT" "$WORK"
 }
 trap cleanup EXIT
 
-keel() {
-    "$KEEL" --root "$ROOT" "$@"
-}
-
-# bundle DIR [PYTHON-EDIT]: a busybox bundle from `keel spec`, process `sleep
-# 1000`, hostname seccomp-e2e; the edit (python on config `c`) goes last.
+# bundle DIR [PYTHON-EDIT]: busybox_bundle with hostname seccomp-e2e.
 bundle() {
-    local dir=$1 edit=${2:-}
-    mkdir -p "$dir/rootfs/bin" "$dir/rootfs/tmp"
-    cp /bin/busybox "$dir/rootfs/bin/"
-    local applet
-    for applet in sh sleep hostname echo cat mkdir id pwd grep true; do
-        ln -sf busybox "$dir/rootfs/bin/$applet"
-    done
-    (cd "$dir" && "$KEEL" spec)
-    python3 - "$dir/config.json" "$edit" <<'EOF'
-import json, sys
-path, edit = sys.argv[1], sys.argv[2]
-c = json.load(open(path))
-c["process"]["args"] = ["sleep", "1000"]
-c["process"]["terminal"] = False
-c["hostname"] = "seccomp-e2e"
-exec(edit)
-json.dump(c, open(path, "w"))
-EOF
-}
-
-# wait_for FILE: up to 5 s.
-wait_for() {
-    for _ in $(seq 50); do
-        [ -e "$1" ] && return 0
-        sleep 0.1
-    done
-    return 1
+    busybox_bundle "$1" "c['hostname'] = 'seccomp-e2e'
+${2:-}"
 }
 
 if [ "$(id -u)" -ne 0 ]; then

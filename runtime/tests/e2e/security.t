@@ -12,6 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 # shellcheck source=scripts/tests/lib.sh
 . "$top/scripts/tests/lib.sh"
+# shellcheck source=runtime/tests/e2e/lib.sh
+. "$here/lib.sh"
 
 ROOT=/run/keel-test-security-$$
 WORK=$(mktemp -d /tmp/keel-test-security.XXXXXX)
@@ -22,38 +24,13 @@ TAG=keel-test-security-$$
 ID=security-$$
 
 cleanup() {
-    local id
-    for id in $("$KEEL" --root "$ROOT" list -q 2>/dev/null); do
-        "$KEEL" --root "$ROOT" delete -f "$id" >/dev/null 2>&1 || true
-    done
+    delete_all_containers
     rm -rf "$ROOT" "$WORK" "/$TAG-up" "/$TAG-slash" "/tmp/$TAG-abs"
 }
 trap cleanup EXIT
 
-keel() {
-    "$KEEL" --root "$ROOT" "$@"
-}
-
-# bundle DIR [PYTHON-EDIT]: a busybox bundle from `keel spec`, process `sleep
-# 1000`; the edit (python on config `c`) goes last.
 bundle() {
-    local dir=$1 edit=${2:-}
-    mkdir -p "$dir/rootfs/bin" "$dir/rootfs/tmp" "$dir/rootfs/etc"
-    cp /bin/busybox "$dir/rootfs/bin/"
-    local applet
-    for applet in sh sleep echo cat ls readlink true test; do
-        ln -sf busybox "$dir/rootfs/bin/$applet"
-    done
-    (cd "$dir" && "$KEEL" spec)
-    python3 - "$dir/config.json" "$edit" <<'EOF'
-import json, sys
-path, edit = sys.argv[1], sys.argv[2]
-c = json.load(open(path))
-c["process"]["args"] = ["sleep", "1000"]
-c["process"]["terminal"] = False
-exec(edit)
-json.dump(c, open(path, "w"))
-EOF
+    busybox_bundle "$@"
 }
 
 # reopen_for_write PID READY: holds /proc/PID/exe as O_PATH (once PID runs
@@ -99,15 +76,6 @@ ro, sealed = view(fd)
 print("ro" if ro else "rw")
 print("sealed" if sealed else "file")
 EOF
-}
-
-# wait_for FILE: up to 10 s.
-wait_for() {
-    for _ in $(seq 100); do
-        [ -e "$1" ] && return 0
-        sleep 0.1
-    done
-    return 1
 }
 
 # exe_refused NAME RESULT: RESULT (from reopen_for_write) shows no write and a

@@ -12,6 +12,8 @@ here=$(cd "$(dirname "$0")" && pwd)
 top=$(cd "$here/../../.." && pwd)
 # shellcheck source=scripts/tests/lib.sh
 . "$top/scripts/tests/lib.sh"
+# shellcheck source=runtime/tests/e2e/lib.sh
+. "$here/lib.sh"
 
 KEEL=${KEEL:-$top/bin/keel}
 ROOT=/run/keel-test-tty-$$
@@ -21,37 +23,16 @@ TMUX_SOCK=keel-test-tty-$$
 ID=tty-$$
 
 cleanup() {
-    local id
     tmux -L "$TMUX_SOCK" kill-server 2>/dev/null || true
-    for id in $("$KEEL" --root "$ROOT" list -q 2>/dev/null); do
-        "$KEEL" --root "$ROOT" delete -f "$id" >/dev/null 2>&1 || true
-    done
+    delete_all_containers
     rm -rf "$ROOT" "$WORK"
 }
 trap cleanup EXIT
 
-keel() {
-    "$KEEL" --root "$ROOT" "$@"
-}
-
-# bundle DIR TERMINAL ARGS-JSON: a busybox bundle from `keel spec`.
+# bundle DIR TERMINAL ARGS-JSON: busybox_bundle with that terminal and args.
 bundle() {
-    local dir=$1 terminal=$2 args=$3
-    mkdir -p "$dir/rootfs/bin" "$dir/rootfs/tmp" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys"
-    cp /bin/busybox "$dir/rootfs/bin/"
-    local applet
-    for applet in sh sleep stty tty echo cat ls test read true; do
-        ln -sf busybox "$dir/rootfs/bin/$applet"
-    done
-    (cd "$dir" && "$KEEL" spec)
-    python3 - "$dir/config.json" "$terminal" "$args" <<'EOF'
-import json, sys
-path, terminal, args = sys.argv[1], sys.argv[2] == "true", json.loads(sys.argv[3])
-c = json.load(open(path))
-c["process"]["args"] = args
-c["process"]["terminal"] = terminal
-json.dump(c, open(path, "w"))
-EOF
+    busybox_bundle "$1" 'c["process"]["terminal"] = argv[0] == "true"
+c["process"]["args"] = json.loads(argv[1])' "$2" "$3"
 }
 
 # in_script COMMAND: runs COMMAND under `script` (a pty of 45 rows, 123
