@@ -47,24 +47,6 @@ int write_spec_file(struct store *s, const char *path, const struct spec_type *t
     return write_file_atomic(s, path, doc, len, err);
 }
 
-int read_file(const char *path, size_t max, char **buf, size_t *len, keel_err *err)
-{
-    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return keel_syserror(err, "open %s", path);
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        return keel_syserror(err, "stat %s", path);
-    if ((size_t)st.st_size > max)
-        return keel_error(err, EFBIG, "read %s: larger than %zu bytes", path, max);
-    if (read_fd_all(fd, (size_t)st.st_size, (size_t)st.st_size, buf, len) < 0) {
-        if (errno == EFBIG)
-            return keel_error(err, 0, "read %s: file grew while reading", path);
-        return keel_syserror(err, "read %s", path);
-    }
-    return 0;
-}
-
 static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
 {
     (void)st;

@@ -19,8 +19,6 @@ int write_file_atomic(struct store *s, const char *path, const void *buf, size_t
 /* Generates a spec document and writes it with write_file_atomic. */
 int write_spec_file(struct store *s, const char *path, const struct spec_type *t,
                     const void *obj, keel_err *err);
-/* Reads a whole file of at most max bytes; *buf is NUL-terminated. */
-int read_file(const char *path, size_t max, char **buf, size_t *len, keel_err *err);
 /* rm -rf; a missing path is not an error. */
 int remove_tree(const char *path, keel_err *err);
 /* Bytes used by a file tree (st_blocks), for gc's report. */

@@ -2,7 +2,9 @@
 #include "keel/fsutil.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "keel/cleanup.h"
@@ -57,5 +59,26 @@ int read_fd_all(int fd, size_t hint, size_t max, char **buf, size_t *len)
     b[got] = '\0';
     *len = got;
     *buf = steal_ptr(b);
+    return 0;
+}
+
+int read_file(const char *path, size_t max, char **buf, size_t *len, keel_err *err)
+{
+    /* O_NONBLOCK: opening a fifo planted at the path must not hang */
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd < 0)
+        return keel_syserror(err, "open %s", path);
+    struct stat st;
+    if (fstat(fd, &st) < 0)
+        return keel_syserror(err, "stat %s", path);
+    if (!S_ISREG(st.st_mode))
+        return keel_error(err, 0, "%s: not a regular file", path);
+    if ((size_t)st.st_size > max)
+        return keel_error(err, 0, "%s: larger than %zu bytes", path, max);
+    if (read_fd_all(fd, (size_t)st.st_size, max, buf, len) < 0) {
+        if (errno == EFBIG)
+            return keel_error(err, 0, "%s: larger than %zu bytes", path, max);
+        return keel_syserror(err, "read %s", path);
+    }
     return 0;
 }

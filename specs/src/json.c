@@ -400,23 +400,10 @@ int spec_parse(const struct spec_type *t, const char *buf, size_t len, const cha
 int spec_parse_file(const struct spec_type *t, const char *path, void *out, keel_err *err)
 {
     memset(out, 0, t->size);
-    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        return keel_syserror(err, "open %s", path);
-    struct stat st;
-    if (fstat(fd, &st) < 0)
-        return keel_syserror(err, "stat %s", path);
-    if (!S_ISREG(st.st_mode))
-        return keel_error(err, 0, "%s: not a regular file", path);
-    if ((uint64_t)st.st_size > SPEC_MAX_DOC)
-        return keel_error(err, 0, "%s: document larger than %u bytes", path, SPEC_MAX_DOC);
     cleanup_free char *buf = NULL;
     size_t len = 0;
-    if (read_fd_all(fd, (size_t)st.st_size, SPEC_MAX_DOC, &buf, &len) < 0) {
-        if (errno == EFBIG)
-            return keel_error(err, 0, "%s: document larger than %u bytes", path, SPEC_MAX_DOC);
-        return keel_syserror(err, "read %s", path);
-    }
+    if (read_file(path, SPEC_MAX_DOC, &buf, &len, err) < 0)
+        return -1;
     return spec_parse(t, buf, len, path, out, err);
 }
 
