@@ -7,10 +7,12 @@ import random
 import statistics
 import subprocess
 import sys
-import time
 
 
 RSS_FILE = f"/tmp/keel-bench-rss.{os.getpid()}"
+# scripts/bench/timeit.c, built by make bench
+TIMEIT = os.environ.get("BENCH_TIMEIT", os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                                     "..", "..", "build", "tools", "timeit"))
 
 
 def pure_v1_view(script, inner, args):
@@ -25,20 +27,20 @@ def pure_v1_view(script, inner, args):
 
 
 def measure(cmd, env=None, cwd=None, stdin=subprocess.DEVNULL):
-    """Runs cmd under GNU time; returns (wall seconds, peak RSS in KiB of the
-    command and its waited-for children). A fork from this Python process would
-    count Python's own RSS, so the small `time` program forks instead. Raises on
-    a non-zero exit, with the command's stderr."""
-    start = time.perf_counter()
-    proc = subprocess.run(["/usr/bin/time", "-o", RSS_FILE, "-f", "%M"] + cmd, env=env, cwd=cwd,
+    """Runs cmd under timeit (scripts/bench/timeit.c); returns (wall seconds,
+    peak RSS in KiB of the command and its waited-for children). timeit takes
+    both around its own fork and wait4, so neither Python's start-up of a
+    process nor its pipe handling is counted, and a fork from Python, which
+    would carry Python's RSS into the peak, is avoided. Raises on a non-zero
+    exit, with the command's stderr."""
+    proc = subprocess.run([TIMEIT, RSS_FILE] + cmd, env=env, cwd=cwd,
                           stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    elapsed = time.perf_counter() - start
     if proc.returncode != 0:
         err = proc.stderr.decode(errors="replace").strip()
         raise RuntimeError(f"{' '.join(cmd)}: exit {proc.returncode}: {err}")
     with open(RSS_FILE) as f:
-        rss = int(f.read().split()[-1])
-    return elapsed, rss
+        secs, rss = f.read().split()
+    return float(secs), int(rss)
 
 
 def run_interleaved(cases, rounds, before_round=None):
