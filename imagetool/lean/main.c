@@ -19,8 +19,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <openssl/crypto.h>
-
 #include "commands.h"
 #include "layer_path.h"
 #include "store.h"
@@ -93,9 +91,6 @@ int main(int argc, char **argv)
 {
     static const struct option opts[] = {
         {"root", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'}, {0}};
-    /* SHA-256 (bundle records' names) needs no openssl.cnf: not reading it
-     * saves about a millisecond per bundle and unbundle. */
-    OPENSSL_init_crypto(OPENSSL_INIT_NO_LOAD_CONFIG, NULL);
     struct cmd_ctx ctx = {.root = getenv("KEEL_ROOT")};
     if (ctx.root == NULL || ctx.root[0] == '\0')
         ctx.root = STORE_DEFAULT_ROOT;

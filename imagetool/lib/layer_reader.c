@@ -9,7 +9,6 @@
 #include <archive_entry.h>
 #include <errno.h>
 #include <isa-l/igzip_lib.h>
-#include <openssl/evp.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "keel/cleanup.h"
 
 #define READER_SLOTS 4
@@ -30,8 +30,8 @@ struct layer_reader {
     struct inflate_state *gz; /* instead of raw for a gzip file */
     unsigned char *gz_in;
     struct archive *tar;   /* reads the tar from the ring */
-    EVP_MD_CTX *md;
-    unsigned char digest[32];
+    struct digester *md;
+    char digest[DIGEST_BUF]; /* set at the end of the blob */
 
     pthread_t thread;
     bool thread_started;
@@ -118,8 +118,10 @@ static void *reader_thread(void *arg)
 
         la_ssize_t n = r->gz != NULL ? gzip_produce(r, r->buf[slot], READER_SLOT_SIZE)
                                      : archive_read_data(r->raw, r->buf[slot], READER_SLOT_SIZE);
-        bool hashed = n <= 0 || EVP_DigestUpdate(r->md, r->buf[slot], (size_t)n) == 1;
-        bool done = n == 0 && EVP_DigestFinal_ex(r->md, r->digest, NULL) == 1;
+        if (n > 0)
+            digester_update(r->md, r->buf[slot], (size_t)n);
+        else if (n == 0)
+            digester_final(r->md, r->digest);
 
         pthread_mutex_lock(&r->lock);
         if (n < 0) {
@@ -127,9 +129,6 @@ static void *reader_thread(void *arg)
                 const char *why = archive_error_string(r->raw);
                 snprintf(r->error, sizeof r->error, "%s", why != NULL ? why : "read error");
             }
-            r->failed = true;
-        } else if (!hashed || (n == 0 && !done)) {
-            snprintf(r->error, sizeof r->error, "sha256 failed");
             r->failed = true;
         } else if (n == 0) {
             r->eof = true;
@@ -209,7 +208,8 @@ static int open_raw(struct layer_reader *r, int fd, keel_err *err)
     int rc = archive_read_next_header(r->raw, &entry);
     if (rc == ARCHIVE_EOF) {
         /* an empty blob: no thread needed */
-        r->eof = EVP_DigestFinal_ex(r->md, r->digest, NULL) == 1;
+        digester_final(r->md, r->digest);
+        r->eof = true;
         return 0;
     }
     if (rc != ARCHIVE_OK)
@@ -240,11 +240,10 @@ struct layer_reader *layer_reader_open_ahead(int fd, const char *name, size_t ah
     pthread_mutex_init(&r->lock, NULL);
     pthread_cond_init(&r->cond, NULL);
     r->name = strdup(name);
-    r->md = EVP_MD_CTX_new();
+    r->md = digester_new(err);
     r->raw = archive_read_new();
     r->tar = archive_read_new();
-    bool ok = r->name != NULL && r->md != NULL && r->raw != NULL && r->tar != NULL &&
-              EVP_DigestInit_ex(r->md, EVP_sha256(), NULL) == 1;
+    bool ok = r->name != NULL && r->md != NULL && r->raw != NULL && r->tar != NULL;
     if (!ok) {
         keel_error(err, ENOMEM, "read layer %s", name);
         layer_reader_close(r);
@@ -299,9 +298,7 @@ int layer_reader_finish(struct layer_reader *r, char diffid[72], keel_err *err)
         continue;
     if (n < 0)
         return keel_error(err, 0, "read layer %s: %s", r->name, r->error);
-    memcpy(diffid, "sha256:", 7);
-    for (size_t i = 0; i < sizeof r->digest; i++)
-        snprintf(diffid + 7 + 2 * i, 3, "%02x", r->digest[i]);
+    memcpy(diffid, r->digest, DIGEST_BUF);
     return 0;
 }
 
@@ -322,7 +319,7 @@ void layer_reader_close(struct layer_reader *r)
         archive_read_free(r->raw);
     if (r->fd >= 0)
         close(r->fd);
-    EVP_MD_CTX_free(r->md);
+    digester_free(r->md);
     for (size_t i = 0; i < r->slots; i++)
         free(r->buf[i]);
     free(r->name);
