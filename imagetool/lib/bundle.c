@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "keel/cleanup.h"
@@ -26,7 +27,7 @@ static char *record_path(const struct store *s, const char *bundle_dir, keel_err
 }
 
 int store_bundle_add(struct store *s, const char *bundle_dir, const char *manifest_digest,
-                     keel_err *err)
+                     bool durable, keel_err *err)
 {
     if (digest_validate(manifest_digest, err) < 0)
         return keel_error_wrap(err, "bundle %s", bundle_dir);
@@ -35,7 +36,11 @@ int store_bundle_add(struct store *s, const char *bundle_dir, const char *manife
         return -1;
     struct keel_bundle_record rec = {.path = (char *)bundle_dir,
                                      .manifest = (char *)manifest_digest};
-    return write_spec_file(s, path, &spec_type_keel_bundle_record, &rec, err);
+    size_t len = 0;
+    cleanup_free char *doc = spec_generate(&spec_type_keel_bundle_record, &rec, false, &len, err);
+    if (doc == NULL)
+        return keel_error_wrap(err, "write %s", path);
+    return write_file_atomic(s, path, doc, len, durable, err);
 }
 
 int store_bundle_remove(struct store *s, const char *bundle_dir, keel_err *err)
@@ -70,6 +75,10 @@ int store_bundle_list(struct store *s, struct keel_bundle_record **out, size_t *
         if (e->d_name[0] == '.')
             continue;
         cleanup_free char *p = NULL;
+        struct stat st;
+        /* a volatile bundle's record that a host crash left empty */
+        if (fstatat(dirfd(d), e->d_name, &st, 0) == 0 && S_ISREG(st.st_mode) && st.st_size == 0)
+            continue;
         struct keel_bundle_record *grown = realloc(v, (len + 1) * sizeof *v);
         if (grown == NULL || asprintf(&p, "%s/%s", dir, e->d_name) < 0) {
             if (grown != NULL)

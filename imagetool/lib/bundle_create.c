@@ -172,7 +172,7 @@ int bundle_create(struct store *s, const char *ref, const char *dir,
     if (rc == 0)
         rc = write_config(&img, o, abs, rootfs, command, err);
     if (rc == 0)
-        rc = store_bundle_add(s, abs, img.desc.digest, err);
+        rc = store_bundle_add(s, abs, img.desc.digest, !(o != NULL && o->volatile_upper), err);
     stored_image_release(&img);
     if (rc == 0)
         return 0;

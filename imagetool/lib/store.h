@@ -94,12 +94,14 @@ char *store_layer_path(const struct store *s, const char *diff_id, keel_err *err
 char *store_mkdtemp(struct store *s, const char *prefix, keel_err *err);
 
 /* Live bundles: a record per bundle directory naming the image manifest it
- * uses, so that rm refuses the image and gc keeps what it reaches. */
+ * uses, so that rm refuses the image and gc keeps what it reaches. A record
+ * that need not outlive a host crash (a volatile bundle's, which does not
+ * either) is written without fsync; one left empty by a crash counts as gone. */
 int store_bundle_add(struct store *s, const char *bundle_dir, const char *manifest_digest,
-                     keel_err *err);
+                     bool durable, keel_err *err);
 /* Removing a record that is not there is not an error. */
 int store_bundle_remove(struct store *s, const char *bundle_dir, keel_err *err);
-/* All records; free with keel_bundle_records_free. */
+/* All records (empty ones skipped); free with keel_bundle_records_free. */
 int store_bundle_list(struct store *s, struct keel_bundle_record **out, size_t *n, keel_err *err);
 void keel_bundle_records_free(struct keel_bundle_record *v, size_t n);
 

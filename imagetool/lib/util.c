@@ -20,7 +20,7 @@ char *path_join(const char *a, const char *b)
 }
 
 int write_file_atomic(struct store *s, const char *path, const void *buf, size_t len,
-                      keel_err *err)
+                      bool durable, keel_err *err)
 {
     cleanup_free char *tmp = path_join(s->root, "/tmp/file-XXXXXX");
     if (tmp == NULL)
@@ -28,7 +28,7 @@ int write_file_atomic(struct store *s, const char *path, const void *buf, size_t
     cleanup_close int fd = mkostemp(tmp, O_CLOEXEC);
     if (fd < 0)
         return keel_syserror(err, "create temp file for %s", path);
-    if (fchmod(fd, 0644) < 0 || write_all(fd, buf, len) < 0 || fsync(fd) < 0 ||
+    if (fchmod(fd, 0644) < 0 || write_all(fd, buf, len) < 0 || (durable && fsync(fd) < 0) ||
         rename(tmp, path) < 0) {
         keel_syserror(err, "write %s", path);
         unlink(tmp);
@@ -44,7 +44,7 @@ int write_spec_file(struct store *s, const char *path, const struct spec_type *t
     cleanup_free char *doc = spec_generate(t, obj, false, &len, err);
     if (doc == NULL)
         return keel_error_wrap(err, "write %s", path);
-    return write_file_atomic(s, path, doc, len, err);
+    return write_file_atomic(s, path, doc, len, true, err);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)

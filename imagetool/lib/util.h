@@ -13,10 +13,12 @@ struct store;
 
 /* a + b, malloc'd (b usually starts with '/'). */
 char *path_join(const char *a, const char *b);
-/* Writes buf to path atomically: a temp file in the store's tmp/, fsync, rename. */
+/* Writes buf to path atomically: a temp file in the store's tmp/, fsync
+ * (unless durable is false: after a host crash the file may then be empty),
+ * rename. */
 int write_file_atomic(struct store *s, const char *path, const void *buf, size_t len,
-                      keel_err *err);
-/* Generates a spec document and writes it with write_file_atomic. */
+                      bool durable, keel_err *err);
+/* Generates a spec document and writes it with write_file_atomic, durably. */
 int write_spec_file(struct store *s, const char *path, const struct spec_type *t,
                     const void *obj, keel_err *err);
 /* rm -rf; a missing path is not an error. */

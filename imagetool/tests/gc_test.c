@@ -132,7 +132,7 @@ Test(gc, live_bundles_keep_images_and_block_rm)
     make_image("one", m1, l1, d1);
     keel_err err = {0};
     cleanup_free char *bundle = store_mkdtemp(&st, "bundle", &err);
-    cr_assert_eq(store_bundle_add(&st, bundle, m1, &err), 0, "%s", err.msg);
+    cr_assert_eq(store_bundle_add(&st, bundle, m1, true, &err), 0, "%s", err.msg);
 
     cr_assert_eq(image_remove(&st, "one", false, &err), -1);
     cr_assert(strstr(err.msg, "is used by bundle") != NULL, "%s", err.msg);
@@ -151,7 +151,7 @@ Test(gc, live_bundles_keep_images_and_block_rm)
     cr_assert_geq(asprintf(&live, "%s/live-bundle", root), 0);
     cr_assert_eq(rename(bundle, live), 0);
     cr_assert_eq(store_bundle_remove(&st, bundle, &err), 0);
-    cr_assert_eq(store_bundle_add(&st, live, m1, &err), 0);
+    cr_assert_eq(store_bundle_add(&st, live, m1, true, &err), 0);
 
     struct gc_report rep = {0};
     gc_exclusive(false, &rep);

@@ -2,6 +2,7 @@
 #include <criterion/criterion.h>
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -225,11 +226,11 @@ Test(store, tag_needs_the_blob)
 Test(store, bundle_records)
 {
     keel_err err = {0};
-    cr_assert_eq(store_bundle_add(&st, "/run/b1", ABC, &err), 0, "%s", err.msg);
-    cr_assert_eq(store_bundle_add(&st, "/run/b2", ABC, &err), 0, "%s", err.msg);
-    cr_assert_eq(store_bundle_add(&st, "/run/b1", ABC, &err), 0, "%s", err.msg);
-    cr_assert_eq(store_bundle_add(&st, "relative", ABC, &err), -1);
-    cr_assert_eq(store_bundle_add(&st, "/run/b3", "sha256:nope", &err), -1);
+    cr_assert_eq(store_bundle_add(&st, "/run/b1", ABC, true, &err), 0, "%s", err.msg);
+    cr_assert_eq(store_bundle_add(&st, "/run/b2", ABC, true, &err), 0, "%s", err.msg);
+    cr_assert_eq(store_bundle_add(&st, "/run/b1", ABC, true, &err), 0, "%s", err.msg);
+    cr_assert_eq(store_bundle_add(&st, "relative", ABC, true, &err), -1);
+    cr_assert_eq(store_bundle_add(&st, "/run/b3", "sha256:nope", true, &err), -1);
     struct keel_bundle_record *v;
     size_t n;
     cr_assert_eq(store_bundle_list(&st, &v, &n, &err), 0, "%s", err.msg);
@@ -242,6 +243,26 @@ Test(store, bundle_records)
     cr_assert_eq(store_bundle_list(&st, &v, &n, &err), 0);
     cr_assert_eq(n, 1);
     cr_assert_str_eq(v[0].path, "/run/b2");
+    keel_bundle_records_free(v, n);
+}
+
+/* A volatile bundle's record is written without fsync; one a host crash left
+ * empty must not break rm and gc, which list the records. */
+Test(store, bundle_records_volatile_and_empty)
+{
+    keel_err err = {0};
+    cr_assert_eq(store_bundle_add(&st, "/run/v1", ABC, false, &err), 0, "%s", err.msg);
+    char path[4200];
+    snprintf(path, sizeof path, "%s/bundles/empty-after-a-crash", st.root);
+    int fd = open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+    cr_assert_geq(fd, 0);
+    close(fd);
+    struct keel_bundle_record *v;
+    size_t n;
+    cr_assert_eq(store_bundle_list(&st, &v, &n, &err), 0, "%s", err.msg);
+    cr_assert_eq(n, 1);
+    cr_assert_str_eq(v[0].path, "/run/v1");
+    cr_assert_str_eq(v[0].manifest, ABC);
     keel_bundle_records_free(v, n);
 }
 
