@@ -69,8 +69,16 @@ line=$(kd ps | tail -n +2)
 grep -q "Up " <<<"$line" && grep -q "web1" <<<"$line" && ok "ps shows Up and the name" || not_ok "ps shows Up and the name" "$line"
 expect_eq "ps --format json gives the state" running "$(kd ps --format json | jq -r .State)"
 
-kd run -d --name web1 "$IMG" true >/dev/null 2>&1
+err=$(kd run -d --name web1 "$IMG" true 2>&1 >/dev/null)
 expect_eq "a taken name is refused with 125" 125 "$?"
+grep -q "already in use by container \"$id\"" <<<"$err" &&
+    ok "the refusal names the container holding the name" || not_ok "the refusal names the holder" "$err"
+# a store from before names were files: .names/NAME was a symlink to ../ID
+mv "$KEEL_ROOT/containers/.names/web1" "$TMP/web1.name"
+ln -s "../$id" "$KEEL_ROOT/containers/.names/web1"
+expect_eq "an old-style name link still resolves" "${id:0:12}" "$(kd exec web1 hostname)"
+rm "$KEEL_ROOT/containers/.names/web1"
+mv "$TMP/web1.name" "$KEEL_ROOT/containers/.names/web1"
 
 id2=$(kd run -d "$IMG" sleep 300)
 name2=$(kd inspect "$id2" | jq -r '.[0].Name')
