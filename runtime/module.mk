@@ -10,7 +10,15 @@ KEEL_LIBS := $(LIBS_runtime) $(LIBS_specs)
 ifeq ($(SAN_FLAGS),)
 KEEL_LIBS := $(patsubst -lyajl,$(shell $(CC) -print-file-name=libyajl_s.a),$(KEEL_LIBS))
 $(BIN)/keel: ALL_LDFLAGS += -static-pie
+# On x86-64 keel enters at keel_entry (runtime/cmd/early_seal.c), which does the
+# read-only re-exec before glibc starts; that code runs before relocation and
+# TLS, hence no stack protector, no fortify, no library calls made for it.
+ifeq ($(firstword $(subst -, ,$(shell $(CC) -dumpmachine))),x86_64)
+$(BIN)/keel: ALL_LDFLAGS += -Wl,-e,keel_entry
 endif
+endif
+$(BUILD)/runtime/cmd/early_seal.o: ALL_CFLAGS += -fno-stack-protector -U_FORTIFY_SOURCE \
+	-ffreestanding -fno-tree-loop-distribute-patterns
 $(eval $(call program,keel,$(wildcard runtime/cmd/*.c),$(KEEL_LIBS)))
 $(eval $(call unit_tests,runtime,$(LIBS_runtime) $(LIBS_specs)))
 
