@@ -129,6 +129,19 @@ c_cg_path_absolute() {
     grep -qx "$PID" "/sys/fs/cgroup/pids/$RUNID-$CASE/cgroup.procs" || fail "pid not in cgroup.procs"
 }
 
+tcase cg_unified 'config-linux.md#cgroups-path' 'on a host with a cgroup2 mount (v2, or hybrid with /sys/fs/cgroup/unified) the process is in the container'"'"'s cgroup2 cgroup too'
+c_cg_unified() {
+    local unified=/sys/fs/cgroup/unified
+    [ -f /sys/fs/cgroup/cgroup.controllers ] && unified=/sys/fs/cgroup
+    [ -f "$unified/cgroup.controllers" ] || skip "no cgroup2 mount"
+    mkbundle
+    cfg --arg p "/$RUNID-$CASE" '.linux.cgroupsPath = $p'
+    newid
+    createok
+    eq "$(awk -F: '$1 == "0" { print $3 }' "/proc/$PID/cgroup")" "/$RUNID-$CASE" "cgroup2 path in /proc/PID/cgroup"
+    grep -qx "$PID" "$unified/$RUNID-$CASE/cgroup.procs" || fail "pid not in $unified/$RUNID-$CASE/cgroup.procs"
+}
+
 tcase cg_before_exec 'config-linux.md#control-groups' 'the process is in its cgroup before the user program runs'
 c_cg_before_exec() {
     mkbundle sh -c 'grep pids /proc/self/cgroup >/start-cgroup; sleep 600'

@@ -264,15 +264,17 @@ static int read_unified_controllers(struct cgroup *cg, keel_err *err)
     return 0;
 }
 
-/* Visits every hierarchy the mode has: fn(cg, hier_root, kind, dir). */
+/* Visits every hierarchy the mode has (of the kinds asked for): fn(cg,
+ * hier_root, kind, dir). */
 typedef int (*hier_fn)(struct cgroup *cg, const char *hier, enum hier_kind kind,
                        struct cg_dir *dir, keel_err *err);
+enum { HIERS_V1 = 1, HIERS_V2 = 2, HIERS_ALL = 3 };
 
-static int each_hierarchy(struct cgroup *cg, hier_fn fn, keel_err *err)
+static int each_hierarchy_of(struct cgroup *cg, int which, hier_fn fn, keel_err *err)
 {
     char hier[4096];
 
-    if (cg->mode != CGROUP_V2) {
+    if (cg->mode != CGROUP_V2 && (which & HIERS_V1)) {
         for (size_t i = 0; i < cg_v1_ncontrollers; i++) {
             struct stat st;
 
@@ -285,12 +287,17 @@ static int each_hierarchy(struct cgroup *cg, hier_fn fn, keel_err *err)
                 return -1;
         }
     }
-    if (cg->mode != CGROUP_V1) {
+    if (cg->mode != CGROUP_V1 && (which & HIERS_V2)) {
         snprintf(hier, sizeof hier, cg->mode == CGROUP_V2 ? "%s" : "%s/unified", cg->root);
         if (fn(cg, hier, HIER_V2, &cg->unified, err) < 0)
             return -1;
     }
     return 0;
+}
+
+static int each_hierarchy(struct cgroup *cg, hier_fn fn, keel_err *err)
+{
+    return each_hierarchy_of(cg, HIERS_ALL, fn, err);
 }
 
 static int create_one(struct cgroup *cg, const char *hier, enum hier_kind kind,
@@ -338,30 +345,65 @@ static bool any_open(const struct cgroup *cg)
     return cg->unified.fd >= 0;
 }
 
-/* What create undoes on failure: the leaf of every hierarchy made so far.
- * Parents shared with other containers ("/keel") stay. */
-static void undo_create(struct cgroup *cg)
+/* What create undoes on failure: the leaf of every hierarchy (of the kinds
+ * given) made so far. Parents shared with other containers ("/keel") stay. */
+static void undo_create(struct cgroup *cg, int which)
 {
-    for (size_t i = 0; i < CG_V1_MAX; i++) {
+    for (size_t i = 0; (which & HIERS_V1) && i < CG_V1_MAX; i++) {
         if (cg->v1[i].path != NULL)
             rmdir(cg->v1[i].path);
+        dir_close(&cg->v1[i]);
     }
-    if (cg->unified.path != NULL)
+    if ((which & HIERS_V2) && cg->unified.path != NULL)
         rmdir(cg->unified.path);
 }
 
 struct cgroup *cgroup_create(const char *root, const char *path, keel_err *err)
 {
+    struct cgroup *cg = cgroup_create_unified(root, path, err);
+
+    if (cg == NULL)
+        return NULL;
+    if (cgroup_create_v1(cg, err) < 0) {
+        undo_create(cg, HIERS_V2);
+        cgroup_free(cg);
+        return NULL;
+    }
+    return cg;
+}
+
+struct cgroup *cgroup_create_unified(const char *root, const char *path, keel_err *err)
+{
     struct cgroup *cg = cg_alloc(root, path, err);
 
     if (cg == NULL)
         return NULL;
-    if (each_hierarchy(cg, create_one, err) < 0 || read_unified_controllers(cg, err) < 0) {
-        undo_create(cg);
+    if (each_hierarchy_of(cg, HIERS_V2, create_one, err) < 0 ||
+        read_unified_controllers(cg, err) < 0) {
+        undo_create(cg, HIERS_V2);
         cgroup_free(cg);
         return keel_error_wrap(err, "create cgroup %s", path), NULL;
     }
     return cg;
+}
+
+int cgroup_create_v1(struct cgroup *cg, keel_err *err)
+{
+    if (each_hierarchy_of(cg, HIERS_V1, create_one, err) < 0) {
+        undo_create(cg, HIERS_V1);
+        return keel_error_wrap(err, "create cgroup %s", cg->path);
+    }
+    return 0;
+}
+
+int cgroup_unified_fd(const struct cgroup *cg)
+{
+    return cg->unified.fd;
+}
+
+void cgroup_set_unified_joined(struct cgroup *cg)
+{
+    cg->unified_joined = true;
 }
 
 struct cgroup *cgroup_open(const char *root, const char *path, keel_err *err)
@@ -468,7 +510,8 @@ int cgroup_add_pid_deferred(struct cgroup *cg, pid_t pid, int *fds, size_t *n, k
         }
         fds[(*n)++] = fd;
     }
-    if (cg->unified.fd >= 0 && cg_writef(&cg->unified, "cgroup.procs", err, "%d", (int)pid) < 0)
+    if (cg->unified.fd >= 0 && !cg->unified_joined &&
+        cg_writef(&cg->unified, "cgroup.procs", err, "%d", (int)pid) < 0)
         goto fail;
     return 0;
 fail:
@@ -498,7 +541,8 @@ int cgroup_add_self(struct cgroup *cg, keel_err *err)
         if (cg->v1[i].fd >= 0 && cg_write(&cg->v1[i], "tasks", "0", err) < 0)
             return -1;
     }
-    if (cg->unified.fd >= 0 && cg_writef(&cg->unified, "cgroup.procs", err, "%d", (int)getpid()) < 0)
+    if (cg->unified.fd >= 0 && !cg->unified_joined &&
+        cg_writef(&cg->unified, "cgroup.procs", err, "%d", (int)getpid()) < 0)
         return -1;
     return 0;
 }

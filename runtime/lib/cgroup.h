@@ -36,6 +36,19 @@ char *cgroup_resolve_path(const char *cgroups_path, const char *id, keel_err *er
  * directory on v2/hybrid) and keeps each directory open. On failure nothing
  * it made is left behind. */
 struct cgroup *cgroup_create(const char *root, const char *path, keel_err *err);
+/* cgroup_create in two steps, so that a process can be cloned straight into
+ * the cgroup2 directory (clone3's CLONE_INTO_CGROUP) before the v1 ones are
+ * made: no migration later, so no threadgroup lock and no RCU grace period
+ * (about 10 ms for a `keel run` on its own here). The first makes only the
+ * cgroup2 directory (nothing on a v1 host); the second the v1 directories,
+ * removing on failure those it made. */
+struct cgroup *cgroup_create_unified(const char *root, const char *path, keel_err *err);
+int cgroup_create_v1(struct cgroup *cg, keel_err *err);
+/* The cgroup2 directory's fd (for CLONE_INTO_CGROUP), or -1 without one. */
+int cgroup_unified_fd(const struct cgroup *cg);
+/* The process was cloned into the cgroup2 directory already (clone_into.h):
+ * cgroup_add_pid_deferred and cgroup_add_self then leave cgroup2 alone. */
+void cgroup_set_unified_joined(struct cgroup *cg);
 /* Reopens a cgroup made earlier (the path saved in the container's state). */
 struct cgroup *cgroup_open(const char *root, const char *path, keel_err *err);
 void cgroup_free(struct cgroup *cg);

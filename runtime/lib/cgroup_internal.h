@@ -49,6 +49,7 @@ struct cgroup {
     struct cg_dir unified;       /* v2, or hybrid's root/unified */
     char unified_controllers[256]; /* the unified dir's cgroup.controllers */
     uint64_t oom_kills;            /* v2 memory.events oom_kill last seen */
+    bool unified_joined;           /* the process was cloned into unified (CLONE_INTO_CGROUP) */
 };
 
 /* --- control files (cgroup_file.c) --- */

@@ -8,27 +8,66 @@
 #include "keel/cleanup.h"
 #include "container_cgroup.h"
 
+/* An unprivileged keel that was asked for no limits runs without a cgroup,
+ * as rootless runc does. */
+static bool may_go_without(const struct oci_linux *linux, const keel_err *err)
+{
+    bool denied = err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS;
+    return denied && geteuid() != 0 && (linux == NULL || linux->resources == NULL);
+}
+
+int container_cgroup_begin(const struct oci_config *cfg, const char *id, struct cgroup **out,
+                           keel_err *err)
+{
+    const struct oci_linux *linux = cfg->linux;
+    cleanup_free char *p = cgroup_resolve_path(linux != NULL ? linux->cgroupsPath : NULL, id, err);
+
+    *out = NULL;
+    if (p == NULL)
+        return -1;
+    /* not root: container_cgroup_join does it all (and may go without) */
+    if (geteuid() != 0)
+        return 0;
+    struct cgroup *cg = cgroup_create_unified(CGROUP_DEFAULT_ROOT, p, err);
+    if (cg == NULL)
+        return -1;
+    /* on cgroup v2 that is the whole cgroup: its limits go on before the init
+     * is cloned into it, which is then charged for its memory from its first
+     * page (a 1 MiB limit set afterwards could find it over already) */
+    if (cgroup_get_mode(cg) == CGROUP_V2 && cgroup_apply(cg, linux, err) < 0) {
+        cgroup_destroy(cg, true, &(keel_err){ 0 }); /* the error to report is the first one */
+        cgroup_free(cg);
+        return -1;
+    }
+    *out = cg;
+    return 0;
+}
+
 int container_cgroup_join(const struct oci_config *cfg, const char *id, pid_t pid,
                           int *join_fds, size_t *njoin,
                           struct cgroup **out, char **path, keel_err *err)
 {
     const struct oci_linux *linux = cfg->linux;
-    cleanup_free char *p = cgroup_resolve_path(linux != NULL ? linux->cgroupsPath : NULL, id, err);
-    struct cgroup *cg;
+    struct cgroup *cg = *out;
 
-    *out = NULL;
     if (njoin != NULL)
         *njoin = 0;
-    if (p == NULL)
-        return -1;
-    cg = cgroup_create(CGROUP_DEFAULT_ROOT, p, err);
+    int added = 0;
+    bool applied = cg != NULL && cgroup_get_mode(cg) == CGROUP_V2; /* by container_cgroup_begin */
     if (cg == NULL) {
-        /* an unprivileged keel that was asked for no limits runs without a
-         * cgroup, as rootless runc does */
-        bool denied = err->errnum == EACCES || err->errnum == EPERM || err->errnum == EROFS;
-        return denied && geteuid() != 0 && (linux == NULL || linux->resources == NULL) ? 0 : -1;
+        /* not begun: the whole cgroup here */
+        cleanup_free char *p = cgroup_resolve_path(linux != NULL ? linux->cgroupsPath : NULL, id, err);
+        if (p == NULL)
+            return -1;
+        cg = cgroup_create(CGROUP_DEFAULT_ROOT, p, err);
+        if (cg == NULL)
+            return may_go_without(linux, err) ? 0 : -1;
+    } else {
+        added = cgroup_create_v1(cg, err);
     }
-    int added = cgroup_apply(cg, linux, err);
+    *out = NULL;
+    if (added == 0 && !applied)
+        added = cgroup_apply(cg, linux, err);
     if (added == 0)
         added = join_fds != NULL ? cgroup_add_pid_deferred(cg, pid, join_fds, njoin, err)
                                  : cgroup_add_pid(cg, pid, err);
@@ -37,7 +76,11 @@ int container_cgroup_join(const struct oci_config *cfg, const char *id, pid_t pi
         cgroup_free(cg);
         return -1;
     }
-    *path = steal_ptr(p);
+    if ((*path = strdup(cgroup_path(cg))) == NULL) {
+        cgroup_destroy(cg, true, &(keel_err){ 0 });
+        cgroup_free(cg);
+        return keel_syserror(err, "cgroup path");
+    }
     *out = cg;
     return 0;
 }

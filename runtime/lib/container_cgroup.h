@@ -10,10 +10,17 @@
 #include "cgroup.h"
 #include "state.h"
 
-/* create: makes the cgroup from linux.cgroupsPath (or the id), applies
- * linux.resources and moves pid into it. *path (malloc'd) is what state.json
- * keeps. Not root and refused, with no resources asked for: success with
- * *out NULL (no cgroup). On failure nothing is left. With join_fds, the v1
+/* create, before the clone (as root): the cgroup2 directory alone, for the
+ * init to be cloned straight into (cgroup_create_unified); *out is NULL when
+ * not root (join then does everything). On failure nothing is left. */
+int container_cgroup_begin(const struct oci_config *cfg, const char *id, struct cgroup **out,
+                           keel_err *err);
+/* create: makes the cgroup from linux.cgroupsPath (or the id), or its v1 part
+ * when *out comes from container_cgroup_begin, applies linux.resources and
+ * moves pid into it (not into cgroup2 when the init was cloned there, see
+ * cgroup_set_unified_joined). *path (malloc'd) is what state.json keeps. Not
+ * root and refused, with no resources asked for: success with *out NULL (no
+ * cgroup). On failure nothing is left (*out NULL). With join_fds, the v1
  * hierarchies are left for the (single-threaded) process to join itself
  * (cgroup_join_self() on the *njoin fds returned, see cgroup.h: it spares an
  * RCU grace period per create); the caller closes them. */

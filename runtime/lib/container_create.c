@@ -17,6 +17,7 @@
 
 #include "container.h"
 #include "container_cgroup.h"
+#include "clone_into.h"
 #include "container_init.h"
 #include "hooks.h"
 #include "log.h"
@@ -223,7 +224,8 @@ static int create_clone(struct create_ctx *x, keel_err *err)
         close(sv[1]);
         return -1;
     }
-    pid_t pid = (pid_t)syscall(SYS_clone, (unsigned long)flags | SIGCHLD, NULL, NULL, NULL, NULL);
+    bool into = false;
+    pid_t pid = clone_into_cgroup(flags, x->cg != NULL ? cgroup_unified_fd(x->cg) : -1, &into);
     if (pid == 0) {
         close(sv[0]);
         /* the lock belongs to keel: the container must not hold it while it waits */
@@ -235,6 +237,8 @@ static int create_clone(struct create_ctx *x, keel_err *err)
     close(sv[1]);
     if (pid < 0)
         return keel_error(err, saved, "clone the container process");
+    if (into)
+        cgroup_set_unified_joined(x->cg);
     x->pid = x->reap = pid;
     log_debug("create %s: init %d cloned with flags %#x", x->c.id, (int)pid, (unsigned)flags);
     return 0;
@@ -371,7 +375,9 @@ static int create_run(struct create_ctx *x, keel_err *err)
     x->exec_err_fd = openat(x->c.dirfd, EXEC_ERROR, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (x->exec_err_fd < 0)
         return keel_syserror(err, "create %s/%s", x->c.dir, EXEC_ERROR);
-    if (create_terminal(x, err) < 0 || create_clone(x, err) < 0)
+    /* the cgroup2 directory first, for the init to be cloned into */
+    if (create_terminal(x, err) < 0 || container_cgroup_begin(&x->cfg, x->c.id, &x->cg, err) < 0 ||
+        create_clone(x, err) < 0)
         return -1;
     close(x->fifo_fd);
     x->fifo_fd = -1;

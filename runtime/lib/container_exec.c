@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "clone_into.h"
 #include "foreground.h"
 #include "keel/cleanup.h"
 #include "namespaces.h"
@@ -434,11 +435,16 @@ static int exec_forward_listener(struct exec_ctx *x, keel_err *err)
 /* From the fork to the exec: the pid, the listener fd, then EOF or an error. */
 static int exec_start(struct exec_ctx *x, keel_err *err)
 {
-    pid_t helper = fork();
+    /* the helper is cloned into the container's cgroup2 directory where it can be */
+    bool into = false;
+    pid_t helper = clone_into_cgroup(0, x->cgroup != NULL ? cgroup_unified_fd(x->cgroup) : -1, &into);
     if (helper < 0)
         return keel_syserror(err, "fork");
-    if (helper == 0)
+    if (helper == 0) {
+        if (into)
+            cgroup_set_unified_joined(x->cgroup);
         exec_helper(x);
+    }
     close(x->sync[1]);
     close(x->seccomp_sock[1]);
     x->sync[1] = x->seccomp_sock[1] = -1;

@@ -423,3 +423,54 @@ Test(cgroup_hybrid, hugetlb_goes_to_unified, .fini = remove_root)
     spec_release(&spec_type_oci_resources, &r);
     cgroup_free(cg);
 }
+
+/* The two steps create takes for CLONE_INTO_CGROUP: the cgroup2 directory
+ * alone first (its fd is what clone3 gets), the v1 ones after; a process
+ * cloned into cgroup2 is then not written to its cgroup.procs again. */
+static void make_hybrid_tree(void)
+{
+    char path[PATH_MAX];
+
+    make_root();
+    snprintf(path, sizeof path, "%s/memory/keel", root); /* the leaf is create's to make */
+    mkdirs(path);
+    put("unified/cgroup.controllers", "hugetlb\n");
+    put("unified/cgroup.subtree_control", "");
+    put("unified/keel/cgroup.controllers", "hugetlb\n");
+    put("unified/keel/cgroup.subtree_control", "");
+    put("unified/" LEAF "cgroup.procs", "");
+}
+
+Test(cgroup_hybrid, two_steps_unified_first, .init = make_hybrid_tree, .fini = remove_root)
+{
+    keel_err err = { 0 };
+    char path[PATH_MAX];
+    struct stat st;
+    int fds[CGROUP_MAX_JOIN_FDS];
+    size_t n = 0;
+
+    snprintf(path, sizeof path, "%s/memory/keel/c1", root);
+    struct cgroup *cg = cgroup_create_unified(root, "/keel/c1", &err);
+    cr_assert_not_null(cg, "%s", err.msg);
+    cr_assert_geq(cgroup_unified_fd(cg), 0);
+    cr_assert_eq(stat(path, &st), -1, "the first step made %s", path);
+    cr_assert_eq(cgroup_create_v1(cg, &err), 0, "%s", err.msg);
+    cr_assert_eq(stat(path, &st), 0, "the second step did not make %s", path);
+    put("memory/" LEAF "tasks", "");
+    cgroup_set_unified_joined(cg);
+    cr_assert_eq(cgroup_add_pid_deferred(cg, 4242, fds, &n, &err), 0, "%s", err.msg);
+    cr_assert_eq(n, 1);
+    close(fds[0]);
+    cr_assert_str_eq(get("unified/" LEAF "cgroup.procs"), "", "cgroup.procs written for a process cloned in");
+    cgroup_free(cg);
+}
+
+Test(cgroup_v1, two_steps_on_v1_first_makes_nothing, .init = make_v1_tree, .fini = remove_root)
+{
+    keel_err err = { 0 };
+    struct cgroup *cg = cgroup_create_unified(root, "/keel/c1", &err);
+    cr_assert_not_null(cg, "%s", err.msg);
+    cr_assert_eq(cgroup_unified_fd(cg), -1);
+    cr_assert_eq(cgroup_create_v1(cg, &err), 0, "%s", err.msg);
+    cgroup_free(cg);
+}
