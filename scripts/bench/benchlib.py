@@ -19,11 +19,11 @@ def pure_v1_view(script, inner, args):
     """Runs the rest of a benchmark in its own mount namespace without the
     cgroup2 mount, a pure-v1 view of the host so that podman's crun runs: the
     first call re-executes script there with --inner and args; the inner one
-    unmounts /sys/fs/cgroup/unified."""
+    unmounts /sys/fs/cgroup/unified and says whether there was one."""
     if not inner:
         os.execvp("unshare", ["unshare", "-m", "--propagation", "private", sys.executable,
                               os.path.abspath(script), "--inner"] + args)
-    subprocess.run(["umount", "/sys/fs/cgroup/unified"], stderr=subprocess.DEVNULL)
+    return subprocess.run(["umount", "/sys/fs/cgroup/unified"], stderr=subprocess.DEVNULL).returncode == 0
 
 
 def measure(cmd, env=None, cwd=None, stdin=subprocess.DEVNULL):

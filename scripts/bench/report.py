@@ -57,6 +57,10 @@ def main():
                         "runs", "met" if small.get("keel") else "NOT met"))
         lines += table(rt["title"], rows, "keel")
         chart += [("runtime", r["name"], r["median_ms"]) for r in rows]
+        iso = rt.get("isolated") or {}
+        if iso.get("rows"):
+            lines += table(iso["title"], iso["rows"], "keel")
+            chart += [("runtime, one at a time", r["name"], r["median_ms"]) for r in iso["rows"]]
     if img:
         g = img["groups"]
         target("keel-image pull vs skopeo copy", ratio(g["pull"], "keel-image pull", "skopeo copy"), 0.7)

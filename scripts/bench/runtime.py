@@ -4,7 +4,10 @@ crun and runc, rounds interleaved, plus the kernel's own floor (unshare + chroot
 Every runtime runs in one private mount namespace with /sys/fs/cgroup/unified
 unmounted, so that all see the same pure-v1 host (crun 1.8 refuses hybrid hosts).
 
-usage: runtime.py --keel BIN [--rounds N] [--out DIR]"""
+With --isolated (make bench), on a hybrid host, also runs keel and runc one
+container at a time on the host's own cgroup layout.
+
+usage: runtime.py --keel BIN [--rounds N] [--isolated] [--out DIR]"""
 import argparse
 import json
 import os
@@ -12,9 +15,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import benchlib  # noqa: E402
+
+ISOLATED_ROUNDS = 20
+ISOLATED_GAP = 0.3
 
 
 def make_bundle(top, spec_tool, args, memory_limit=None, cgroup="/keel-bench/c"):
@@ -54,9 +61,12 @@ def main():
     ap.add_argument("--rounds", type=int, default=100)
     ap.add_argument("--out", default="build/bench")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
+    ap.add_argument("--isolated", action="store_true", help="also time runs one at a time on the host's cgroups")
     a = ap.parse_args()
     keel = os.path.abspath(a.keel)
-    benchlib.pure_v1_view(__file__, a.inner, ["--keel", keel, "--rounds", str(a.rounds), "--out", a.out])
+    hybrid = benchlib.pure_v1_view(__file__, a.inner, ["--keel", keel, "--rounds", str(a.rounds), "--out", a.out]
+                                   + (["--isolated"] if a.isolated else []))
+    a.unified_was_mounted = a.isolated and hybrid
 
     work = tempfile.mkdtemp(prefix="keel-bench-rt.")
     try:
@@ -100,7 +110,26 @@ def main():
                                  f"small-{name}"])
         print("\n1 MiB memory limit, `echo ok`: " +
               ", ".join(f"{n}: {'runs' if ok else 'fails'}" for n, ok in small.items()))
-        benchlib.save(a.out, "runtime", title, rows, "keel", {"memory_1mib": small})
+
+        # one container at a time, on the host's own cgroup layout (cgroup2 mounted
+        # again where the host has it): a process moved into cgroup2 by a write to
+        # cgroup.procs waits out an RCU grace period when the kernel's lock has been
+        # quiet, which back-to-back runs hide (crun 1.8 refuses this layout)
+        isolated_rows, isolated_title = [], ""
+        if a.unified_was_mounted:
+            subprocess.run(["mount", "-t", "cgroup2", "cgroup2", "/sys/fs/cgroup/unified"], check=True)
+            iso = {n: cases[n] for n in ("keel", "runc") if n in cases}
+
+            def spaced(r):
+                time.sleep(ISOLATED_GAP)
+            iso_res = benchlib.run_interleaved(
+                {n: (lambda r, f=f: (spaced(r), f(r))[1]) for n, f in iso.items()}, ISOLATED_ROUNDS)
+            isolated_rows = benchlib.summarize(iso_res, "keel")
+            isolated_title = (f"runtime: run /bin/true one at a time ({ISOLATED_GAP} s apart, "
+                              f"{ISOLATED_ROUNDS} rounds), this host's hybrid cgroups")
+            benchlib.print_table(isolated_title, isolated_rows, "keel")
+        benchlib.save(a.out, "runtime", title, rows, "keel",
+                      {"memory_1mib": small, "isolated": {"title": isolated_title, "rows": isolated_rows}})
     finally:
         for name in ("keel", "crun", "runc"):
             shutil.rmtree(f"/run/keel-bench-{name}", ignore_errors=True)
