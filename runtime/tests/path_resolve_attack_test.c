@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "masked.h"
@@ -99,7 +100,13 @@ ParameterizedTest(unsigned *mode, path_attack, swapped_component_never_leaves_ro
     pthread_t t;
     cr_assert_eq(pthread_create(&t, NULL, swap_loop, &s), 0);
     unsigned made = 0;
-    for (int i = 0; i < 3000; i++) {
+    /* the walk must meet the links at least once (checked below): under load
+     * (sanitizers, a busy machine) 3000 rounds may all miss, so go on for up
+     * to 10 s more until it has */
+    char inside[256];
+    snprintf(inside, sizeof inside, "%s%s", root, host);
+    time_t deadline = time(NULL) + 10;
+    for (int i = 0; i < 3000 || (access(inside, F_OK) != 0 && time(NULL) < deadline); i++) {
         char path[64];
         unsigned flags = *mode | (i % 2 ? PATH_CREATE_DIR : PATH_CREATE_FILE);
         snprintf(path, sizeof path, "/sw/d%d/x", i % 7);
@@ -122,8 +129,6 @@ ParameterizedTest(unsigned *mode, path_attack, swapped_component_never_leaves_ro
     cr_assert_gt(made, 0);
     cr_assert(host_is_empty(), "something was created in the host directory %s", host);
     /* the walk did meet the links: their target was made inside the root */
-    char inside[256];
-    snprintf(inside, sizeof inside, "%s%s", root, host);
     cr_assert_eq(access(inside, F_OK), 0, "the race never hit a symlink (%lu swaps)", s.swaps);
 }
 
