@@ -36,11 +36,7 @@ int store_bundle_add(struct store *s, const char *bundle_dir, const char *manife
         return -1;
     struct keel_bundle_record rec = {.path = (char *)bundle_dir,
                                      .manifest = (char *)manifest_digest};
-    size_t len = 0;
-    cleanup_free char *doc = spec_generate(&spec_type_keel_bundle_record, &rec, false, &len, err);
-    if (doc == NULL)
-        return keel_error_wrap(err, "write %s", path);
-    return write_file_atomic(s, path, doc, len, durable, err);
+    return write_spec_file(s, path, &spec_type_keel_bundle_record, &rec, durable, err);
 }
 
 int store_bundle_remove(struct store *s, const char *bundle_dir, keel_err *err)

@@ -141,7 +141,7 @@ static int index_update(struct store *s, const char *name, const struct oci_desc
     if (ret == 0) {
         if (idx.manifests == NULL)
             idx.manifests = calloc(1, sizeof *idx.manifests);
-        ret = write_spec_file(s, path, &spec_type_oci_index, &idx, err);
+        ret = write_spec_file(s, path, &spec_type_oci_index, &idx, true, err);
     }
     spec_release(&spec_type_oci_index, &idx);
     return ret;

@@ -39,7 +39,7 @@ static int create_layout_files(struct store *s, keel_err *err)
         return keel_syserror(err, "create store %s", s->root);
     if (access(layout, F_OK) < 0) {
         struct oci_layout l = {.imageLayoutVersion = (char *)"1.0.0"};
-        if (write_spec_file(s, layout, &spec_type_oci_layout, &l, err) < 0)
+        if (write_spec_file(s, layout, &spec_type_oci_layout, &l, true, err) < 0)
             return -1;
     }
     if (access(index, F_OK) < 0) {
@@ -54,7 +54,7 @@ static int create_layout_files(struct store *s, keel_err *err)
         struct oci_index idx = {.schemaVersion = 2, .has_schemaVersion = true,
                                 .mediaType = (char *)"application/vnd.oci.image.index.v1+json"};
         idx.manifests = (struct oci_descriptor[1]){{0}}; /* "manifests": [] */
-        return write_spec_file(s, index, &spec_type_oci_index, &idx, err);
+        return write_spec_file(s, index, &spec_type_oci_index, &idx, true, err);
     }
     return 0;
 }

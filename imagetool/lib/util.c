@@ -38,13 +38,13 @@ int write_file_atomic(struct store *s, const char *path, const void *buf, size_t
 }
 
 int write_spec_file(struct store *s, const char *path, const struct spec_type *t,
-                    const void *obj, keel_err *err)
+                    const void *obj, bool durable, keel_err *err)
 {
     size_t len = 0;
     cleanup_free char *doc = spec_generate(t, obj, false, &len, err);
     if (doc == NULL)
         return keel_error_wrap(err, "write %s", path);
-    return write_file_atomic(s, path, doc, len, true, err);
+    return write_file_atomic(s, path, doc, len, durable, err);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)

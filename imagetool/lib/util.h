@@ -18,9 +18,9 @@ char *path_join(const char *a, const char *b);
  * rename. */
 int write_file_atomic(struct store *s, const char *path, const void *buf, size_t len,
                       bool durable, keel_err *err);
-/* Generates a spec document and writes it with write_file_atomic, durably. */
+/* Generates a spec document and writes it with write_file_atomic. */
 int write_spec_file(struct store *s, const char *path, const struct spec_type *t,
-                    const void *obj, keel_err *err);
+                    const void *obj, bool durable, keel_err *err);
 /* rm -rf; a missing path is not an error. */
 int remove_tree(const char *path, keel_err *err);
 /* Bytes used by a file tree (st_blocks), for gc's report. */

@@ -20,14 +20,14 @@ int container_cgroup_begin(const struct oci_config *cfg, const char *id, struct 
                            keel_err *err)
 {
     const struct oci_linux *linux = cfg->linux;
-    cleanup_free char *p = cgroup_resolve_path(linux != NULL ? linux->cgroupsPath : NULL, id, err);
 
     *out = NULL;
-    if (p == NULL)
-        return -1;
     /* not root: container_cgroup_join does it all (and may go without) */
     if (geteuid() != 0)
         return 0;
+    cleanup_free char *p = cgroup_resolve_path(linux != NULL ? linux->cgroupsPath : NULL, id, err);
+    if (p == NULL)
+        return -1;
     struct cgroup *cg = cgroup_create_unified(CGROUP_DEFAULT_ROOT, p, err);
     if (cg == NULL)
         return -1;

@@ -118,12 +118,13 @@ def main():
         isolated_rows, isolated_title = [], ""
         if a.unified_was_mounted:
             subprocess.run(["mount", "-t", "cgroup2", "cgroup2", "/sys/fs/cgroup/unified"], check=True)
-            iso = {n: cases[n] for n in ("keel", "runc") if n in cases}
-
-            def spaced(r):
-                time.sleep(ISOLATED_GAP)
-            iso_res = benchlib.run_interleaved(
-                {n: (lambda r, f=f: (spaced(r), f(r))[1]) for n, f in iso.items()}, ISOLATED_ROUNDS)
+            def after_a_pause(case):
+                def run(r):
+                    time.sleep(ISOLATED_GAP)
+                    return case(r)
+                return run
+            iso = {n: after_a_pause(cases[n]) for n in ("keel", "runc") if n in cases}
+            iso_res = benchlib.run_interleaved(iso, ISOLATED_ROUNDS)
             isolated_rows = benchlib.summarize(iso_res, "keel")
             isolated_title = (f"runtime: run /bin/true one at a time ({ISOLATED_GAP} s apart, "
                               f"{ISOLATED_ROUNDS} rounds), this host's hybrid cgroups")
