@@ -478,3 +478,72 @@ c_masked_fake_devnull() {
     fi
     eq "$(cat "$B/rootfs/fake")" not-masked "the rootfs file /dev/null pointed to"
 }
+
+# idmapsrc: $CDIR/src owned by host root, with f owned by 5:6, for the idmapped mount cases.
+idmapsrc() {
+    mkdir -p "$CDIR/src"
+    touch "$CDIR/src/f"
+    chown 5:6 "$CDIR/src/f"
+}
+
+# The ownership idmapped mounts show: "owner-of-/m owner-of-/m/f idmapped-flag".
+IDMAPSHOW='echo "$(stat -c %u:%g /m) $(stat -c %u:%g /m/f) $(awk '\''$5 == "/m" && $6 ~ /idmapped/ { print "idmapped" }'\'' /proc/self/mountinfo)"'
+
+tcase mount_idmap_own 'config.md#mounts' 'a bind mount with idmap and its own uidMappings/gidMappings shows the source ids through them'
+c_mount_idmap_own() {
+    userns_bundle sh -c "$IDMAPSHOW"
+    idmapsrc
+    # on-disk 0 -> host 101000 -> 1000 in the container; on-disk 5 -> 1005
+    addmount "{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"$CDIR/src\", \"options\": [\"bind\", \"idmap\"],
+        \"uidMappings\": [{\"containerID\": 0, \"hostID\": 101000, \"size\": 1000}],
+        \"gidMappings\": [{\"containerID\": 0, \"hostID\": 201000, \"size\": 1000}]}"
+    newid
+    runok
+    eq "$OUT" "1000:1000 1005:1006 idmapped" "owners seen inside"
+}
+
+tcase mount_idmap_userns 'config.md#mounts' 'idmap without its own mappings takes the container user namespace: host files keep their ids inside, writes land as them'
+c_mount_idmap_userns() {
+    userns_bundle sh -c "$IDMAPSHOW; touch /m/new"
+    idmapsrc
+    addmount "{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"$CDIR/src\", \"options\": [\"bind\", \"idmap\"]}"
+    newid
+    runok
+    eq "$OUT" "0:0 5:6 idmapped" "owners seen inside"
+    eq "$(stat -c %u:%g "$CDIR/src/new")" 0:0 "owner on the host of a file the container root made"
+}
+
+tcase mount_ridmap 'config.md#mounts' 'ridmap on an rbind mount idmaps its submounts too'
+c_mount_ridmap() {
+    userns_bundle sh -c 'stat -c %u:%g /m/sub/g'
+    idmapsrc
+    mkdir "$CDIR/src/sub"
+    mount -t tmpfs tmpfs "$CDIR/src/sub"
+    touch "$CDIR/src/sub/g"
+    chown 7:8 "$CDIR/src/sub/g"
+    addmount "{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"$CDIR/src\", \"options\": [\"rbind\", \"ridmap\"]}"
+    newid
+    runok
+    eq "$OUT" 7:8 "owner in the submount"
+}
+
+tcase mount_idmap_tmpfs 'config.md#mounts' 'idmap works on a filesystem that supports it (tmpfs), not only on bind mounts'
+c_mount_idmap_tmpfs() {
+    userns_bundle sh -c 'touch /t/x && stat -c %u:%g /t/x && awk '\''$5 == "/t" { print $6 }'\'' /proc/self/mountinfo'
+    addmount '{"destination": "/t", "type": "tmpfs", "source": "tmpfs", "options": ["idmap", "size=1m"]}'
+    newid
+    runok
+    contains "$OUT" "0:0" "owner of a new file"
+    contains "$OUT" "idmapped" "mount options"
+}
+
+tcase mount_idmap_no_userns 'config.md#mounts' 'idmap without mappings in a container without a user namespace MUST fail'
+c_mount_idmap_no_userns() {
+    mkbundle true
+    idmapsrc
+    addmount "{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"$CDIR/src\", \"options\": [\"bind\", \"idmap\"]}"
+    newid
+    run_
+    [ "$RC" -ne 0 ] || fail "run succeeded"
+    contains "$(cat "$CDIR/err")" "mounts[" "error names the mount"
+}

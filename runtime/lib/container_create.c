@@ -21,6 +21,7 @@
 #include "container_init.h"
 #include "hooks.h"
 #include "log.h"
+#include "mounts.h"
 #include "seccomp_filter.h"
 #include "state.h"
 #include "sync.h"
@@ -244,6 +245,32 @@ static int create_clone(struct create_ctx *x, keel_err *err)
     return 0;
 }
 
+/* The idmapped mounts, made here on the host side once the container's user
+ * namespace has its maps, go to the init to attach (mounts_idmap.c). */
+static int create_send_idmapped(struct create_ctx *x, keel_err *err)
+{
+    size_t n = mount_idmap_count(&x->cfg);
+    if (n == 0)
+        return 0;
+    cleanup_close int own = -1;
+    int userns = ns_plan_join_fd(&x->plan, CLONE_NEWUSER);
+    if (userns < 0 && (x->plan.create & CLONE_NEWUSER)) {
+        char path[64];
+        snprintf(path, sizeof path, "/proc/%d/ns/user", (int)x->pid);
+        if ((own = userns = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+            return keel_syserror(err, "open %s", path);
+    }
+    cleanup_free int *fds = calloc(n, sizeof *fds);
+    if (fds == NULL)
+        return keel_error(err, ENOMEM, "idmapped mounts");
+    if (mount_idmap_prepare(&x->cfg, x->bundle, userns, fds, err) < 0)
+        return keel_error_wrap(err, "config.json");
+    int r = sync_send_fd_list(x->sync_fd, SYNC_MOUNT_FDS, fds, n, err);
+    for (size_t i = 0; i < n; i++)
+        close(fds[i]);
+    return r;
+}
+
 /* From the clone to the mounts: ids mapped, (the cgroup joined), GO. */
 static int create_release_child(struct create_ctx *x, keel_err *err)
 {
@@ -260,7 +287,7 @@ static int create_release_child(struct create_ctx *x, keel_err *err)
     int sent = sync_send_fds(x->sync_fd, SYNC_GO, join, njoin, err);
     for (size_t i = 0; i < njoin; i++)
         close(join[i]);
-    if (sent < 0)
+    if (sent < 0 || create_send_idmapped(x, err) < 0)
         return -1;
     if (ns_plan_join_fd(&x->plan, CLONE_NEWUSER) >= 0 && (x->plan.create & CLONE_NEWPID)) {
         char buf[32];

@@ -16,6 +16,8 @@
 
 #include "cgroup.h"
 #include "hooks.h"
+#include "keel/cleanup.h"
+#include "mounts.h"
 #include "rootfs.h"
 #include "sync.h"
 #include "terminal.h"
@@ -85,6 +87,20 @@ static int init_terminal(const struct init_args *a, keel_err *err)
     return r;
 }
 
+/* The idmapped mounts keel made for this container (NULL when none), sent
+ * after GO. */
+static int init_receive_idmapped(const struct init_args *a, int **fds, keel_err *err)
+{
+    size_t n = mount_idmap_count(a->cfg);
+    *fds = NULL;
+    if (n == 0)
+        return 0;
+    *fds = calloc(n, sizeof **fds);
+    if (*fds == NULL)
+        return keel_error(err, ENOMEM, "idmapped mounts");
+    return sync_expect_fd_list(a->sync_fd, SYNC_MOUNT_FDS, *fds, n, err);
+}
+
 /* Everything up to READY; returns the process settings for the exec. */
 static int init_prepare(const struct init_args *a, struct process_ready *ready, char *state,
                         size_t state_cap, keel_err *err)
@@ -110,13 +126,15 @@ static int init_prepare(const struct init_args *a, struct process_ready *ready, 
         close(join[i]);
     if (joined < 0)
         return keel_error_wrap(err, "join the cgroup");
-    if (init_namespaces(a, err) < 0)
+    cleanup_free int *idmapped = NULL;
+    if (init_namespaces(a, err) < 0 || init_receive_idmapped(a, &idmapped, err) < 0)
         return -1;
     struct rootfs_opts ro = {
         .bundle = a->bundle,
         .no_pivot = a->no_pivot,
         .in_userns = ns_plan_has(a->plan, CLONE_NEWUSER),
         .console_path = NULL, /* the pty is made after pivot_root, in the container's devpts */
+        .idmapped = idmapped,
     };
     if (rootfs_prepare(a->cfg, &ro, err) < 0)
         return -1;

@@ -71,61 +71,146 @@ int mount_apply_tree_opts(int fd, const struct mount_opts *o, const char *what, 
     return 0;
 }
 
-/* A bind source as the host sees it: absolute, or relative to the bundle. */
-static int bind_source(const struct mount_ctx *ctx, const char *src, char *buf, size_t size,
-                       keel_err *err)
+int mount_bind_source(const char *bundle, const char *src, char *buf, size_t size, keel_err *err)
 {
     if (src == NULL)
         return keel_error(err, EINVAL, "bind mount without a source");
-    int n = src[0] == '/' || ctx->bundle == NULL ? snprintf(buf, size, "%s", src)
-                                                 : snprintf(buf, size, "%s/%s", ctx->bundle, src);
+    int n = src[0] == '/' || bundle == NULL ? snprintf(buf, size, "%s", src)
+                                            : snprintf(buf, size, "%s/%s", bundle, src);
     if (n < 0 || (size_t)n >= size)
         return keel_error(err, ENAMETOOLONG, "bind source %s", src);
     return 0;
+}
+
+/* Gives a detached tree its per-mount and recursive attributes, then the
+ * idmapping of userns (when >= 0; recursive with ridmap). */
+static int detached_set_attrs(int tree, const struct mount_opts *o, int userns, const char *what,
+                              keel_err *err)
+{
+    uint64_t set, clr;
+    mount_opts_attr(o, &set, &clr);
+    if ((set | clr) != 0 && mount_setattr_fd(tree, 0, set, clr, 0) < 0)
+        return keel_syserror(err, "mount_setattr %s", what);
+    if ((o->rec_set | o->rec_clr) != 0 &&
+        mount_setattr_fd(tree, AT_RECURSIVE, o->rec_set, o->rec_clr, 0) < 0)
+        return keel_syserror(err, "mount_setattr %s", what);
+    if (userns >= 0) {
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
+        if (mount_setattr(tree, "", AT_EMPTY_PATH | (o->ridmap ? AT_RECURSIVE : 0), &attr,
+                          sizeof attr) < 0)
+            return keel_syserror(err, "mount_setattr idmap %s", what);
+    }
+    return 0;
+}
+
+int mount_detached_bind(const char *src, const char *dst, const struct mount_opts *o, int userns,
+                        keel_err *err)
+{
+    int tree = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
+                                            ((o->flags & MS_REC) ? AT_RECURSIVE : 0));
+    if (tree < 0)
+        return keel_syserror(err, "open_tree %s", src);
+    char what[PATH_MAX + 64];
+    snprintf(what, sizeof what, "bind %s on %s", src, dst);
+    if (detached_set_attrs(tree, o, userns, what, err) < 0) {
+        close(tree);
+        return -1;
+    }
+    return tree;
+}
+
+/* Each filesystem option of o->data as fsconfig(2) takes it: key=value or a flag. */
+static int fs_configure(int fsfd, const char *type, const char *src, const struct mount_opts *o,
+                        keel_err *err)
+{
+    if (src != NULL && fsconfig(fsfd, FSCONFIG_SET_STRING, "source", src, 0) < 0)
+        return keel_syserror(err, "fsconfig %s source=%s", type, src);
+    cleanup_free char *data = o->data != NULL ? strdup(o->data) : NULL;
+    if (o->data != NULL && data == NULL)
+        return keel_error(err, ENOMEM, "mount options");
+    char *save = NULL;
+    for (char *opt = data != NULL ? strtok_r(data, ",", &save) : NULL; opt != NULL;
+         opt = strtok_r(NULL, ",", &save)) {
+        char *eq = strchr(opt, '=');
+        if (eq != NULL)
+            *eq = '\0';
+        int r = eq != NULL ? fsconfig(fsfd, FSCONFIG_SET_STRING, opt, eq + 1, 0)
+                           : fsconfig(fsfd, FSCONFIG_SET_FLAG, opt, NULL, 0);
+        if (r < 0)
+            return keel_syserror(err, "fsconfig %s option %s", type, opt);
+    }
+    if (fsconfig(fsfd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
+        return keel_syserror(err, "fsconfig %s create", type);
+    return 0;
+}
+
+int mount_detached_fs(const char *type, const char *src, const char *dst,
+                      const struct mount_opts *o, int userns, keel_err *err)
+{
+    cleanup_close int fsfd = fsopen(type, FSOPEN_CLOEXEC);
+    if (fsfd < 0)
+        return keel_syserror(err, "fsopen %s", type);
+    if (fs_configure(fsfd, type, src, o, err) < 0)
+        return -1;
+    int tree = fsmount(fsfd, FSMOUNT_CLOEXEC, 0);
+    if (tree < 0)
+        return keel_syserror(err, "fsmount %s", type);
+    char what[PATH_MAX + 64];
+    snprintf(what, sizeof what, "%s on %s", type, dst);
+    if (detached_set_attrs(tree, o, userns, what, err) < 0) {
+        close(tree);
+        return -1;
+    }
+    return tree;
+}
+
+/* A detached tree (made here, or by keel for an idmapped mount) attached at
+ * dst, which is made a directory or a file as the tree's root is; then its
+ * propagation. */
+static int mount_attach(const struct mount_ctx *ctx, int tree, const char *dst,
+                        const struct mount_opts *o, keel_err *err)
+{
+    struct stat st;
+    if (fstat(tree, &st) < 0)
+        return keel_syserror(err, "stat the mount for %s", dst);
+    cleanup_close int dfd = path_open_in_root(ctx->rootfd, dst,
+                                              S_ISDIR(st.st_mode) ? PATH_CREATE_DIR
+                                                                  : PATH_CREATE_FILE, err);
+    if (dfd < 0)
+        return -1;
+    if (move_mount(tree, "", dfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+        return keel_syserror(err, "move_mount on %s", dst);
+    struct mount_opts prop_only = *o;
+    prop_only.rec_set = prop_only.rec_clr = 0;
+    return mount_apply_tree_opts(tree, &prop_only, "mount", dst, err);
 }
 
 /* A bind mount. Without per-mount attributes it is one mount(2) call; with them
  * the tree is cloned with open_tree, given its attributes while detached (so
  * it is never visible writable) and attached with move_mount. */
 static int mount_bind(const struct mount_ctx *ctx, const char *src, const char *dst,
-                      const struct mount_opts *o, int userns, keel_err *err)
+                      const struct mount_opts *o, keel_err *err)
 {
-    struct stat st;
-    if (stat(src, &st) < 0)
-        return keel_syserror(err, "stat bind source %s", src);
-    cleanup_close int dfd = path_open_in_root(ctx->rootfd, dst,
-                                              S_ISDIR(st.st_mode) ? PATH_CREATE_DIR
-                                                                  : PATH_CREATE_FILE, err);
-    if (dfd < 0)
-        return -1;
-    bool rec = o->flags & MS_REC;
     uint64_t set, clr;
     mount_opts_attr(o, &set, &clr);
-    char dpath[FD_PATH_SIZE];
-    if ((set | clr | o->rec_set | o->rec_clr) == 0 && o->npropagation == 0 && userns < 0) {
-        if (mount(src, fd_path(dpath, dfd), NULL, MS_BIND | (rec ? MS_REC : 0), NULL) < 0)
+    if ((set | clr | o->rec_set | o->rec_clr) == 0 && o->npropagation == 0) {
+        struct stat st;
+        if (stat(src, &st) < 0)
+            return keel_syserror(err, "stat bind source %s", src);
+        cleanup_close int dfd = path_open_in_root(ctx->rootfd, dst,
+                                                  S_ISDIR(st.st_mode) ? PATH_CREATE_DIR
+                                                                      : PATH_CREATE_FILE, err);
+        if (dfd < 0)
+            return -1;
+        char dpath[FD_PATH_SIZE];
+        if (mount(src, fd_path(dpath, dfd), NULL, MS_BIND | (o->flags & MS_REC), NULL) < 0)
             return keel_syserror(err, "mount bind %s on %s", src, dst);
         return 0;
     }
-    cleanup_close int tree = open_tree(AT_FDCWD, src, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC |
-                                                          (rec ? AT_RECURSIVE : 0));
+    cleanup_close int tree = mount_detached_bind(src, dst, o, -1, err);
     if (tree < 0)
-        return keel_syserror(err, "open_tree %s", src);
-    if ((set | clr) != 0 && mount_setattr_fd(tree, 0, set, clr, 0) < 0)
-        return keel_syserror(err, "mount_setattr bind %s on %s", src, dst);
-    if ((o->rec_set | o->rec_clr) != 0 && mount_setattr_fd(tree, AT_RECURSIVE, o->rec_set, o->rec_clr, 0) < 0)
-        return keel_syserror(err, "mount_setattr bind %s on %s", src, dst);
-    if (userns >= 0) {
-        struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
-        if (mount_setattr(tree, "", AT_EMPTY_PATH | (o->ridmap ? AT_RECURSIVE : 0), &attr,
-                          sizeof attr) < 0)
-            return keel_syserror(err, "mount_setattr idmap bind %s on %s", src, dst);
-    }
-    if (move_mount(tree, "", dfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
-        return keel_syserror(err, "move_mount bind %s on %s", src, dst);
-    struct mount_opts prop_only = *o;
-    prop_only.rec_set = prop_only.rec_clr = 0;
-    return mount_apply_tree_opts(tree, &prop_only, "bind", dst, err);
+        return -1;
+    return mount_attach(ctx, tree, dst, o, err);
 }
 
 /* sysfs for a user namespace that may not mount it (it has no network
@@ -204,19 +289,14 @@ int mount_entry(const struct mount_ctx *ctx, const struct oci_mount *m, keel_err
     if (mount_opts_parse(m->options, m->options_len, &o, err) < 0)
         return -1;
     int r;
-    if ((o.idmap || o.ridmap) && !mount_is_bind(m)) {
-        r = keel_error(err, EOPNOTSUPP, "mount %s on %s: idmap is supported on bind mounts only",
-                       m->type, m->destination);
+    if (ctx->detached >= 0) {
+        r = mount_attach(ctx, ctx->detached, m->destination, &o, err);
     } else if (mount_is_bind(m)) {
         char src[PATH_MAX];
-        cleanup_close int userns = -1;
         o.flags &= ~(unsigned long)MS_BIND;
-        r = bind_source(ctx, m->source, src, sizeof src, err);
-        if (r == 0 && (o.idmap || o.ridmap) &&
-            (userns = mount_idmap_userns(m, ctx->in_userns, err)) < 0)
-            r = keel_error_wrap(err, "mount bind %s on %s", src, m->destination);
+        r = mount_bind_source(ctx->bundle, m->source, src, sizeof src, err);
         if (r == 0)
-            r = mount_bind(ctx, src, m->destination, &o, userns, err);
+            r = mount_bind(ctx, src, m->destination, &o, err);
     } else if (o.tmpcopyup && (m->type == NULL || strcmp(m->type, "tmpfs") != 0)) {
         r = keel_error(err, EINVAL, "mount on %s: tmpcopyup needs a tmpfs", m->destination);
     } else if (m->type == NULL) {

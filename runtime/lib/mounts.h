@@ -15,6 +15,7 @@ struct mount_ctx {
     bool netns;          /* the container has a network namespace */
     const char *mount_label; /* SELinux context for filesystem mounts, or NULL */
     bool cgroupns;       /* "cgroup" mounts fresh hierarchies instead of binding the host's */
+    int detached;        /* the entry's mount made by keel (idmapped), to attach; else -1 */
 };
 
 /* Mounts m at its destination resolved inside ctx->rootfd, creating the
@@ -31,6 +32,18 @@ const char *fd_path(char buf[FD_PATH_SIZE], int fd);
 
 /* True when two absolute paths name the same place lexically ("/dev/" is "/dev"). */
 bool path_same(const char *a, const char *b);
+
+/* Idmapped mounts (mounts_idmap.c): made by keel on the host side, where
+ * the source's ids are mapped, and attached by the init inside the rootfs. */
+/* True when m asks for an idmapping (idmap/ridmap, or uidMappings/gidMappings). */
+bool mount_wants_idmap(const struct oci_mount *m);
+size_t mount_idmap_count(const struct oci_config *cfg);
+/* In keel, once the container's user namespace has its maps: one detached
+ * idmapped mount per entry that wants one, in order, into fds
+ * (mount_idmap_count of them). container_userns (or -1 when the container
+ * has none) gives the mapping of an entry without its own. */
+int mount_idmap_prepare(const struct oci_config *cfg, const char *bundle, int container_userns,
+                        int *fds, keel_err *err);
 
 #endif
 
@@ -51,7 +64,14 @@ int mount_apply_tree_opts(int fd, const struct mount_opts *o, const char *what, 
 /* Copies the directory `underneath` (an fd of what a tmpfs now covers) into
  * the tmpfs root, for tmpcopyup (mounts_copyup.c). */
 int mount_copyup(int underneath, int tmpfs_root, const char *dst, keel_err *err);
-/* A user namespace fd for an idmap/ridmap mount of m (mounts_idmap.c). */
-int mount_idmap_userns(const struct oci_mount *m, bool in_userns, keel_err *err);
+/* A bind source as the host sees it: absolute, or relative to bundle. */
+int mount_bind_source(const char *bundle, const char *src, char *buf, size_t size, keel_err *err);
+/* A detached mount (an fd for move_mount) of src, or of a new filesystem of
+ * type, with o's attributes and, when userns >= 0, its idmapping; errors name
+ * dst. */
+int mount_detached_bind(const char *src, const char *dst, const struct mount_opts *o, int userns,
+                        keel_err *err);
+int mount_detached_fs(const char *type, const char *src, const char *dst,
+                      const struct mount_opts *o, int userns, keel_err *err);
 /* mount_setattr on the mount fd refers to (AT_EMPTY_PATH, plus flags). */
 int mount_setattr_fd(int fd, unsigned flags, uint64_t set, uint64_t clr, uint64_t propagation);

@@ -1,6 +1,9 @@
-/* The user namespace an idmapped mount (idmap/ridmap options) takes its
- * mapping from: one made for the mount's uidMappings/gidMappings, or the
- * container's own. */
+/* Idmapped mounts (idmap/ridmap, mounts[].uidMappings/gidMappings), made
+ * by keel on the host side as runc 1.2 and crun do: only there are the
+ * source's ids mapped (from inside the container's user namespace, host ids
+ * are not, and the superblock is not the container's to idmap). The mapping
+ * comes from a user namespace made for the mount's own mappings, or the
+ * container's. */
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -12,6 +15,7 @@
 #include <unistd.h>
 
 #include "keel/cleanup.h"
+#include "mount_options.h"
 #include "mounts.h"
 
 static int write_map(const char *path, const struct oci_id_mapping *maps, size_t n, keel_err *err)
@@ -88,18 +92,79 @@ static int new_userns(const struct oci_mount *m, keel_err *err)
     return fd;
 }
 
-int mount_idmap_userns(const struct oci_mount *m, bool in_userns, keel_err *err)
+static int idmap_userns(const struct oci_mount *m, int container_userns, keel_err *err)
 {
     if (m->uidMappings_len > 0 || m->gidMappings_len > 0) {
         if (m->uidMappings_len == 0 || m->gidMappings_len == 0)
             return keel_error(err, EINVAL, "idmap needs both uidMappings and gidMappings");
         return new_userns(m, err);
     }
-    if (!in_userns)
+    if (container_userns < 0)
         return keel_error(err, EINVAL,
                           "idmap without uidMappings/gidMappings needs a user namespace");
-    int fd = open("/proc/self/ns/user", O_RDONLY | O_CLOEXEC);
+    int fd = fcntl(container_userns, F_DUPFD_CLOEXEC, 3);
     if (fd < 0)
-        return keel_syserror(err, "open /proc/self/ns/user");
+        return keel_syserror(err, "dup the user namespace fd");
     return fd;
+}
+
+bool mount_wants_idmap(const struct oci_mount *m)
+{
+    if (m->uidMappings_len > 0 || m->gidMappings_len > 0)
+        return true;
+    for (size_t i = 0; i < m->options_len; i++)
+        if (strcmp(m->options[i], "idmap") == 0 || strcmp(m->options[i], "ridmap") == 0)
+            return true;
+    return false;
+}
+
+size_t mount_idmap_count(const struct oci_config *cfg)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cfg->mounts_len; i++)
+        n += mount_wants_idmap(&cfg->mounts[i]);
+    return n;
+}
+
+static int idmap_one(const struct oci_mount *m, const char *bundle, int container_userns,
+                     keel_err *err)
+{
+    struct mount_opts o;
+    if (mount_opts_parse(m->options, m->options_len, &o, err) < 0)
+        return -1;
+    int tree = -1;
+    cleanup_close int userns = -1;
+    if (o.tmpcopyup) {
+        keel_error(err, EINVAL, "tmpcopyup cannot be idmapped");
+    } else if ((userns = idmap_userns(m, container_userns, err)) >= 0) {
+        if (mount_is_bind(m)) {
+            char src[PATH_MAX];
+            if (mount_bind_source(bundle, m->source, src, sizeof src, err) == 0)
+                tree = mount_detached_bind(src, m->destination, &o, userns, err);
+        } else if (m->type == NULL) {
+            keel_error(err, EINVAL, "no type and not a bind mount");
+        } else {
+            tree = mount_detached_fs(m->type, m->source, m->destination, &o, userns, err);
+        }
+    }
+    mount_opts_release(&o);
+    return tree;
+}
+
+int mount_idmap_prepare(const struct oci_config *cfg, const char *bundle, int container_userns,
+                        int *fds, keel_err *err)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < cfg->mounts_len; i++) {
+        if (!mount_wants_idmap(&cfg->mounts[i]))
+            continue;
+        int fd = idmap_one(&cfg->mounts[i], bundle, container_userns, err);
+        if (fd < 0) {
+            while (n > 0)
+                close(fds[--n]);
+            return keel_error_wrap(err, "mounts[%zu]", i);
+        }
+        fds[n++] = fd;
+    }
+    return 0;
 }

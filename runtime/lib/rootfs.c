@@ -76,10 +76,17 @@ static int prepare_mounts(const struct oci_config *cfg, const struct rootfs_opts
     if (cfg->linux != NULL && cfg->linux->mountLabel != NULL && selinux_enabled())
         ctx.mount_label = cfg->linux->mountLabel;
     bool dev_bound = false;
+    size_t idmapped = 0;
     for (size_t i = 0; i < cfg->mounts_len; i++) {
         const struct oci_mount *m = &cfg->mounts[i];
         if (m->destination == NULL)
             return keel_error(err, EINVAL, "mounts[%zu].destination is required", i);
+        ctx.detached = -1;
+        if (mount_wants_idmap(m)) {
+            if (o->idmapped == NULL)
+                return keel_error(err, EINVAL, "mounts[%zu]: idmapped mount not prepared", i);
+            ctx.detached = o->idmapped[idmapped++];
+        }
         if (mount_entry(&ctx, m, err) < 0)
             return keel_error_wrap(err, "mounts[%zu]", i);
         if (path_same(m->destination, "/dev"))

@@ -13,6 +13,7 @@ struct rootfs_opts {
     bool no_pivot;            /* move the root and chroot instead of pivot_root (runc --no-pivot) */
     bool in_userns;           /* no mknod: bind the host's device nodes */
     const char *console_path; /* pty slave to bind on /dev/console, or NULL */
+    const int *idmapped;      /* the idmapped mounts keel made, one per entry that wants one */
 };
 
 /* Called in the container's new mount namespace: rootfs propagation (/ made

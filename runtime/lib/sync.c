@@ -160,6 +160,39 @@ int sync_expect_fds(int fd, enum sync_type want, int *fds, size_t *n, keel_err *
     return 0;
 }
 
+int sync_send_fd_list(int fd, enum sync_type type, const int *fds, size_t n, keel_err *err)
+{
+    for (size_t done = 0; done < n; done += SYNC_MAX_FDS)
+        if (sync_send_fds(fd, type, fds + done, n - done < SYNC_MAX_FDS ? n - done : SYNC_MAX_FDS,
+                          err) < 0)
+            return -1;
+    return 0;
+}
+
+int sync_expect_fd_list(int fd, enum sync_type want, int *fds, size_t n, keel_err *err)
+{
+    size_t got = 0;
+    while (got < n) {
+        int part[SYNC_MAX_FDS];
+        size_t k = 0;
+        int r = sync_expect_fds(fd, want, part, &k, err);
+        if (r == 0 && (k == 0 || k > n - got)) {
+            r = keel_error(err, 0, "sync: message %d carried %zu fds, %zu expected", (int)want,
+                           got + k, n);
+            while (k > 0)
+                close(part[--k]);
+        }
+        if (r < 0) {
+            while (got > 0)
+                close(fds[--got]);
+            return -1;
+        }
+        memcpy(fds + got, part, k * sizeof(int));
+        got += k;
+    }
+    return 0;
+}
+
 void sync_send_error(int fd, const keel_err *e)
 {
     /* the parent sees the socket close if this fails */

@@ -18,6 +18,7 @@ enum sync_type {
     SYNC_READY,      /* child: waiting for start */
     SYNC_ERROR,      /* either: payload is the message */
     SYNC_PTY,        /* child: the pty master, as SCM_RIGHTS */
+    SYNC_MOUNT_FDS,  /* parent, after GO: the idmapped mounts it made, as SCM_RIGHTS */
 };
 
 int sync_send(int fd, enum sync_type type, const void *data, size_t len, keel_err *err);
@@ -33,6 +34,10 @@ int sync_expect_fd(int fd, enum sync_type want, keel_err *err);
 #define SYNC_MAX_FDS 16
 int sync_send_fds(int fd, enum sync_type type, const int *fds, size_t n, keel_err *err);
 int sync_expect_fds(int fd, enum sync_type want, int *fds, size_t *n, keel_err *err);
+/* Sends n fds (any number) in as many messages as they take; the receiver
+ * must know n and gets exactly n (or an error, all closed). */
+int sync_send_fd_list(int fd, enum sync_type type, const int *fds, size_t n, keel_err *err);
+int sync_expect_fd_list(int fd, enum sync_type want, int *fds, size_t n, keel_err *err);
 /* Sends all of data with n (0 to SYNC_MAX_FDS) fds as SCM_RIGHTS on a
  * connected unix socket, the fds with the first sendmsg (a stream socket may
  * take the data in parts); -1 with errno on failure. */
