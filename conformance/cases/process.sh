@@ -318,3 +318,45 @@ c_proc_cwd_leaked_fd() {
     not_contains "$(cat "$CDIR/out")" host-marker "listing of the cwd"
     not_contains "$(cat "$CDIR/out")" hostdir "listing of the cwd's parent"
 }
+
+# mempolicy JSON CMD...: a bundle running CMD with linux.memoryPolicy = JSON.
+mempolicy() {
+    local mp=$1
+    shift
+    mkbundle "$@"
+    cfg --argjson mp "$mp" '.linux.memoryPolicy = $mp'
+    newid
+}
+
+tcase mempolicy_bind 'config-linux.md#memory-policy' 'memoryPolicy MPOL_BIND with nodes is the policy the process runs under'
+c_mempolicy_bind() {
+    [ -e /proc/self/numa_maps ] || skip "this kernel has no NUMA support"
+    mempolicy '{"mode": "MPOL_BIND", "nodes": "0"}' sh -c 'head -n 1 /proc/self/numa_maps'
+    runok
+    contains "$OUT" " bind:0 " "numa_maps"
+}
+
+tcase mempolicy_flags 'config-linux.md#memory-policy' 'memoryPolicy flags are or-ed into the mode (MPOL_INTERLEAVE with MPOL_F_STATIC_NODES)'
+c_mempolicy_flags() {
+    [ -e /proc/self/numa_maps ] || skip "this kernel has no NUMA support"
+    mempolicy '{"mode": "MPOL_INTERLEAVE", "nodes": "0", "flags": ["MPOL_F_STATIC_NODES"]}' \
+        sh -c 'head -n 1 /proc/self/numa_maps'
+    runok
+    contains "$OUT" " interleave=static:0 " "numa_maps"
+}
+
+tcase mempolicy_bad_node 'config-linux.md#memory-policy' 'a memoryPolicy the kernel refuses (a node that does not exist) MUST fail'
+c_mempolicy_bad_node() {
+    [ ! -e /sys/devices/system/node/node1000 ] || skip "node 1000 exists"
+    mempolicy '{"mode": "MPOL_BIND", "nodes": "1000"}' true
+    run_
+    [ "$RC" -ne 0 ] || fail "run succeeded"
+}
+
+tcase mempolicy_nodes_for_local 'config-linux.md#memory-policy' 'MPOL_LOCAL with nodes is invalid and MUST fail, naming the field'
+c_mempolicy_nodes_for_local() {
+    mempolicy '{"mode": "MPOL_LOCAL", "nodes": "0"}' true
+    run_
+    [ "$RC" -ne 0 ] || fail "run succeeded"
+    contains "$(cat "$CDIR/err")" "nodes" "error"
+}

@@ -17,6 +17,7 @@
 
 #include "capabilities.h"
 #include "log.h"
+#include "mempolicy.h"
 #include "scheduling.h"
 #include "util.h"
 
@@ -199,7 +200,8 @@ int process_prepare(const struct oci_config *cfg, const struct oci_process *p,
         errno != ENOSYS)
         log_debug("new session keyring: %s", strerror(errno));
     if (apply_rlimits(p, err) < 0 || apply_oom_score_adj(p, err) < 0 || apply_personality(cfg, err) < 0 ||
-        scheduler_apply(p, err) < 0 || io_priority_apply(p, err) < 0)
+        scheduler_apply(p, err) < 0 || io_priority_apply(p, err) < 0 ||
+        memory_policy_apply(cfg, err) < 0)
         return -1;
     if (p->noNewPrivileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return keel_syserror(err, "process.noNewPrivileges");

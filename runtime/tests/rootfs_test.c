@@ -21,6 +21,7 @@
 #include "keel/cleanup.h"
 #include "keel/runtime_spec.h"
 #include "rootfs.h"
+#include "mounts.h"
 
 static char bundle[128];
 static int report_fd = -1; /* the grandchild writes its failure here */
@@ -415,9 +416,17 @@ static void idmapped(void *unused)
                  "\"uidMappings\":[{\"containerID\":0,\"hostID\":1000,\"size\":10}],"
                  "\"gidMappings\":[{\"containerID\":0,\"hostID\":2000,\"size\":10}]}]}",
                  &cfg);
+    /* keel makes the idmapped mount on the host side, the init attaches it */
     struct rootfs_opts o = { .bundle = bundle };
+    CHECK(rootfs_prepare(&cfg, &o, &err) == -1 && strstr(err.msg, "not prepared") != NULL,
+          "an idmapped mount keel did not make: %s", err.msg);
+    int fd;
+    if (mount_idmap_count(&cfg) != 1 || mount_idmap_prepare(&cfg, bundle, -1, &fd, &err) < 0)
+        fail("mount_idmap_prepare: %s", err.msg);
+    o.idmapped = &fd;
     if (rootfs_prepare(&cfg, &o, &err) < 0)
         fail("rootfs_prepare: %s", err.msg);
+    close(fd);
     char path[512];
     struct stat st;
     snprintf(path, sizeof path, "%s/rootfs/idm/file", bundle);
@@ -431,7 +440,8 @@ static void idmapped(void *unused)
                  "{\"destination\":\"/idm2\",\"type\":\"bind\",\"source\":\"data\","
                  "\"options\":[\"bind\",\"idmap\"]}]}",
                  &cfg);
-    CHECK(rootfs_prepare(&cfg, &o, &err) == -1 && strstr(err.msg, "mounts[0]: ") == err.msg &&
+    CHECK(mount_idmap_prepare(&cfg, bundle, -1, &fd, &err) == -1 &&
+              strstr(err.msg, "mounts[0]: ") == err.msg &&
               strstr(err.msg, "user namespace") != NULL,
           "idmap without mappings: %s", err.msg);
     spec_release(&spec_type_oci_config, &cfg);

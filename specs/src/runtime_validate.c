@@ -560,6 +560,28 @@ static int validate_intel_rdt(const struct vctx *v, const struct oci_intel_rdt *
     return 0;
 }
 
+/* set_mempolicy(2)'s rules, as runc checks them: MPOL_DEFAULT and MPOL_LOCAL
+ * take no nodes, MPOL_PREFERRED any number, the others at least one. */
+static int validate_memory_policy(const struct vctx *v, const struct oci_memory_policy *mp)
+{
+    if (mp == NULL)
+        return 0;
+    const struct vpath *at = KEY(NULL, "linux.memoryPolicy");
+    if (required(v, KEY(at, "mode"), mp->mode != NULL) < 0 ||
+        CHECK_ENUM(v, KEY(at, "mode"), mp->mode, "memory policy mode", memory_policy_modes) < 0 ||
+        CHECK_ENUM_LIST(v, KEY(at, "flags"), mp->flags, mp->flags_len, "memory policy flag",
+                        memory_policy_flags) < 0 ||
+        check_chars(v, KEY(at, "nodes"), mp->nodes, "0123456789,-", "a node list") < 0)
+        return -1;
+    bool nodes = mp->nodes != NULL && mp->nodes[0] != '\0';
+    bool none = strcmp(mp->mode, "MPOL_DEFAULT") == 0 || strcmp(mp->mode, "MPOL_LOCAL") == 0;
+    if (none && nodes)
+        return fail(v, KEY(at, "nodes"), "%s takes no nodes", mp->mode);
+    if (!none && !nodes && strcmp(mp->mode, "MPOL_PREFERRED") != 0)
+        return fail(v, KEY(at, "nodes"), "%s needs at least one node", mp->mode);
+    return 0;
+}
+
 static int validate_linux_misc(const struct vctx *v, const struct oci_linux *l)
 {
     for (size_t i = 0; i < l->timeOffsets_len; i++)
@@ -579,15 +601,7 @@ static int validate_linux_misc(const struct vctx *v, const struct oci_linux *l)
          CHECK_ENUM(v, KEY(NULL, "linux.personality.domain"), pers->domain, "personality domain",
                     personality_domains) < 0))
         return -1;
-    const struct oci_memory_policy *mp = l->memoryPolicy;
-    if (mp != NULL &&
-        (required(v, KEY(NULL, "linux.memoryPolicy.mode"), mp->mode != NULL) < 0 ||
-         CHECK_ENUM(v, KEY(NULL, "linux.memoryPolicy.mode"), mp->mode, "memory policy mode",
-                    memory_policy_modes) < 0 ||
-         CHECK_ENUM_LIST(v, KEY(NULL, "linux.memoryPolicy.flags"), mp->flags, mp->flags_len,
-                         "memory policy flag", memory_policy_flags) < 0))
-        return -1;
-    return 0;
+    return validate_memory_policy(v, l->memoryPolicy);
 }
 
 static int validate_linux(const struct vctx *v, const struct oci_linux *l)

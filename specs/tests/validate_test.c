@@ -160,6 +160,12 @@ static struct rule_case rule_cases[] = {
       "config.json: linux.memoryPolicy.mode: unknown memory policy mode \"MPOL_RANDOM\"" },
     { LINUX("\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"0\",\"flags\":[\"MPOL_F_X\"]}"),
       "config.json: linux.memoryPolicy.flags[0]: unknown memory policy flag \"MPOL_F_X\"" },
+    { LINUX("\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"0-x\"}"),
+      "config.json: linux.memoryPolicy.nodes: \"0-x\" is not a node list" },
+    { LINUX("\"memoryPolicy\":{\"mode\":\"MPOL_INTERLEAVE\"}"),
+      "config.json: linux.memoryPolicy.nodes: MPOL_INTERLEAVE needs at least one node" },
+    { LINUX("\"memoryPolicy\":{\"mode\":\"MPOL_LOCAL\",\"nodes\":\"0\"}"),
+      "config.json: linux.memoryPolicy.nodes: MPOL_LOCAL takes no nodes" },
 };
 
 ParameterizedTestParameters(validate, rule)
