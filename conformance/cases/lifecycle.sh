@@ -474,3 +474,40 @@ c_preserve_fds() {
     eq "$RC" 0 "exit status"
     eq "$(cat "$CDIR/out")" passed "read from fd 3"
 }
+
+# pidfd_receiver: a --pidfd-socket receiver on $CDIR/pidfd.sock writing $CDIR/pidfd.out.
+pidfd_receiver() {
+    rm -f "$CDIR/pidfd.sock" "$CDIR/pidfd.out"
+    python3 "$SUITE/tools/recvpidfd.py" "$CDIR/pidfd.sock" "$CDIR/pidfd.out" &
+    wait_until 15 test -S "$CDIR/pidfd.sock" || fail "receiver did not start"
+}
+
+tcase pidfd_socket_create 'runc-create.8.md' 'create --pidfd-socket sends a pidfd of the container init over the socket (runc 1.2)'
+c_pidfd_socket_create() {
+    mkbundle
+    newid
+    pidfd_receiver
+    createok --pidfd-socket "$CDIR/pidfd.sock"
+    wait_until 10 test -e "$CDIR/pidfd.out" || fail "no pidfd received"
+    eq "$(cat "$CDIR/pidfd.out")" "$PID ok" "pidfd's pid and signal 0"
+}
+
+tcase pidfd_socket_exec 'runc-exec.8.md' 'exec --pidfd-socket sends a pidfd of the exec process over the socket (runc 1.2)'
+c_pidfd_socket_exec() {
+    mkbundle
+    newid
+    startok
+    pidfd_receiver
+    rt exec -d --pid-file "$CDIR/exec.pid" --pidfd-socket "$CDIR/pidfd.sock" "$ID" sleep 60 ||
+        fail "exec failed"
+    wait_until 10 test -e "$CDIR/pidfd.out" || fail "no pidfd received"
+    eq "$(cat "$CDIR/pidfd.out")" "$(cat "$CDIR/exec.pid") ok" "pidfd's pid and signal 0"
+}
+
+tcase pidfd_socket_missing 'runc-create.8.md' 'create --pidfd-socket with no listener fails and leaves no container'
+c_pidfd_socket_missing() {
+    mkbundle
+    newid
+    must_fail create_ --pidfd-socket "$CDIR/nobody.sock"
+    must_fail rt state "$ID"
+}

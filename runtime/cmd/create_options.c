@@ -7,7 +7,7 @@
 #include "options.h"
 
 enum { O_BUNDLE = 1, O_CONSOLE, O_PIDFILE, O_NOPIVOT, O_NOKEYRING, O_PRESERVE, O_DETACH, O_KEEP,
-       O_NOSUBREAPER };
+       O_NOSUBREAPER, O_PIDFD };
 
 static const struct keel_option create_options[] = {
     {"bundle", 'b', true, O_BUNDLE},
@@ -19,6 +19,7 @@ static const struct keel_option create_options[] = {
     {"detach", 'd', false, O_DETACH},
     {"keep", 0, false, O_KEEP},
     {"no-subreaper", 0, false, O_NOSUBREAPER},
+    {"pidfd-socket", 0, true, O_PIDFD},
     {NULL, 0, false, 0},
 };
 
@@ -33,6 +34,7 @@ int create_options_parse(struct create_opts *o, bool run, int argc, char **argv,
         case O_BUNDLE: o->bundle = v; break;
         case O_CONSOLE: o->console_socket = v; break;
         case O_PIDFILE: o->pid_file = v; break;
+        case O_PIDFD: o->pidfd_socket = v; break;
         case O_NOPIVOT: o->no_pivot = options_bool(v); break;
         case O_NOKEYRING: o->no_new_keyring = options_bool(v); break;
         case O_PRESERVE:

@@ -16,6 +16,7 @@ struct create_opts {
     const char *bundle;         /* NULL: the current directory */
     const char *pid_file;
     const char *console_socket;
+    const char *pidfd_socket;   /* --pidfd-socket: the init's pidfd goes there (runc 1.2) */
     bool no_pivot;
     bool no_new_keyring;
     int preserve_fds;           /* --preserve-fds: fds 3 .. 3+n-1 go to the container */

@@ -431,6 +431,8 @@ static int create_run(struct create_ctx *x, keel_err *err)
     if (x->master >= 0 && x->o->console_socket != NULL &&
         terminal_send_master(x->o->console_socket, x->master, err) < 0)
         return -1;
+    if (pidfd_socket_send(x->o->pidfd_socket, x->pid, err) < 0)
+        return -1;
     if (container_save(&x->c, err) < 0 || create_write_pid_file(x, err) < 0)
         return -1;
     log_debug("create %s: created, init %d waits on %s/%s", x->c.id, (int)x->pid, x->c.dir, EXEC_FIFO);

@@ -30,6 +30,7 @@
 #include "process.h"
 #include "seccomp_filter.h"
 #include "state.h"
+#include "sync.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -470,6 +471,8 @@ static int exec_start(struct exec_ctx *x, keel_err *err)
         return keel_error(err, 0, "the exec'd process sent no pty");
     if (x->o->console_socket != NULL &&
         terminal_send_master(x->o->console_socket, x->tty.master, err) < 0)
+        return -1;
+    if (pidfd_socket_send(x->o->pidfd_socket, x->pid, err) < 0)
         return -1;
     return x->o->pid_file != NULL ? write_pid_file(x->o->pid_file, x->pid, err) : 0;
 }

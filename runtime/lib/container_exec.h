@@ -18,6 +18,7 @@ struct exec_opts {
     size_t args_len;
     bool tty;                   /* -t */
     const char *console_socket;
+    const char *pidfd_socket;   /* --pidfd-socket: the process' pidfd goes there (runc 1.2) */
     bool detach;                /* -d */
     const char *pid_file;
     char *const *env;           /* -e K=V: replaces K or is appended */

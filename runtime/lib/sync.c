@@ -6,8 +6,12 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/syscall.h>
 #include <sys/uio.h>
 #include <unistd.h>
+
+#include "keel/cleanup.h"
 
 int sync_send(int fd, enum sync_type type, const void *data, size_t len, keel_err *err)
 {
@@ -197,4 +201,31 @@ void sync_send_error(int fd, const keel_err *e)
 {
     /* the parent sees the socket close if this fails */
     sync_send(fd, SYNC_ERROR, e->msg, strlen(e->msg), NULL);
+}
+
+int socket_path_send_fd(const char *path, const char *what, const char *name, int fd,
+                        keel_err *err)
+{
+    struct sockaddr_un addr = {.sun_family = AF_UNIX};
+    if (strlen(path) >= sizeof addr.sun_path)
+        return keel_error(err, ENAMETOOLONG, "%s %s", what, path);
+    strcpy(addr.sun_path, path);
+    cleanup_close int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    if (s < 0)
+        return keel_syserror(err, "%s", what);
+    if (connect(s, (struct sockaddr *)&addr, sizeof addr) < 0)
+        return keel_syserror(err, "connect to %s %s", what, path);
+    if (send_with_fds(s, name, strlen(name), &fd, 1) < 0)
+        return keel_syserror(err, "send to %s %s", what, path);
+    return 0;
+}
+
+int pidfd_socket_send(const char *path, pid_t pid, keel_err *err)
+{
+    if (path == NULL)
+        return 0;
+    cleanup_close int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+    if (pidfd < 0)
+        return keel_syserror(err, "pidfd_open %d", (int)pid);
+    return socket_path_send_fd(path, "pidfd socket", "pidfd", pidfd, err);
 }

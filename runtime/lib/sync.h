@@ -42,6 +42,12 @@ int sync_expect_fd_list(int fd, enum sync_type want, int *fds, size_t n, keel_er
  * connected unix socket, the fds with the first sendmsg (a stream socket may
  * take the data in parts); -1 with errno on failure. */
 int send_with_fds(int sock, const void *data, size_t len, const int *fds, size_t n);
+/* Connects to the unix socket at path and sends fd with name as the data
+ * (runc's way for --console-socket and --pidfd-socket); errors name what. */
+int socket_path_send_fd(const char *path, const char *what, const char *name, int fd,
+                        keel_err *err);
+/* --pidfd-socket (runc 1.2): a pidfd of pid sent to path; nothing when path is NULL. */
+int pidfd_socket_send(const char *path, pid_t pid, keel_err *err);
 /* The child side's report of a failure (best effort). */
 void sync_send_error(int fd, const keel_err *e);
 

@@ -95,18 +95,7 @@ int terminal_send_fd(int sock, const char *name, int fd, keel_err *err)
 
 int terminal_send_master(const char *socket_path, int master, keel_err *err)
 {
-    struct sockaddr_un addr = {.sun_family = AF_UNIX};
-    if (strlen(socket_path) >= sizeof addr.sun_path)
-        return keel_error(err, ENAMETOOLONG, "console socket %s", socket_path);
-    strcpy(addr.sun_path, socket_path);
-    cleanup_close int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    if (s < 0)
-        return keel_syserror(err, "console socket");
-    if (connect(s, (struct sockaddr *)&addr, sizeof addr) < 0)
-        return keel_syserror(err, "connect to console socket %s", socket_path);
-    if (terminal_send_fd(s, "/dev/ptmx", master, err) < 0)
-        return keel_error_wrap(err, "console socket %s", socket_path);
-    return 0;
+    return socket_path_send_fd(socket_path, "console socket", "/dev/ptmx", master, err);
 }
 
 int terminal_become_controlling(int slave, keel_err *err)
