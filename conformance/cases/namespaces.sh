@@ -145,3 +145,73 @@ c_ns_path_missing() {
     gone
     no_leftovers
 }
+
+# netdev_pair: a veth pair $NA (to move) / $NB (stays on the host) with an IPv4 and an IPv6
+# address on $NA, both removed when the case ends.
+netdev_pair() {
+    NA="kt$$a"
+    NB="kt$$b"
+    echo "ip link del $NA; ip link del $NB" >"$CDIR/cleanup"
+    ip link add "$NA" type veth peer name "$NB" || skip "no veth support"
+    ip addr add 10.213.7.1/24 dev "$NA"
+    ip -6 addr add fd00:213:7::1/64 dev "$NA" nodad
+}
+
+tcase netdev_move 'config-linux.md#network-devices' 'netDevices moves a host interface into the container under its new name, with its addresses, up'
+c_netdev_move() {
+    mkbundle sh -c 'ip -o addr show dev ctnet0 | awk "{ print \$4 }" | sort | tr "\n" " "; ip -o link show ctnet0 | grep -o "<[^>]*>"'
+    netdev_pair
+    cfg --arg d "$NA" '.linux.netDevices = {($d): {"name": "ctnet0"}}'
+    newid
+    createok
+    ip link show "$NA" >/dev/null 2>&1 && fail "$NA is still on the host"
+    rt start "$ID"
+    wait_status stopped
+    OUT=$(cat "$CDIR/out.$ID")
+    contains "$OUT" "10.213.7.1/24" "IPv4 address in the container"
+    contains "$OUT" "fd00:213:7::1/64" "IPv6 address in the container"
+    contains "$OUT" "UP" "link flags"
+    rt delete "$ID"
+    # a virtual device dies with the namespace (the spec: not moved back); so does its peer
+    wait_until 10 sh -c "! ip link show $NB >/dev/null 2>&1" || fail "$NB outlived the container's namespace"
+}
+
+tcase netdev_keep_name 'config-linux.md#network-devices' 'netDevices without name keeps the host name'
+c_netdev_keep_name() {
+    mkbundle sh -c "cat /sys/class/net/kt$$a/ifindex"
+    netdev_pair
+    cfg --arg d "$NA" '.linux.netDevices = {($d): {}}'
+    newid
+    runok
+    [ -n "$OUT" ] || fail "no $NA in the container"
+}
+
+tcase netdev_missing 'config-linux.md#network-devices' 'a netDevices entry for an interface the host lacks MUST fail, leaving nothing behind'
+c_netdev_missing() {
+    mkbundle
+    cfg '.linux.netDevices = {"ktnone0": {}}'
+    newid
+    must_fail create_
+    contains "$(cat "$CDIR/err.$ID")" "ktnone0" "error"
+    must_fail rt state "$ID"
+}
+
+tcase netdev_name_taken 'config-linux.md#network-devices' 'moving to a name the container already has MUST fail, and the device stays on the host'
+c_netdev_name_taken() {
+    mkbundle
+    netdev_pair
+    cfg --arg d "$NA" '.linux.netDevices = {($d): {"name": "lo"}}'
+    newid
+    must_fail create_
+    ip link show "$NA" >/dev/null || fail "$NA left the host"
+}
+
+tcase netdev_no_netns 'config-linux.md#network-devices' 'netDevices in a container without a network namespace of its own MUST fail'
+c_netdev_no_netns() {
+    mkbundle
+    netdev_pair
+    cfg --arg d "$NA" '.linux.netDevices = {($d): {}} | .linux.namespaces |= map(select(.type != "network"))'
+    newid
+    must_fail create_
+    ip link show "$NA" >/dev/null || fail "$NA left the host"
+}

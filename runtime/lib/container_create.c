@@ -22,6 +22,7 @@
 #include "hooks.h"
 #include "log.h"
 #include "mounts.h"
+#include "netdev.h"
 #include "seccomp_filter.h"
 #include "state.h"
 #include "sync.h"
@@ -181,10 +182,14 @@ static void create_restore_for_children(int saved_time, int saved_pid)
 }
 
 /* The state and the MOUNTED/HOOKS_DONE exchange exist for the hooks that run
- * between the mounts and the program; without them the init goes on alone. */
+ * between the mounts and the program, and for linux.netDevices, moved there
+ * (before the hooks) once the init's network namespace exists; without them
+ * the init goes on alone. */
 static bool create_hooks_sync(const struct oci_config *cfg)
 {
     const struct oci_hooks *h = cfg->hooks;
+    if (cfg->linux != NULL && cfg->linux->netDevices_len > 0)
+        return true;
     return h != NULL && (h->prestart_len > 0 || h->createRuntime_len > 0 || h->createContainer_len > 0 ||
                          h->startContainer_len > 0);
 }
@@ -414,7 +419,8 @@ static int create_run(struct create_ctx *x, keel_err *err)
         return -1;
     if (create_hooks_sync(&x->cfg)) {
         if (sync_expect(x->sync_fd, SYNC_MOUNTED, buf, sizeof buf, err) < 0 ||
-            create_fill_state(x, err) < 0 || create_runtime_hooks(x, err) < 0)
+            netdev_move_all(&x->cfg, x->pid, err) < 0 || create_fill_state(x, err) < 0 ||
+            create_runtime_hooks(x, err) < 0)
             return -1;
     } else {
         /* while the init mounts and pivots */

@@ -582,6 +582,37 @@ static int validate_memory_policy(const struct vctx *v, const struct oci_memory_
     return 0;
 }
 
+/* An interface name the kernel takes (dev_valid_name): 1 to 15 bytes, not
+ * "." or "..", no '/', ':' or whitespace. */
+static int check_ifname(const struct vctx *v, const struct vpath *path, const char *name)
+{
+    if (name[0] == '\0' || strlen(name) > 15)
+        return fail(v, path, "\"%s\" is not 1 to 15 bytes long", name);
+    if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0 || name[strcspn(name, "/: \t\n\r\v\f")] != '\0')
+        return fail(v, path, "\"%s\" is not a valid interface name", name);
+    return 0;
+}
+
+/* Devices move into the container's own network namespace. */
+static int validate_net_devices(const struct vctx *v, const struct oci_linux *l)
+{
+    if (l->netDevices_len == 0)
+        return 0;
+    bool netns = false;
+    for (size_t i = 0; i < l->namespaces_len; i++)
+        netns |= l->namespaces[i].type != NULL && strcmp(l->namespaces[i].type, "network") == 0;
+    if (!netns)
+        return fail(v, KEY(NULL, "linux.netDevices"), "needs a network namespace");
+    for (size_t i = 0; i < l->netDevices_len; i++) {
+        const struct vpath *at = MAPKEY(KEY(NULL, "linux.netDevices"), l->netDevices_keys[i]);
+        if (check_ifname(v, at, l->netDevices_keys[i]) < 0 ||
+            (l->netDevices[i].name != NULL &&
+             check_ifname(v, KEY(at, "name"), l->netDevices[i].name) < 0))
+            return -1;
+    }
+    return 0;
+}
+
 static int validate_linux_misc(const struct vctx *v, const struct oci_linux *l)
 {
     for (size_t i = 0; i < l->timeOffsets_len; i++)
@@ -593,7 +624,7 @@ static int validate_linux_misc(const struct vctx *v, const struct oci_linux *l)
         validate_path_list(v, KEY(NULL, "linux.maskedPaths"), l->maskedPaths, l->maskedPaths_len) < 0 ||
         validate_path_list(v, KEY(NULL, "linux.readonlyPaths"), l->readonlyPaths,
                            l->readonlyPaths_len) < 0 ||
-        validate_intel_rdt(v, l->intelRdt) < 0)
+        validate_intel_rdt(v, l->intelRdt) < 0 || validate_net_devices(v, l) < 0)
         return -1;
     const struct oci_personality *pers = l->personality;
     if (pers != NULL &&

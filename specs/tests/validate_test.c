@@ -166,6 +166,11 @@ static struct rule_case rule_cases[] = {
       "config.json: linux.memoryPolicy.nodes: MPOL_INTERLEAVE needs at least one node" },
     { LINUX("\"memoryPolicy\":{\"mode\":\"MPOL_LOCAL\",\"nodes\":\"0\"}"),
       "config.json: linux.memoryPolicy.nodes: MPOL_LOCAL takes no nodes" },
+    { LINUX("\"netDevices\":{\"eth1\":{}}"), "config.json: linux.netDevices: needs a network namespace" },
+    { LINUX("\"namespaces\":[{\"type\":\"network\"}],\"netDevices\":{\"eth1\":{\"name\":\"a/b\"}}"),
+      "config.json: linux.netDevices[\"eth1\"].name: \"a/b\" is not a valid interface name" },
+    { LINUX("\"namespaces\":[{\"type\":\"network\"}],\"netDevices\":{\"0123456789abcdef\":{}}"),
+      "config.json: linux.netDevices[\"0123456789abcdef\"]: \"0123456789abcdef\" is not 1 to 15 bytes long" },
 };
 
 ParameterizedTestParameters(validate, rule)
