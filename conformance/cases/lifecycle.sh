@@ -388,6 +388,36 @@ c_features_json() {
         fail "incomplete features: $f"
 }
 
+tcase features_linux 'features-linux.md' 'features reports the runtime-spec 1.2/1.3 fields: mountExtensions.idmap, netDevices, memoryPolicy, intelRdt, apparmor, selinux, seccomp flags and the libseccomp annotation'
+c_features_linux() {
+    local f
+    f=$(rt features) || fail "features failed"
+    jq -e '.linux.mountExtensions.idmap.enabled == true and .linux.netDevices.enabled == true
+        and (.linux.memoryPolicy.modes | index("MPOL_BIND")) and (.linux.memoryPolicy.modes | index("MPOL_LOCAL"))
+        and (.linux.memoryPolicy.flags | index("MPOL_F_STATIC_NODES"))
+        and (.linux.intelRdt.enabled | type == "boolean")
+        and (.linux.apparmor.enabled | type == "boolean") and (.linux.selinux.enabled | type == "boolean")
+        and (.linux.seccomp.knownFlags | index("SECCOMP_FILTER_FLAG_LOG"))
+        and (.linux.seccomp.supportedFlags | type == "array")
+        and (.mountOptions | index("idmap")) and (.mountOptions | index("ridmap"))
+        and (.annotations["io.github.seccomp.libseccomp.version"] | test("^[0-9]+[.][0-9]+[.][0-9]+$"))' \
+        <<<"$f" >/dev/null || fail "incomplete features: $(jq -c .linux <<<"$f")"
+}
+
+tcase features_mempolicy_modes 'features-linux.md' 'every memoryPolicy mode features reports is one create recognizes'
+c_features_mempolicy_modes() {
+    local mode nodes
+    mkbundle true
+    for mode in $(rt features | jq -r '.linux.memoryPolicy.modes[]?'); do
+        case "$mode" in MPOL_DEFAULT | MPOL_LOCAL) nodes="" ;; *) nodes=0 ;; esac
+        cfg --arg m "$mode" --arg n "$nodes" '.linux.memoryPolicy = {"mode": $m, "nodes": $n}'
+        newid "-$mode"
+        run_
+        # the kernel may lack a mode (MPOL_WEIGHTED_INTERLEAVE is Linux 6.9); keel must know it
+        not_contains "$(cat "$CDIR/err")" "unknown" "$mode"
+    done
+}
+
 tcase version_flag 'runc.8.md' '--version prints the runtime and spec versions'
 c_version_flag() {
     local v
