@@ -83,24 +83,30 @@ int mount_bind_source(const char *bundle, const char *src, char *buf, size_t siz
 }
 
 /* Gives a detached tree its per-mount and recursive attributes, then the
- * idmapping of userns (when >= 0; recursive with ridmap). */
+ * idmapping of userns (when >= 0; recursive with ridmap). Returns the tree,
+ * or -1 with the tree closed. */
 static int detached_set_attrs(int tree, const struct mount_opts *o, int userns, const char *what,
                               keel_err *err)
 {
     uint64_t set, clr;
     mount_opts_attr(o, &set, &clr);
+    int r = 0;
     if ((set | clr) != 0 && mount_setattr_fd(tree, 0, set, clr, 0) < 0)
-        return keel_syserror(err, "mount_setattr %s", what);
-    if ((o->rec_set | o->rec_clr) != 0 &&
-        mount_setattr_fd(tree, AT_RECURSIVE, o->rec_set, o->rec_clr, 0) < 0)
-        return keel_syserror(err, "mount_setattr %s", what);
-    if (userns >= 0) {
+        r = keel_syserror(err, "mount_setattr %s", what);
+    else if ((o->rec_set | o->rec_clr) != 0 &&
+             mount_setattr_fd(tree, AT_RECURSIVE, o->rec_set, o->rec_clr, 0) < 0)
+        r = keel_syserror(err, "mount_setattr %s", what);
+    if (r == 0 && userns >= 0) {
         struct mount_attr attr = { .attr_set = MOUNT_ATTR_IDMAP, .userns_fd = (uint64_t)userns };
         if (mount_setattr(tree, "", AT_EMPTY_PATH | (o->ridmap ? AT_RECURSIVE : 0), &attr,
                           sizeof attr) < 0)
-            return keel_syserror(err, "mount_setattr idmap %s", what);
+            r = keel_syserror(err, "mount_setattr idmap %s", what);
     }
-    return 0;
+    if (r < 0) {
+        close(tree);
+        return -1;
+    }
+    return tree;
 }
 
 int mount_detached_bind(const char *src, const char *dst, const struct mount_opts *o, int userns,
@@ -112,11 +118,7 @@ int mount_detached_bind(const char *src, const char *dst, const struct mount_opt
         return keel_syserror(err, "open_tree %s", src);
     char what[PATH_MAX + 64];
     snprintf(what, sizeof what, "bind %s on %s", src, dst);
-    if (detached_set_attrs(tree, o, userns, what, err) < 0) {
-        close(tree);
-        return -1;
-    }
-    return tree;
+    return detached_set_attrs(tree, o, userns, what, err);
 }
 
 /* Each filesystem option of o->data as fsconfig(2) takes it: key=value or a flag. */
@@ -157,11 +159,15 @@ int mount_detached_fs(const char *type, const char *src, const char *dst,
         return keel_syserror(err, "fsmount %s", type);
     char what[PATH_MAX + 64];
     snprintf(what, sizeof what, "%s on %s", type, dst);
-    if (detached_set_attrs(tree, o, userns, what, err) < 0) {
-        close(tree);
-        return -1;
-    }
-    return tree;
+    return detached_set_attrs(tree, o, userns, what, err);
+}
+
+/* The destination, made a directory or an empty file as what goes on it is. */
+static int open_destination(const struct mount_ctx *ctx, const char *dst, const struct stat *st,
+                            keel_err *err)
+{
+    return path_open_in_root(ctx->rootfd, dst,
+                             S_ISDIR(st->st_mode) ? PATH_CREATE_DIR : PATH_CREATE_FILE, err);
 }
 
 /* A detached tree (made here, or by keel for an idmapped mount) attached at
@@ -173,9 +179,7 @@ static int mount_attach(const struct mount_ctx *ctx, int tree, const char *dst,
     struct stat st;
     if (fstat(tree, &st) < 0)
         return keel_syserror(err, "stat the mount for %s", dst);
-    cleanup_close int dfd = path_open_in_root(ctx->rootfd, dst,
-                                              S_ISDIR(st.st_mode) ? PATH_CREATE_DIR
-                                                                  : PATH_CREATE_FILE, err);
+    cleanup_close int dfd = open_destination(ctx, dst, &st, err);
     if (dfd < 0)
         return -1;
     if (move_mount(tree, "", dfd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
@@ -197,9 +201,7 @@ static int mount_bind(const struct mount_ctx *ctx, const char *src, const char *
         struct stat st;
         if (stat(src, &st) < 0)
             return keel_syserror(err, "stat bind source %s", src);
-        cleanup_close int dfd = path_open_in_root(ctx->rootfd, dst,
-                                                  S_ISDIR(st.st_mode) ? PATH_CREATE_DIR
-                                                                      : PATH_CREATE_FILE, err);
+        cleanup_close int dfd = open_destination(ctx, dst, &st, err);
         if (dfd < 0)
             return -1;
         char dpath[FD_PATH_SIZE];

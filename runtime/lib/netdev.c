@@ -57,14 +57,11 @@ static int nl_open(keel_err *err)
     return s;
 }
 
-/* Sends r and reads the answer: an ack (0 or -errno), or for a GET the one
- * reply, copied into reply. */
-static int nl_talk(int s, struct nl_req *r, void *reply, size_t cap)
+/* Reads the answers to request seq, giving each to `each` until it returns
+ * 1, an NLMSG_DONE or an NLMSG_ERROR (an ack: 0, or -errno) ends them. */
+static int nl_receive(int s, unsigned seq, int (*each)(const struct nlmsghdr *, void *),
+                      void *arg)
 {
-    static unsigned seq;
-    r->h.nlmsg_seq = ++seq;
-    if (send(s, r->buf, r->h.nlmsg_len, 0) < 0)
-        return -errno;
     char buf[NL_BUF];
     for (;;) {
         ssize_t n = recv(s, buf, sizeof buf, 0);
@@ -74,16 +71,44 @@ static int nl_talk(int s, struct nl_req *r, void *reply, size_t cap)
             return -errno;
         for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned)n);
              h = NLMSG_NEXT(h, n)) {
-            if (h->nlmsg_seq != r->h.nlmsg_seq)
+            if (h->nlmsg_seq != seq)
                 continue;
+            if (h->nlmsg_type == NLMSG_DONE)
+                return 0;
             if (h->nlmsg_type == NLMSG_ERROR)
                 return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-            if (reply != NULL) {
-                memcpy(reply, h, h->nlmsg_len < cap ? h->nlmsg_len : cap);
+            if (each != NULL && each(h, arg) == 1)
                 return 0;
-            }
         }
     }
+}
+
+static int nl_send(int s, struct nl_req *r)
+{
+    static unsigned seq;
+    r->h.nlmsg_seq = ++seq;
+    return send(s, r->buf, r->h.nlmsg_len, 0) < 0 ? -errno : 0;
+}
+
+struct reply_buf {
+    void *buf;
+    size_t cap;
+};
+
+static int copy_reply(const struct nlmsghdr *h, void *arg)
+{
+    struct reply_buf *b = arg;
+    memcpy(b->buf, h, h->nlmsg_len < b->cap ? h->nlmsg_len : b->cap);
+    return 1;
+}
+
+/* Sends r and reads the answer: an ack (0 or -errno), or for a GET the one
+ * reply, copied into reply. */
+static int nl_talk(int s, struct nl_req *r, void *reply, size_t cap)
+{
+    int e = nl_send(s, r);
+    struct reply_buf b = {reply, cap};
+    return e < 0 ? e : nl_receive(s, r->h.nlmsg_seq, reply != NULL ? copy_reply : NULL, &b);
 }
 
 /* The index of the interface called name in s's namespace, or -errno. */
@@ -136,33 +161,29 @@ static unsigned addr_flags(const struct nlmsghdr *h)
     return flags;
 }
 
+struct addr_filter {
+    int ifindex;
+    struct saved_addrs *out;
+};
+
+static int keep_addr(const struct nlmsghdr *h, void *arg)
+{
+    const struct addr_filter *f = arg;
+    const struct ifaddrmsg *ifa = NLMSG_DATA(h);
+    if (h->nlmsg_type == RTM_NEWADDR && (int)ifa->ifa_index == f->ifindex &&
+        ifa->ifa_scope == RT_SCOPE_UNIVERSE && (addr_flags(h) & IFA_F_PERMANENT))
+        save_addr(f->out, h);
+    return 0;
+}
+
 /* The permanent, global-scope addresses of ifindex, of every family. */
 static int dump_addrs(int s, int ifindex, struct saved_addrs *out)
 {
     struct nl_req r;
     nl_payload(&r, RTM_GETADDR, NLM_F_DUMP, sizeof(struct ifaddrmsg));
-    r.h.nlmsg_seq = 0x6e6c;
-    if (send(s, r.buf, r.h.nlmsg_len, 0) < 0)
-        return -errno;
-    char buf[NL_BUF];
-    for (;;) {
-        ssize_t n = recv(s, buf, sizeof buf, 0);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return -errno;
-        for (struct nlmsghdr *h = (struct nlmsghdr *)buf; NLMSG_OK(h, (unsigned)n);
-             h = NLMSG_NEXT(h, n)) {
-            if (h->nlmsg_type == NLMSG_DONE)
-                return 0;
-            if (h->nlmsg_type == NLMSG_ERROR)
-                return ((struct nlmsgerr *)NLMSG_DATA(h))->error;
-            const struct ifaddrmsg *ifa = NLMSG_DATA(h);
-            if (h->nlmsg_type == RTM_NEWADDR && (int)ifa->ifa_index == ifindex &&
-                ifa->ifa_scope == RT_SCOPE_UNIVERSE && (addr_flags(h) & IFA_F_PERMANENT))
-                save_addr(out, h);
-        }
-    }
+    int e = nl_send(s, &r);
+    struct addr_filter f = {ifindex, out};
+    return e < 0 ? e : nl_receive(s, r.h.nlmsg_seq, keep_addr, &f);
 }
 
 /* A netlink socket in the namespace nsfd names (sockets stay in the
