@@ -541,3 +541,14 @@ c_pidfd_socket_missing() {
     must_fail create_ --pidfd-socket "$CDIR/nobody.sock"
     must_fail rt state "$ID"
 }
+
+tcase pidfd_socket_run 'runc-run.8.md' 'run -d --pidfd-socket sends a pidfd of the container init over the socket (runc 1.2)'
+c_pidfd_socket_run() {
+    mkbundle
+    newid
+    pidfd_receiver
+    rt run -d --pidfd-socket "$CDIR/pidfd.sock" -b "$B" "$ID" >/dev/null 2>&1 </dev/null ||
+        fail "run -d failed"
+    wait_until 10 test -e "$CDIR/pidfd.out" || fail "no pidfd received"
+    eq "$(cat "$CDIR/pidfd.out")" "$(state_field pid) ok" "pidfd's pid and signal 0"
+}

@@ -215,3 +215,23 @@ c_netdev_no_netns() {
     must_fail create_
     ip link show "$NA" >/dev/null || fail "$NA left the host"
 }
+
+tcase netdev_template 'config-linux.md#network-devices' 'a netDevices name with %d lets the kernel pick the number'
+c_netdev_template() {
+    mkbundle sh -c 'ls /sys/class/net | tr "\n" " "'
+    netdev_pair
+    cfg --arg d "$NA" '.linux.netDevices = {($d): {"name": "ctn%d"}}'
+    newid
+    runok
+    contains "$OUT" "ctn0" "interfaces in the container"
+}
+
+tcase netdev_userns 'config-linux.md#network-devices' 'netDevices reach a network namespace owned by the container user namespace'
+c_netdev_userns() {
+    userns_bundle sh -c 'ip -o addr show dev ctnet0 | awk "{ print \$4 }" | tr "\n" " "'
+    netdev_pair
+    cfg --arg d "$NA" '.linux.netDevices = {($d): {"name": "ctnet0"}}'
+    newid
+    runok
+    contains "$OUT" "10.213.7.1/24" "IPv4 address in the container"
+}

@@ -360,3 +360,11 @@ c_mempolicy_nodes_for_local() {
     [ "$RC" -ne 0 ] || fail "run succeeded"
     contains "$(cat "$CDIR/err")" "nodes" "error"
 }
+
+tcase mempolicy_exec 'config-linux.md#memory-policy' 'a process exec runs in the container runs under its memoryPolicy too'
+c_mempolicy_exec() {
+    [ -e /proc/self/numa_maps ] || skip "this kernel has no NUMA support"
+    mempolicy '{"mode": "MPOL_BIND", "nodes": "0"}'
+    startok
+    contains "$(rt exec "$ID" head -n 1 /proc/self/numa_maps)" " bind:0 " "numa_maps of the exec'd process"
+}
