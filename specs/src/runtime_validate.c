@@ -309,8 +309,31 @@ static int validate_id_mappings(const struct vctx *v, const struct vpath *list,
     return 0;
 }
 
+static bool has_namespace_type(const struct oci_linux *l, const char *type)
+{
+    for (size_t i = 0; l != NULL && i < l->namespaces_len; i++)
+        if (l->namespaces[i].type != NULL && strcmp(l->namespaces[i].type, type) == 0)
+            return true;
+    return false;
+}
+
+/* idmap/ridmap without the mount's own mappings takes the container's user
+ * namespace (config.md): without one it is an error. */
+static int validate_idmap_userns(const struct vctx *v, const struct vpath *at,
+                                 const struct oci_mount *m, bool userns)
+{
+    if (userns || m->uidMappings != NULL)
+        return 0;
+    for (size_t j = 0; j < m->options_len; j++)
+        if (strcmp(m->options[j], "idmap") == 0 || strcmp(m->options[j], "ridmap") == 0)
+            return fail(v, IDX(KEY(at, "options"), j),
+                        "%s without uidMappings/gidMappings needs a user namespace", m->options[j]);
+    return 0;
+}
+
 static int validate_mounts(const struct vctx *v, const struct oci_config *c)
 {
+    bool userns = has_namespace_type(c->linux, "user");
     for (size_t i = 0; i < c->mounts_len; i++) {
         const struct oci_mount *m = &c->mounts[i];
         const struct vpath *at = IDX(KEY(NULL, "mounts"), i);
@@ -321,7 +344,8 @@ static int validate_mounts(const struct vctx *v, const struct oci_config *c)
                         "must be given together with %s",
                         m->uidMappings ? "gidMappings" : "uidMappings");
         if (validate_id_mappings(v, KEY(at, "uidMappings"), m->uidMappings, m->uidMappings_len) < 0 ||
-            validate_id_mappings(v, KEY(at, "gidMappings"), m->gidMappings, m->gidMappings_len) < 0)
+            validate_id_mappings(v, KEY(at, "gidMappings"), m->gidMappings, m->gidMappings_len) < 0 ||
+            validate_idmap_userns(v, at, m, userns) < 0)
             return -1;
     }
     return 0;
@@ -598,10 +622,7 @@ static int validate_net_devices(const struct vctx *v, const struct oci_linux *l)
 {
     if (l->netDevices_len == 0)
         return 0;
-    bool netns = false;
-    for (size_t i = 0; i < l->namespaces_len; i++)
-        netns |= l->namespaces[i].type != NULL && strcmp(l->namespaces[i].type, "network") == 0;
-    if (!netns)
+    if (!has_namespace_type(l, "network"))
         return fail(v, KEY(NULL, "linux.netDevices"), "needs a network namespace");
     for (size_t i = 0; i < l->netDevices_len; i++) {
         const struct vpath *at = MAPKEY(KEY(NULL, "linux.netDevices"), l->netDevices_keys[i]);

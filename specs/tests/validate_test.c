@@ -167,6 +167,9 @@ static struct rule_case rule_cases[] = {
     { LINUX("\"memoryPolicy\":{\"mode\":\"MPOL_LOCAL\",\"nodes\":\"0\"}"),
       "config.json: linux.memoryPolicy.nodes: MPOL_LOCAL takes no nodes" },
     { LINUX("\"netDevices\":{\"eth1\":{}}"), "config.json: linux.netDevices: needs a network namespace" },
+    { "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/m\","
+      "\"type\":\"bind\",\"source\":\"/s\",\"options\":[\"rbind\",\"ridmap\"]}]}",
+      "config.json: mounts[0].options[1]: ridmap without uidMappings/gidMappings needs a user namespace" },
     { LINUX("\"namespaces\":[{\"type\":\"network\"}],\"netDevices\":{\"eth1\":{\"name\":\"a/b\"}}"),
       "config.json: linux.netDevices[\"eth1\"].name: \"a/b\" is not a valid interface name" },
     { LINUX("\"namespaces\":[{\"type\":\"network\"}],\"netDevices\":{\"0123456789abcdef\":{}}"),
