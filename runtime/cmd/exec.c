@@ -14,6 +14,7 @@ static const struct keel_option exec_options[] = {
     {"process", 'p', true, E_PROCESS},
     {"tty", 't', false, E_TTY},
     {"console-socket", 0, true, E_CONSOLE},
+    {"pidfd-socket", 0, true, E_PIDFD},
     {"detach", 'd', false, E_DETACH},
     {"pid-file", 0, true, E_PIDFILE},
     {"env", 'e', true, E_ENV},
@@ -25,7 +26,6 @@ static const struct keel_option exec_options[] = {
     {"preserve-fds", 0, true, E_PRESERVE},
     {"apparmor", 0, true, E_APPARMOR},
     {"process-label", 0, true, E_LABEL},
-    {"pidfd-socket", 0, true, E_PIDFD},
     {NULL, 0, false, 0},
 };
 
@@ -45,6 +45,7 @@ static int exec_parse(struct exec_opts *o, struct exec_lists *l, int argc, char 
         case E_PROCESS: o->process_file = v; break;
         case E_TTY: o->tty = options_bool(v); break;
         case E_CONSOLE: o->console_socket = v; break;
+        case E_PIDFD: o->pidfd_socket = v; break;
         case E_DETACH: o->detach = options_bool(v); break;
         case E_PIDFILE: o->pid_file = v; break;
         case E_ENV: l->env[l->env_len++] = (char *)v; break;
@@ -59,7 +60,6 @@ static int exec_parse(struct exec_opts *o, struct exec_lists *l, int argc, char 
             break;
         case E_APPARMOR: o->apparmor = v; break;
         case E_LABEL: o->process_label = v; break;
-        case E_PIDFD: o->pidfd_socket = v; break;
         }
     }
     if (key < 0)
