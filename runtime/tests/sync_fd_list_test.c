@@ -10,7 +10,7 @@
 
 #define N (SYNC_MAX_FDS + 5)
 
-Test(sync, fd_list_spans_messages)
+Test(sync_fd_list, fd_list_spans_messages)
 {
     int sv[2], sent[N], got[N];
     cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);
@@ -31,7 +31,7 @@ Test(sync, fd_list_spans_messages)
     close(sv[1]);
 }
 
-Test(sync, fd_list_more_than_expected_fails)
+Test(sync_fd_list, fd_list_more_than_expected_fails)
 {
     int sv[2], fds[3], got[2];
     cr_assert_eq(socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv), 0);

@@ -197,6 +197,12 @@ ParameterizedTest(struct rule_case *tc, validate, rule)
 Test(validate, accepts_good_documents)
 {
     static const char *const good[] = {
+        LINUX("\"namespaces\":[{\"type\":\"network\"}],\"netDevices\":{\"eth1\":{},\"eth2\":{\"name\":\"ct%d\"}},"
+              "\"memoryPolicy\":{\"mode\":\"MPOL_BIND\",\"nodes\":\"0-1,3\"}"),
+        "{\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"/m\","
+        "\"type\":\"tmpfs\",\"options\":[\"idmap\"],\"uidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}],"
+        "\"gidMappings\":[{\"containerID\":0,\"hostID\":1,\"size\":1}]}]}",
+        LINUX("\"memoryPolicy\":{\"mode\":\"MPOL_PREFERRED\"}"),
         PROC(",\"user\":{\"uid\":0,\"gid\":0},\"rlimits\":[{\"type\":\"RLIMIT_NOFILE\",\"soft\":1,\"hard\":2}],"
              "\"ioPriority\":{\"class\":\"IOPRIO_CLASS_IDLE\",\"priority\":0},"
              "\"scheduler\":{\"policy\":\"SCHED_DEADLINE\",\"flags\":[\"SCHED_FLAG_RECLAIM\"]},"
