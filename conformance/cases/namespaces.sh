@@ -235,3 +235,14 @@ c_netdev_userns() {
     runok
     contains "$OUT" "10.213.7.1/24" "IPv4 address in the container"
 }
+
+tcase netdev_host_netns 'config-linux.md#network-devices' 'netDevices with the network namespace joined from the host MUST fail, leaving the interface as it was'
+c_netdev_host_netns() {
+    mkbundle
+    netdev_pair
+    cfg --arg d "$NA" '.linux.netDevices = {($d): {"name": "ctnet0"}}
+        | .linux.namespaces |= map(if .type == "network" then .path = "/proc/1/ns/net" else . end)'
+    newid
+    must_fail create_
+    ip link show "$NA" >/dev/null || fail "$NA was renamed or moved"
+}

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <linux/if_addr.h>
 #include <linux/netlink.h>
@@ -266,6 +267,12 @@ int netdev_move_all(const struct oci_config *cfg, pid_t pid, keel_err *err)
     cleanup_close int nsfd = open(path, O_RDONLY | O_CLOEXEC);
     if (nsfd < 0)
         return keel_syserror(err, "open %s", path);
+    struct stat theirs, ours;
+    if (fstat(nsfd, &theirs) < 0 || stat("/proc/self/ns/net", &ours) < 0)
+        return keel_syserror(err, "stat the network namespaces");
+    /* a move within one namespace would only rename the host's interface */
+    if (theirs.st_ino == ours.st_ino && theirs.st_dev == ours.st_dev)
+        return keel_error(err, 0, "linux.netDevices: the container shares keel's network namespace");
     cleanup_close int host = nl_open(err);
     cleanup_close int ct = host < 0 ? -1 : nl_open_in(nsfd, err);
     if (ct < 0)
