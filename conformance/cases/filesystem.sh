@@ -547,3 +547,16 @@ c_mount_idmap_no_userns() {
     [ "$RC" -ne 0 ] || fail "run succeeded"
     contains "$(cat "$CDIR/err")" "mounts[" "error names the mount"
 }
+
+tcase mount_idmap_tmpfs_opts 'config.md#mounts' 'an idmapped tmpfs keeps its options: ro, nosuid, sync and the filesystem data (size)'
+c_mount_idmap_tmpfs_opts() {
+    userns_bundle sh -c "$MNTOPTS"'; mnt_opts /t; df -k /t | tail -n 1 | awk "{ print \$2 }"'
+    addmount '{"destination": "/t", "type": "tmpfs", "source": "tmpfs", "options": ["idmap", "ro", "nosuid", "size=2m", "sync"]}'
+    newid
+    runok
+    contains "$OUT" "ro," "per-mount options"
+    contains "$OUT" "nosuid" "per-mount options"
+    contains "$OUT" "idmapped" "per-mount options"
+    contains "$OUT" "sync," "superblock options"
+    contains "$OUT" "2048" "size"
+}

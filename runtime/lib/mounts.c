@@ -121,12 +121,23 @@ int mount_detached_bind(const char *src, const char *dst, const struct mount_opt
     return detached_set_attrs(tree, o, userns, what, err);
 }
 
+/* The superblock flags among o's MS_* that fsconfig(2) takes by name (the
+ * per-mount ones, ro included, go on the mount with mount_setattr). */
+static const struct { unsigned long ms; const char *name; } sb_flags[] = {
+    { MS_SYNCHRONOUS, "sync" }, { MS_DIRSYNC, "dirsync" }, { MS_LAZYTIME, "lazytime" },
+    { MS_MANDLOCK, "mand" },
+};
+
 /* Each filesystem option of o->data as fsconfig(2) takes it: key=value or a flag. */
 static int fs_configure(int fsfd, const char *type, const char *src, const struct mount_opts *o,
                         keel_err *err)
 {
     if (src != NULL && fsconfig(fsfd, FSCONFIG_SET_STRING, "source", src, 0) < 0)
         return keel_syserror(err, "fsconfig %s source=%s", type, src);
+    for (size_t i = 0; i < sizeof sb_flags / sizeof sb_flags[0]; i++)
+        if ((o->flags & sb_flags[i].ms) &&
+            fsconfig(fsfd, FSCONFIG_SET_FLAG, sb_flags[i].name, NULL, 0) < 0)
+            return keel_syserror(err, "fsconfig %s option %s", type, sb_flags[i].name);
     cleanup_free char *data = o->data != NULL ? strdup(o->data) : NULL;
     if (o->data != NULL && data == NULL)
         return keel_error(err, ENOMEM, "mount options");

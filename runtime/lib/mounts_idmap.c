@@ -135,14 +135,14 @@ static int idmap_one(const struct oci_mount *m, const char *bundle, int containe
     int tree = -1;
     cleanup_close int userns = -1;
     if (o.tmpcopyup) {
-        keel_error(err, EINVAL, "tmpcopyup cannot be idmapped");
+        keel_error(err, 0, "tmpcopyup cannot be idmapped");
     } else if ((userns = idmap_userns(m, container_userns, err)) >= 0) {
         if (mount_is_bind(m)) {
             char src[PATH_MAX];
             if (mount_bind_source(bundle, m->source, src, sizeof src, err) == 0)
                 tree = mount_detached_bind(src, m->destination, &o, userns, err);
         } else if (m->type == NULL) {
-            keel_error(err, EINVAL, "no type and not a bind mount");
+            keel_error(err, 0, "no type and not a bind mount");
         } else {
             tree = mount_detached_fs(m->type, m->source, m->destination, &o, userns, err);
         }
