@@ -560,3 +560,20 @@ c_mount_idmap_tmpfs_opts() {
     contains "$OUT" "sync," "superblock options"
     contains "$OUT" "2048" "size"
 }
+
+tcase mount_idmap_joined_userns 'config.md#mounts' 'idmap without its own mappings takes a user namespace the container joins by path'
+c_mount_idmap_joined_userns() {
+    # the namespace to join: a created container's
+    userns_bundle
+    newid -holder
+    createok
+    local holder=$PID
+    userns_bundle sh -c "$IDMAPSHOW"
+    idmapsrc
+    cfg --arg p "/proc/$holder/ns/user" '.linux.namespaces |= map(if .type == "user" then .path = $p else . end)
+        | del(.linux.uidMappings, .linux.gidMappings)'
+    addmount "{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"$CDIR/src\", \"options\": [\"bind\", \"idmap\"]}"
+    newid
+    runok
+    eq "$OUT" "0:0 5:6 idmapped" "owners seen inside"
+}
