@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "auth.h"
+#include "docker_config.h"
 #include "keel/cleanup.h"
 #include "util.h"
 
@@ -88,21 +89,21 @@ Test(auth, docker_config)
     keel_err err = {0};
     struct auth_creds c;
     bool found;
-    cr_assert_eq(auth_creds_from_config("docker.io", &c, &found, &err), 0, "%s", err.msg);
+    cr_assert_eq(docker_config_creds("docker.io", &c, &found, &err), 0, "%s", err.msg);
     cr_assert(found);
     cr_assert_str_eq(c.user, "bob");
     cr_assert_str_eq(c.pass, "hunter2");
     auth_creds_release(&c);
-    cr_assert_eq(auth_creds_from_config("127.0.0.1:5000", &c, &found, &err), 0, "%s", err.msg);
+    cr_assert_eq(docker_config_creds("127.0.0.1:5000", &c, &found, &err), 0, "%s", err.msg);
     cr_assert(found);
     cr_assert_str_eq(c.user, "u");
     auth_creds_release(&c);
-    cr_assert_eq(auth_creds_from_config("127.0.0.1:5001", &c, &found, &err), 0);
+    cr_assert_eq(docker_config_creds("127.0.0.1:5001", &c, &found, &err), 0);
     cr_assert_not(found);
-    cr_assert_eq(auth_creds_from_config("bad.example", &c, &found, &err), -1);
+    cr_assert_eq(docker_config_creds("bad.example", &c, &found, &err), -1);
     cr_assert(strstr(err.msg, "not base64") != NULL, "%s", err.msg);
     setenv("DOCKER_CONFIG", "/nonexistent-keel", 1);
-    cr_assert_eq(auth_creds_from_config("docker.io", &c, &found, &err), 0, "%s", err.msg);
+    cr_assert_eq(docker_config_creds("docker.io", &c, &found, &err), 0, "%s", err.msg);
     cr_assert_not(found);
     remove_tree(dir, NULL);
 }
