@@ -216,6 +216,17 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *arg)
     return want;
 }
 
+/* curl sends a body again (a reused connection found closed, a redirect):
+ * back to where it asks. */
+static int on_seek(void *arg, curl_off_t offset, int origin)
+{
+    struct xfer *x = arg;
+    if (origin != SEEK_SET || offset < 0 || offset > x->req->body_len)
+        return CURL_SEEKFUNC_CANTSEEK;
+    x->sent = offset;
+    return CURL_SEEKFUNC_OK;
+}
+
 /* The method: GET, HEAD, or one that sends a body (with a Content-Length,
  * and without curl's wait for a 100 Continue). */
 static void set_method(struct xfer *x)
@@ -233,6 +244,8 @@ static void set_method(struct xfer *x)
     curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)req->body_len);
     curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
     curl_easy_setopt(e, CURLOPT_READDATA, x);
+    curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_seek);
+    curl_easy_setopt(e, CURLOPT_SEEKDATA, x);
     curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, 2L << 20);
 }
 

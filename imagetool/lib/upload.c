@@ -55,7 +55,9 @@ int64_t upload_range_next(const char *range)
     long long n = strtoll(b, &end, 10);
     if (end == b || *end != '\0' || n < 0)
         return -1;
-    return (int64_t)n + 1;
+    /* distribution answers "0-0" for an empty upload as well as for one
+     * byte: taking it as empty costs a byte sent again at worst */
+    return n == 0 ? 0 : (int64_t)n + 1;
 }
 
 char *upload_url(const char *base, const char *location, const char *digest)
@@ -218,7 +220,9 @@ static long on_answer(struct upload *up, long status)
         return status == 201 ? finish(up, UPLOAD_PUSHED) : fail(up);
     case ST_PATCH:
         if (status == 416) {
-            set_step(up, ST_STATUS);
+            if (++up->failures >= up->reg->max_attempts)
+                return fail(up);
+            set_step(up, ST_STATUS); /* we and the registry disagree: ask it */
             return 1;
         }
         if (status != 202 && status != 204)

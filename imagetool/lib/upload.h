@@ -46,7 +46,8 @@ bool upload_is_monolithic(int64_t size, int64_t chunk);
 /* The end (exclusive) of the chunk that starts at offset. */
 int64_t upload_chunk_end(int64_t offset, int64_t size, int64_t chunk);
 /* The offset to go on from, given an upload's Range header ("0-N", or
- * "bytes=0-N"): N+1; 0 for no header; -1 when it cannot be read. */
+ * "bytes=0-N"): N+1, but 0 for "0-0" (distribution's answer for an empty
+ * upload) or no header; -1 when it cannot be read. */
 int64_t upload_range_next(const char *range);
 /* The URL of the next request on an upload: the Location header, resolved
  * against base when it is a path; with "digest=D" added when digest is set. */

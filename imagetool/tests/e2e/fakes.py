@@ -4,7 +4,8 @@
   fakes.py token PORT ISSUER SERVICE KEY CERT USER:PASS
       a docker token server (token.md): RS256 JWTs with the cert in x5c, which
       docker-registry checks against its rootcertbundle. Good credentials get
-      pull+push; anonymous callers get pull on repositories under public/.
+      pull+push (only pull on readonly/...); anonymous callers get pull on
+      repositories under public/.
   fakes.py proxy PORT UPSTREAM_PORT STORAGE LOG [--basic USER:PASS]
       forwards to the registry on UPSTREAM_PORT, and:
         /v2/<repo>/blobs/<digest>: 307 to a blob server on another host name
@@ -17,6 +18,14 @@
         slow/...: blob bodies trickle (for kill tests);
         schema1/...: a Docker schema 1 manifest;
       with --basic, requires that Basic auth (the upstream needs none).
+  fakes.py uploadproxy PORT UPSTREAM_PORT LOG
+      forwards every request (Host and Authorization kept, so that upload
+      URLs lead back here) and logs "METHOD PATH" to LOG, and:
+        drop/...: the first PATCH to each repository that does not start at
+          0, and its resend (curl resends once on a fresh connection), are
+          cut off half-way through their body (nothing reaches the registry);
+        gone/...: after the first blob upload request, every request for
+          the repository gets its connection closed (a registry gone away).
   fakes.py push LAYOUT TAG PORT REPO:TAG [--decompress]
       uploads an OCI layout's image to the registry byte for byte, or with
       its gzip layers decompressed (skopeo would reuse blobs it has seen in
@@ -85,7 +94,8 @@ def token_server(port, issuer, service, key, cert, creds):
             for scope in q.get("scope", []):
                 typ, name, _ = scope.split(":", 2)
                 if user is not None:
-                    access.append({"type": typ, "name": name, "actions": ["pull", "push"]})
+                    actions = ["pull"] if name.startswith("readonly/") else ["pull", "push"]
+                    access.append({"type": typ, "name": name, "actions": actions})
                 elif name.startswith("public/"):
                     access.append({"type": typ, "name": name, "actions": ["pull"]})
             now = int(time.time())
@@ -208,6 +218,64 @@ def proxy(port, upstream, storage, log, basic):
     serve(Proxy, port)
 
 
+def upload_proxy(port, upstream, log):
+    lock = threading.Lock()
+    patches = {}
+    state = {"gone": False}
+
+    class Up(Quiet):
+        def do_GET(self):
+            self.forward()
+
+        do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+        def forward(self):
+            with open(log, "a") as f:
+                f.write("%s %s\n" % (self.command, self.path))
+            parts = self.path.split("/")
+            repo = "/".join(parts[2:4]) if len(parts) > 4 else ""
+            length = int(self.headers.get("Content-Length", "0"))
+            uploading = "/blobs/uploads/" in self.path and self.command in ("PUT", "PATCH")
+            with lock:
+                if repo.startswith("gone/") and state["gone"]:
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                if repo.startswith("gone/") and uploading:
+                    state["gone"] = True
+                key = self.path.split("?")[0]
+                drop = False
+                start = self.headers.get("Content-Range", "0-").split("-")[0]
+                if repo.startswith("drop/") and self.command == "PATCH" and start != "0" and \
+                        patches.get(repo, 0) < 2:
+                    patches[repo] = patches.get(repo, 0) + 1
+                    drop = True
+            if drop:
+                self.rfile.read(length // 2)
+                with open(log, "a") as f:
+                    f.write("dropped %s\n" % key)
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
+            body = self.rfile.read(length) if length else None
+            conn = http.client.HTTPConnection("127.0.0.1", upstream)
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "content-length"}
+            conn.request(self.command, self.path, body=body, headers=headers)
+            resp = conn.getresponse()
+            data = resp.read()
+            conn.close()
+            self.send_response(resp.status)
+            for k, v in resp.getheaders():
+                if k.lower() not in ("content-length", "connection", "transfer-encoding", "date"):
+                    self.send_header(k, v)
+            self.send_header("Content-Length", str(len(data)))
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(data)
+
+    serve(Up, port)
+
+
 def serve(handler, port):
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     srv.daemon_threads = True
@@ -268,6 +336,8 @@ def main():
         push(*sys.argv[2:6], decompress="--decompress" in sys.argv[6:])
     elif mode == "token":
         token_server(int(sys.argv[2]), *sys.argv[3:8])
+    elif mode == "uploadproxy":
+        upload_proxy(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     elif mode == "proxy":
         basic = sys.argv[7] if len(sys.argv) > 7 and sys.argv[6] == "--basic" else None
         proxy(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], basic)
