@@ -22,8 +22,7 @@
       forwards every request (Host and Authorization kept, so that upload
       URLs lead back here) and logs "METHOD PATH" to LOG, and:
         drop/...: the first PATCH to each repository that does not start at
-          0, and its resend (curl resends once on a fresh connection), are
-          cut off half-way through their body (nothing reaches the registry);
+          0 is read but not passed on, and its answer cut off;
         gone/...: after the first blob upload request, every request for
           the repository gets its connection closed (a registry gone away).
   fakes.py push LAYOUT TAG PORT REPO:TAG [--decompress]
@@ -235,7 +234,7 @@ def upload_proxy(port, upstream, log):
             parts = self.path.split("/")
             repo = "/".join(parts[2:4]) if len(parts) > 4 else ""
             length = int(self.headers.get("Content-Length", "0"))
-            uploading = "/blobs/uploads/" in self.path and self.command in ("PUT", "PATCH")
+            uploading = "/blobs/uploads/" in self.path
             with lock:
                 if repo.startswith("gone/") and state["gone"]:
                     self.close_connection = True
@@ -247,13 +246,18 @@ def upload_proxy(port, upstream, log):
                 drop = False
                 start = self.headers.get("Content-Range", "0-").split("-")[0]
                 if repo.startswith("drop/") and self.command == "PATCH" and start != "0" and \
-                        patches.get(repo, 0) < 2:
+                        patches.get(repo, 0) < 1:
                     patches[repo] = patches.get(repo, 0) + 1
                     drop = True
             if drop:
-                self.rfile.read(length // 2)
+                # the body is read and thrown away, the answer cut short: the
+                # client saw a response begin (so curl does not resend it on
+                # its own) and must ask the registry how far the upload got
+                self.rfile.read(length)
                 with open(log, "a") as f:
                     f.write("dropped %s\n" % key)
+                self.wfile.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 100\r\n\r\ncut")
+                self.wfile.flush()
                 self.close_connection = True
                 self.connection.shutdown(2)
                 return

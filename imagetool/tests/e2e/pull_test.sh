@@ -50,16 +50,7 @@ push "$LAYOUT:amd64" "$PLAIN" norange/img:v1
 push "$LAYOUT:big" "$PLAIN" slow/big:v1
 
 # The two-platform index, assembled from the two manifests.
-index_entry() {
-	local f=$E2E_DIR/m-$1
-	curl -sf -H "Accept: $OCI_MANIFEST" -o "$f" "http://$R/v2/test/multi/manifests/$1"
-	printf '{"mediaType":"%s","digest":"sha256:%s","size":%s,"platform":{"os":"linux","architecture":"%s"}}' \
-		"$OCI_MANIFEST" "$(sha256sum <"$f" | cut -d' ' -f1)" "$(stat -c %s "$f")" "$1"
-}
-printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[%s,%s]}' \
-	"$(index_entry amd64)" "$(index_entry arm64)" >"$E2E_DIR/index.json"
-curl -sf -X PUT -H 'Content-Type: application/vnd.oci.image.index.v1+json' \
-	--data-binary "@$E2E_DIR/index.json" "http://$R/v2/test/multi/manifests/v1"
+push_index "$PLAIN" test/multi v1 amd64 arm64
 AMD64=$(registry_digest "$PLAIN" test/multi amd64)
 ARM64=$(registry_digest "$PLAIN" test/multi arm64)
 

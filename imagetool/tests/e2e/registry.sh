@@ -155,6 +155,23 @@ push() {
 	esac
 }
 
+# push_index PORT REPO TAG ARCH...: an OCI index of REPO:ARCH's manifests
+# (one per ARCH, already in the registry) put as REPO:TAG.
+push_index() {
+	local port=$1 repo=$2 tag=$3 arch f entries=
+	shift 3
+	for arch in "$@"; do
+		f=$E2E_DIR/m-$repo-$arch
+		mkdir -p "${f%/*}"
+		curl -sf -H "Accept: application/vnd.oci.image.manifest.v1+json" -o "$f" "http://127.0.0.1:$port/v2/$repo/manifests/$arch"
+		entries+="${entries:+,}$(printf '{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{"os":"linux","architecture":"%s"}}' \
+			"$(sha256sum <"$f" | cut -d' ' -f1)" "$(stat -c %s "$f")" "$arch")"
+	done
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[%s]}' "$entries" >"$E2E_DIR/index.json"
+	curl -sf -X PUT -H 'Content-Type: application/vnd.oci.image.index.v1+json' \
+		--data-binary "@$E2E_DIR/index.json" "http://127.0.0.1:$port/v2/$repo/manifests/$tag"
+}
+
 # registry_digest PORT REPO REFERENCE: the digest the registry gives a manifest.
 registry_digest() {
 	curl -sf -H 'Accept: application/vnd.oci.image.index.v1+json, application/vnd.oci.image.manifest.v1+json, application/vnd.docker.distribution.manifest.list.v2+json, application/vnd.docker.distribution.manifest.v2+json' \
