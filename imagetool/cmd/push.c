@@ -8,10 +8,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
+#include "progress.h"
 #include "push.h"
 
 #define USAGE "push [--creds USER:PASS] [--insecure] [-q] REF [DEST-REF]"
@@ -31,13 +31,6 @@ struct view {
     bool drawn;
     long long last_draw_ms;
 };
-
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* docker's units.HumanSize: decimal units, four significant digits. */
 static const char *human(int64_t n, char *buf, size_t len)
@@ -61,10 +54,8 @@ static struct row *row_at(struct view *v, size_t index)
 
 static void draw(struct view *v, bool force)
 {
-    long long now = now_ms();
-    if (!force && now - v->last_draw_ms < 100)
+    if (!progress_due(&v->last_draw_ms, force))
         return;
-    v->last_draw_ms = now;
     if (v->drawn)
         printf("\033[%zuA", v->nrows);
     for (size_t i = 0; i < v->nrows; i++) {
@@ -72,10 +63,7 @@ static void draw(struct view *v, bool force)
         printf("\r\033[K%s: %s", r->id, r->state);
         if (r->pushing) {
             char bar[BAR_WIDTH + 1], a[32], b[32];
-            int fill = r->total > 0 ? (int)(r->done * BAR_WIDTH / r->total) : 0;
-            for (int j = 0; j < BAR_WIDTH; j++)
-                bar[j] = j < fill ? '=' : (j == fill ? '>' : ' ');
-            bar[BAR_WIDTH] = '\0';
+            progress_bar(bar, BAR_WIDTH, r->done, r->total);
             printf(" [%s]  %s/%s", bar, human(r->done, a, sizeof a), human(r->total, b, sizeof b));
         }
         printf("\n");

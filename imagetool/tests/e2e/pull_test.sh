@@ -185,15 +185,7 @@ check "Basic: credentials from \$DOCKER_CONFIG/config.json" \
 	env DOCKER_CONFIG="$E2E_DIR/dockercfg" "$KEEL_IMAGE" --root "$E2E_DIR/basic2" pull -q "$B/test/docker:v1"
 
 # --- Bearer tokens (docker-registry's token auth, tokens from fakes.py) ------------------
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$E2E_DIR/token.key" -out "$E2E_DIR/token.crt" \
-	-days 1 -subj /CN=keel-e2e-token 2>/dev/null
-TP=$(free_port)
-start_fake token token "$TP" keel-issuer keel-registry "$E2E_DIR/token.key" "$E2E_DIR/token.crt" alice:secret
-start_registry token "$STORAGE" "  token:
-    realm: http://127.0.0.1:$TP/token
-    service: keel-registry
-    issuer: keel-issuer
-    rootcertbundle: $E2E_DIR/token.crt"
+start_token_registry "$STORAGE"
 T=127.0.0.1:$REG_PORT
 token_pull() {
 	local want

@@ -148,15 +148,7 @@ check "Basic: a wrong password fails clearly, the store untouched" \
 	untouched_after "authentication failed" K push --creds alice:wrong amd64 "$B/basic/bb:v1"
 
 # --- Bearer tokens -------------------------------------------------------------------
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$E2E_DIR/token.key" -out "$E2E_DIR/token.crt" \
-	-days 1 -subj /CN=keel-e2e-token 2>/dev/null
-TP=$(free_port)
-start_fake token token "$TP" keel-issuer keel-registry "$E2E_DIR/token.key" "$E2E_DIR/token.crt" alice:secret
-start_registry token "$STORAGE" "  token:
-    realm: http://127.0.0.1:$TP/token
-    service: keel-registry
-    issuer: keel-issuer
-    rootcertbundle: $E2E_DIR/token.crt"
+start_token_registry "$STORAGE"
 T=127.0.0.1:$REG_PORT
 token_push() {
 	local out

@@ -96,6 +96,21 @@ start_registry() {
 	wait_http "$scheme://$host:$REG_PORT/"
 }
 
+# start_token_registry STORAGE: a registry with docker's token auth, its
+# tokens from fakes.py's token server (alice:secret; see fakes.py); sets REG_PORT.
+start_token_registry() {
+	local tp
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$E2E_DIR/token.key" -out "$E2E_DIR/token.crt" \
+		-days 1 -subj /CN=keel-e2e-token 2>/dev/null
+	tp=$(free_port)
+	start_fake token token "$tp" keel-issuer keel-registry "$E2E_DIR/token.key" "$E2E_DIR/token.crt" alice:secret
+	start_registry token "$1" "  token:
+    realm: http://127.0.0.1:$tp/token
+    service: keel-registry
+    issuer: keel-issuer
+    rootcertbundle: $E2E_DIR/token.crt"
+}
+
 # start_fake NAME ARGS...: fakes.py in the background, once it is listening.
 start_fake() {
 	local name=$1

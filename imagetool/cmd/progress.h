@@ -1,0 +1,14 @@
+/* What pull's and push's terminal progress share: redraws at most every
+ * 100 ms, and the bar. */
+#ifndef KEEL_IMAGE_CMD_PROGRESS_H
+#define KEEL_IMAGE_CMD_PROGRESS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/* Whether to redraw now (forced, or 100 ms after *last_ms, which it updates). */
+bool progress_due(long long *last_ms, bool force);
+/* "====>    " in width cells (buf holds width + 1). */
+void progress_bar(char *buf, int width, int64_t done, int64_t total);
+
+#endif
