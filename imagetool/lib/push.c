@@ -291,6 +291,24 @@ static void record_sources(struct push *p)
             break; /* only a hint for the next push: not worth failing this one */
 }
 
+/* The registry already has this very image under the destination's tag (or
+ * digest): a registry accepts a manifest only once it has every blob, so
+ * there is nothing to send. One HEAD instead of one per blob and a PUT. */
+static int already_there(struct push *p, bool *there, keel_err *err)
+{
+    char have[DIGEST_BUF];
+    *there = false;
+    if (registry_head_manifest(p->reg, p->dst.tag ? p->dst.tag : p->top.digest, have, err) < 0)
+        return -1;
+    *there = strcmp(have, p->top.digest) == 0;
+    for (size_t i = 0; *there && i < p->nblobs; i++) {
+        struct blob_ctx c = {.p = p, .b = &p->blobs[i]};
+        notify(&c, PUSH_PREPARING);
+        notify(&c, PUSH_EXISTS);
+    }
+    return 0;
+}
+
 static int push_run(struct push *p, struct push_result *out, keel_err *err)
 {
     if (load_documents(p, err) < 0)
@@ -299,8 +317,12 @@ static int push_run(struct push *p, struct push_result *out, keel_err *err)
         return keel_error_wrap(err, "push %s", p->repository);
     if (p->obs != NULL && p->obs->start != NULL)
         p->obs->start(p->obs->arg, p->repository, p->nrows);
-    plan_mounts(p);
-    if (send_blobs(p, err) < 0 || send_documents(p, err) < 0)
+    bool there;
+    if (already_there(p, &there, err) < 0)
+        return keel_error_wrap(err, "push %s", p->repository);
+    if (!there)
+        plan_mounts(p);
+    if (!there && (send_blobs(p, err) < 0 || send_documents(p, err) < 0))
         return keel_error_wrap(err, "push %s", p->repository);
     record_sources(p);
     snprintf(out->digest, sizeof out->digest, "%s", p->top.digest);

@@ -466,6 +466,23 @@ int registry_get_manifest(struct registry *r, const char *reference, struct regi
     return ret;
 }
 
+int registry_head_manifest(struct registry *r, const char *reference, char digest[DIGEST_BUF],
+                           keel_err *err)
+{
+    digest[0] = '\0';
+    cleanup_free char *url = NULL;
+    if (asprintf(&url, "%s/v2/%s/manifests/%s", r->base, r->repo, reference) < 0)
+        return keel_syserror(err, "manifest %s", reference);
+    struct http_request req = {.url = url, .method = "HEAD", .done = retry_plain, .done_arg = r};
+    struct http_request *reqs[] = {&req};
+    int ret = registry_run(r, reqs, 1, 1, manifest_accept, err);
+    if (ret == 0 && req.curl_code == 0 && req.resp.status == 200 &&
+        digest_is_valid(req.resp.content_digest))
+        snprintf(digest, DIGEST_BUF, "%s", req.resp.content_digest);
+    http_response_release(&req.resp);
+    return ret;
+}
+
 int registry_put_manifest(struct registry *r, const char *reference, const char *media_type,
                           const char *body, size_t len, keel_err *err)
 {

@@ -44,6 +44,11 @@ int registry_get_manifest(struct registry *r, const char *reference, struct regi
                           keel_err *err);
 void registry_manifest_release(struct registry_manifest *m);
 
+/* The digest the registry has under reference (a HEAD), or "" when it has
+ * none or does not say; fails only as any authenticated request does. */
+int registry_head_manifest(struct registry *r, const char *reference, char digest[DIGEST_BUF],
+                           keel_err *err);
+
 /* PUTs a manifest or index under reference (a tag, or its digest), byte for
  * byte, so that its digest does not change; checks the digest the registry
  * answers with. */
