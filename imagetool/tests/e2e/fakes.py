@@ -5,7 +5,9 @@
       a docker token server (token.md): RS256 JWTs with the cert in x5c, which
       docker-registry checks against its rootcertbundle. Good credentials get
       pull+push (only pull on readonly/...); anonymous callers get pull on
-      repositories under public/.
+      repositories under public/. A token naming expire/... lapses about 5 s
+      after it is issued (docker-registry allows 60 s of clock skew). Each
+      request's scopes are printed on stdout.
   fakes.py proxy PORT UPSTREAM_PORT STORAGE LOG [--basic USER:PASS]
       forwards to the registry on UPSTREAM_PORT, and:
         /v2/<repo>/blobs/<digest>: 307 to a blob server on another host name
@@ -20,11 +22,14 @@
       with --basic, requires that Basic auth (the upstream needs none).
   fakes.py uploadproxy PORT UPSTREAM_PORT LOG
       forwards every request (Host and Authorization kept, so that upload
-      URLs lead back here) and logs "METHOD PATH" to LOG, and:
+      URLs lead back here) and logs "METHOD PATH" to LOG (and "status CODE
+      METHOD PATH" once answered), and:
         drop/...: the first PATCH to each repository that does not start at
           0 is read but not passed on, and its answer cut off;
         gone/...: after the first blob upload request, every request for
-          the repository gets its connection closed (a registry gone away).
+          the repository gets its connection closed (a registry gone away);
+        expire/...: the first PUT or PATCH of a blob waits 6 s (for a token
+          to lapse) before it is passed on.
   fakes.py push LAYOUT TAG PORT REPO:TAG [--decompress]
       uploads an OCI layout's image to the registry byte for byte, or with
       its gzip layers decompressed (skopeo would reuse blobs it has seen in
@@ -90,6 +95,7 @@ def token_server(port, issuer, service, key, cert, creds):
                     return
                 user = creds.split(":")[0]
             access = []
+            print("token", " ".join(q.get("scope", [])), flush=True)
             for scope in q.get("scope", []):
                 typ, name, _ = scope.split(":", 2)
                 if user is not None:
@@ -98,8 +104,9 @@ def token_server(port, issuer, service, key, cert, creds):
                 elif name.startswith("public/"):
                     access.append({"type": typ, "name": name, "actions": ["pull"]})
             now = int(time.time())
+            short = any(a["name"].startswith("expire/") for a in access)
             claims = {"iss": issuer, "sub": user or "", "aud": q.get("service", [service])[0],
-                      "exp": now + 600, "nbf": now - 60, "iat": now,
+                      "exp": now - 55 if short else now + 600, "nbf": now - 60, "iat": now,
                       "jti": os.urandom(8).hex(), "access": access}
             body = json.dumps({"token": sign(claims), "expires_in": 600}).encode()
             self.reply(200, body, [("Content-Type", "application/json")])
@@ -220,7 +227,7 @@ def proxy(port, upstream, storage, log, basic):
 def upload_proxy(port, upstream, log):
     lock = threading.Lock()
     patches = {}
-    state = {"gone": False}
+    state = {"gone": False, "waited": False}
 
     class Up(Quiet):
         def do_GET(self):
@@ -249,6 +256,12 @@ def upload_proxy(port, upstream, log):
                         patches.get(repo, 0) < 1:
                     patches[repo] = patches.get(repo, 0) + 1
                     drop = True
+            if repo.startswith("expire/") and uploading and self.command != "POST":
+                with lock:
+                    wait = not state["waited"]
+                    state["waited"] = True
+                if wait:
+                    time.sleep(6)
             if drop:
                 # the body is read and thrown away, the answer cut short: the
                 # client saw a response begin (so curl does not resend it on
@@ -268,6 +281,8 @@ def upload_proxy(port, upstream, log):
             resp = conn.getresponse()
             data = resp.read()
             conn.close()
+            with open(log, "a") as f:
+                f.write("status %d %s %s\n" % (resp.status, self.command, self.path))
             self.send_response(resp.status)
             for k, v in resp.getheaders():
                 if k.lower() not in ("content-length", "connection", "transfer-encoding", "date"):

@@ -149,6 +149,7 @@ check "Basic: a wrong password fails clearly, the store untouched" \
 
 # --- Bearer tokens -------------------------------------------------------------------
 start_token_registry "$STORAGE"
+T_PORT=$REG_PORT
 T=127.0.0.1:$REG_PORT
 token_push() {
 	local out
@@ -159,6 +160,18 @@ token_push() {
 		[ "$(registry_digest "$PLAIN" private/b v1)" = "$BB" ]
 }
 check "Bearer: push with a pull,push token; a second repository mounts with pull on the first" token_push
+expired() {
+	local tpp
+	tpp=$(free_port)
+	start_fake tokenproxy uploadproxy "$tpp" "$T_PORT" "$E2E_DIR/tokenproxy.log" || return 1
+	K push -q --creds alice:secret big "127.0.0.1:$tpp/expire/big:v1" || return 1
+	grep "^status" "$E2E_DIR/tokenproxy.log" | cut -c1-60
+	# the upload the registry refused went again, with a new token, and made it
+	grep -qE "^status 401 (PUT|PATCH) /v2/expire/big/blobs/uploads/" "$E2E_DIR/tokenproxy.log" &&
+		grep -qE "^status 201 PUT /v2/expire/big/blobs/uploads/" "$E2E_DIR/tokenproxy.log" &&
+		[ "$(registry_digest "$PLAIN" expire/big v1)" = "$BIG" ]
+}
+check "Bearer: a token that lapses mid-push is fetched again once, and the push finishes" expired
 check "Bearer: no push permission (the token server grants pull only) fails clearly" \
 	untouched_after "authentication failed for readonly/bb" K push --creds alice:secret amd64 "$T/readonly/bb:v1"
 check "Bearer: wrong credentials are refused by the token server" \
