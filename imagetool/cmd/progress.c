@@ -17,7 +17,9 @@ bool progress_due(long long *last_ms, bool force)
 void progress_bar(char *buf, int width, int64_t done, int64_t total)
 {
     int fill = total > 0 ? (int)(done * width / total) : 0;
-    for (int j = 0; j < width; j++)
+    if (fill > width)
+        fill = width;
+    for (int j = 0; j <= width; j++)
         buf[j] = j < fill ? '=' : (j == fill ? '>' : ' ');
-    buf[width] = '\0';
+    buf[width + 1] = '\0';
 }

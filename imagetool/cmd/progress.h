@@ -8,7 +8,8 @@
 
 /* Whether to redraw now (forced, or 100 ms after *last_ms, which it updates). */
 bool progress_due(long long *last_ms, bool force);
-/* "====>    " in width cells (buf holds width + 1). */
+/* docker's bar: "===>   ", width + 1 cells, the head moving from the first
+ * to the last (buf holds width + 2). */
 void progress_bar(char *buf, int width, int64_t done, int64_t total);
 
 #endif

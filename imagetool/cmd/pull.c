@@ -50,7 +50,7 @@ static void draw(struct view *v, bool force)
         printf("\033[%zuA", v->nrows);
     for (size_t i = 0; i < v->nrows; i++) {
         struct row *r = &v->rows[i];
-        char bar[BAR_WIDTH + 1], a[32], b[32];
+        char bar[BAR_WIDTH + 2], a[32], b[32];
         progress_bar(bar, BAR_WIDTH, r->done, r->total);
         printf("\r\033[K%-20s [%s] %9s/%-9s %s\n", r->what, bar, human(r->done, a, sizeof a),
                human(r->total, b, sizeof b), r->state);

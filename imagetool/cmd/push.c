@@ -62,7 +62,7 @@ static void draw(struct view *v, bool force)
         struct row *r = &v->rows[i];
         printf("\r\033[K%s: %s", r->id, r->state);
         if (r->pushing) {
-            char bar[BAR_WIDTH + 1], a[32], b[32];
+            char bar[BAR_WIDTH + 2], a[32], b[32];
             progress_bar(bar, BAR_WIDTH, r->done, r->total);
             printf(" [%s]  %s/%s", bar, human(r->done, a, sizeof a), human(r->total, b, sizeof b));
         }
