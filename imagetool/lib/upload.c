@@ -252,6 +252,10 @@ static long upload_done(void *arg, struct http_request *req)
     struct upload *up = arg;
     if (req->sink_failed)
         return fail(up);
+    if (req->curl_code == 0 && req->resp.status == 401 && up->step == ST_MOUNT) {
+        set_step(up, ST_START); /* no pull access to the source: upload it */
+        return 1;
+    }
     if (req->curl_code == 0 && req->resp.status == 401)
         return 0; /* registry_run authenticates and runs this step again */
     if (http_transport_retryable(req) ||

@@ -4,7 +4,8 @@
   fakes.py token PORT ISSUER SERVICE KEY CERT USER:PASS
       a docker token server (token.md): RS256 JWTs with the cert in x5c, which
       docker-registry checks against its rootcertbundle. Good credentials get
-      pull+push (only pull on readonly/...); anonymous callers get pull on
+      pull+push (only pull on readonly/..., nothing on forbidden/...);
+      anonymous callers get pull on
       repositories under public/. A token naming expire/... lapses about 5 s
       after it is issued (docker-registry allows 60 s of clock skew). Each
       request's scopes are printed on stdout.
@@ -98,6 +99,8 @@ def token_server(port, issuer, service, key, cert, creds):
             print("token", " ".join(q.get("scope", [])), flush=True)
             for scope in q.get("scope", []):
                 typ, name, _ = scope.split(":", 2)
+                if name.startswith("forbidden/"):
+                    continue
                 if user is not None:
                     actions = ["pull"] if name.startswith("readonly/") else ["pull", "push"]
                     access.append({"type": typ, "name": name, "actions": actions})

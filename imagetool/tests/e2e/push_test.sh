@@ -172,6 +172,17 @@ expired() {
 		[ "$(registry_digest "$PLAIN" expire/big v1)" = "$BIG" ]
 }
 check "Bearer: a token that lapses mid-push is fetched again once, and the push finishes" expired
+mount_refused() {
+	local out hex
+	# the store's first guess for every blob is a repository this user may not read
+	for hex in "$S"/sources/sha256/*; do
+		sed -i "1i $T/forbidden/x" "$hex"
+	done
+	out=$(K push --creds alice:secret amd64 "$T/private/fb:v1") || return 1
+	echo "$out"
+	[ "$(grep -c ': Pushed$' <<<"$out")" = 2 ] && [ "$(registry_digest "$PLAIN" private/fb v1)" = "$BB" ]
+}
+check "Bearer: a mount the token does not allow falls back to an upload" mount_refused
 check "Bearer: no push permission (the token server grants pull only) fails clearly" \
 	untouched_after "authentication failed for readonly/bb" K push --creds alice:secret amd64 "$T/readonly/bb:v1"
 check "Bearer: wrong credentials are refused by the token server" \
