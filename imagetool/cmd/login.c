@@ -1,6 +1,7 @@
 /* keel-image login [-u USER] [-p PASS | --password-stdin] [--insecure] [SERVER]
  * docker login: checks the credentials with the registry, keeps them in
- * ${DOCKER_CONFIG:-~/.docker}/config.json (or its credential helper). */
+ * ${DOCKER_CONFIG:-~/.docker}/config.json (or its credential helper); with
+ * none given, the stored ones are checked again, else it prompts. */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "docker_config.h"
 #include "keel/cleanup.h"
 #include "keel/fsutil.h"
 #include "login.h"
@@ -51,6 +53,21 @@ static int password_from_stdin(char **out, keel_err *err)
         return keel_syserror(err, "read the password from stdin");
     while (len > 0 && ((*out)[len - 1] == '\n' || (*out)[len - 1] == '\r'))
         (*out)[--len] = '\0';
+    return 0;
+}
+
+/* docker login SERVER with nothing given: the stored credentials, when there
+ * are some, are checked again. */
+static int stored(const char *server, struct auth_creds *c, keel_err *err)
+{
+    cleanup_free char *domain = docker_config_domain(server != NULL ? server : "docker.io");
+    bool found;
+    if (domain == NULL)
+        return keel_syserror(err, "login");
+    if (docker_config_creds(domain, c, &found, err) < 0)
+        return -1;
+    if (found)
+        printf("Authenticating with existing credentials...\n");
     return 0;
 }
 
@@ -110,11 +127,14 @@ int cmd_login(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
         fprintf(stderr, "WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n");
     if (ret == 0 && stdin_pass)
         ret = password_from_stdin(&c.pass, err);
+    const char *server = argc > optind ? argv[optind] : NULL;
+    if (ret == 0 && c.user == NULL && c.pass == NULL && !stdin_pass)
+        ret = stored(server, &c, err);
     if (ret == 0)
         ret = ask(&c, stdin_pass, err);
     struct login_result res = {0};
     if (ret == 0)
-        ret = registry_login(argc > optind ? argv[optind] : NULL, &c, insecure, &res, err);
+        ret = registry_login(server, &c, insecure, &res, err);
     auth_creds_release(&c);
     if (ret < 0)
         return -1;

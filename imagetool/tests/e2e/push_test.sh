@@ -217,6 +217,14 @@ login_used() {
 check "login: push and pull use the stored credentials" login_used
 check "login: a wrong password fails clearly and stores nothing" \
 	fails_with "authentication failed" "$KEEL_IMAGE" login -u bob -p wrong "$B"
+relogin() {
+	local out
+	out=$("$KEEL_IMAGE" login "$B" 2>/dev/null </dev/null) || return 1
+	echo "$out"
+	[ "$out" = "Authenticating with existing credentials...
+Login Succeeded" ]
+}
+check "login with nothing given checks the stored credentials again" relogin
 logout_removes() {
 	[ "$("$KEEL_IMAGE" logout "$B")" = "Removing login credentials for $B" ] &&
 		python3 -c 'import json,sys; c=json.load(open(sys.argv[1])); assert sys.argv[2] not in c["auths"] and "other.example" in c["auths"] and "psFormat" in c, c' "$CFG" "$B" &&
