@@ -117,6 +117,21 @@ def token_server(port, issuer, service, key, cert, creds):
     serve(Token, port)
 
 
+def relay_head(handler, conn):
+    """Reads the upstream's answer on conn and sends its status and headers
+    on; returns the response and its body, for the caller to send."""
+    resp = conn.getresponse()
+    body = resp.read()
+    conn.close()
+    handler.send_response(resp.status)
+    for k, v in resp.getheaders():
+        if k.lower() not in ("content-length", "connection", "transfer-encoding", "date"):
+            handler.send_header(k, v)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    return resp, body
+
+
 SCHEMA1 = json.dumps({"schemaVersion": 1, "name": "schema1/old", "tag": "v1",
                       "architecture": "amd64", "fsLayers": [], "history": []}).encode()
 
@@ -196,15 +211,7 @@ def proxy(port, upstream, storage, log, basic):
                 else ("authorization", "host")
             headers = {k: v for k, v in self.headers.items() if k.lower() not in dropped}
             conn.request(self.command, self.path, headers=headers)
-            resp = conn.getresponse()
-            body = resp.read()
-            conn.close()
-            self.send_response(resp.status)
-            for k, v in resp.getheaders():
-                if k.lower() not in ("content-length", "connection", "transfer-encoding", "date"):
-                    self.send_header(k, v)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
+            resp, body = relay_head(self, conn)
             if self.command == "HEAD":
                 return
             if drop_after is not None:
@@ -281,17 +288,9 @@ def upload_proxy(port, upstream, log):
             conn = http.client.HTTPConnection("127.0.0.1", upstream)
             headers = {k: v for k, v in self.headers.items() if k.lower() != "content-length"}
             conn.request(self.command, self.path, body=body, headers=headers)
-            resp = conn.getresponse()
-            data = resp.read()
-            conn.close()
+            resp, data = relay_head(self, conn)
             with open(log, "a") as f:
                 f.write("status %d %s %s\n" % (resp.status, self.command, self.path))
-            self.send_response(resp.status)
-            for k, v in resp.getheaders():
-                if k.lower() not in ("content-length", "connection", "transfer-encoding", "date"):
-                    self.send_header(k, v)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(data)
 

@@ -21,6 +21,7 @@ See 'keel-docker login --help'." >&2; return 125; }
             pass+=("$1" "$2")
             shift ;;
         --username=* | --password=* | -u?* | -p?* | --password-stdin) pass+=("$1") ;;
+        --help) printf 'Usage:  keel-docker login %s\n\n%s\n' "$USAGE" "$ABOUT"; return 0 ;;
         --) shift; break ;;
         -*) echo "unknown flag: $1
 See 'keel-docker login --help'." >&2; return 125 ;;

@@ -8,6 +8,7 @@ OPTS=()
 
 cmd_logout() {
     case "${1:-}" in
+    --help) printf 'Usage:  keel-docker logout %s\n\n%s\n' "$USAGE" "$ABOUT"; return 0 ;;
     -*) echo "unknown flag: $1
 See 'keel-docker logout --help'." >&2; return 125 ;;
     esac

@@ -39,6 +39,7 @@ cmd_push() {
     local -a args=()
     while [ $# -gt 0 ]; do
         case "$1" in
+        --help) printf 'Usage:  keel-docker push %s\n\n%s\n' "$USAGE" "$ABOUT"; return 0 ;;
         -a | --all-tags) all=1 ;;
         -q | --quiet) quiet=1 ;;
         --disable-content-trust | --disable-content-trust=*) ;;
