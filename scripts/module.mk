@@ -1,7 +1,18 @@
 # scripts/: keel-docker and its network helper, the demo, install-deps, benchmarks.
 INSTALL_SCRIPTS += scripts/keel-docker scripts/keel-docker-net
+# keel-docker's modules: the dispatcher finds them in scripts/docker/ in the
+# tree and in PREFIX/lib/keel-docker/ when installed.
+KEEL_DOCKER_MODULES := $(wildcard scripts/docker/lib/*.sh scripts/docker/cmd/*.sh)
 SHELL_SCRIPTS := scripts/keel-docker scripts/keel-docker-net scripts/install-deps scripts/demo \
+	$(KEEL_DOCKER_MODULES) \
 	$(wildcard scripts/tests/*.sh scripts/tests/*.t scripts/bench/*.sh scripts/bench/run)
+
+.PHONY: install-keel-docker-modules
+install: install-keel-docker-modules
+install-keel-docker-modules:
+	install -d $(DESTDIR)$(PREFIX)/lib/keel-docker/lib $(DESTDIR)$(PREFIX)/lib/keel-docker/cmd
+	install -m 0644 $(filter scripts/docker/lib/%,$(KEEL_DOCKER_MODULES)) $(DESTDIR)$(PREFIX)/lib/keel-docker/lib/
+	install -m 0644 $(filter scripts/docker/cmd/%,$(KEEL_DOCKER_MODULES)) $(DESTDIR)$(PREFIX)/lib/keel-docker/cmd/
 
 .PHONY: check-shellcheck check-keel-docker
 check-shellcheck:

@@ -1,0 +1,22 @@
+# shellcheck shell=bash
+# keel-docker rm: containers and everything they made.
+kd_lib lifecycle
+
+USAGE='[OPTIONS] CONTAINER [CONTAINER...]'
+ABOUT='Remove one or more containers'
+OPTS=(
+    'f|force|bool|Force the removal of a running container (uses SIGKILL)'
+    'v|volumes|bool|Remove anonymous volumes associated with the container'
+)
+
+cmd_rm() {
+    opts_parse 1 "$@"
+    opts_nargs min 1
+    local arg id rc=0
+    for arg in "${ARGS[@]}"; do
+        id=$(resolve_container "$arg") || { rc=1; continue; }
+        remove_container "$id" "$OPT_force" || { rc=1; continue; }
+        echo "$arg"
+    done
+    return "$rc"
+}

@@ -1,0 +1,22 @@
+# shellcheck shell=bash
+# keel-docker stop: the stop signal, then SIGKILL after the timeout.
+kd_lib lifecycle
+
+USAGE='[OPTIONS] CONTAINER [CONTAINER...]'
+ABOUT='Stop one or more running containers'
+OPTS=(
+    't|timeout|int|Seconds to wait before killing the container'
+    '|time|=timeout|'
+)
+
+cmd_stop() {
+    opts_parse 1 "$@"
+    opts_nargs min 1
+    local arg id rc=0
+    for arg in "${ARGS[@]}"; do
+        id=$(resolve_container "$arg") || { rc=1; continue; }
+        stop_container "$id" "${OPT_timeout:-10}"
+        echo "$arg"
+    done
+    return "$rc"
+}
