@@ -60,6 +60,32 @@ expect_eq "an unknown image exits 125" 125 "$rc"
 check "an unknown image leaves no container" test -z "$(kd ps -a -q)"
 grep -q "Unable to find image" <<<"$err" && ok "an unknown image says so" || not_ok "an unknown image says so" "$err"
 
+# --- docker's option forms, --help, exit codes, docker's variables ---------------------
+expect_eq "--x=v, -eK=V and combined shorts with a value (-ie X=2)" "1 2 box" \
+    "$(kd run --rm --name=forms1 -eA=1 -ie B=2 --hostname=box --rm=true "$IMG" sh -c 'echo $A $B $(hostname)' </dev/null)"
+expect_eq "--rm=false keeps the container" forms2 "$(kd run --rm=false --name forms2 "$IMG" true; kd inspect forms2 | jq -r '.[0].Name[1:]')"
+kd rm forms2 >/dev/null
+err=$(kd run -p 2>&1)
+expect_eq "a flag without its value exits 125" 125 "$(kd run -p >/dev/null 2>&1; echo $?)"
+grep -q "^flag needs an argument: 'p' in -p$" <<<"$err" && ok "a missing value says so as docker does" || not_ok "missing value message" "$err"
+err=$(kd run --bogus "$IMG" 2>&1)
+grep -q "^unknown flag: --bogus$" <<<"$err" && grep -q "Run 'keel-docker run --help' for more information" <<<"$err" &&
+    ok "an unknown flag is docker's message" || not_ok "unknown flag message" "$err"
+expect_eq "a bad boolean exits 125" 125 "$(kd run --rm=maybe "$IMG" true >/dev/null 2>&1; echo $?)"
+expect_eq "a missing operand exits 1, as docker's does" 1 "$(kd logs >/dev/null 2>&1; echo $?)"
+helps=0
+for c in run ps exec logs start stop restart kill rm inspect images rmi pull tag load save; do
+    [[ "$(kd "$c" --help 2>&1 | head -n1)" == "Usage:  keel-docker $c "* ]] || { helps=$c; break; }
+done
+expect_eq "every command answers --help with its usage line" 0 "$helps"
+expect_eq "container ls is ps" "Usage:  keel-docker container ls [OPTIONS]" "$(kd container ls --help | head -n1)"
+kd run --rm "$IMG" /etc/passwd >/dev/null 2>&1
+expect_eq "run of a file that is not executable exits 126" 126 "$?"
+expect_eq "every container has HOSTNAME" "box2" "$(kd run --rm --hostname box2 "$IMG" sh -c 'echo $HOSTNAME')"
+out=$(script -qec "$KD run --rm -t $IMG sh -c 'echo \$TERM'" /dev/null </dev/null | tr -cd 'a-z\n' | grep .)
+expect_eq "-t sets TERM=xterm" xterm "$out"
+expect_eq "without -t there is no TERM" "" "$(kd run --rm "$IMG" sh -c 'echo $TERM')"
+
 # --- detached containers, ps, names ---------------------------------------------
 id=$(kd run -d --name web1 "$IMG" sleep 300)
 [ -n "$id" ] || id=missing
@@ -93,6 +119,13 @@ pid_in=$(kd exec web1 sh -c 'echo $$')
 [ -n "$pid_in" ] && [ "$pid_in" != 1 ] && ok "exec runs with a PID other than 1 ($pid_in)" || not_ok "exec pid" "$pid_in"
 kd exec web1 sh -c 'exit 4'
 expect_eq "exec exits with the command's status" 4 "$?"
+kd exec web1 no-such-command >/dev/null 2>&1
+expect_eq "exec of a missing command exits 127" 127 "$?"
+kd exec web1 /etc/passwd >/dev/null 2>&1
+expect_eq "exec of a file that is not executable exits 126" 126 "$?"
+err=$(kd exec web1 no-such-command 2>&1)
+grep -q 'executable file not found in $PATH' <<<"$err" && ok "exec of a missing command says so" || not_ok "exec 127 message" "$err"
+expect_eq "exec -t sets TERM=xterm" xterm "$(script -qec "$KD exec -t web1 sh -c 'echo \$TERM'" /dev/null </dev/null | tr -cd 'a-z\n' | grep .)"
 expect_eq "exec -u runs as that user" 1000 "$(kd exec -u 1000 web1 id -u)"
 expect_eq "exec -e sets the environment" bar "$(kd exec -e FOO=bar web1 sh -c 'echo $FOO')"
 

@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # keel-docker exec: a command in a running container, through the runtime.
-kd_lib state
+kd_lib state command
 
 USAGE='[OPTIONS] CONTAINER COMMAND [ARG...]'
 ABOUT='Execute a command in a running container'
@@ -18,7 +18,8 @@ cmd_exec() {
     opts_nargs min 2
     set -- "${ARGS[@]}"
     local -a opts=()
-    local id state v
+    local id state v path
+    [ "$OPT_tty" = 0 ] || opts+=(--env TERM=xterm)
     for v in "${OPT_env[@]}"; do opts+=(--env "$v"); done
     [ -z "$OPT_user" ] || opts+=(--user "$OPT_user")
     [ -z "$OPT_workdir" ] || opts+=(--cwd "$OPT_workdir")
@@ -26,6 +27,8 @@ cmd_exec() {
     shift
     state=$(container_state "$id")
     [ "$state" = running ] || die "Error response: container ${id:0:12} is not running"
+    record_get path "$id" path
+    check_command "$CONTAINERS/$id/bundle/rootfs" "$1" "${path:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}" "exec failed"
     # a detached exec has nobody on its terminal: it runs without one
     if [ "$OPT_detach" = 1 ]; then
         opts+=(--detach)

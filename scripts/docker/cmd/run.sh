@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # keel-docker run: a container from an image: its record, network, bundle,
 # then the container itself, in the foreground or detached.
-kd_lib record network lifecycle
+kd_lib record network lifecycle command
 
 USAGE='[OPTIONS] IMAGE [COMMAND] [ARG...]'
 ABOUT='Create and run a new container from an image'
@@ -90,8 +90,10 @@ cmd_run() {
         --mount "$dir/hosts:/etc/hosts" --mount "$dir/hostname:/etc/hostname"
         --mount "$dir/resolv.conf:/etc/resolv.conf")
     for v in "${OPT_volume[@]}"; do bundle+=(--mount "$(volume_mount_spec "$v")"); done
+    # docker's own variables first: the image's and the user's may replace them
+    bundle+=(--env "HOSTNAME=$hostname")
+    [ "$OPT_tty" = 0 ] || bundle+=(--tty --env TERM=xterm)
     for v in "${envs[@]}"; do bundle+=(--env "$v"); done
-    [ "$OPT_tty" = 0 ] || bundle+=(--tty)
     # nothing of a --rm container's writable layer has to survive a host crash
     [ "$OPT_rm" = 0 ] || bundle+=(--volatile)
     [ "$OPT_read_only" = 0 ] || bundle+=(--read-only)
@@ -104,7 +106,8 @@ cmd_run() {
     local cmd0 path
     bundle_image "$image" "$dir/bundle" "${bundle[@]}" -- "$@"
     { IFS= read -r cmd0; IFS= read -r path; } <<<"$BUNDLE_OUT"
-    check_command "$dir/bundle/rootfs" "$cmd0" "$path"
+    check_command "$dir/bundle/rootfs" "$cmd0" "$path" "failed to create task"
+    record_put "$id" path "$path"
     record_publish "$id"
 
     trap - EXIT
@@ -128,26 +131,6 @@ parse_bytes() {
     m) echo $((n * 1024 * 1024)) ;;
     g) echo $((n * 1024 * 1024 * 1024)) ;;
     esac
-}
-
-# The command must exist in the image: 127 when not found, 126 when not executable.
-check_command() {
-    local rootfs=$1 cmd=$2 path=$3 d
-    if [[ "$cmd" == */* ]]; then
-        [ -e "$rootfs/$cmd" ] || [ -L "$rootfs/$cmd" ] || {
-            echo "keel-docker: Error response: failed to create task: exec: \"$cmd\": stat $cmd: no such file or directory" >&2
-            exit 127
-        }
-        return 0
-    fi
-    local IFS=:
-    for d in $path; do
-        if [ -e "$rootfs/$d/$cmd" ] || [ -L "$rootfs/$d/$cmd" ]; then
-            return 0
-        fi
-    done
-    echo "keel-docker: Error response: failed to create task: exec: \"$cmd\": executable file not found in \$PATH" >&2
-    exit 127
 }
 
 read_env_file() {
