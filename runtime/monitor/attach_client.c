@@ -58,9 +58,13 @@ static int signals_open(const struct attach *a, keel_err *err)
     sigemptyset(&set);
     if (a->tty)
         sigaddset(&set, SIGWINCH);
+    /* a shell's background job starts with SIGINT ignored, and an ignored
+     * signal is dropped even while blocked: take it back */
     for (int sig = 1; a->o->sig_proxy && sig < SIGRTMIN; sig++)
-        if (proxied(sig))
+        if (proxied(sig)) {
+            signal(sig, SIG_DFL);
             sigaddset(&set, sig);
+        }
     sigprocmask(SIG_BLOCK, &set, NULL);
     int fd = signalfd(-1, &set, SFD_CLOEXEC | SFD_NONBLOCK);
     return fd < 0 ? keel_syserror(err, "signalfd") : fd;
