@@ -148,6 +148,10 @@ static int parse_string(struct pctx *c, const struct jnode *v, char **dst)
 {
     if (v->type != J_STRING)
         return type_error(c, "string", v);
+    /* only a type with BYTES members lets NUL into the tree */
+    if (memchr(v->text, '\0', v->text_len) != NULL)
+        return keel_error(c->err, 0, "%s: %s: string contains a NUL character", c->source,
+                          c->path.buf);
     *dst = malloc(v->text_len + 1);
     if (*dst == NULL)
         return oom_error(c);
@@ -347,6 +351,14 @@ static int parse_field(struct pctx *c, const struct spec_field *f, const struct 
     case SPEC_OBJMAP:
     case SPEC_SET:
         return parse_map(c, f, v, obj);
+    case SPEC_BYTES:
+        if (v->type != J_STRING)
+            return type_error(c, "string", v);
+        if ((*FIELD_AT(obj, f->off, char *) = malloc(v->text_len + 1)) == NULL)
+            return oom_error(c);
+        memcpy(*FIELD_AT(obj, f->off, char *), v->text, v->text_len + 1);
+        *FIELD_AT(obj, f->off_aux, size_t) = v->text_len;
+        return 0;
     }
     return keel_error(c->err, EINVAL, "%s: %s: unknown field kind", c->source, c->path.buf);
 }
@@ -374,6 +386,14 @@ static int parse_object(struct pctx *c, const struct spec_type *t, const struct 
     return 0;
 }
 
+static bool has_bytes(const struct spec_type *t)
+{
+    for (size_t i = 0; i < t->nfields; i++)
+        if (t->fields[i].kind == SPEC_BYTES)
+            return true;
+    return false;
+}
+
 int spec_parse(const struct spec_type *t, const char *buf, size_t len, const char *source,
                void *out, keel_err *err)
 {
@@ -381,7 +401,7 @@ int spec_parse(const struct spec_type *t, const char *buf, size_t len, const cha
     if (len > SPEC_MAX_DOC)
         return keel_error(err, 0, "%s: document larger than %u bytes", source, SPEC_MAX_DOC);
     struct jtree tree;
-    if (jtree_parse(&tree, buf, len, source, err) < 0)
+    if (jtree_parse(&tree, buf, len, source, has_bytes(t), err) < 0)
         return -1;
     struct pctx c = {.source = source, .err = err};
     int r;
@@ -499,6 +519,14 @@ static int gen_field(yajl_gen g, const struct spec_field *f, const void *obj)
         return gen_array(g, f, obj);
     case SPEC_MAP: case SPEC_OBJMAP: case SPEC_SET:
         return gen_map(g, f, obj);
+    case SPEC_BYTES: {
+        /* the bytes go out as they are: validation off for this string only */
+        yajl_gen_config(g, yajl_gen_validate_utf8, 0);
+        yajl_gen_status st = yajl_gen_string(g, *CFIELD_AT(obj, f->off, unsigned char *),
+                                             *CFIELD_AT(obj, f->off_aux, size_t));
+        yajl_gen_config(g, yajl_gen_validate_utf8, 1);
+        return st == yajl_gen_status_ok ? 0 : -1;
+    }
     }
     return -1;
 }
@@ -559,6 +587,56 @@ char *spec_generate(const struct spec_type *t, const void *obj, bool pretty, siz
     return out;
 }
 
+struct spec_writer {
+    yajl_gen g;
+};
+
+struct spec_writer *spec_writer_new(keel_err *err)
+{
+    struct spec_writer *w = calloc(1, sizeof *w);
+    if (w != NULL && (w->g = yajl_gen_alloc(NULL)) == NULL) {
+        free(w);
+        w = NULL;
+    }
+    if (w == NULL) {
+        keel_error(err, ENOMEM, "JSON writer");
+        return NULL;
+    }
+    yajl_gen_config(w->g, yajl_gen_validate_utf8, 1);
+    return w;
+}
+
+int spec_writer_add(struct spec_writer *w, const struct spec_type *t, const void *obj,
+                    keel_err *err)
+{
+    int r = gen_object(w->g, t, obj);
+    /* ends the document with a newline and readies the generator for the next */
+    yajl_gen_reset(w->g, "\n");
+    if (r < 0)
+        return keel_error(err, 0, "generate %s: a string is not valid UTF-8", t->name);
+    return 0;
+}
+
+const char *spec_writer_buf(struct spec_writer *w, size_t *len)
+{
+    const unsigned char *buf;
+    yajl_gen_get_buf(w->g, &buf, len);
+    return (const char *)buf;
+}
+
+void spec_writer_clear(struct spec_writer *w)
+{
+    yajl_gen_clear(w->g);
+}
+
+void spec_writer_free(struct spec_writer *w)
+{
+    if (w != NULL) {
+        yajl_gen_free(w->g);
+        free(w);
+    }
+}
+
 /* --- release, copy, equal ----------------------------------------------- */
 
 static void release_field(const struct spec_field *f, void *obj)
@@ -599,6 +677,7 @@ static void release_field(const struct spec_field *f, void *obj)
         break;
     }
     case SPEC_U32S:
+    case SPEC_BYTES:
         break;
     case SPEC_BOOL: case SPEC_I32: case SPEC_U32: case SPEC_I64: case SPEC_U64:
         *FIELD_AT(obj, f->off_aux, bool) = false;
@@ -664,6 +743,8 @@ static bool field_equal(const struct spec_field *f, const void *a, const void *b
         return spec_equal(f->sub, pa, pb);
     case SPEC_U32S:
         return memcmp(pa, pb, n * sizeof(uint32_t)) == 0;
+    case SPEC_BYTES:
+        return memcmp(pa, pb, n) == 0;
     case SPEC_STRS: case SPEC_SET:
         for (size_t i = 0; i < n; i++)
             if (!str_equal(((char *const *)pa)[i], ((char *const *)pb)[i]))
