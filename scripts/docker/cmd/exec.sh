@@ -18,15 +18,15 @@ cmd_exec() {
     opts_nargs min 2
     set -- "${ARGS[@]}"
     local -a opts=()
-    local id state v path
+    local id v path
     [ "$OPT_tty" = 0 ] || opts+=(--env TERM=xterm)
     for v in "${OPT_env[@]}"; do opts+=(--env "$v"); done
     [ -z "$OPT_user" ] || opts+=(--user "$OPT_user")
     [ -z "$OPT_workdir" ] || opts+=(--cwd "$OPT_workdir")
     id=$(resolve_container "$1") || exit 1
     shift
-    state=$(container_state "$id")
-    [ "$state" = running ] || die "Error response: container ${id:0:12} is not running"
+    container_status "$id"
+    [ "$ST_state" = running ] || die "Error response: container ${id:0:12} is not running"
     record_get path "$id" path
     check_command "$CONTAINERS/$id/bundle/rootfs" "$1" "${path:-/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin}" "exec failed"
     # a detached exec has nobody on its terminal: it runs without one

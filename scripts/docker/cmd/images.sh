@@ -29,7 +29,8 @@ list_images() {
         case "$ref" in *@*) repo=${ref%@*} tag="<none>" ;; esac
         local ago=N/A
         if [ -n "$created" ] && [ "$created" != null ]; then
-            ago="$(human_duration $(($(now) - $(date -d "$created" +%s 2>/dev/null || now)))) ago"
+            human_duration ago $(($(now) - $(date -d "$created" +%s 2>/dev/null || now)))
+            ago="$ago ago"
         fi
         digest=${digest#sha256:}
         printf '%s\t%s\t%s\t%s\t%s\n' "$repo" "$tag" "${digest:0:12}" "$ago" "$(human_size "$size")"

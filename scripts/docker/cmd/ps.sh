@@ -1,5 +1,8 @@
 # shellcheck shell=bash
-# keel-docker ps: the containers, newest first, as docker's table or JSON lines.
+# keel-docker ps: the containers, newest first, as docker's table or JSON
+# lines. Constant work per container: its facts and the status file its
+# monitor keeps are read by the shell itself (no process per container); the
+# commands come from one jq over every listed container's config.
 kd_lib state
 
 USAGE='[OPTIONS]'
@@ -14,47 +17,90 @@ OPTS=(
 cmd_ps() {
     opts_parse 1 "$@"
     opts_nargs none
-    local format=$OPT_format
-    case "$format" in '' | json | '{{json .}}') ;; *) die "unsupported format: $format (json only)" ;; esac
-    if [ "$OPT_quiet" = 0 ] && [ -z "$format" ]; then
-        list_containers "$OPT_all" "$OPT_no_trunc" table | table_columns
+    local mode=table
+    case "$OPT_format" in
+    '') ;;
+    json | '{{json .}}') mode=json ;;
+    *) die "unsupported format: $OPT_format (json only)" ;;
+    esac
+    [ "$OPT_quiet" = 0 ] || mode=quiet
+    local -a ids=()
+    listed_ids "$OPT_all"
+    if [ "$mode" = quiet ]; then
+        local id
+        for id in "${ids[@]}"; do
+            if [ "$OPT_no_trunc" = 1 ]; then echo "$id"; else echo "${id:0:12}"; fi
+        done
         return 0
     fi
-    [ "$OPT_quiet" = 0 ] || format=quiet
-    list_containers "$OPT_all" "$OPT_no_trunc" "$format"
+    if [ "$mode" = table ]; then
+        ps_rows | table_columns
+    else
+        ps_rows | ps_json
+    fi
 }
 
-list_containers() {
-    local all=$1 notrunc=$2 mode=$3
-    [ "$mode" != table ] || printf 'CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\tPORTS\tNAMES\n'
-    local id state short cmd created status ports name
-    for id in $(all_ids | while read -r i; do echo "$(record_fact "$i" created) $i"; done | sort -rn | awk '{print $2}'); do
-        state=$(container_state "$id")
-        [ "$all" = 1 ] || [ "$state" = running ] || [ "$state" = paused ] || continue
-        short=${id:0:12}
-        [ "$notrunc" = 0 ] || short=$id
-        if [ "$mode" = quiet ]; then
-            echo "$short"
-            continue
+# The ids to list, newest first, into ids (the caller's array).
+listed_ids() {
+    local all=$1 id created
+    local -a lines=()
+    for id in $(all_ids); do
+        if [ "$all" = 0 ]; then
+            container_status "$id"
+            [ "$ST_state" = running ] || [ "$ST_state" = restarting ] || continue
         fi
-        cmd=$(jq -r '.process.args | map(if test("\\s") then "\"" + . + "\"" else . end) | join(" ")' "$CONTAINERS/$id/bundle/config.json" 2>/dev/null || true)
-        created="$(human_duration $(($(now) - $(record_fact "$id" created)))) ago"
-        status=$(status_text "$id" "$state")
-        ports=
-        [ "$state" != running ] && [ "$state" != paused ] || ports=$(ports_text "$id")
-        name=$(record_fact "$id" name)
-        if [ "$mode" != table ]; then
-            jq -cn --arg id "$short" --arg image "$(record_fact "$id" image)" --arg cmd "\"$cmd\"" \
-                --arg created "$(iso_time "$(record_fact "$id" created)")" --arg running "$created" \
-                --arg state "$state" --arg status "$status" --arg ports "$ports" --arg name "$name" \
-                --arg network "$(record_fact "$id" network)" \
-                '{Command: $cmd, CreatedAt: $created, ID: $id, Image: $image, Labels: "", LocalVolumes: "0",
-                  Mounts: "", Names: $name, Networks: $network, Ports: $ports, RunningFor: $running,
-                  Size: "0B", State: $state, Status: $status}'
-            continue
-        fi
-        [ "$notrunc" = 1 ] || [ "${#cmd}" -le 20 ] || cmd="${cmd:0:19}…"
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$short" "$(record_fact "$id" image)" "\"$cmd\"" \
-            "$created" "$status" "${ports:- }" "$name"
+        record_get created "$id" created
+        lines+=("${created:-0} $id")
     done
+    [ "${#lines[@]}" -gt 0 ] || return 0
+    mapfile -t ids < <(printf '%s\n' "${lines[@]}" | sort -rn)
+    ids=("${ids[@]#* }")
+}
+
+# One tab-separated row per container of ids (a header first for the table):
+# ID IMAGE COMMAND CREATED STATUS PORTS NAMES, then for JSON the state,
+# creation time and network.
+ps_rows() {
+    local id cmd image created name status ports ago network now_s
+    local -a cmds=() configs=()
+    local -A line=()
+    printf -v now_s '%(%s)T' -1
+    for id in "${ids[@]}"; do
+        [ -r "$CONTAINERS/$id/bundle/config.json" ] || continue
+        line[$id]=${#configs[@]}
+        configs+=("$CONTAINERS/$id/bundle/config.json")
+    done
+    [ "${#configs[@]}" -eq 0 ] ||
+        mapfile -t cmds < <(jq -r '.process.args | map(if test("\\s") then "\"" + . + "\"" else . end) | join(" ") | gsub("\n"; " ")' \
+            "${configs[@]}")
+    [ "$mode" != table ] || printf 'CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\tPORTS\tNAMES\n'
+    for id in "${ids[@]}"; do
+        cmd=''
+        [ -z "${line[$id]:-}" ] || cmd=${cmds[${line[$id]}]:-}
+        container_status "$id"
+        record_get image "$id" image
+        record_get name "$id" name
+        record_get created "$id" created
+        human_duration ago $((now_s - ${created:-0}))
+        status_text status "$id"
+        ports=''
+        [ "$ST_state" != running ] || ports_text ports "$id"
+        if [ "$mode" = table ]; then
+            [ "$OPT_no_trunc" = 1 ] || [ "${#cmd}" -le 20 ] || cmd="${cmd:0:19}…"
+            [ "$OPT_no_trunc" = 1 ] || id=${id:0:12}
+            printf '%s\t%s\t"%s"\t%s ago\t%s\t%s\t%s\n' "$id" "$image" "$cmd" "$ago" "$status" "${ports:- }" "$name"
+        else
+            record_get network "$id" network
+            [ "$OPT_no_trunc" = 1 ] || id=${id:0:12}
+            printf '%s\t%s\t"%s"\t%s ago\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$image" "$cmd" "$ago" "$status" \
+                "$ports" "$name" "$ST_state" "${created:-0}" "$network"
+        fi
+    done
+}
+
+# ps_rows' lines as docker's `ps --format json` objects, one jq for all.
+ps_json() {
+    jq -cR 'split("\t") | {Command: .[2], CreatedAt: (.[8] | tonumber | strftime("%Y-%m-%d %H:%M:%S +0000 UTC")), ID: .[0], Image: .[1],
+        Labels: "", LocalVolumes: "0", Mounts: "", Names: .[6], Networks: .[9], Ports: .[5],
+        RunningFor: .[3], Size: "0B", State: .[7], Status: .[4]}'
 }

@@ -5,6 +5,7 @@ kd_lib lifecycle
 USAGE='[OPTIONS] CONTAINER [CONTAINER...]'
 ABOUT='Restart one or more containers'
 OPTS=(
+    's|signal|string|Signal to send to the container'
     't|timeout|int|Seconds to wait before killing the container'
     '|time|=timeout|'
 )
@@ -15,8 +16,8 @@ cmd_restart() {
     local arg id rc=0
     for arg in "${ARGS[@]}"; do
         id=$(resolve_container "$arg") || { rc=1; continue; }
-        stop_container "$id" "${OPT_timeout:-10}"
-        start_container "$id"
+        container_stop "$id" "$OPT_timeout" "$OPT_signal"
+        container_start "$id"
         echo "$arg"
     done
     return "$rc"

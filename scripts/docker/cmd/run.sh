@@ -8,6 +8,7 @@ ABOUT='Create and run a new container from an image'
 OPTS=(
     '|cpus|decimal|Number of CPUs'
     'd|detach|bool|Run container in background and print container ID'
+    '|detach-keys|string|Override the key sequence for detaching a container'
     '|entrypoint|string|Overwrite the default ENTRYPOINT of the image'
     'e|env|list|Set environment variables'
     '|env-file|list|Read in a file of environment variables'
@@ -22,6 +23,9 @@ OPTS=(
     '|read-only|bool|Mount the container'"'"'s root filesystem as read only'
     '|restart|string|Restart policy to apply when a container exits (default "no")'
     '|rm|bool|Automatically remove the container and its associated anonymous volumes when it exits'
+    '|sig-proxy|bool|Proxy received signals to the process (default true)'
+    '|stop-signal|string|Signal to stop the container'
+    '|stop-timeout|int|Timeout (in seconds) to stop a container'
     't|tty|bool|Allocate a pseudo-TTY'
     'u|user|string|Username or UID (format: <name|uid>[:<group|gid>])'
     'v|volume|list|Bind mount a volume'
@@ -38,7 +42,7 @@ cmd_run() {
     for v in "${OPT_env_file[@]}"; do read_env_file "$v"; done
     envs+=("${OPT_env[@]}")
     [ -z "$OPT_memory" ] || memory=$(parse_bytes "$OPT_memory")
-    case "${OPT_restart:-no}" in no) ;; *) die "restart policy '$OPT_restart' is not supported (only \"no\")" ;; esac
+    check_restart_policy "${OPT_restart:-no}"
     case "$network" in bridge | host | none) ;; *) die "network $network not found" ;; esac
     if [ -n "$OPT_cpus" ] && ! [[ "$OPT_cpus" =~ ^[0-9]*\.?[0-9]+$ ]]; then
         die "invalid argument \"$OPT_cpus\" for \"--cpus\""
@@ -59,6 +63,11 @@ cmd_run() {
     record_put "$id" image "$image"
     record_put "$id" network "$network"
     record_put "$id" autoremove "$OPT_rm"
+    record_put "$id" tty "$OPT_tty"
+    record_put "$id" stdin "$OPT_interactive"
+    [ -z "$OPT_restart" ] || record_put "$id" restart "$OPT_restart"
+    [ -z "$OPT_stop_signal" ] || record_put "$id" stop_signal "$OPT_stop_signal"
+    [ -z "$OPT_stop_timeout" ] || record_put "$id" stop_timeout "$OPT_stop_timeout"
     record_fill "$id" ports true
     # hosts, hostname and resolv.conf as docker provides them
     if [ "$network" = host ]; then
@@ -110,13 +119,32 @@ cmd_run() {
     record_put "$id" path "$path"
     record_publish "$id"
 
-    trap - EXIT
     if [ "$OPT_detach" = 1 ]; then
-        start_detached "$id"
+        container_launch "$id"
+        trap - EXIT
         echo "$id"
         return 0
     fi
-    run_foreground "$id" "$OPT_tty" "$OPT_interactive"
+    trap - EXIT
+    local -a attach=(--attach)
+    [ -z "$OPT_detach_keys" ] || attach+=(--detach-keys "$OPT_detach_keys")
+    # docker's default: signals proxied, unless a terminal carries them
+    [ -z "${OPT_GIVEN[sig-proxy]:-}" ] || attach+=(--sig-proxy="$([ "$OPT_sig_proxy" = 1 ] && echo true || echo false)")
+    container_launch "$id" "${attach[@]}"
+}
+
+# docker's restart policies: no, always, unless-stopped, on-failure[:N].
+check_restart_policy() {
+    case "$1" in
+    no | always | unless-stopped | on-failure) ;;
+    on-failure:*)
+        [[ "${1#on-failure:}" =~ ^[0-9]+$ ]] ||
+            die "invalid restart policy format: maximum retry count must be an integer"
+        ;;
+    *) die "invalid restart policy: unknown policy '${1%%:*}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'" ;;
+    esac
+    [ "$1" = no ] || [ "$OPT_rm" = 0 ] || die "conflicting options: cannot specify both --restart and --rm"
+    return 0
 }
 
 # Bytes from docker's size syntax: 512, 64k, 64m, 1g (b, k, m, g; case-insensitive).

@@ -37,6 +37,8 @@ find_tool KEEL_IMAGE keel-image
 find_tool KEEL_BUNDLE keel-bundle
 [ "$KEEL_BUNDLE" != keel-bundle ] || command -v keel-bundle >/dev/null || KEEL_BUNDLE=$KEEL_IMAGE
 find_tool KEEL_NET keel-docker-net
+# the container monitor: bin/ in the tree, beside keel-docker when installed
+find_tool KEEL_MONITOR keel-monitor
 
 # keel-docker's own failures: one line on stderr, docker's exit status 125.
 die() {

@@ -1,29 +1,26 @@
 # shellcheck shell=bash
 # docker's ways of showing times and sizes, and its tables.
 
-# docker's HumanDuration: "Less than a second", "3 minutes", "About an hour", ...
+# human_duration VAR SECONDS: docker's HumanDuration ("Less than a second",
+# "3 minutes", "About an hour", ...) into VAR, without a subshell.
 human_duration() {
-    local s=$1
-    if [ "$s" -lt 1 ]; then echo "Less than a second"
-    elif [ "$s" -eq 1 ]; then echo "1 second"
-    elif [ "$s" -lt 60 ]; then echo "$s seconds"
-    elif [ "$s" -lt 120 ]; then echo "About a minute"
-    elif [ "$s" -lt 3600 ]; then echo "$((s / 60)) minutes"
-    elif [ "$s" -lt 7200 ]; then echo "About an hour"
-    elif [ "$s" -lt 172800 ]; then echo "$((s / 3600)) hours"
-    elif [ "$s" -lt 1209600 ]; then echo "$((s / 86400)) days"
-    elif [ "$s" -lt 4838400 ]; then echo "$((s / 604800)) weeks"
-    elif [ "$s" -lt 63072000 ]; then echo "$((s / 2592000)) months"
-    else echo "$((s / 31536000)) years"
+    local _s=$2 _t
+    if [ "$_s" -lt 1 ]; then _t="Less than a second"
+    elif [ "$_s" -eq 1 ]; then _t="1 second"
+    elif [ "$_s" -lt 60 ]; then _t="$_s seconds"
+    elif [ "$_s" -lt 120 ]; then _t="About a minute"
+    elif [ "$_s" -lt 3600 ]; then _t="$((_s / 60)) minutes"
+    elif [ "$_s" -lt 7200 ]; then _t="About an hour"
+    elif [ "$_s" -lt 172800 ]; then _t="$((_s / 3600)) hours"
+    elif [ "$_s" -lt 1209600 ]; then _t="$((_s / 86400)) days"
+    elif [ "$_s" -lt 4838400 ]; then _t="$((_s / 604800)) weeks"
+    elif [ "$_s" -lt 63072000 ]; then _t="$((_s / 2592000)) months"
+    else _t="$((_s / 31536000)) years"
     fi
+    printf -v "$1" '%s' "$_t"
 }
 
 iso_time() { date -u -d "@$1" +%Y-%m-%dT%H:%M:%S.%NZ; }
-
-# docker's zero time for a moment that has not happened.
-time_or_zero() {
-    if [ -z "$1" ]; then echo 0001-01-01T00:00:00Z; else iso_time "$1"; fi
-}
 
 human_size() {
     awk -v b="$1" 'BEGIN {

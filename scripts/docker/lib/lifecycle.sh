@@ -1,38 +1,60 @@
 # shellcheck shell=bash
-# A container's life after `run` made its record: started in the foreground or
-# under a monitor, stopped, killed, started again, removed.
+# A container's life after `run` made its record, through its monitor
+# (bin/keel-monitor, one process per running container): started detached or
+# attached, stopped with real seconds, killed, waited for, removed. The
+# monitor holds the container's output, writes container.log and the status
+# file, applies the restart policy, and when no restart follows runs
+# docker/exit-hook, which ends in container_ended below.
 kd_lib record network state
 
-# Log lines are "TIME STREAM TEXT"; `tee` also shows them on the terminal.
-log_stream() {
-    local stream=$1 log=$2 tee=${3:-0}
-    awk -v s="$stream" -v logf="$log" -v tee="$tee" '{
-        print strftime("%Y-%m-%dT%H:%M:%SZ", systime(), 1) " " s " " $0 >> logf
-        fflush(logf)
-        if (tee) { print; fflush() }
-    }'
+# The options of the container's monitor, from its record, into MON_ARGS.
+monitor_args() {
+    local id=$1 dir=$CONTAINERS/$1 v
+    MON_ARGS=(--dir "$dir" --id "$id" --bundle "$dir/bundle" --runtime "$KEEL"
+        --runtime-root "$KEEL_RUN_ROOT" --exit-hook "$KD_LIB/exit-hook")
+    record_get v "$id" tty
+    [ "$v" != 1 ] || MON_ARGS+=(--tty)
+    record_get v "$id" stdin
+    [ "$v" != 1 ] || MON_ARGS+=(--stdin)
+    record_get v "$id" restart
+    [ -z "$v" ] || MON_ARGS+=(--restart "$v")
+    record_get v "$id" stop_signal
+    [ -z "$v" ] || MON_ARGS+=(--stop-signal "$v")
+    record_get v "$id" stop_timeout
+    [ -z "$v" ] || MON_ARGS+=(--stop-timeout "$v")
+    # the exit hook is keel-docker again: it finds the same programs and store
+    export KEEL KEEL_IMAGE KEEL_BUNDLE KEEL_NET KEEL_MONITOR KEEL_CGROUP_PARENT
 }
 
-# Called when the container's `keel run` returned: the network goes first and
-# "finished" is written last, since it tells every other command that all is done.
-record_exit() {
-    local id=$1 rc=$2 network autoremove
-    record_get network "$id" network
-    record_get autoremove "$id" autoremove
-    [ "$network" != bridge ] || net_teardown "$id"
-    if [ "$autoremove" = 1 ]; then
-        record_remove "$id" >/dev/null 2>&1 || true
-        return 0
+# container_start ID [ATTACH-OPTION...]: the container runs under a new
+# monitor. With options (--attach, --detach-keys K, --sig-proxy=B) this
+# process becomes the attached client and exits with the container's status,
+# so that signals sent to keel-docker reach the container.
+container_start() {
+    prepare_restart "$1"
+    container_launch "$@"
+}
+
+# container_launch ID [ATTACH-OPTION...]: container_start for a container
+# whose network is ready (run has just made it).
+container_launch() {
+    local id=$1
+    shift
+    monitor_args "$id"
+    if [ $# -gt 0 ]; then
+        exec "$KEEL_MONITOR" start "${MON_ARGS[@]}" "$@"
     fi
-    record_exited "$id" "$rc"
+    "$KEEL_MONITOR" start "${MON_ARGS[@]}" || exit $?
 }
 
-# The network is set up again for each start of a stopped container.
+# The network is set up again for each start of a stopped container (the exit
+# hook tore it down when it ended).
 prepare_restart() {
     local id=$1 network hostname
-    record_drop "$id" finished exit_code
     record_get network "$id" network
-    if [ "$network" = bridge ] && ! net_is_up "$id"; then
+    if [ "$network" = bridge ]; then
+        # what a monitor that died left behind
+        ! net_is_up "$id" || net_teardown "$id"
         local -a ports=()
         mapfile -t ports < <(net_record_ports "$id")
         net_setup "$id" "${ports[@]}"
@@ -46,100 +68,55 @@ prepare_restart() {
     fi
 }
 
-run_foreground() {
-    local id=$1 tty=$2 interactive=$3 dir=$CONTAINERS/$1 rc=0
-    record_put "$id" started "$(now)"
-    # Ctrl-C reaches the container through the runtime; this script waits for its end.
-    trap 'true' INT TERM HUP
-    if [ "$tty" = 1 ]; then
-        runtime run --bundle "$dir/bundle" --pid-file "$dir/pid" "$id" || rc=$?
-    elif [ "$interactive" = 1 ]; then
-        runtime run --bundle "$dir/bundle" --pid-file "$dir/pid" "$id" \
-            > >(log_stream stdout "$dir/container.log" 1) \
-            2> >(log_stream stderr "$dir/container.log" 1 >&2) || rc=$?
-    else
-        runtime run --bundle "$dir/bundle" --pid-file "$dir/pid" "$id" </dev/null \
-            > >(log_stream stdout "$dir/container.log" 1) \
-            2> >(log_stream stderr "$dir/container.log" 1 >&2) || rc=$?
-    fi
-    wait
-    record_exit "$id" "$rc"
-    exit "$rc"
+# The image's STOPSIGNAL when the container has no --stop-signal of its own.
+image_stop_signal() {
+    local v
+    record_get v "$1" stop_signal
+    [ -z "$v" ] || return 0
+    jq -r '.annotations["org.opencontainers.image.stopSignal"] // empty' \
+        "$CONTAINERS/$1/bundle/config.json" 2>/dev/null || true
 }
 
-start_detached() {
-    local id=$1 dir=$CONTAINERS/$1 st mon
-    record_put "$id" started "$(now)"
-    setsid "$SELF" __monitor "$id" </dev/null >/dev/null 2>&1 &
-    record_put "$id" monitor.pid "$!"
-    # return once the container runs (or has already ended)
-    for _ in $(seq 1 500); do
-        [ ! -e "$dir/finished" ] || return 0
-        st=$(runtime state "$id" 2>/dev/null | jq -r .status 2>/dev/null || true)
-        [ "$st" != running ] && [ "$st" != paused ] || return 0
-        record_get mon "$id" monitor.pid
-        kill -0 "$mon" 2>/dev/null || break
-        sleep 0.01
-    done
-    [ -e "$dir/finished" ] || [ -d "$CONTAINERS/$id" ] || return 0
-    record_get mon "$id" monitor.pid
-    kill -0 "$mon" 2>/dev/null || [ -e "$dir/finished" ] ||
-        die "Error response: failed to start container $id"
+# container_stop ID [TIMEOUT] [SIGNAL]: the stop signal, then SIGKILL after
+# TIMEOUT seconds (the container's --stop-timeout, else 10); returns once the
+# container has ended. No restart policy brings it back.
+container_stop() {
+    local id=$1 timeout=${2:-} sig=${3:-}
+    container_is_up "$id" || return 0
+    [ -n "$sig" ] || sig=$(image_stop_signal "$id")
+    local -a a=()
+    [ -z "$timeout" ] || a+=(-t "$timeout")
+    [ -z "$sig" ] || a+=(-s "$sig")
+    "$KEEL_MONITOR" stop "${a[@]}" "$CONTAINERS/$id" >/dev/null ||
+        die "Error response: cannot stop container ${id:0:12}"
 }
 
-stop_signal() {
-    jq -r '.annotations["org.opencontainers.image.stopSignal"] // "SIGTERM"' \
-        "$CONTAINERS/$1/bundle/config.json" 2>/dev/null || echo SIGTERM
-}
-
-# Waits up to $2 seconds (fractions allowed) for the container to end.
-wait_exit() {
-    local id=$1 deadline
-    deadline=$(awk -v t="$2" 'BEGIN { printf "%d", t * 100 }')
-    while [ "$deadline" -gt 0 ]; do
-        [ "$(container_state "$id")" = exited ] && return 0
-        sleep 0.01
-        deadline=$((deadline - 1))
-    done
-    [ "$(container_state "$id")" = exited ]
-}
-
-stop_container() {
-    local id=$1 timeout=$2 state
-    state=$(container_state "$id")
-    [ "$state" = running ] || [ "$state" = paused ] || return 0
-    [ "$state" != paused ] || runtime resume "$id" 2>/dev/null || true
-    runtime kill "$id" "$(stop_signal "$id")" 2>/dev/null || true
-    wait_exit "$id" "$timeout" && return 0
-    runtime kill --all "$id" KILL 2>/dev/null || runtime kill "$id" KILL 2>/dev/null || true
-    wait_exit "$id" 10 || die "Error response: cannot stop container ${id:0:12}"
-}
-
-start_container() {
-    local id=$1
-    case "$(container_state "$id")" in
-    running | paused) ;;
-    *)
-        prepare_restart "$id"
-        start_detached "$id"
-        ;;
-    esac
-}
+# container_kill ID SIGNAL
+container_kill() { "$KEEL_MONITOR" kill -s "$2" "$CONTAINERS/$1"; }
 
 # remove_container ID FORCE: a running container only with FORCE (killed first).
 remove_container() {
-    local id=$1 force=${2:-0} state network
-    state=$(container_state "$id")
-    if [ "$state" = running ] || [ "$state" = paused ]; then
+    local id=$1 force=${2:-0} network
+    if container_is_up "$id"; then
         [ "$force" = 1 ] || {
             complain "Error response: You cannot remove a running container ${id}. Stop the container before attempting removal or force remove"
             return 1
         }
-        runtime kill --all "$id" KILL >/dev/null 2>&1 || runtime kill "$id" KILL >/dev/null 2>&1 || true
-        wait_exit "$id" 10 || true
+        "$KEEL_MONITOR" stop -t 0 -s KILL "$CONTAINERS/$id" >/dev/null 2>&1 || true
     fi
     runtime delete --force "$id" >/dev/null 2>&1 || true
     record_get network "$id" network
     [ "$network" != bridge ] || net_teardown "$id"
     record_remove "$id"
+}
+
+# container_ended ID EXITCODE (the exit hook): the container has ended and
+# no restart follows: its network goes, and so does a --rm container.
+container_ended() {
+    local id=$1 network autoremove
+    record_get network "$id" network
+    [ "$network" != bridge ] || net_teardown "$id"
+    record_get autoremove "$id" autoremove
+    [ "$autoremove" != 1 ] || record_remove "$id" >/dev/null 2>&1 || true
+    return 0
 }

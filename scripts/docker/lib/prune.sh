@@ -9,7 +9,8 @@ dir_bytes() { du -sb "$@" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
 prune_containers() {
     local id freed=0 b
     for id in $(all_ids); do
-        [ "$(container_state "$id")" = exited ] || continue
+        container_status "$id"
+        [ "$ST_state" = exited ] || [ "$ST_state" = created ] || continue
         b=$(dir_bytes "$CONTAINERS/$id/bundle/upper" "$CONTAINERS/$id/container.log")
         remove_container "$id" >/dev/null 2>&1 || continue
         echo "$id" >&2

@@ -54,13 +54,6 @@ record_drop() {
 # record_publish ID: the record is complete; ps lists it from now on.
 record_publish() { now >"$CONTAINERS/$1/created"; }
 
-# The record of an ended container: its status, then `finished`.
-record_exited() {
-    record_drop "$1" pid
-    record_put "$1" exit_code "$2"
-    record_put "$1" finished "$(now)"
-}
-
 # Names: $CONTAINERS/.names/NAME holds the container's id. A name is claimed
 # under noclobber, which opens with O_EXCL, so the file is the name's lock: two
 # runs never get one name, and no process is forked for it. Stores made before
