@@ -4,7 +4,7 @@ INSTALL_SCRIPTS += scripts/keel-docker scripts/keel-docker-net
 # tree and in PREFIX/lib/keel-docker/ when installed.
 KEEL_DOCKER_MODULES := $(wildcard scripts/docker/lib/*.sh scripts/docker/cmd/*.sh)
 SHELL_SCRIPTS := scripts/keel-docker scripts/keel-docker-net scripts/install-deps scripts/demo \
-	$(KEEL_DOCKER_MODULES) \
+	$(KEEL_DOCKER_MODULES) scripts/docker/exit-hook \
 	$(wildcard scripts/tests/*.sh scripts/tests/*.t scripts/bench/*.sh scripts/bench/run)
 
 .PHONY: install-keel-docker-modules
@@ -13,6 +13,7 @@ install-keel-docker-modules:
 	install -d $(DESTDIR)$(PREFIX)/lib/keel-docker/lib $(DESTDIR)$(PREFIX)/lib/keel-docker/cmd
 	install -m 0644 $(filter scripts/docker/lib/%,$(KEEL_DOCKER_MODULES)) $(DESTDIR)$(PREFIX)/lib/keel-docker/lib/
 	install -m 0644 $(filter scripts/docker/cmd/%,$(KEEL_DOCKER_MODULES)) $(DESTDIR)$(PREFIX)/lib/keel-docker/cmd/
+	install -m 0755 scripts/docker/exit-hook $(DESTDIR)$(PREFIX)/lib/keel-docker/
 
 .PHONY: check-shellcheck check-keel-docker
 check-shellcheck:
