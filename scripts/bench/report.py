@@ -77,6 +77,12 @@ def main():
         for name in ("none", "bridge"):
             lines += table(f"end to end, network {name}", g[name], g[name][0]["name"])
             chart += [("e2e " + name, r["name"], r["median_ms"]) for r in g[name]]
+        if g.get("ps"):
+            n = e2e.get("ps_containers", 0)
+            kd_ps = row(g["ps"], "keel-docker ps -a")
+            target(f"keel-docker ps -a, {n} stopped containers", kd_ps and kd_ps["median_ms"], 100, "{:.0f} ms")
+            lines += table(f"ps -a with {n} stopped containers", g["ps"], g["ps"][0]["name"])
+            chart += [("ps -a", r["name"], r["median_ms"]) for r in g["ps"]]
 
     head = ["## Targets", "", "| what | measured | target | |", "| --- | --- | --- | --- |"]
     head += [f"| {w} | {m} | {t} | {s} |" for w, m, t, s in targets]

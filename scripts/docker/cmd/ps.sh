@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # keel-docker ps: the containers, newest first, as docker's table or JSON
-# lines. Constant work per container: its facts and the status file its
-# monitor keeps are read by the shell itself (no process per container); the
-# commands come from one jq over every listed container's config.
+# lines. Constant work per container: its facts (the command among them) and
+# the status file its monitor keeps are read by the shell itself, with no
+# process per container.
 kd_lib state
 
 USAGE='[OPTIONS]'
@@ -65,7 +65,9 @@ ps_rows() {
     local -a cmds=() configs=()
     local -A line=()
     printf -v now_s '%(%s)T' -1
+    # records from before `command` was a fact: one jq for all of them
     for id in "${ids[@]}"; do
+        [ ! -e "$CONTAINERS/$id/command" ] || continue
         [ -r "$CONTAINERS/$id/bundle/config.json" ] || continue
         line[$id]=${#configs[@]}
         configs+=("$CONTAINERS/$id/bundle/config.json")
@@ -75,7 +77,7 @@ ps_rows() {
             "${configs[@]}")
     [ "$mode" != table ] || printf 'CONTAINER ID\tIMAGE\tCOMMAND\tCREATED\tSTATUS\tPORTS\tNAMES\n'
     for id in "${ids[@]}"; do
-        cmd=''
+        record_get cmd "$id" command
         [ -z "${line[$id]:-}" ] || cmd=${cmds[${line[$id]}]:-}
         container_status "$id"
         record_get image "$id" image

@@ -117,6 +117,7 @@ cmd_run() {
     { IFS= read -r cmd0; IFS= read -r path; } <<<"$BUNDLE_OUT"
     check_command "$dir/bundle/rootfs" "$cmd0" "$path" "failed to create task"
     record_put "$id" path "$path"
+    record_command "$id"
     record_publish "$id"
 
     if [ "$OPT_detach" = 1 ]; then

@@ -54,6 +54,28 @@ record_drop() {
 # record_publish ID: the record is complete; ps lists it from now on.
 record_publish() { now >"$CONTAINERS/$1/created"; }
 
+# record_command ID: the `command` fact, the container's process.args as ps
+# shows them (joined by spaces, an argument with a space in double quotes),
+# read from the bundle's config.json by the shell (keel-bundle writes it one
+# argument a line), so that neither run nor ps needs a jq process for it.
+record_command() {
+    local f=$CONTAINERS/$1/bundle/config.json line in=0 cmd=''
+    while IFS= read -r line; do
+        if [ "$in" = 0 ]; then
+            [[ "$line" != *'"args": ['* ]] || in=1
+            continue
+        fi
+        line=${line#"${line%%[![:space:]]*}"}
+        case "$line" in ']'*) break ;; esac
+        line=${line%,} line=${line#\"} line=${line%\"}
+        line=${line//\\\\/$'\x01'} line=${line//\\\"/\"} line=${line//\\n/ } line=${line//\\t/ }
+        line=${line//$'\x01'/\\}
+        [[ "$line" != *[[:space:]]* ]] || line="\"$line\""
+        cmd+=${cmd:+ }$line
+    done <"$f"
+    record_put "$1" command "$cmd"
+}
+
 # Names: $CONTAINERS/.names/NAME holds the container's id. A name is claimed
 # under noclobber, which opens with O_EXCL, so the file is the name's lock: two
 # runs never get one name, and no process is forked for it. Stores made before

@@ -61,19 +61,18 @@ container_is_up() {
 # rfc3339_epoch VAR TIME: seconds since 1970 of TIME (2026-12-06T11:26:38.6Z),
 # by the civil-from-days arithmetic, with no date(1) process.
 rfc3339_epoch() {
-    local _y _m _d _hh _mm _ss _era _yoe _doy _doe
-    [[ "$2" =~ ^([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2}) ]] || {
-        printf -v "$1" 0
-        return 0
-    }
-    _y=$((10#${BASH_REMATCH[1]})) _m=$((10#${BASH_REMATCH[2]})) _d=$((10#${BASH_REMATCH[3]}))
-    _hh=$((10#${BASH_REMATCH[4]})) _mm=$((10#${BASH_REMATCH[5]})) _ss=$((10#${BASH_REMATCH[6]}))
+    local _ts=$2 _y _m _d _era _yoe _doy _doe
+    case "$_ts" in
+    [0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9]*) ;;
+    *) printf -v "$1" 0; return 0 ;;
+    esac
+    _y=$((10#${_ts:0:4})) _m=$((10#${_ts:5:2})) _d=$((10#${_ts:8:2}))
     ((_y -= _m <= 2 ? 1 : 0))
     _era=$(((_y >= 0 ? _y : _y - 399) / 400))
     _yoe=$((_y - _era * 400))
     _doy=$(((153 * (_m + (_m > 2 ? -3 : 9)) + 2) / 5 + _d - 1))
     _doe=$((_yoe * 365 + _yoe / 4 - _yoe / 100 + _doy))
-    printf -v "$1" '%d' $(((_era * 146097 + _doe - 719468) * 86400 + _hh * 3600 + _mm * 60 + _ss))
+    printf -v "$1" '%d' $(((_era * 146097 + _doe - 719468) * 86400 + 10#${_ts:11:2} * 3600 + 10#${_ts:14:2} * 60 + 10#${_ts:17:2}))
 }
 
 # status_text VAR ID: docker's STATUS column of the container container_status
