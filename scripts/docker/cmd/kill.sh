@@ -11,16 +11,13 @@ OPTS=(
 cmd_kill() {
     opts_parse 1 "$@"
     opts_nargs min 1
-    local arg id rc=0
-    for arg in "${ARGS[@]}"; do
-        id=$(resolve_container "$arg") || { rc=1; continue; }
-        if ! container_is_up "$id"; then
-            complain "Error response: Cannot kill container: $arg: container ${id:0:12} is not running"
-            rc=1
-            continue
-        fi
-        container_kill "$id" "${OPT_signal:-KILL}" || { rc=1; continue; }
-        echo "$arg"
-    done
-    return "$rc"
+    each_container kill_one
+}
+
+kill_one() {
+    if ! container_is_up "$1"; then
+        complain "Error response: Cannot kill container: $2: container ${1:0:12} is not running"
+        return 1
+    fi
+    container_kill "$1" "${OPT_signal:-KILL}"
 }

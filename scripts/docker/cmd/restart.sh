@@ -13,12 +13,10 @@ OPTS=(
 cmd_restart() {
     opts_parse 1 "$@"
     opts_nargs min 1
-    local arg id rc=0
-    for arg in "${ARGS[@]}"; do
-        id=$(resolve_container "$arg") || { rc=1; continue; }
-        container_stop "$id" "$OPT_timeout" "$OPT_signal"
-        container_start "$id"
-        echo "$arg"
-    done
-    return "$rc"
+    each_container restart_one
+}
+
+restart_one() {
+    container_stop "$1" "$OPT_timeout" "$OPT_signal"
+    container_start "$1"
 }

@@ -12,11 +12,7 @@ OPTS=(
 cmd_rm() {
     opts_parse 1 "$@"
     opts_nargs min 1
-    local arg id rc=0
-    for arg in "${ARGS[@]}"; do
-        id=$(resolve_container "$arg") || { rc=1; continue; }
-        remove_container "$id" "$OPT_force" || { rc=1; continue; }
-        echo "$arg"
-    done
-    return "$rc"
+    each_container rm_one
 }
+
+rm_one() { remove_container "$1" "$OPT_force"; }

@@ -25,11 +25,7 @@ cmd_start() {
         fi
         container_start "$id" "${attach[@]}"
     fi
-    local arg id rc=0
-    for arg in "${ARGS[@]}"; do
-        id=$(resolve_container "$arg") || { rc=1; continue; }
-        container_is_up "$id" || container_start "$id"
-        echo "$arg"
-    done
-    return "$rc"
+    each_container start_one
 }
+
+start_one() { container_is_up "$1" || container_start "$1"; }

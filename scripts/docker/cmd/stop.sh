@@ -14,11 +14,7 @@ OPTS=(
 cmd_stop() {
     opts_parse 1 "$@"
     opts_nargs min 1
-    local arg id rc=0
-    for arg in "${ARGS[@]}"; do
-        id=$(resolve_container "$arg") || { rc=1; continue; }
-        container_stop "$id" "$OPT_timeout" "$OPT_signal"
-        echo "$arg"
-    done
-    return "$rc"
+    each_container stop_one
 }
+
+stop_one() { container_stop "$1" "$OPT_timeout" "$OPT_signal"; }

@@ -160,6 +160,19 @@ all_ids() {
     done
 }
 
+# each_container FN: FN ID OPERAND for every operand in ARGS (an id, prefix or
+# name), each printed once FN has done its work, as docker's commands print
+# them; status 1 when one could not be found or FN failed.
+each_container() {
+    local fn=$1 arg id rc=0
+    for arg in "${ARGS[@]}"; do
+        id=$(resolve_container "$arg") || { rc=1; continue; }
+        "$fn" "$id" "$arg" || { rc=1; continue; }
+        echo "$arg"
+    done
+    return "$rc"
+}
+
 # An id, a unique id prefix, or a name -> the full id (or status 1 with docker's message).
 resolve_container() {
     local arg=$1 target='' matches
