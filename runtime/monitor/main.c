@@ -201,8 +201,11 @@ static int cmd_start(int argc, char **argv)
     sigemptyset(&set);
     sigaddset(&set, SIGINT);
     sigaddset(&set, SIGTERM);
-    if (o.attach && o.sig_proxy)
+    if (o.attach && o.sig_proxy) {
+        signal(SIGINT, SIG_DFL);
+        signal(SIGTERM, SIG_DFL);
         sigprocmask(SIG_BLOCK, &set, NULL);
+    }
     cleanup_close int sock = spawn_monitor(&o, &err);
     if (sock < 0)
         return fail(STATUS_ENGINE_ERROR, &err);
