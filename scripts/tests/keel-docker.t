@@ -336,7 +336,10 @@ took=$(($(ms_now) - t0))
 [ "$took" -ge 2000 ] && [ "$took" -lt 3000 ] && ok "stop -t 2 of a container ignoring TERM takes 2 to 3 s (${took} ms)" ||
     not_ok "stop -t 2" "$took ms"
 expect_eq "it was killed" 137 "$(kd inspect "$sid" | jq -r '.[0].State.ExitCode')"
-expect_eq "start -a runs it again attached" "again" "$(kd start -a "$(kd run -d "${NONE[@]}" "$IMG" sh -c 'echo again')" 2>/dev/null | tail -n1)"
+said=$(kd run -d "${NONE[@]}" "$IMG" sh -c 'echo again; exit 4')
+kd wait "$said" >/dev/null
+out=$(kd start -a "$said" 2>/dev/null)
+expect_eq "start -a runs it again attached, with its status" "again 4" "$out $?"
 
 fid2=$(kd run -d "${NONE[@]}" --restart on-failure:2 "$IMG" sh -c 'echo try; exit 1')
 for _ in $(seq 1 50); do [ "$(kd inspect "$fid2" | jq -r '.[0].State.Status')" = exited ] && break; sleep 0.1; done
@@ -365,7 +368,7 @@ grep -q 'again-42' <<<"$out" && grep -q 'read escape sequence' <<<"$out" && ok "
 expect_eq "run -it detaches with Ctrl-P Ctrl-Q" running "$(kd inspect itd | jq -r '.[0].State.Status')"
 out=$( (sleep 0.7; printf 'exit 9\n'; sleep 0.5) | script -qec "$KD attach itd" /dev/null)
 expect_eq "attach again, and the container's exit ends it" 9 "$(kd inspect itd | jq -r '.[0].State.ExitCode')"
-for c in "$lid2" "$bid" "$nid" "$aid" "$sid" "$fid2" "$alw" "$tty_id" itd; do kd rm -f "$c" >/dev/null; done
+for c in "$lid2" "$bid" "$nid" "$aid" "$sid" "$said" "$fid2" "$alw" "$tty_id" itd; do kd rm -f "$c" >/dev/null; done
 
 # --- images -------------------------------------------------------------------------------------
 kd images | grep -q "$REGISTRY/busybox" && ok "images lists the pulled image" || not_ok "images" "$(kd images)"
