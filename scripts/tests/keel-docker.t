@@ -144,6 +144,11 @@ expect_eq "logs prints the container's stdout" "out1
 out2" "$(kd logs "$lid" 2>/dev/null)"
 expect_eq "logs prints its stderr on stderr" err1 "$(kd logs "$lid" 2>&1 >/dev/null)"
 expect_eq "logs --tail 1" out2 "$(kd logs --tail 1 "$lid" 2>/dev/null)"
+expect_eq "logs --since a past time shows everything" "out1
+out2" "$(kd logs --since 2000-01-01T00:00:00Z "$lid" 2>/dev/null)"
+expect_eq "logs --until a past time shows nothing" "" "$(kd logs --until 2000-01-01T00:00:00Z "$lid" 2>&1)"
+expect_eq "logs --since a relative time (10m)" "out1
+out2" "$(kd logs --since 10m "$lid" 2>/dev/null)"
 kd logs -t "$lid" 2>/dev/null | head -n1 | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]+\.[0-9]{9}Z out1$' &&
     ok "logs -t prefixes timestamps" || not_ok "logs -t" "$(kd logs -t "$lid" 2>&1)"
 kd ps -a | grep "${lid:0:12}" | grep -q "Exited (0)" && ok "ps -a shows Exited (0)" || not_ok "ps -a exited" "$(kd ps -a)"

@@ -3,10 +3,6 @@
 # programs it drives (keel, keel-image, keel-bundle, keel-docker-net,
 # keel-monitor), and the one way it reports its own errors.
 
-# bash's loadable mkdir (Debian's bash-builtins) when it is installed: run makes
-# a directory per container, and forking /bin/mkdir costs about 1.5 ms of it.
-enable -f /usr/lib/bash/mkdir mkdir 2>/dev/null || true
-
 KEEL_ROOT=${KEEL_ROOT:-/var/lib/keel}
 KEEL_RUN_ROOT=${KEEL_RUN_ROOT:-/run/keel}
 export KEEL_ROOT KEEL_RUN_ROOT

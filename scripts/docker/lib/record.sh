@@ -111,6 +111,9 @@ new_id() {
 # is docker's conflict error.
 record_new() {
     local name=$1 random=0 owner id
+    # bash's loadable mkdir (Debian's bash-builtins) when it is installed: forking
+    # /bin/mkdir costs about 1.5 ms of a run
+    enable -f /usr/lib/bash/mkdir mkdir 2>/dev/null || true
     new_id id
     [ -d "$CONTAINERS/.names" ] || mkdir -p "$CONTAINERS/.names"
     if [ -z "$name" ]; then

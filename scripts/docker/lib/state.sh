@@ -46,12 +46,6 @@ monitor_alive() {
     [ "$_comm" = "(keel-monitor)" ] && [ "$_st" != Z ]
 }
 
-# container_state ID: the state alone, on stdout.
-container_state() {
-    container_status "$1"
-    echo "$ST_state"
-}
-
 # Whether the container runs (or is between two runs of its restart policy).
 container_is_up() {
     container_status "$1"
