@@ -20,6 +20,12 @@ check-shellcheck:
 	shellcheck -x $(SHELL_SCRIPTS)
 CHECK_TARGETS += check-shellcheck
 
+# keel-docker's option parser alone: no root, no container.
+.PHONY: check-keel-docker-options
+check-keel-docker-options:
+	bash scripts/tests/options.t
+CHECK_TARGETS += check-keel-docker-options
+
 # End to end, as root: real containers, a real registry, the bridge network.
 check-keel-docker: $(BIN)/keel $(BIN)/keel-image
 	bash scripts/tests/keel-docker.t
