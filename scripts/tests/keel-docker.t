@@ -333,6 +333,8 @@ rc=$?
 expect_eq "SIGTERM to keel-docker run reaches the container, which exits as it chooses" "7 got-term" "$rc $(grep got-term "$TMP/term.out")"
 out=$( (sleep 1; printf '\003'; sleep 1) | script -qec "$KD run --rm ${NONE[*]} $IMG sh -c 'trap \"echo got-int; exit 5\" INT; echo ready; while true; do sleep 0.1; done'" /dev/null | tr -d '\r')
 grep -q got-int <<<"$out" && ok "Ctrl-C on a terminal reaches the container's trap" || not_ok "Ctrl-C" "$out"
+out=$( (sleep 1; printf '\003'; sleep 1) | script -qec "$KD run --rm -t ${NONE[*]} $IMG sh -c 'trap \"echo got-int; exit 5\" INT; echo ready; while true; do sleep 0.1; done'" /dev/null | tr -d '\r')
+grep -q got-int <<<"$out" && ok "Ctrl-C in a -t container's terminal reaches its trap" || not_ok "Ctrl-C -t" "$out"
 
 sid=$(kd run -d "${NONE[@]}" "$IMG" sh -c 'trap "" TERM; while true; do sleep 0.1; done')
 t0=$(ms_now)

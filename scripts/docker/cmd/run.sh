@@ -43,6 +43,8 @@ cmd_run() {
     envs+=("${OPT_env[@]}")
     [ -z "$OPT_memory" ] || memory=$(parse_bytes "$OPT_memory")
     check_restart_policy "${OPT_restart:-no}"
+    [ -z "$OPT_stop_signal" ] || kill -l "$OPT_stop_signal" >/dev/null 2>&1 ||
+        die "Invalid signal: $OPT_stop_signal"
     case "$network" in bridge | host | none) ;; *) die "network $network not found" ;; esac
     if [ -n "$OPT_cpus" ] && ! [[ "$OPT_cpus" =~ ^[0-9]*\.?[0-9]+$ ]]; then
         die "invalid argument \"$OPT_cpus\" for \"--cpus\""
@@ -129,7 +131,7 @@ cmd_run() {
     trap - EXIT
     local -a attach=(--attach)
     [ -z "$OPT_detach_keys" ] || attach+=(--detach-keys "$OPT_detach_keys")
-    # docker's default: signals proxied, unless a terminal carries them
+    # given or not, signals are proxied unless --sig-proxy=false (docker's default)
     [ -z "${OPT_GIVEN[sig-proxy]:-}" ] || attach+=(--sig-proxy="$([ "$OPT_sig_proxy" = 1 ] && echo true || echo false)")
     container_launch "$id" "${attach[@]}"
 }
