@@ -5,6 +5,9 @@
 
 KEEL_ROOT=${KEEL_ROOT:-/var/lib/keel}
 KEEL_RUN_ROOT=${KEEL_RUN_ROOT:-/run/keel}
+# absolute: the monitor and its exit hook run from /
+case "$KEEL_ROOT" in /*) ;; *) KEEL_ROOT=$PWD/$KEEL_ROOT ;; esac
+case "$KEEL_RUN_ROOT" in /*) ;; *) KEEL_RUN_ROOT=$PWD/$KEEL_RUN_ROOT ;; esac
 export KEEL_ROOT KEEL_RUN_ROOT
 # containers' cgroups go under this parent in every hierarchy
 KEEL_CGROUP_PARENT=${KEEL_CGROUP_PARENT:-keel-docker}
