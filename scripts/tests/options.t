@@ -18,10 +18,11 @@ parse() {
         . scripts/docker/lib/options.sh
         USAGE='[OPTIONS] IMAGE [COMMAND] [ARG...]'
         ABOUT='Create and run a new container from an image'
+        ALIASES='container run, run'
         OPTS=('d|detach|bool|Run in the background' 'i|interactive|bool|Keep STDIN open'
             't|tty|bool|Allocate a pseudo-TTY' '|rm|bool|Remove when it exits'
             'e|env|list|Set environment variables' 'p|publish|list|Publish a port'
-            '|name|string|Name' 'h|hostname|string|Host name' '|network|network|Network'
+            '|name|string|Assign a name to the container, which every other command takes in place of its ID' 'h|hostname|string|Host name' '|network|network|Network'
             '|net|=network|' '|stop-timeout|int|Timeout')
         opts_parse "${INTERSPERSED:-0}" "$@"
         echo "d=$OPT_detach i=$OPT_interactive t=$OPT_tty rm=$OPT_rm name=$OPT_name h=$OPT_hostname" \
@@ -58,6 +59,9 @@ out=$(parse --help)
 expect_eq "--help starts with docker's usage line" "Usage:  keel-docker run [OPTIONS] IMAGE [COMMAND] [ARG...]" "$(head -n1 <<<"$out")"
 grep -q '^  -p, --publish list       Publish a port$' <<<"$out" && ok "--help lists the options as docker does" ||
     not_ok "--help options" "$out"
+expect_eq "--help shows docker's other names" "  keel-docker container run, keel-docker run" "$(sed -n 6p <<<"$out")"
+expect_eq "--help wraps long descriptions as docker does" "      --name string        Assign a name to the container, which every
+                           other command takes in place of its ID" "$(grep -A1 -- '--name' <<<"$out")"
 grep -q -- '--net ' <<<"$out" && not_ok "--help hides second names" "$out" || ok "--help hides second names"
 expect_eq "-h is an option where the command has one" "d=0 i=0 t=0 rm=0 name= h=box net= st= e= p= args=img" "$(parse -h box img)"
 

@@ -5,6 +5,7 @@ kd_lib attach
 
 USAGE='[OPTIONS] CONTAINER'
 ABOUT='Attach local standard input, output, and error streams to a running container'
+ALIASES='container attach, attach'
 OPTS=(
     '|detach-keys|string|Override the key sequence for detaching a container'
     '|no-stdin|bool|Do not attach STDIN'

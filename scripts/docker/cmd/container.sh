@@ -7,7 +7,7 @@ USAGE='COMMAND'
 ABOUT='Manage containers'
 OPTS=()
 
-cmd_container() { group_run container 'ls=ps list=ps' "$@"; }
+cmd_container() { group_run container 'ls=ps list=ps remove=rm' "$@"; }
 
 container_prune() {
     kd_lib prune

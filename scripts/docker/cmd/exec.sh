@@ -4,9 +4,11 @@ kd_lib state command
 
 USAGE='[OPTIONS] CONTAINER COMMAND [ARG...]'
 ABOUT='Execute a command in a running container'
+ALIASES='container exec, exec'
 OPTS=(
     'd|detach|bool|Detached mode: run command in the background'
     'e|env|list|Set environment variables'
+    '|env-file|list|Read in a file of environment variables'
     'i|interactive|bool|Keep STDIN open even if not attached'
     't|tty|bool|Allocate a pseudo-TTY'
     'u|user|string|Username or UID (format: "<name|uid>[:<group|gid>]")'
@@ -20,7 +22,9 @@ cmd_exec() {
     local -a opts=()
     local id v path
     [ "$OPT_tty" = 0 ] || opts+=(--env TERM=xterm)
-    for v in "${OPT_env[@]}"; do opts+=(--env "$v"); done
+    local -a envs=()
+    for v in "${OPT_env_file[@]}"; do read_env_file "$v"; done
+    for v in "${envs[@]}" "${OPT_env[@]}"; do opts+=(--env "$v"); done
     [ -z "$OPT_user" ] || opts+=(--user "$OPT_user")
     [ -z "$OPT_workdir" ] || opts+=(--cwd "$OPT_workdir")
     id=$(resolve_container "$1") || exit 1

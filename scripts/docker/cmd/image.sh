@@ -6,7 +6,7 @@ USAGE='COMMAND'
 ABOUT='Manage images'
 OPTS=()
 
-cmd_image() { group_run image 'ls=images list=images rm=rmi' "$@"; }
+cmd_image() { group_run image 'ls=images list=images rm=rmi remove=rmi' "$@"; }
 
 image_prune() {
     kd_lib prune

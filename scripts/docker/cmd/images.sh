@@ -4,6 +4,7 @@ kd_lib record format
 
 USAGE='[OPTIONS] [REPOSITORY[:TAG]]'
 ABOUT='List images'
+ALIASES='image ls, image list, images'
 OPTS=(
     'a|all|bool|Show all images (default hides intermediate images)'
     'q|quiet|bool|Only show image IDs'

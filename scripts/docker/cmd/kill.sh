@@ -4,6 +4,7 @@ kd_lib lifecycle
 
 USAGE='[OPTIONS] CONTAINER [CONTAINER...]'
 ABOUT='Kill one or more running containers'
+ALIASES='container kill, kill'
 OPTS=(
     's|signal|string|Signal to send to the container'
 )

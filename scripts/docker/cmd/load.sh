@@ -3,6 +3,7 @@
 
 USAGE='[OPTIONS]'
 ABOUT='Load an image from a tar archive or STDIN'
+ALIASES='image load, load'
 OPTS=(
     'i|input|string|Read from tar archive file, instead of STDIN'
     'q|quiet|bool|Suppress the load output'

@@ -5,6 +5,7 @@ kd_lib record
 
 USAGE='[OPTIONS] CONTAINER'
 ABOUT='Fetch the logs of a container'
+ALIASES='container logs, logs'
 OPTS=(
     'f|follow|bool|Follow log output'
     '|since|string|Show logs since timestamp (e.g. "2013-01-02T13:23:37Z") or relative (e.g. "42m" for 42 minutes)'

@@ -7,6 +7,7 @@ kd_lib state
 
 USAGE='[OPTIONS]'
 ABOUT='List containers'
+ALIASES='container ls, container list, container ps, ps'
 OPTS=(
     'a|all|bool|Show all containers (default shows just running)'
     '|format|string|Format output using a custom template'

@@ -3,6 +3,7 @@
 
 USAGE='[OPTIONS] NAME[:TAG|@DIGEST]'
 ABOUT='Download an image from a registry'
+ALIASES='image pull, pull'
 OPTS=(
     '|platform|string|Set platform if server is multi-platform capable'
     'q|quiet|bool|Suppress verbose output'

@@ -4,6 +4,7 @@ kd_lib lifecycle
 
 USAGE='[OPTIONS] CONTAINER [CONTAINER...]'
 ABOUT='Restart one or more containers'
+ALIASES='container restart, restart'
 OPTS=(
     's|signal|string|Signal to send to the container'
     't|timeout|int|Seconds to wait before killing the container'

@@ -4,6 +4,7 @@ kd_lib lifecycle
 
 USAGE='[OPTIONS] CONTAINER [CONTAINER...]'
 ABOUT='Remove one or more containers'
+ALIASES='container rm, container remove, rm'
 OPTS=(
     'f|force|bool|Force the removal of a running container (uses SIGKILL)'
     'v|volumes|bool|Remove anonymous volumes associated with the container'

@@ -4,6 +4,7 @@ kd_lib record
 
 USAGE='[OPTIONS] IMAGE [IMAGE...]'
 ABOUT='Remove one or more images'
+ALIASES='image rm, image remove, rmi'
 OPTS=(
     'f|force|bool|Force removal of the image'
 )

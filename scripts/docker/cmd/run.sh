@@ -5,6 +5,7 @@ kd_lib record network lifecycle command
 
 USAGE='[OPTIONS] IMAGE [COMMAND] [ARG...]'
 ABOUT='Create and run a new container from an image'
+ALIASES='container run, run'
 OPTS=(
     '|cpus|decimal|Number of CPUs'
     'd|detach|bool|Run container in background and print container ID'
@@ -162,15 +163,6 @@ parse_bytes() {
     m) echo $((n * 1024 * 1024)) ;;
     g) echo $((n * 1024 * 1024 * 1024)) ;;
     esac
-}
-
-read_env_file() {
-    local line
-    [ -r "$1" ] || die "open $1: no such file or directory"
-    while IFS= read -r line || [ -n "$line" ]; do
-        case "$line" in '' | '#'*) continue ;; esac
-        envs+=("$line")
-    done <"$1"
 }
 
 # Makes the container's bundle from IMAGE in DIR with keel-image bundle's

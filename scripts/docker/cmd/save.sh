@@ -3,6 +3,7 @@
 
 USAGE='[OPTIONS] IMAGE [IMAGE...]'
 ABOUT='Save one or more images to a tar archive (streamed to STDOUT by default)'
+ALIASES='image save, save'
 OPTS=(
     'o|output|string|Write to a file, instead of STDOUT'
 )

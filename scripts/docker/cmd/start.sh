@@ -4,6 +4,7 @@ kd_lib lifecycle
 
 USAGE='[OPTIONS] CONTAINER [CONTAINER...]'
 ABOUT='Start one or more stopped containers'
+ALIASES='container start, start'
 OPTS=(
     'a|attach|bool|Attach STDOUT/STDERR and forward signals'
     '|detach-keys|string|Override the key sequence for detaching a container'

@@ -5,6 +5,7 @@ kd_lib lifecycle
 
 USAGE='[OPTIONS] CONTAINER [CONTAINER...]'
 ABOUT='Stop one or more running containers'
+ALIASES='container stop, stop'
 OPTS=(
     's|signal|string|Signal to send to the container'
     't|timeout|int|Seconds to wait before killing the container'

@@ -3,6 +3,7 @@
 
 USAGE='SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]'
 ABOUT='Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE'
+ALIASES='image tag, tag'
 OPTS=()
 
 cmd_tag() {

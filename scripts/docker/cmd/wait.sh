@@ -4,6 +4,7 @@ kd_lib state
 
 USAGE='CONTAINER [CONTAINER...]'
 ABOUT='Block until one or more containers stop, then print their exit codes'
+ALIASES='container wait, wait'
 OPTS=()
 
 cmd_wait() {

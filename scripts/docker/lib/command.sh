@@ -33,3 +33,14 @@ check_command() {
     fi
     return 0
 }
+
+# read_env_file FILE: its K=V lines (not blank, not comments) appended to envs
+# (the caller's array), as docker's --env-file reads them.
+read_env_file() {
+    local line
+    [ -r "$1" ] || die "open $1: no such file or directory"
+    while IFS= read -r line || [ -n "$line" ]; do
+        case "$line" in '' | '#'*) continue ;; esac
+        envs+=("$line")
+    done <"$1"
+}

@@ -5,7 +5,8 @@
 # status (125) for a missing value, an unknown flag or a bad boolean/integer.
 #
 # A command file sets USAGE (what follows the command's name in docker's
-# usage line), ABOUT (its one-line description) and OPTS, one row per option:
+# usage line), ABOUT (its one-line description), ALIASES (docker's other names
+# of the command, when it has some) and OPTS, one row per option:
 #     "SHORT|LONG|TYPE|HELP"     e.g. "p|publish|list|Publish a container's port(s) to the host"
 # SHORT may be empty; TYPE is bool, int, list or a word naming a string value
 # as --help shows it (string, bytes, decimal, duration), or =OTHER for a hidden
@@ -163,8 +164,26 @@ opts_help() {
         [ "${#left}" -le "$width" ] || width=${#left}
     done
     printf 'Usage:  keel-docker %s %s\n\n%s\n' "$CMD" "$USAGE" "$ABOUT"
+    if [ -n "${ALIASES:-}" ]; then
+        local a names out=''
+        IFS=, read -ra names <<<"$ALIASES"
+        for a in "${names[@]}"; do out+="${out:+, }keel-docker ${a# }"; done
+        printf '\nAliases:\n  %s\n' "$out"
+    fi
     [ "${#lefts[@]}" -eq 0 ] || printf '\nOptions:\n'
+    # pflag's wrapping for an 80-column terminal: the descriptions' column is
+    # 71 - width wide (a line may run 5 over rather than leave a short last one)
+    local wrap=$((71 - width)) text cut line
     for i in "${!lefts[@]}"; do
-        printf '%-*s   %s\n' "$width" "${lefts[i]}" "${helps[i]}"
+        text=${helps[i]} line=${lefts[i]}
+        while [ $((wrap + 5)) -le "${#text}" ]; do
+            cut=${text:0:wrap}
+            cut=${cut% *}
+            # no space to break at: the line stays whole
+            if [ "$cut" = "${text:0:wrap}" ] || [ -z "$cut" ]; then break; fi
+            printf '%-*s   %s\n' "$width" "$line" "$cut"
+            text=${text:${#cut}+1} line=''
+        done
+        printf '%-*s   %s\n' "$width" "$line" "$text"
     done
 }
