@@ -27,7 +27,7 @@ check-keel-docker-options:
 CHECK_TARGETS += check-keel-docker-options
 
 # End to end, as root: real containers, a real registry, the bridge network.
-check-keel-docker: $(BIN)/keel $(BIN)/keel-image
+check-keel-docker: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor
 	bash scripts/tests/keel-docker.t
 CHECK_TARGETS += check-keel-docker
 

@@ -129,7 +129,7 @@ cmd_run() {
         echo "$id"
         return 0
     fi
-    trap - EXIT
+    # the attached monitor replaces this process (and its EXIT trap) once it starts
     local -a attach=(--attach)
     [ -z "$OPT_detach_keys" ] || attach+=(--detach-keys "$OPT_detach_keys")
     # given or not, signals are proxied unless --sig-proxy=false (docker's default)

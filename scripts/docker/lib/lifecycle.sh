@@ -40,6 +40,7 @@ container_start() {
 container_launch() {
     local id=$1
     shift
+    command -v "$KEEL_MONITOR" >/dev/null || die "cannot find keel-monitor (KEEL_MONITOR=$KEEL_MONITOR)"
     monitor_args "$id"
     if [ $# -gt 0 ]; then
         exec "$KEEL_MONITOR" start "${MON_ARGS[@]}" "$@"
