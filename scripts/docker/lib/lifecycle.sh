@@ -11,7 +11,12 @@ kd_lib record network state
 monitor_args() {
     local id=$1 dir=$CONTAINERS/$1 v
     MON_ARGS=(--dir "$dir" --id "$id" --bundle "$dir/bundle" --runtime "$KEEL"
-        --runtime-root "$KEEL_RUN_ROOT" --exit-hook "$KD_LIB/exit-hook")
+        --runtime-root "$KEEL_RUN_ROOT")
+    # the exit hook only where it has work: a bridge to tear down, a --rm to remove
+    local network autoremove
+    record_get network "$id" network
+    record_get autoremove "$id" autoremove
+    [ "$network" != bridge ] && [ "$autoremove" != 1 ] || MON_ARGS+=(--exit-hook "$KD_LIB/exit-hook")
     record_get v "$id" tty
     [ "$v" != 1 ] || MON_ARGS+=(--tty)
     record_get v "$id" stdin
