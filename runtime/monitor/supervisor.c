@@ -172,7 +172,7 @@ static void close_stdio(struct monitor *m)
 {
     close_fd(m, &m->out_fd);
     close_fd(m, &m->err_fd);
-    close_fd(m, &m->in_fd);
+    monitor_stdin_drop(m);
     m->master = -1; /* it was out_fd */
 }
 
@@ -264,13 +264,13 @@ static int launch(struct monitor *m, keel_err *err)
     }
     if (epoll_watch(m, m->pidfd, TAG_PIDFD) < 0)
         return keel_syserror(err, "epoll");
-    int fds[] = {m->out_fd, m->err_fd};
-    uint64_t tags[] = {TAG_OUT, TAG_ERR};
-    for (int i = 0; i < 2; i++) {
+    int fds[] = {m->out_fd, m->err_fd, m->in_fd};
+    uint64_t tags[] = {TAG_OUT, TAG_ERR, 0};
+    for (int i = 0; i < 3; i++) {
         if (fds[i] < 0)
             continue;
         fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
-        if (epoll_watch(m, fds[i], tags[i]) < 0)
+        if (tags[i] != 0 && epoll_watch(m, fds[i], tags[i]) < 0)
             return keel_syserror(err, "epoll");
     }
     m->st.state = CSTATE_RUNNING;
@@ -462,20 +462,6 @@ int monitor_kill(struct monitor *m, int sig, bool by_user, keel_err *err)
     return 0;
 }
 
-void monitor_stdin(struct monitor *m, const char *buf, size_t len)
-{
-    /* EPIPE: the container closed its stdin; later input has nowhere to go */
-    if (m->in_fd >= 0 && write_all(m->in_fd, buf, len) < 0)
-        close_fd(m, &m->in_fd);
-}
-
-void monitor_stdin_close(struct monitor *m)
-{
-    /* a terminal has no end of input to pass on: the program reads ^D */
-    if (m->master < 0)
-        close_fd(m, &m->in_fd);
-}
-
 void monitor_resize(struct monitor *m, unsigned rows, unsigned cols)
 {
     struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
@@ -528,6 +514,9 @@ static void dispatch(struct monitor *m, uint64_t tag)
         return;
     case TAG_ERR:
         read_output(m, &m->err_fd);
+        return;
+    case TAG_IN:
+        monitor_stdin_writable(m);
         return;
     case TAG_SIG: {
         struct signalfd_siginfo si;

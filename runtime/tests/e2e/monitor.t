@@ -206,6 +206,17 @@ mon_start --stdin
 expect_eq "attach relays stdin; its end ends cat" "hello 0" \
     "$(printf hello | "$MON" attach "$C"; echo " $?")"
 
+container '["cat"]'
+mon_start --stdin
+head -c 8000000 /dev/urandom >"$WORK/random"
+timeout 60 "$MON" attach "$C" <"$WORK/random" >"$WORK/random.out" && rc=0 || rc=$?
+# 8 MB through cat: the monitor must keep reading cat's output while cat is
+# slow to take its input (and random bytes hold ctrl-p ctrl-q: no detaching
+# without a terminal, as docker)
+check "8 MB of random stdin through cat and attach come back whole (status $rc)" \
+    cmp "$WORK/random" "$WORK/random.out"
+check "and through logs" cmp "$WORK/random" <("$MON" logs "$C")
+
 container '["sh"]' 'c["process"]["terminal"] = True'
 mon_start --tty --stdin
 # pty_attach KEYS-OPTION: types a command and the keys on a real pty
