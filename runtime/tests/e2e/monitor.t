@@ -170,6 +170,10 @@ check "stop of a stopped container succeeds" "$MON" stop "$C"
 
 container '["sh","-c","echo ready; sleep 100"]'
 mon_start --stop-signal KILL
+rc=0
+mon_start 2>/dev/null || rc=$?
+expect_eq "a second start on a running container: 125, the first monitor untouched" "125 running" \
+    "$rc $(status_of state)"
 wait_until 5 grep -q ready "$C/container.log" >/dev/null || true
 "$MON" stop "$C"
 expect_eq "--stop-signal is what stop sends" 137 "$(status_of exit_code)"
