@@ -151,6 +151,9 @@ int attach_run(int sock, const struct attach_opts *o, keel_err *err)
     if (frame_recv(sock, &f) < 0 || f.type != F_HELLO)
         return lost_monitor(&a, err);
     a.tty = f.len == 1 && f.data[0] != 0;
+    /* as docker: the keys detach from a terminal; piped input goes through whole */
+    if (!a.tty)
+        a.keys.len = 0;
     signal(SIGPIPE, SIG_IGN);
     cleanup_close int sigfd = signals_open(&a, err);
     if (sigfd < 0)

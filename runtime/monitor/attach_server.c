@@ -64,6 +64,8 @@ void server_accept(struct monitor *m)
 
 void client_drop(struct monitor *m, struct client *c)
 {
+    if (m->in_paused == c)
+        m->in_paused = NULL;
     epoll_unwatch(m, c->fd);
     close(c->fd);
     *c = (struct client){.kind = C_FREE, .fd = -1};
@@ -137,7 +139,7 @@ static void attached_frame(struct monitor *m, struct client *c, const struct fra
     switch (f->type) {
     case F_STDIN:
         if (c->stdin_open)
-            monitor_stdin(m, f->data, f->len);
+            monitor_stdin(m, c, f->data, f->len);
         return;
     case F_STDIN_EOF:
         if (c->stdin_open)

@@ -196,6 +196,13 @@ static int cmd_start(int argc, char **argv)
         keel_syserror(&err, "--dir %s", dir);
         return fail(STATUS_ENGINE_ERROR, &err);
     }
+    /* a second monitor would take the socket of the one that runs */
+    int running = attach_sock_connect(dir, NULL);
+    if (running >= 0) {
+        close(running);
+        keel_error(&err, EEXIST, "%s: its monitor is running", dir);
+        return fail(STATUS_ENGINE_ERROR, &err);
+    }
     /* the signals the attached client proxies must not end us before it runs */
     sigset_t set;
     sigemptyset(&set);

@@ -97,29 +97,30 @@ static void disarm_timer(struct monitor *m)
 
 /* --- the container's stdio ---------------------------------------------- */
 
+static void close_all(int *fds, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+}
+
+/* Pipes for stdout, stderr and with --stdin stdin: the monitor's ends in m,
+ * the container's in child[]. */
 static int stdio_pipes(struct monitor *m, int child[3], keel_err *err)
 {
-    int out[2], errp[2], in[2] = {-1, -1};
-    if (pipe2(out, O_CLOEXEC) < 0)
-        return keel_syserror(err, "pipe");
-    if (pipe2(errp, O_CLOEXEC) < 0) {
-        close(out[0]);
-        close(out[1]);
-        return keel_syserror(err, "pipe");
+    int p[6] = {-1, -1, -1, -1, -1, -1}; /* out, err, in: read end, write end */
+    for (int i = 0; i < (m->o->stdin_open ? 3 : 2); i++) {
+        if (pipe2(p + 2 * i, O_CLOEXEC) < 0) {
+            close_all(p, 6);
+            return keel_syserror(err, "pipe");
+        }
     }
-    if (m->o->stdin_open && pipe2(in, O_CLOEXEC) < 0) {
-        close(out[0]);
-        close(out[1]);
-        close(errp[0]);
-        close(errp[1]);
-        return keel_syserror(err, "pipe");
-    }
-    m->out_fd = out[0];
-    m->err_fd = errp[0];
-    m->in_fd = in[1];
-    child[0] = in[0];
-    child[1] = out[1];
-    child[2] = errp[1];
+    m->out_fd = p[0];
+    m->err_fd = p[2];
+    m->in_fd = p[5];
+    child[0] = p[4];
+    child[1] = p[1];
+    child[2] = p[3];
     return 0;
 }
 
@@ -172,7 +173,7 @@ static void close_stdio(struct monitor *m)
 {
     close_fd(m, &m->out_fd);
     close_fd(m, &m->err_fd);
-    close_fd(m, &m->in_fd);
+    monitor_stdin_drop(m);
     m->master = -1; /* it was out_fd */
 }
 
@@ -217,14 +218,17 @@ static int launch(struct monitor *m, keel_err *err)
     char pidfile[PATH_MAX];
     snprintf(pidfile, sizeof pidfile, "%s/container.pid", o->dir);
     unlink(pidfile);
-    const char *args[] = {"create", "--bundle", o->bundle, "--pid-file", pidfile,
-                          o->tty ? "--console-socket" : o->id, o->tty ? console : NULL,
-                          o->id, NULL};
+    const char *args[10] = {"create", "--bundle", o->bundle, "--pid-file", pidfile};
+    size_t n = 5;
+    if (o->tty) {
+        args[n++] = "--console-socket";
+        args[n++] = console;
+    }
+    args[n++] = o->id;
+    args[n] = NULL;
     struct runtime_io io = {{child[0], child[1], child[2]}};
     pid_t rt = runtime_spawn(o, args, &io, err);
-    for (int i = 0; i < 3; i++)
-        if (child[i] >= 0)
-            close(child[i]);
+    close_all(child, 3);
     int r = rt < 0 ? -1 : 0;
     if (r == 0 && o->tty) {
         keel_err cerr;
@@ -264,13 +268,13 @@ static int launch(struct monitor *m, keel_err *err)
     }
     if (epoll_watch(m, m->pidfd, TAG_PIDFD) < 0)
         return keel_syserror(err, "epoll");
-    int fds[] = {m->out_fd, m->err_fd};
-    uint64_t tags[] = {TAG_OUT, TAG_ERR};
-    for (int i = 0; i < 2; i++) {
+    int fds[] = {m->out_fd, m->err_fd, m->in_fd};
+    uint64_t tags[] = {TAG_OUT, TAG_ERR, 0};
+    for (int i = 0; i < 3; i++) {
         if (fds[i] < 0)
             continue;
         fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
-        if (epoll_watch(m, fds[i], tags[i]) < 0)
+        if (tags[i] != 0 && epoll_watch(m, fds[i], tags[i]) < 0)
             return keel_syserror(err, "epoll");
     }
     m->st.state = CSTATE_RUNNING;
@@ -462,20 +466,6 @@ int monitor_kill(struct monitor *m, int sig, bool by_user, keel_err *err)
     return 0;
 }
 
-void monitor_stdin(struct monitor *m, const char *buf, size_t len)
-{
-    /* EPIPE: the container closed its stdin; later input has nowhere to go */
-    if (m->in_fd >= 0 && write_all(m->in_fd, buf, len) < 0)
-        close_fd(m, &m->in_fd);
-}
-
-void monitor_stdin_close(struct monitor *m)
-{
-    /* a terminal has no end of input to pass on: the program reads ^D */
-    if (m->master < 0)
-        close_fd(m, &m->in_fd);
-}
-
 void monitor_resize(struct monitor *m, unsigned rows, unsigned cols)
 {
     struct winsize ws = {.ws_row = (unsigned short)rows, .ws_col = (unsigned short)cols};
@@ -528,6 +518,9 @@ static void dispatch(struct monitor *m, uint64_t tag)
         return;
     case TAG_ERR:
         read_output(m, &m->err_fd);
+        return;
+    case TAG_IN:
+        monitor_stdin_writable(m);
         return;
     case TAG_SIG: {
         struct signalfd_siginfo si;

@@ -33,6 +33,12 @@ struct monitor {
     int dirfd, epfd, sigfd, listenfd, timerfd;
     int out_fd, err_fd; /* the container's stdout and stderr (the pty master's dup for -t) */
     int in_fd;          /* its stdin (a pipe, or the master), -1 when closed */
+    /* stdin that did not fit: written when in_fd is writable, its client
+     * paused meanwhile (stdin_relay.c) */
+    char *in_pending;
+    size_t in_len, in_off;
+    struct client *in_paused;
+    bool in_close_after;
     int master;         /* the pty master with --tty, else -1 */
     pid_t pid;
     int pidfd;
@@ -48,7 +54,7 @@ struct monitor {
 };
 
 /* epoll tags: fixed sources, then CLIENT_TAG + index */
-enum { TAG_OUT = 1, TAG_ERR, TAG_SIG, TAG_LISTEN, TAG_TIMER, TAG_PIDFD, CLIENT_TAG = 100 };
+enum { TAG_OUT = 1, TAG_ERR, TAG_IN, TAG_SIG, TAG_LISTEN, TAG_TIMER, TAG_PIDFD, CLIENT_TAG = 100 };
 
 int epoll_watch(struct monitor *m, int fd, uint64_t tag);
 void epoll_unwatch(struct monitor *m, int fd);
@@ -73,8 +79,14 @@ void clients_exit(struct monitor *m, int code, bool final);
 #define STOP_DEFAULT INT_MIN
 int monitor_stop(struct monitor *m, int timeout, int sig, keel_err *err);
 int monitor_kill(struct monitor *m, int sig, bool by_user, keel_err *err);
-void monitor_stdin(struct monitor *m, const char *buf, size_t len);
+/* stdin_relay.c: a client's input to the container without ever blocking
+ * the loop (a container that does not read its stdin while its output waits
+ * would otherwise deadlock with us). */
+void monitor_stdin(struct monitor *m, struct client *from, const char *buf, size_t len);
 void monitor_stdin_close(struct monitor *m);
+void monitor_stdin_writable(struct monitor *m);
+/* Closes the container's stdin and forgets what was pending. */
+void monitor_stdin_drop(struct monitor *m);
 void monitor_resize(struct monitor *m, unsigned rows, unsigned cols);
 bool monitor_running(const struct monitor *m);
 

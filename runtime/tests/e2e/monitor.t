@@ -170,6 +170,10 @@ check "stop of a stopped container succeeds" "$MON" stop "$C"
 
 container '["sh","-c","echo ready; sleep 100"]'
 mon_start --stop-signal KILL
+rc=0
+mon_start 2>/dev/null || rc=$?
+expect_eq "a second start on a running container: 125, the first monitor untouched" "125 running" \
+    "$rc $(status_of state)"
 wait_until 5 grep -q ready "$C/container.log" >/dev/null || true
 "$MON" stop "$C"
 expect_eq "--stop-signal is what stop sends" 137 "$(status_of exit_code)"
@@ -205,6 +209,17 @@ container '["cat"]'
 mon_start --stdin
 expect_eq "attach relays stdin; its end ends cat" "hello 0" \
     "$(printf hello | "$MON" attach "$C"; echo " $?")"
+
+container '["cat"]'
+mon_start --stdin
+head -c 8000000 /dev/urandom >"$WORK/random"
+timeout 60 "$MON" attach "$C" <"$WORK/random" >"$WORK/random.out" && rc=0 || rc=$?
+# 8 MB through cat: the monitor must keep reading cat's output while cat is
+# slow to take its input (and random bytes hold ctrl-p ctrl-q: no detaching
+# without a terminal, as docker)
+check "8 MB of random stdin through cat and attach come back whole (status $rc)" \
+    cmp "$WORK/random" "$WORK/random.out"
+check "and through logs" cmp "$WORK/random" <("$MON" logs "$C")
 
 container '["sh"]' 'c["process"]["terminal"] = True'
 mon_start --tty --stdin
@@ -261,7 +276,7 @@ container '["nonexistent-program"]'
 rc=0
 out=$(mon_start 2>&1) || rc=$?
 expect_eq "a missing program: 127, the runtime's message" "127 yes" \
-    "$rc $(case $out in "keel-monitor: "*"not found"*) echo yes ;; *) echo "$out" ;; esac)"
+    "$rc $(case $out in "keel-monitor: "*"not found in \$PATH ("*"): No such file or directory") echo yes ;; *) echo "$out" ;; esac)"
 expect_eq "nothing is left in the runtime" "" "$("$KEEL" --root "$ROOT" list -q | grep -x "$ID" || true)"
 container '["/etc"]'
 rc=0
@@ -302,7 +317,13 @@ sleep 2
 expect_eq "no CPU while the container is quiet (2 s)" "$before" "$(ticks)"
 hwm=$(awk '/VmHWM/ {print $2}' "/proc/$mpid/status")
 echo "# monitor VmHWM: ${hwm} kB"
-if [ "$hwm" -le 1536 ]; then ok "the monitor's peak RSS is about 1 MB (${hwm} kB)"; else not_ok "monitor VmHWM ${hwm} kB"; fi
+if grep -q san "$top/bin/.build" 2>/dev/null; then
+    skip "the monitor's peak RSS" "a sanitizer build"
+elif [ "$hwm" -le 1536 ]; then
+    ok "the monitor's peak RSS is about 1 MB (${hwm} kB)"
+else
+    not_ok "monitor VmHWM ${hwm} kB"
+fi
 "$MON" stop -t 0 "$C"
 
 tap_finish
