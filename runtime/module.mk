@@ -42,3 +42,31 @@ check-runtime-tty: $(BIN)/keel
 	shellcheck -x runtime/tests/e2e/tty.t
 	bash runtime/tests/e2e/tty.t
 CHECK_TARGETS += check-runtime-tty
+
+# bin/keel-monitor: the container monitor (conmon's job), one process per
+# container; runtime/monitor/ holds one file per concern, main.c its commands.
+# Static outside sanitizer builds, as bin/keel: its resident size is what
+# every running container costs.
+MONITOR_SRCS := $(filter-out runtime/monitor/main.c,$(wildcard runtime/monitor/*.c))
+MONITOR_LIB := $(BUILD)/libmonitor.a
+$(MONITOR_LIB): $(call objs,$(MONITOR_SRCS))
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+ifeq ($(SAN_FLAGS),)
+$(BIN)/keel-monitor: ALL_LDFLAGS += -static-pie
+endif
+$(eval $(call program,keel-monitor,runtime/monitor/main.c,$(MONITOR_LIB) $(KEEL_LIBS)))
+
+# Its unit tests (log encoding, detach keys, restart back-off, status file),
+# then the end-to-end suite as root with bin/keel on busybox bundles.
+MONITOR_TEST_SRCS := $(wildcard runtime/monitor/tests/*.c)
+MONITOR_TEST_BIN := $(BUILD)/runtime/monitor/tests/monitor-test
+$(call objs,$(MONITOR_TEST_SRCS)): ALL_CFLAGS += -Iruntime/monitor
+$(MONITOR_TEST_BIN): $(call objs,$(MONITOR_TEST_SRCS)) $(MONITOR_LIB) $(filter %.a,$(LIBS_runtime) $(LIBS_specs))
+	$(CC) $(ALL_LDFLAGS) -o $@ $(call objs,$(MONITOR_TEST_SRCS)) $(MONITOR_LIB) $(LIBS_runtime) $(LIBS_specs) $(call pc_libs,criterion)
+.PHONY: check-monitor
+check-monitor: $(MONITOR_TEST_BIN) $(BIN)/keel $(BIN)/keel-monitor
+	cd runtime/monitor/tests && $(call run_unit,check-monitor,$(abspath $(MONITOR_TEST_BIN)) --jobs 2)
+	shellcheck -x runtime/tests/e2e/monitor.t
+	bash runtime/tests/e2e/monitor.t
+CHECK_TARGETS += check-monitor

@@ -1,16 +1,33 @@
 # scripts/: keel-docker and its network helper, the demo, install-deps, benchmarks.
 INSTALL_SCRIPTS += scripts/keel-docker scripts/keel-docker-net
+# keel-docker's modules: the dispatcher finds them in scripts/docker/ in the
+# tree and in PREFIX/lib/keel-docker/ when installed.
+KEEL_DOCKER_MODULES := $(wildcard scripts/docker/lib/*.sh scripts/docker/cmd/*.sh)
 SHELL_SCRIPTS := scripts/keel-docker scripts/keel-docker-net scripts/install-deps scripts/demo \
-	$(wildcard scripts/tests/*.sh scripts/tests/*.t scripts/bench/*.sh scripts/bench/run) \
-	$(wildcard scripts/docker/cmd/*.sh)
+	$(KEEL_DOCKER_MODULES) scripts/docker/exit-hook \
+	$(wildcard scripts/tests/*.sh scripts/tests/*.t scripts/bench/*.sh scripts/bench/run)
+
+.PHONY: install-keel-docker-modules
+install: install-keel-docker-modules
+install-keel-docker-modules:
+	install -d $(DESTDIR)$(PREFIX)/lib/keel-docker/lib $(DESTDIR)$(PREFIX)/lib/keel-docker/cmd
+	install -m 0644 $(filter scripts/docker/lib/%,$(KEEL_DOCKER_MODULES)) $(DESTDIR)$(PREFIX)/lib/keel-docker/lib/
+	install -m 0644 $(filter scripts/docker/cmd/%,$(KEEL_DOCKER_MODULES)) $(DESTDIR)$(PREFIX)/lib/keel-docker/cmd/
+	install -m 0755 scripts/docker/exit-hook $(DESTDIR)$(PREFIX)/lib/keel-docker/
 
 .PHONY: check-shellcheck check-keel-docker
 check-shellcheck:
 	shellcheck -x $(SHELL_SCRIPTS)
 CHECK_TARGETS += check-shellcheck
 
+# keel-docker's option parser alone: no root, no container.
+.PHONY: check-keel-docker-options
+check-keel-docker-options:
+	bash scripts/tests/options.t
+CHECK_TARGETS += check-keel-docker-options
+
 # End to end, as root: real containers, a real registry, the bridge network.
-check-keel-docker: $(BIN)/keel $(BIN)/keel-image
+check-keel-docker: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor
 	bash scripts/tests/keel-docker.t
 CHECK_TARGETS += check-keel-docker
 
@@ -27,6 +44,6 @@ $(BENCH_TIMEIT): scripts/bench/timeit.c
 bench: deps all $(BENCH_TIMEIT)
 	bash scripts/bench/run
 
-check-bench-smoke: $(BIN)/keel $(BIN)/keel-image $(BENCH_TIMEIT)
+check-bench-smoke: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BENCH_TIMEIT)
 	bash scripts/bench/run --smoke
 CHECK_TARGETS += check-bench-smoke

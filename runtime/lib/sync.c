@@ -48,15 +48,26 @@ static int sync_recv(int fd, struct msghdr *msg, int flags, keel_err *err)
 int sync_expect(int fd, enum sync_type want, char *buf, size_t cap, keel_err *err)
 {
     uint32_t t = 0;
-    struct iovec iov[2] = {{&t, sizeof t}, {buf, cap - 1}};
+    /* an error's message may be longer than the reply the caller expects
+     * (its end was cut: "not found in $PATH (/usr/local/") */
+    char local[sizeof err->msg];
+    char *into = cap < sizeof local ? local : buf;
+    size_t room = cap < sizeof local ? sizeof local : cap;
+    struct iovec iov[2] = {{&t, sizeof t}, {into, room - 1}};
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
     int len = sync_recv(fd, &msg, 0, err);
     if (len < 0)
         return -1;
     if (t == SYNC_ERROR)
-        return keel_error(err, 0, "%s", buf);
+        return keel_error(err, 0, "%s", into);
     if (t != (uint32_t)want)
         return keel_error(err, 0, "sync: expected message %d, got %u", (int)want, t);
+    if (into == local) {
+        if ((size_t)len >= cap)
+            len = (int)cap - 1;
+        memcpy(buf, local, (size_t)len);
+        buf[len] = '\0';
+    }
     return len;
 }
 

@@ -2,11 +2,12 @@
 """End-to-end benchmark: `keel-docker run --rm IMAGE true` against
 `podman run --rm IMAGE true`, both with --network none and both with their
 default bridge network, rounds interleaved, on a busybox image both load from
-the same docker archive. Like the runtime benchmark it runs in a private mount
+the same docker archive; then `ps -a` of each with --ps-containers stopped
+containers (issue 12: under 100 ms for 100). Like the runtime benchmark it runs in a private mount
 namespace with /sys/fs/cgroup/unified unmounted, since podman's crun refuses
 this host's hybrid cgroups.
 
-usage: e2e.py --top DIR [--rounds N] [--out DIR]"""
+usage: e2e.py --top DIR [--rounds N] [--ps-containers N] [--out DIR]"""
 import argparse
 import os
 import shutil
@@ -23,12 +24,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--top", required=True, help="the Keel tree (bin/, scripts/)")
     ap.add_argument("--rounds", type=int, default=20)
+    ap.add_argument("--ps-containers", type=int, default=100)
     ap.add_argument("--out", default="build/bench")
     ap.add_argument("--cache", default="build/bench/cache")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     top = os.path.abspath(a.top)
-    benchlib.pure_v1_view(__file__, a.inner, ["--top", top, "--rounds", str(a.rounds), "--out",
+    benchlib.pure_v1_view(__file__, a.inner, ["--top", top, "--rounds", str(a.rounds),
+                                              "--ps-containers", str(a.ps_containers), "--out",
                                               os.path.abspath(a.out), "--cache",
                                               os.path.abspath(a.cache)])
     layout = os.path.abspath(os.path.join(a.cache, "image-small"))
@@ -69,13 +72,31 @@ def main():
         rows_bridge = benchlib.summarize(bridge, "keel-docker run --rm (bridge)")
         benchlib.print_table("end to end: run --rm true, network none", rows_none, "keel-docker")
         benchlib.print_table("end to end: run --rm true, bridge network", rows_bridge, "keel-docker")
-        benchlib.save(a.out, "e2e", "end to end", rows_none + rows_bridge, "keel-docker",
-                      {"groups": {"none": rows_none, "bridge": rows_bridge}})
+        rows_ps = bench_ps(kd, podman, ulimits, image, env, a.ps_containers, a.rounds)
+        benchlib.print_table(f"ps -a with {a.ps_containers} stopped containers", rows_ps, "keel-docker")
+        benchlib.save(a.out, "e2e", "end to end", rows_none + rows_bridge + rows_ps, "keel-docker",
+                      {"groups": {"none": rows_none, "bridge": rows_bridge, "ps": rows_ps},
+                       "ps_containers": a.ps_containers})
     finally:
         subprocess.run(podman + ["system", "reset", "-f"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         subprocess.run(["ip", "link", "del", env["KEEL_BRIDGE"]], stderr=subprocess.DEVNULL)
         for d in (env["KEEL_RUN_ROOT"], env["KEEL_NET_STATE"], work):
             shutil.rmtree(d, ignore_errors=True)
+
+
+def bench_ps(kd, podman, ulimits, image, env, n, rounds):
+    """`ps -a` of keel-docker and podman, each with n stopped containers
+    (made by `run`, not --rm, before the rounds), rounds interleaved."""
+    for _ in range(n):
+        subprocess.run([kd, "run", "--network", "none", image, "true"], env=env, check=True,
+                       stdout=subprocess.DEVNULL)
+        subprocess.run(podman + ["run", "--network", "none"] + ulimits + [image, "true"], check=True,
+                       stdout=subprocess.DEVNULL)
+    cases = {
+        "keel-docker ps -a": lambda r: benchlib.measure([kd, "ps", "-a"], env=env),
+        "podman ps -a": lambda r: benchlib.measure(podman + ["ps", "-a"]),
+    }
+    return benchlib.summarize(benchlib.run_interleaved(cases, rounds), "keel-docker ps -a")
 
 
 if __name__ == "__main__":

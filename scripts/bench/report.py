@@ -2,7 +2,7 @@
 """Writes the benchmark report (markdown) and chart (gnuplot PNG) from the JSON
 results the benchmarks saved, with each of issue 7's targets marked met or not.
 
-usage: report.py DIR   (reads DIR/{runtime,image,e2e}.json; writes DIR/report.md, DIR/chart.png)"""
+usage: report.py DIR   (reads DIR/{runtime,image,e2e,monitor}.json; writes DIR/report.md, DIR/chart.png)"""
 import json
 import os
 import subprocess
@@ -37,6 +37,7 @@ def table(title, rows, ref):
 def main():
     d = sys.argv[1]
     rt, img, e2e = load(d, "runtime"), load(d, "image"), load(d, "e2e")
+    mon = load(d, "monitor")
     targets, lines, chart = [], ["# Keel benchmarks", ""], []
 
     def target(what, value, limit, fmt="{:.2f}x"):
@@ -85,6 +86,18 @@ def main():
         for name in ("none", "bridge"):
             lines += table(f"end to end, network {name}", g[name], g[name][0]["name"])
             chart += [("e2e " + name, r["name"], r["median_ms"]) for r in g[name]]
+        if g.get("ps"):
+            n = e2e.get("ps_containers", 0)
+            kd_ps = row(g["ps"], "keel-docker ps -a")
+            target(f"keel-docker ps -a, {n} stopped containers", kd_ps and kd_ps["median_ms"], 100, "{:.0f} ms")
+            lines += table(f"ps -a with {n} stopped containers", g["ps"], g["ps"][0]["name"])
+            chart += [("ps -a", r["name"], r["median_ms"]) for r in g["ps"]]
+
+    if mon:
+        lines += table(mon["title"], mon["rows"], mon["rows"][0]["name"])
+        lines += [", ".join(f"{who}: {v:.0f} MB/s" for who, v in mon["mb_per_s"].items()) +
+                  " once the start-up (the `true` rows) is taken off.", ""]
+        chart += [("monitor", r["name"], r["median_ms"]) for r in mon["rows"]]
 
     head = ["## Targets", "", "| what | measured | target | |", "| --- | --- | --- | --- |"]
     head += [f"| {w} | {m} | {t} | {s} |" for w, m, t, s in targets]

@@ -61,6 +61,32 @@ expect_eq "an unknown image exits 125" 125 "$rc"
 check "an unknown image leaves no container" test -z "$(kd ps -a -q)"
 grep -q "Unable to find image" <<<"$err" && ok "an unknown image says so" || not_ok "an unknown image says so" "$err"
 
+# --- docker's option forms, --help, exit codes, docker's variables ---------------------
+expect_eq "--x=v, -eK=V and combined shorts with a value (-ie X=2)" "1 2 box" \
+    "$(kd run --rm --name=forms1 -eA=1 -ie B=2 --hostname=box --rm=true "$IMG" sh -c 'echo $A $B $(hostname)' </dev/null)"
+expect_eq "--rm=false keeps the container" forms2 "$(kd run --rm=false --name forms2 "$IMG" true; kd inspect forms2 | jq -r '.[0].Name[1:]')"
+kd rm forms2 >/dev/null
+err=$(kd run -p 2>&1)
+expect_eq "a flag without its value exits 125" 125 "$(kd run -p >/dev/null 2>&1; echo $?)"
+grep -q "^flag needs an argument: 'p' in -p$" <<<"$err" && ok "a missing value says so as docker does" || not_ok "missing value message" "$err"
+err=$(kd run --bogus "$IMG" 2>&1)
+grep -q "^unknown flag: --bogus$" <<<"$err" && grep -q "Run 'keel-docker run --help' for more information" <<<"$err" &&
+    ok "an unknown flag is docker's message" || not_ok "unknown flag message" "$err"
+expect_eq "a bad boolean exits 125" 125 "$(kd run --rm=maybe "$IMG" true >/dev/null 2>&1; echo $?)"
+expect_eq "a missing operand exits 1, as docker's does" 1 "$(kd logs >/dev/null 2>&1; echo $?)"
+helps=0
+for c in run ps exec logs attach wait start stop restart kill rm inspect images rmi pull tag load save; do
+    [[ "$(kd "$c" --help 2>&1 | head -n1)" == "Usage:  keel-docker $c "* ]] || { helps=$c; break; }
+done
+expect_eq "every command answers --help with its usage line" 0 "$helps"
+expect_eq "container ls is ps" "Usage:  keel-docker container ls [OPTIONS]" "$(kd container ls --help | head -n1)"
+kd run --rm "$IMG" /etc/passwd >/dev/null 2>&1
+expect_eq "run of a file that is not executable exits 126" 126 "$?"
+expect_eq "every container has HOSTNAME" "box2" "$(kd run --rm --hostname box2 "$IMG" sh -c 'echo $HOSTNAME')"
+out=$(script -qec "$KD run --rm -t $IMG sh -c 'echo \$TERM'" /dev/null </dev/null | tr -cd 'a-z\n' | grep .)
+expect_eq "-t sets TERM=xterm" xterm "$out"
+expect_eq "without -t there is no TERM" "" "$(kd run --rm "$IMG" sh -c 'echo $TERM')"
+
 # --- detached containers, ps, names ---------------------------------------------
 id=$(kd run -d --name web1 "$IMG" sleep 300)
 [ -n "$id" ] || id=missing
@@ -94,6 +120,13 @@ pid_in=$(kd exec web1 sh -c 'echo $$')
 [ -n "$pid_in" ] && [ "$pid_in" != 1 ] && ok "exec runs with a PID other than 1 ($pid_in)" || not_ok "exec pid" "$pid_in"
 kd exec web1 sh -c 'exit 4'
 expect_eq "exec exits with the command's status" 4 "$?"
+kd exec web1 no-such-command >/dev/null 2>&1
+expect_eq "exec of a missing command exits 127" 127 "$?"
+kd exec web1 /etc/passwd >/dev/null 2>&1
+expect_eq "exec of a file that is not executable exits 126" 126 "$?"
+err=$(kd exec web1 no-such-command 2>&1)
+grep -q 'executable file not found in $PATH' <<<"$err" && ok "exec of a missing command says so" || not_ok "exec 127 message" "$err"
+expect_eq "exec -t sets TERM=xterm" xterm "$(script -qec "$KD exec -t web1 sh -c 'echo \$TERM'" /dev/null </dev/null | tr -cd 'a-z\n' | grep .)"
 expect_eq "exec -u runs as that user" 1000 "$(kd exec -u 1000 web1 id -u)"
 expect_eq "exec -e sets the environment" bar "$(kd exec -e FOO=bar web1 sh -c 'echo $FOO')"
 
@@ -106,13 +139,18 @@ expect_eq "a new container from the image does not see it either" no \
 expect_eq "the writer still sees its file" mine "$(kd exec web1 cat /etc/marker)"
 
 # --- logs ----------------------------------------------------------------------------
-lid=$(kd run -d "$IMG" sh -c 'echo out1; echo err1 >&2; echo out2')
+lid=$(kd run -d "$IMG" sh -c 'echo out1; sleep 0.1; echo err1 >&2; sleep 0.1; echo out2')
 sleep 0.5
 expect_eq "logs prints the container's stdout" "out1
 out2" "$(kd logs "$lid" 2>/dev/null)"
 expect_eq "logs prints its stderr on stderr" err1 "$(kd logs "$lid" 2>&1 >/dev/null)"
 expect_eq "logs --tail 1" out2 "$(kd logs --tail 1 "$lid" 2>/dev/null)"
-kd logs -t "$lid" 2>/dev/null | head -n1 | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]+Z out1$' &&
+expect_eq "logs --since a past time shows everything" "out1
+out2" "$(kd logs --since 2000-01-01T00:00:00Z "$lid" 2>/dev/null)"
+expect_eq "logs --until a past time shows nothing" "" "$(kd logs --until 2000-01-01T00:00:00Z "$lid" 2>&1)"
+expect_eq "logs --since a relative time (10m)" "out1
+out2" "$(kd logs --since 10m "$lid" 2>/dev/null)"
+kd logs -t "$lid" 2>/dev/null | head -n1 | grep -qE '^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9:]+\.[0-9]{9}Z out1$' &&
     ok "logs -t prefixes timestamps" || not_ok "logs -t" "$(kd logs -t "$lid" 2>&1)"
 kd ps -a | grep "${lid:0:12}" | grep -q "Exited (0)" && ok "ps -a shows Exited (0)" || not_ok "ps -a exited" "$(kd ps -a)"
 fid=$(kd run -d "$IMG" sh -c 'for i in 1 2 3; do echo tick$i; sleep 0.2; done')
@@ -249,9 +287,96 @@ kd rm -f "$mid" >/dev/null
 # --- a container whose monitor died -----------------------------------------------------------
 did=$(kd run -d "$IMG" sleep 300)
 kill -9 "$(cat "$KEEL_ROOT/containers/$did/monitor.pid")"
-kill -9 "$(cat "$KEEL_ROOT/containers/$did/pid")"
+kill -9 "$(sed -n 's/^pid=//p' "$KEEL_ROOT/containers/$did/status")"
 sleep 0.3
 kd ps -a | grep "${did:0:12}" | grep -q Exited && ok "a container whose monitor died shows its real status" || not_ok "dead monitor" "$(kd ps -a)"
+
+# --- the monitor: live and exact output, signals, stop, restart policies, attach, wait ----------
+ms_now() { echo $(($(date +%s%N) / 1000000)); }
+# first_line_ms CMD...: milliseconds until CMD's first line of output (CMD then runs to its end)
+first_line_ms() {
+    local t0
+    t0=$(ms_now)
+    "$@" 2>/dev/null | { IFS= read -r _; echo $(($(ms_now) - t0)); cat >/dev/null; }
+}
+NONE=(--network none)
+lat=$(first_line_ms "$KD" run --rm "${NONE[@]}" "$IMG" sh -c 'echo first; sleep 1; echo second')
+[ "$lat" -lt 500 ] && ok "run shows the first line at once (${lat} ms, incl. start)" || not_ok "run first line" "$lat ms"
+lid2=$(kd run -d "${NONE[@]}" "$IMG" sh -c 'echo first; sleep 1.5; echo second')
+sleep 0.2
+expect_eq "logs of a running container shows what it printed so far" first "$(kd logs "$lid2")"
+lat=$(first_line_ms "$KD" logs -f "$lid2")
+[ "$lat" -lt 500 ] && ok "logs -f shows the first line at once (${lat} ms)" || not_ok "logs -f first line" "$lat ms"
+expect_eq "logs -f went on to the end" "first
+second" "$(kd logs "$lid2")"
+kd run --rm "${NONE[@]}" "$IMG" cat /bin/busybox >"$TMP/bb.run"
+want=$(kd run --rm "${NONE[@]}" "$IMG" sha256sum /bin/busybox | cut -d' ' -f1)
+expect_eq "binary output comes through run byte for byte" "$want" "$(sha256sum <"$TMP/bb.run" | cut -d' ' -f1)"
+bid=$(kd run -d "${NONE[@]}" "$IMG" cat /bin/busybox)
+kd wait "$bid" >/dev/null
+expect_eq "binary output comes through logs byte for byte" "$want" "$(kd logs "$bid" | sha256sum | cut -d' ' -f1)"
+expect_eq "output without a final newline stays so through run" 3 "$(kd run --rm "${NONE[@]}" "$IMG" printf abc | wc -c)"
+nid=$(kd run -d "${NONE[@]}" "$IMG" printf abc)
+kd wait "$nid" >/dev/null
+expect_eq "output without a final newline stays so through logs" 3 "$(kd logs "$nid" | wc -c)"
+aid=$(kd run -d "${NONE[@]}" "$IMG" sh -c 'sleep 0.5; printf abc; cat /bin/busybox')
+kd attach --no-stdin "$aid" >"$TMP/attach.out"
+{ printf abc; cat "$TMP/bb.run"; } >"$TMP/attach.want"
+check "attach relays output byte for byte" cmp "$TMP/attach.want" "$TMP/attach.out"
+expect_eq "wait prints the exit status" 3 "$(kd wait "$(kd run -d "${NONE[@]}" "$IMG" sh -c 'sleep 0.2; exit 3')")"
+
+"$KD" run --rm "${NONE[@]}" "$IMG" sh -c 'trap "echo got-term; exit 7" TERM; echo ready; while true; do sleep 0.1; done' >"$TMP/term.out" 2>&1 &
+kpid=$!
+for _ in $(seq 1 50); do grep -q ready "$TMP/term.out" && break; sleep 0.1; done
+kill -TERM "$kpid"
+wait "$kpid"
+rc=$?
+expect_eq "SIGTERM to keel-docker run reaches the container, which exits as it chooses" "7 got-term" "$rc $(grep got-term "$TMP/term.out")"
+out=$( (sleep 1; printf '\003'; sleep 1) | script -qec "$KD run --rm ${NONE[*]} $IMG sh -c 'trap \"echo got-int; exit 5\" INT; echo ready; while true; do sleep 0.1; done'" /dev/null | tr -d '\r')
+grep -q got-int <<<"$out" && ok "Ctrl-C on a terminal reaches the container's trap" || not_ok "Ctrl-C" "$out"
+out=$( (sleep 1; printf '\003'; sleep 1) | script -qec "$KD run --rm -t ${NONE[*]} $IMG sh -c 'trap \"echo got-int; exit 5\" INT; echo ready; while true; do sleep 0.1; done'" /dev/null | tr -d '\r')
+grep -q got-int <<<"$out" && ok "Ctrl-C in a -t container's terminal reaches its trap" || not_ok "Ctrl-C -t" "$out"
+
+sid=$(kd run -d "${NONE[@]}" "$IMG" sh -c 'trap "" TERM; while true; do sleep 0.1; done')
+t0=$(ms_now)
+kd stop -t 2 "$sid" >/dev/null
+took=$(($(ms_now) - t0))
+[ "$took" -ge 2000 ] && [ "$took" -lt 3000 ] && ok "stop -t 2 of a container ignoring TERM takes 2 to 3 s (${took} ms)" ||
+    not_ok "stop -t 2" "$took ms"
+expect_eq "it was killed" 137 "$(kd inspect "$sid" | jq -r '.[0].State.ExitCode')"
+said=$(kd run -d "${NONE[@]}" "$IMG" sh -c 'echo again; exit 4')
+kd wait "$said" >/dev/null
+out=$(kd start -a "$said" 2>/dev/null)
+expect_eq "start -a runs it again attached, with its status" "again 4" "$out $?"
+
+fid2=$(kd run -d "${NONE[@]}" --restart on-failure:2 "$IMG" sh -c 'echo try; exit 1')
+for _ in $(seq 1 50); do [ "$(kd inspect "$fid2" | jq -r '.[0].State.Status')" = exited ] && break; sleep 0.1; done
+expect_eq "on-failure:2 restarts a failing container twice" "exited 2 3" \
+    "$(kd inspect "$fid2" | jq -r '.[0].State.Status, .[0].RestartCount' | tr '\n' ' ')$(kd logs "$fid2" | grep -c try)"
+alw=$(kd run -d "${NONE[@]}" --restart always "$IMG" sh -c 'sleep 0.2')
+sleep 1.2
+n=$(kd inspect "$alw" | jq -r '.[0].RestartCount')
+[ "$n" -ge 1 ] && ok "always restarts after a clean exit ($n restarts)" || not_ok "always" "$n"
+kd stop "$alw" >/dev/null
+sleep 0.5
+expect_eq "stop ends an always container for good" exited "$(kd inspect "$alw" | jq -r '.[0].State.Status')"
+kd run --rm --restart always "$IMG" true >/dev/null 2>&1
+expect_eq "--restart with --rm is refused with 125" 125 "$?"
+kd run --restart sometimes "$IMG" true >/dev/null 2>&1
+expect_eq "an unknown restart policy is refused with 125" 125 "$?"
+
+tty_id=$(kd run -dit "${NONE[@]}" "$IMG" sh)
+out=$( (sleep 0.7; printf 'echo hi-$((6*7))\n'; sleep 0.7; printf '\020\021'; sleep 0.3) | script -qec "$KD attach $tty_id" /dev/null | tr -d '\r')
+grep -q 'hi-42' <<<"$out" && ok "attach reaches the container's terminal" || not_ok "attach" "$out"
+grep -q 'read escape sequence' <<<"$out" && expect_eq "Ctrl-P Ctrl-Q detaches and leaves it running" running "$(kd inspect "$tty_id" | jq -r '.[0].State.Status')" ||
+    not_ok "detach keys" "$out"
+out=$( (sleep 0.7; printf 'echo again-$((6*7))\n'; sleep 0.7; printf '\030'; sleep 0.3) | script -qec "$KD attach --detach-keys ctrl-x $tty_id" /dev/null | tr -d '\r')
+grep -q 'again-42' <<<"$out" && grep -q 'read escape sequence' <<<"$out" && ok "--detach-keys sets other keys" || not_ok "--detach-keys" "$out"
+(sleep 0.7; printf '\020\021'; sleep 0.3) | script -qec "$KD run -it --name itd ${NONE[*]} $IMG sh" /dev/null >/dev/null
+expect_eq "run -it detaches with Ctrl-P Ctrl-Q" running "$(kd inspect itd | jq -r '.[0].State.Status')"
+out=$( (sleep 0.7; printf 'exit 9\n'; sleep 0.5) | script -qec "$KD attach itd" /dev/null)
+expect_eq "attach again, and the container's exit ends it" 9 "$(kd inspect itd | jq -r '.[0].State.ExitCode')"
+for c in "$lid2" "$bid" "$nid" "$aid" "$sid" "$said" "$fid2" "$alw" "$tty_id" itd; do kd rm -f "$c" >/dev/null; done
 
 # --- images -------------------------------------------------------------------------------------
 images_digest() { "$TOP/bin/keel-image" inspect "$1" | jq -r .digest; }

@@ -148,6 +148,10 @@ static int parse_string(struct pctx *c, const struct jnode *v, char **dst)
 {
     if (v->type != J_STRING)
         return type_error(c, "string", v);
+    /* only a type with BYTES members lets NUL into the tree */
+    if (memchr(v->text, '\0', v->text_len) != NULL)
+        return keel_error(c->err, 0, "%s: %s: string contains a NUL character", c->source,
+                          c->path.buf);
     *dst = malloc(v->text_len + 1);
     if (*dst == NULL)
         return oom_error(c);
@@ -347,6 +351,14 @@ static int parse_field(struct pctx *c, const struct spec_field *f, const struct 
     case SPEC_OBJMAP:
     case SPEC_SET:
         return parse_map(c, f, v, obj);
+    case SPEC_BYTES:
+        if (v->type != J_STRING)
+            return type_error(c, "string", v);
+        if ((*FIELD_AT(obj, f->off, char *) = malloc(v->text_len + 1)) == NULL)
+            return oom_error(c);
+        memcpy(*FIELD_AT(obj, f->off, char *), v->text, v->text_len + 1);
+        *FIELD_AT(obj, f->off_aux, size_t) = v->text_len;
+        return 0;
     }
     return keel_error(c->err, EINVAL, "%s: %s: unknown field kind", c->source, c->path.buf);
 }
@@ -374,6 +386,14 @@ static int parse_object(struct pctx *c, const struct spec_type *t, const struct 
     return 0;
 }
 
+static bool has_bytes(const struct spec_type *t)
+{
+    for (size_t i = 0; i < t->nfields; i++)
+        if (t->fields[i].kind == SPEC_BYTES)
+            return true;
+    return false;
+}
+
 int spec_parse(const struct spec_type *t, const char *buf, size_t len, const char *source,
                void *out, keel_err *err)
 {
@@ -381,7 +401,7 @@ int spec_parse(const struct spec_type *t, const char *buf, size_t len, const cha
     if (len > SPEC_MAX_DOC)
         return keel_error(err, 0, "%s: document larger than %u bytes", source, SPEC_MAX_DOC);
     struct jtree tree;
-    if (jtree_parse(&tree, buf, len, source, err) < 0)
+    if (jtree_parse(&tree, buf, len, source, has_bytes(t), err) < 0)
         return -1;
     struct pctx c = {.source = source, .err = err};
     int r;
@@ -409,67 +429,83 @@ int spec_parse_file(const struct spec_type *t, const char *path, void *out, keel
 
 /* --- generate ------------------------------------------------------------- */
 
-static int gen_object(yajl_gen g, const struct spec_type *t, const void *obj);
+/* Where generated JSON goes: yajl_gen for spec_generate (pretty or not), or
+ * a spec_writer's own buffer, written straight and compact (a container's
+ * log generates an entry per line of output, and yajl's per-piece calls were
+ * most of the monitor's CPU). One walk of the tables drives both. */
+struct emit {
+    int (*open)(struct emit *e, bool map);
+    int (*close)(struct emit *e, bool map);
+    /* raw: a BYTES value, written as it is (no UTF-8 check) */
+    int (*string)(struct emit *e, const char *s, size_t len, bool raw);
+    /* a member's name, before its value */
+    int (*key)(struct emit *e, const char *s);
+    int (*number)(struct emit *e, const char *s, size_t len);
+    int (*boolean)(struct emit *e, bool b);
+};
 
-static int gen_str(yajl_gen g, const char *s)
+static int gen_object(struct emit *e, const struct spec_type *t, const void *obj);
+
+static int gen_str(struct emit *e, const char *s)
 {
-    return yajl_gen_string(g, (const unsigned char *)s, strlen(s)) == yajl_gen_status_ok ? 0 : -1;
+    return e->string(e, s, strlen(s), false);
 }
 
-static int gen_int(yajl_gen g, enum spec_kind kind, const void *p)
+static int gen_int(struct emit *e, enum spec_kind kind, const void *p)
 {
     char num[32];
+    int n;
     switch (kind) {
-    case SPEC_I32: snprintf(num, sizeof num, "%" PRId32, *(const int32_t *)p); break;
-    case SPEC_U32: snprintf(num, sizeof num, "%" PRIu32, *(const uint32_t *)p); break;
-    case SPEC_I64: snprintf(num, sizeof num, "%" PRId64, *(const int64_t *)p); break;
-    default:       snprintf(num, sizeof num, "%" PRIu64, *(const uint64_t *)p); break;
+    case SPEC_I32: n = snprintf(num, sizeof num, "%" PRId32, *(const int32_t *)p); break;
+    case SPEC_U32: n = snprintf(num, sizeof num, "%" PRIu32, *(const uint32_t *)p); break;
+    case SPEC_I64: n = snprintf(num, sizeof num, "%" PRId64, *(const int64_t *)p); break;
+    default:       n = snprintf(num, sizeof num, "%" PRIu64, *(const uint64_t *)p); break;
     }
-    return yajl_gen_number(g, num, strlen(num)) == yajl_gen_status_ok ? 0 : -1;
+    return e->number(e, num, (size_t)n);
 }
 
-static int gen_array(yajl_gen g, const struct spec_field *f, const void *obj)
+static int gen_array(struct emit *e, const struct spec_field *f, const void *obj)
 {
     const char *elems = *CFIELD_AT(obj, f->off, char *);
     size_t n = *CFIELD_AT(obj, f->off_aux, size_t);
-    if (yajl_gen_array_open(g) != yajl_gen_status_ok)
+    if (e->open(e, false) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
         int r;
         if (f->kind == SPEC_STRS)
-            r = gen_str(g, ((char *const *)elems)[i]);
+            r = gen_str(e, ((char *const *)elems)[i]);
         else if (f->kind == SPEC_U32S)
-            r = gen_int(g, SPEC_U32, elems + i * sizeof(uint32_t));
+            r = gen_int(e, SPEC_U32, elems + i * sizeof(uint32_t));
         else
-            r = gen_object(g, f->sub, elems + i * f->sub->size);
+            r = gen_object(e, f->sub, elems + i * f->sub->size);
         if (r < 0)
             return -1;
     }
-    return yajl_gen_array_close(g) == yajl_gen_status_ok ? 0 : -1;
+    return e->close(e, false);
 }
 
-static int gen_map(yajl_gen g, const struct spec_field *f, const void *obj)
+static int gen_map(struct emit *e, const struct spec_field *f, const void *obj)
 {
     char *const *keys = f->kind == SPEC_SET ? *CFIELD_AT(obj, f->off, char **)
                                             : *CFIELD_AT(obj, f->off_keys, char **);
     const char *vals = f->kind == SPEC_SET ? NULL : *CFIELD_AT(obj, f->off, char *);
     size_t n = *CFIELD_AT(obj, f->off_aux, size_t);
-    if (yajl_gen_map_open(g) != yajl_gen_status_ok)
+    if (e->open(e, true) < 0)
         return -1;
     for (size_t i = 0; i < n; i++) {
-        if (gen_str(g, keys[i]) < 0)
+        if (e->key(e, keys[i]) < 0)
             return -1;
         int r;
         if (f->kind == SPEC_MAP)
-            r = gen_str(g, ((char *const *)vals)[i]);
+            r = gen_str(e, ((char *const *)vals)[i]);
         else if (f->kind == SPEC_SET)
-            r = yajl_gen_map_open(g) == yajl_gen_status_ok && yajl_gen_map_close(g) == yajl_gen_status_ok ? 0 : -1;
+            r = e->open(e, true) == 0 && e->close(e, true) == 0 ? 0 : -1;
         else
-            r = gen_object(g, f->sub, vals + i * f->sub->size);
+            r = gen_object(e, f->sub, vals + i * f->sub->size);
         if (r < 0)
             return -1;
     }
-    return yajl_gen_map_close(g) == yajl_gen_status_ok ? 0 : -1;
+    return e->close(e, true);
 }
 
 static bool field_present(const struct spec_field *f, const void *obj)
@@ -484,45 +520,47 @@ static bool field_present(const struct spec_field *f, const void *obj)
     }
 }
 
-static int gen_field(yajl_gen g, const struct spec_field *f, const void *obj)
+static int gen_field(struct emit *e, const struct spec_field *f, const void *obj)
 {
     switch (f->kind) {
     case SPEC_STR:
-        return gen_str(g, *CFIELD_AT(obj, f->off, char *));
+        return gen_str(e, *CFIELD_AT(obj, f->off, char *));
     case SPEC_BOOL:
-        return yajl_gen_bool(g, *CFIELD_AT(obj, f->off, bool)) == yajl_gen_status_ok ? 0 : -1;
+        return e->boolean(e, *CFIELD_AT(obj, f->off, bool));
     case SPEC_I32: case SPEC_U32: case SPEC_I64: case SPEC_U64:
-        return gen_int(g, f->kind, (const char *)obj + f->off);
+        return gen_int(e, f->kind, (const char *)obj + f->off);
     case SPEC_OBJ:
-        return gen_object(g, f->sub, *CFIELD_AT(obj, f->off, void *));
+        return gen_object(e, f->sub, *CFIELD_AT(obj, f->off, void *));
     case SPEC_STRS: case SPEC_U32S: case SPEC_OBJS:
-        return gen_array(g, f, obj);
+        return gen_array(e, f, obj);
     case SPEC_MAP: case SPEC_OBJMAP: case SPEC_SET:
-        return gen_map(g, f, obj);
+        return gen_map(e, f, obj);
+    case SPEC_BYTES:
+        return e->string(e, *CFIELD_AT(obj, f->off, char *), *CFIELD_AT(obj, f->off_aux, size_t),
+                         true);
     }
     return -1;
 }
 
-/* A parsed value as it was (members the type does not know, kept on rewrite). */
-static int gen_node(yajl_gen g, const struct jnode *v)
+/* A parsed value as it was (members the type does not know, kept on rewrite).
+ * null goes out through number(), which writes its text as it is. */
+static int gen_node(struct emit *e, const struct jnode *v)
 {
-    yajl_gen_status st;
     switch (v->type) {
-    case J_NULL: st = yajl_gen_null(g); break;
-    case J_BOOL: st = yajl_gen_bool(g, v->boolean); break;
-    case J_NUMBER: st = yajl_gen_number(g, v->text, v->text_len); break;
-    case J_STRING: st = yajl_gen_string(g, (const unsigned char *)v->text, v->text_len); break;
+    case J_NULL: return e->number(e, "null", 4);
+    case J_BOOL: return e->boolean(e, v->boolean);
+    case J_NUMBER: return e->number(e, v->text, v->text_len);
+    case J_STRING: return e->string(e, v->text, v->text_len, false);
     default: {
-        bool obj = v->type == J_OBJECT;
-        if ((obj ? yajl_gen_map_open(g) : yajl_gen_array_open(g)) != yajl_gen_status_ok)
+        bool map = v->type == J_OBJECT;
+        if (e->open(e, map) < 0)
             return -1;
         for (const struct jnode *c = v->first; c != NULL; c = c->next)
-            if ((obj && gen_str(g, c->key) < 0) || gen_node(g, c) < 0)
+            if ((map && e->key(e, c->key) < 0) || gen_node(e, c) < 0)
                 return -1;
-        st = obj ? yajl_gen_map_close(g) : yajl_gen_array_close(g);
+        return e->close(e, map);
     }
     }
-    return st == yajl_gen_status_ok ? 0 : -1;
 }
 
 static bool is_field(const struct spec_type *t, const char *key)
@@ -535,33 +573,93 @@ static bool is_field(const struct spec_type *t, const char *key)
 
 /* The object's fields, then the members of `keep` (an object, or NULL)
  * that are not fields of t. */
-static int gen_object_keeping(yajl_gen g, const struct spec_type *t, const void *obj,
+static int gen_object_keeping(struct emit *e, const struct spec_type *t, const void *obj,
                               const struct jnode *keep)
 {
-    if (yajl_gen_map_open(g) != yajl_gen_status_ok)
+    if (e->open(e, true) < 0)
         return -1;
     for (size_t i = 0; i < t->nfields; i++) {
         const struct spec_field *f = &t->fields[i];
         if (!field_present(f, obj))
             continue;
-        if (gen_str(g, f->json) < 0 || gen_field(g, f, obj) < 0)
+        if (e->key(e, f->json) < 0 || gen_field(e, f, obj) < 0)
             return -1;
     }
     for (const struct jnode *c = keep ? keep->first : NULL; c != NULL; c = c->next)
-        if (!is_field(t, c->key) && (gen_str(g, c->key) < 0 || gen_node(g, c) < 0))
+        if (!is_field(t, c->key) && (e->key(e, c->key) < 0 || gen_node(e, c) < 0))
             return -1;
-    return yajl_gen_map_close(g) == yajl_gen_status_ok ? 0 : -1;
+    return e->close(e, true);
 }
 
-static int gen_object(yajl_gen g, const struct spec_type *t, const void *obj)
+static int gen_object(struct emit *e, const struct spec_type *t, const void *obj)
 {
-    return gen_object_keeping(g, t, obj, NULL);
+    return gen_object_keeping(e, t, obj, NULL);
+}
+
+static int gen_document(struct emit *e, const struct spec_type *t, const void *obj,
+                        const struct jnode *keep)
+{
+    if (!t->root_array)
+        return gen_object_keeping(e, t, obj, keep);
+    const struct spec_field *f = &t->fields[0];
+    if (*CFIELD_AT(obj, f->off, void *) == NULL)
+        return e->open(e, false) == 0 && e->close(e, false) == 0 ? 0 : -1;
+    return gen_array(e, f, obj);
+}
+
+/* -- into yajl_gen -- */
+
+struct yajl_emit {
+    struct emit e;
+    yajl_gen g;
+};
+
+#define YAJL_OK(call) ((call) == yajl_gen_status_ok ? 0 : -1)
+
+static int ye_open(struct emit *e, bool map)
+{
+    yajl_gen g = ((struct yajl_emit *)e)->g;
+    return YAJL_OK(map ? yajl_gen_map_open(g) : yajl_gen_array_open(g));
+}
+
+static int ye_close(struct emit *e, bool map)
+{
+    yajl_gen g = ((struct yajl_emit *)e)->g;
+    return YAJL_OK(map ? yajl_gen_map_close(g) : yajl_gen_array_close(g));
+}
+
+static int ye_string(struct emit *e, const char *s, size_t len, bool raw)
+{
+    yajl_gen g = ((struct yajl_emit *)e)->g;
+    if (raw)
+        yajl_gen_config(g, yajl_gen_validate_utf8, 0);
+    int r = YAJL_OK(yajl_gen_string(g, (const unsigned char *)s, len));
+    if (raw)
+        yajl_gen_config(g, yajl_gen_validate_utf8, 1);
+    return r;
+}
+
+static int ye_key(struct emit *e, const char *s)
+{
+    return ye_string(e, s, strlen(s), false);
+}
+
+static int ye_number(struct emit *e, const char *s, size_t len)
+{
+    return YAJL_OK(yajl_gen_number(((struct yajl_emit *)e)->g, s, len));
+}
+
+static int ye_boolean(struct emit *e, bool b)
+{
+    return YAJL_OK(yajl_gen_bool(((struct yajl_emit *)e)->g, b));
 }
 
 static char *generate(const struct spec_type *t, const void *obj, const struct jnode *keep,
                       bool pretty, size_t *len, keel_err *err)
 {
-    yajl_gen g = yajl_gen_alloc(NULL);
+    struct yajl_emit ye = {{ye_open, ye_close, ye_string, ye_key, ye_number, ye_boolean},
+                           yajl_gen_alloc(NULL)};
+    yajl_gen g = ye.g;
     if (g == NULL) {
         keel_error(err, ENOMEM, "generate %s", t->name);
         return NULL;
@@ -569,16 +667,7 @@ static char *generate(const struct spec_type *t, const void *obj, const struct j
     yajl_gen_config(g, yajl_gen_beautify, pretty ? 1 : 0);
     yajl_gen_config(g, yajl_gen_indent_string, "  ");
     yajl_gen_config(g, yajl_gen_validate_utf8, 1);
-    int r;
-    if (t->root_array) {
-        const struct spec_field *f = &t->fields[0];
-        if (*CFIELD_AT(obj, f->off, void *) == NULL)
-            r = yajl_gen_array_open(g) == yajl_gen_status_ok && yajl_gen_array_close(g) == yajl_gen_status_ok ? 0 : -1;
-        else
-            r = gen_array(g, f, obj);
-    } else {
-        r = gen_object_keeping(g, t, obj, keep);
-    }
+    int r = gen_document(&ye.e, t, obj, keep);
     char *out = NULL;
     if (r == 0) {
         const unsigned char *buf;
@@ -612,7 +701,7 @@ char *spec_generate_keeping(const struct spec_type *t, const void *obj, const ch
     if (orig == NULL || orig_len == 0)
         return generate(t, obj, NULL, pretty, len, err);
     struct jtree tree;
-    if (jtree_parse(&tree, orig, orig_len, t->name, err) < 0)
+    if (jtree_parse(&tree, orig, orig_len, t->name, false, err) < 0)
         return NULL;
     char *out = NULL;
     if (tree.root->type != J_OBJECT)
@@ -621,6 +710,209 @@ char *spec_generate_keeping(const struct spec_type *t, const void *obj, const ch
         out = generate(t, obj, tree.root, pretty, len, err);
     jtree_free(&tree);
     return out;
+}
+
+/* -- into a spec_writer's buffer -- */
+
+struct spec_writer {
+    struct emit e;
+    char *buf;
+    size_t len, cap;
+    bool oom;
+};
+
+static int sw_reserve(struct spec_writer *w, size_t n)
+{
+    if (w->cap - w->len >= n)
+        return 0;
+    size_t cap = w->cap ? w->cap : 4096;
+    while (cap - w->len < n)
+        cap *= 2;
+    char *nb = realloc(w->buf, cap);
+    if (nb == NULL) {
+        w->oom = true;
+        return -1;
+    }
+    w->buf = nb;
+    w->cap = cap;
+    return 0;
+}
+
+/* A comma before a value unless it opens a container, follows a key or
+ * starts a document (documents are separated by newlines, which a compact
+ * document never holds raw). */
+static int sw_token(struct spec_writer *w, size_t n)
+{
+    if (sw_reserve(w, n + 1) < 0)
+        return -1;
+    char last = w->len ? w->buf[w->len - 1] : '\n';
+    if (last != '{' && last != '[' && last != ':' && last != '\n')
+        w->buf[w->len++] = ',';
+    return 0;
+}
+
+static int sw_open(struct emit *e, bool map)
+{
+    struct spec_writer *w = (struct spec_writer *)e;
+    if (sw_token(w, 1) < 0)
+        return -1;
+    w->buf[w->len++] = map ? '{' : '[';
+    return 0;
+}
+
+static int sw_close(struct emit *e, bool map)
+{
+    struct spec_writer *w = (struct spec_writer *)e;
+    if (sw_reserve(w, 1) < 0)
+        return -1;
+    w->buf[w->len++] = map ? '}' : ']';
+    return 0;
+}
+
+/* The length of a valid UTF-8 sequence at s, 0 when there is none. */
+static size_t utf8_seq(const unsigned char *s, size_t n)
+{
+    unsigned char c = s[0];
+    size_t len = c < 0xC2 ? 0 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : c < 0xF5 ? 4 : 0;
+    if (len == 0 || len > n)
+        return 0;
+    for (size_t i = 1; i < len; i++)
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+    /* overlong 3- and 4-byte forms, surrogates, past U+10FFFF */
+    if ((c == 0xE0 && s[1] < 0xA0) || (c == 0xED && s[1] > 0x9F) ||
+        (c == 0xF0 && s[1] < 0x90) || (c == 0xF4 && s[1] > 0x8F))
+        return 0;
+    return len;
+}
+
+/* Escapes as yajl does (the same text either way): ", \, the short forms of
+ * \b \f \n \r \t, other control characters as \u00XX. */
+static int sw_string(struct emit *e, const char *s, size_t len, bool raw)
+{
+    struct spec_writer *w = (struct spec_writer *)e;
+    static const char hex[] = "0123456789ABCDEF";
+    /* at most 6 bytes out for one in, plus the quotes, the comma and a key's colon */
+    if (sw_token(w, 6 * len + 3) < 0)
+        return -1;
+    char *out = w->buf + w->len;
+    *out++ = '"';
+    /* 2: ASCII written as it is, 1: a byte of a multibyte sequence, 0: escaped
+     * (controls, '"' 0x22, '\\' 0x5C) */
+    static const unsigned char kind[256] = {
+        [0x20 ... 0x21] = 2, [0x23 ... 0x5B] = 2, [0x5D ... 0x7F] = 2, [0x80 ... 0xFF] = 1,
+    };
+    const unsigned char need = raw ? 1 : 2;
+    const unsigned char *p = (const unsigned char *)s, *end = p + len;
+    while (p < end) {
+        const unsigned char *run = p;
+        while (p < end && kind[*p] >= need)
+            p++;
+        memcpy(out, run, (size_t)(p - run));
+        out += p - run;
+        if (p == end)
+            break;
+        unsigned char c = *p;
+        if (c >= 0x80) {
+            size_t n = raw ? 1 : utf8_seq(p, (size_t)(end - p));
+            if (n == 0)
+                return -1;
+            memcpy(out, p, n);
+            out += n;
+            p += n;
+            continue;
+        }
+        *out++ = '\\';
+        switch (c) {
+        case '"': *out++ = '"'; break;
+        case '\\': *out++ = '\\'; break;
+        case '\b': *out++ = 'b'; break;
+        case '\f': *out++ = 'f'; break;
+        case '\n': *out++ = 'n'; break;
+        case '\r': *out++ = 'r'; break;
+        case '\t': *out++ = 't'; break;
+        default:
+            *out++ = 'u';
+            *out++ = '0';
+            *out++ = '0';
+            *out++ = hex[c >> 4];
+            *out++ = hex[c & 15];
+        }
+        p++;
+    }
+    *out++ = '"';
+    w->len = (size_t)(out - w->buf);
+    return 0;
+}
+
+static int sw_key(struct emit *e, const char *s)
+{
+    struct spec_writer *w = (struct spec_writer *)e;
+    if (sw_string(e, s, strlen(s), false) < 0 || sw_reserve(w, 1) < 0)
+        return -1;
+    w->buf[w->len++] = ':';
+    return 0;
+}
+
+static int sw_number(struct emit *e, const char *s, size_t len)
+{
+    struct spec_writer *w = (struct spec_writer *)e;
+    if (sw_token(w, len) < 0)
+        return -1;
+    memcpy(w->buf + w->len, s, len);
+    w->len += len;
+    return 0;
+}
+
+static int sw_boolean(struct emit *e, bool b)
+{
+    return sw_number(e, b ? "true" : "false", b ? 4 : 5);
+}
+
+struct spec_writer *spec_writer_new(keel_err *err)
+{
+    struct spec_writer *w = calloc(1, sizeof *w);
+    if (w == NULL) {
+        keel_error(err, ENOMEM, "JSON writer");
+        return NULL;
+    }
+    w->e = (struct emit){sw_open, sw_close, sw_string, sw_key, sw_number, sw_boolean};
+    return w;
+}
+
+int spec_writer_add(struct spec_writer *w, const struct spec_type *t, const void *obj,
+                    keel_err *err)
+{
+    size_t start = w->len;
+    w->oom = false;
+    if (gen_document(&w->e, t, obj, NULL) < 0 || sw_reserve(w, 1) < 0) {
+        /* nothing of a document that failed stays */
+        w->len = start;
+        if (w->oom)
+            return keel_error(err, ENOMEM, "generate %s", t->name);
+        return keel_error(err, 0, "generate %s: a string is not valid UTF-8", t->name);
+    }
+    w->buf[w->len++] = '\n';
+    return 0;
+}
+
+const char *spec_writer_buf(struct spec_writer *w, size_t *len)
+{
+    *len = w->len;
+    return w->buf;
+}
+
+void spec_writer_clear(struct spec_writer *w)
+{
+    w->len = 0;
+}
+
+void spec_writer_free(struct spec_writer *w)
+{
+    if (w != NULL) {
+        free(w->buf);
+        free(w);
+    }
 }
 
 /* --- release, copy, equal ----------------------------------------------- */
@@ -663,6 +955,7 @@ static void release_field(const struct spec_field *f, void *obj)
         break;
     }
     case SPEC_U32S:
+    case SPEC_BYTES:
         break;
     case SPEC_BOOL: case SPEC_I32: case SPEC_U32: case SPEC_I64: case SPEC_U64:
         *FIELD_AT(obj, f->off_aux, bool) = false;
@@ -728,6 +1021,8 @@ static bool field_equal(const struct spec_field *f, const void *a, const void *b
         return spec_equal(f->sub, pa, pb);
     case SPEC_U32S:
         return memcmp(pa, pb, n * sizeof(uint32_t)) == 0;
+    case SPEC_BYTES:
+        return memcmp(pa, pb, n) == 0;
     case SPEC_STRS: case SPEC_SET:
         for (size_t i = 0; i < n; i++)
             if (!str_equal(((char *const *)pa)[i], ((char *const *)pb)[i]))

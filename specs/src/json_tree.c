@@ -56,7 +56,7 @@ struct builder {
     struct jnode *open[JSON_MAX_DEPTH];
     int depth;
     const char *key; /* the member name waiting for its value */
-    bool too_deep, has_nul, oom;
+    bool too_deep, has_nul, oom, raw_strings;
 };
 
 static struct jnode *add(struct builder *b, enum jtype type)
@@ -100,7 +100,7 @@ static int on_boolean(void *ctx, int value)
 static int on_text(struct builder *b, enum jtype type, const unsigned char *s, size_t len)
 {
     /* a C string cannot hold "\u0000" */
-    if (memchr(s, '\0', len) != NULL) {
+    if (!(type == J_STRING && b->raw_strings) && memchr(s, '\0', len) != NULL) {
         b->has_nul = true;
         return 0;
     }
@@ -209,7 +209,8 @@ static int syntax_error(const struct builder *b, yajl_handle h, const char *buf,
     return -1;
 }
 
-int jtree_parse(struct jtree *tree, const char *buf, size_t len, const char *source, keel_err *err)
+int jtree_parse(struct jtree *tree, const char *buf, size_t len, const char *source,
+                bool raw_strings, keel_err *err)
 {
     tree->root = NULL;
     tree->arena = calloc(1, sizeof *tree->arena);
@@ -222,12 +223,14 @@ int jtree_parse(struct jtree *tree, const char *buf, size_t len, const char *sou
         jtree_free(tree);
         return keel_error(err, 0, "%s: empty document", source);
     }
-    struct builder b = { .arena = tree->arena };
+    struct builder b = { .arena = tree->arena, .raw_strings = raw_strings };
     yajl_handle h = yajl_alloc(&builder_callbacks, NULL, &b);
     if (h == NULL) {
         jtree_free(tree);
         return keel_error(err, ENOMEM, "%s", source);
     }
+    if (raw_strings)
+        yajl_config(h, yajl_dont_validate_strings, 1);
     yajl_status st = yajl_parse(h, (const unsigned char *)buf, len);
     /* an error found only at the end (a truncated document) is on the last
      * line that holds something */

@@ -34,8 +34,10 @@ struct jtree {
 };
 
 /* Parses buf; on a syntax error, err says "<source>: line N: <what>" (or
- * "<source>: empty document"). */
-int jtree_parse(struct jtree *tree, const char *buf, size_t len, const char *source, keel_err *err);
+ * "<source>: empty document"). With raw_strings, string values may hold NUL
+ * and bytes that are not UTF-8 (text_len is their length). */
+int jtree_parse(struct jtree *tree, const char *buf, size_t len, const char *source,
+                bool raw_strings, keel_err *err);
 void jtree_free(struct jtree *tree);
 
 #endif

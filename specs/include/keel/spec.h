@@ -13,10 +13,15 @@
  *   MAP      char **cname_keys; char **cname; size_t cname_len   (string -> string)
  *   OBJMAP   char **cname_keys; struct SUB *cname; size_t cname_len
  *   SET      char **cname; size_t cname_len               (keys of {"k": {}, ...})
+ *   BYTES    char *cname; size_t cname_len                 (a string of any bytes)
  * Arrays and maps are NULL when absent and non-NULL (possibly empty) when present,
  * so that parse -> generate -> parse gives equal structs. As with Go's
  * encoding/json, null means absent, unknown members are ignored, and a repeated
- * key (a field or a map entry) keeps its last value. */
+ * key (a field or a map entry) keeps its last value.
+ * BYTES holds what a program wrote (a container's log): NUL travels as \u0000
+ * and bytes that are not UTF-8 are written and read as they are, so that the
+ * bytes come back unchanged; a type with a BYTES member is read without UTF-8
+ * validation (its STR members still refuse NUL). */
 #ifndef KEEL_SPEC_H
 #define KEEL_SPEC_H
 
@@ -31,7 +36,7 @@
 
 enum spec_kind {
     SPEC_STR, SPEC_BOOL, SPEC_I32, SPEC_U32, SPEC_I64, SPEC_U64,
-    SPEC_OBJ, SPEC_STRS, SPEC_U32S, SPEC_OBJS, SPEC_MAP, SPEC_OBJMAP, SPEC_SET,
+    SPEC_OBJ, SPEC_STRS, SPEC_U32S, SPEC_OBJS, SPEC_MAP, SPEC_OBJMAP, SPEC_SET, SPEC_BYTES,
 };
 
 struct spec_type;
@@ -70,6 +75,16 @@ char *spec_generate(const struct spec_type *t, const void *obj, bool pretty, siz
  * rewrite that does not lose what another program put there. */
 char *spec_generate_keeping(const struct spec_type *t, const void *obj, const char *orig,
                             size_t orig_len, bool pretty, size_t *len, keel_err *err);
+/* Compact documents generated one after another, each followed by a newline,
+ * into one buffer that is reused (a log written entry by entry). */
+struct spec_writer;
+struct spec_writer *spec_writer_new(keel_err *err);
+int spec_writer_add(struct spec_writer *w, const struct spec_type *t, const void *obj,
+                    keel_err *err);
+/* What the documents added since the last clear make; valid until the next call. */
+const char *spec_writer_buf(struct spec_writer *w, size_t *len);
+void spec_writer_clear(struct spec_writer *w);
+void spec_writer_free(struct spec_writer *w);
 /* Frees what the struct owns (not the struct itself), and zeroes it. */
 void spec_release(const struct spec_type *t, void *obj);
 /* Deep copy of src into dst (zeroed first). */
@@ -97,6 +112,7 @@ int spec_strs_append(char ***v, size_t *len, const char *s);
 #define SPEC_MEMBER_MAP(c, S) char **c##_keys; char **c; size_t c##_len;
 #define SPEC_MEMBER_OBJMAP(c, S) char **c##_keys; struct S *c; size_t c##_len;
 #define SPEC_MEMBER_SET(c, S) char **c; size_t c##_len;
+#define SPEC_MEMBER_BYTES(c, S) char *c; size_t c##_len;
 
 #define SPEC_DECLARE(tag, FIELDS)                                              \
     struct tag { FIELDS(SPEC_MEMBER, struct tag) };                           \
@@ -122,6 +138,7 @@ int spec_strs_append(char ***v, size_t *len, const char *s);
 #define SPEC_ENTRY_MAP(T, c, json, S) { json, SPEC_MAP, offsetof(T, c), offsetof(T, c##_len), offsetof(T, c##_keys), NULL }
 #define SPEC_ENTRY_OBJMAP(T, c, json, S) { json, SPEC_OBJMAP, offsetof(T, c), offsetof(T, c##_len), offsetof(T, c##_keys), &spec_type_##S }
 #define SPEC_ENTRY_SET(T, c, json, S) { json, SPEC_SET, offsetof(T, c), offsetof(T, c##_len), 0, NULL }
+#define SPEC_ENTRY_BYTES(T, c, json, S) { json, SPEC_BYTES, offsetof(T, c), offsetof(T, c##_len), 0, NULL }
 
 #define SPEC_DEFINE_AS(tag, FIELDS, is_root_array)                             \
     static const struct spec_field spec_fields_##tag[] = { FIELDS(SPEC_ENTRY, struct tag) }; \

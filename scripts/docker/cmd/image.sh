@@ -1,0 +1,23 @@
+# shellcheck shell=bash
+# keel-docker image: docker's management form of the image commands, and prune.
+kd_lib group
+
+USAGE='COMMAND'
+ABOUT='Manage images'
+OPTS=()
+
+cmd_image() { group_run image 'ls=images list=images rm=rmi remove=rmi' "$@"; }
+
+image_prune() {
+    kd_lib prune
+    USAGE='[OPTIONS]'
+    ABOUT='Remove unused images'
+    OPTS=(
+        'a|all|bool|Remove all unused images, not just dangling ones'
+        'f|force|bool|Do not prompt for confirmation'
+    )
+    opts_parse 1 "$@"
+    opts_nargs none
+    [ "$OPT_force" = 1 ] || confirm "WARNING! This will remove all dangling images." || return 0
+    echo "Total reclaimed space: $(human_size "$(prune_images "$OPT_all")")"
+}
