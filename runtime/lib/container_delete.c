@@ -43,8 +43,8 @@ static int delete_locked(struct container *c, bool force, keel_err *err)
 {
     enum container_status s = container_status(c);
     if ((s == STATUS_RUNNING || s == STATUS_PAUSED) && !force)
-        return keel_error(err, 0, "cannot delete container %s in the %s state: stop it or use --force",
-                          c->id, status_name(s));
+        return keel_error(err, 0, "cannot delete container %s that is not stopped: %s", c->id,
+                          status_name(s));
     /* through the cgroup (frozen, killed, thawed): a paused init dies only once thawed */
     if (s == STATUS_PAUSED && container_cgroup_kill(c, SIGKILL, err) < 0)
         return -1;

@@ -373,6 +373,8 @@ static int exec_prepare(struct exec_ctx *x, keel_err *err)
     if (container_open(o->root, o->id, &x->c, err) < 0)
         return -1;
     enum container_status s = container_status(&x->c);
+    if (s == STATUS_STOPPED || s == STATUS_PAUSED)
+        return keel_error(err, 0, "cannot exec in a %s container", status_name(s));
     if (s != STATUS_RUNNING)
         return keel_error(err, 0, "container %s is %s, not running: cannot exec in it", o->id,
                           status_name(s));

@@ -40,6 +40,10 @@ static int start_wait_exec(struct container *c, int fd, keel_err *err)
 static int start_locked(struct container *c, keel_err *err)
 {
     enum container_status s = container_status(c);
+    if (s == STATUS_RUNNING)
+        return keel_error(err, 0, "cannot start an already running container");
+    if (s == STATUS_STOPPED)
+        return keel_error(err, 0, "cannot start a container that has stopped");
     if (s != STATUS_CREATED)
         return keel_error(err, 0, "cannot start a container in the %s state", status_name(s));
     cleanup_close int fd = openat(c->dirfd, EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);

@@ -1,0 +1,52 @@
+# runc's behaviour that engines depend on (issue 11): the error words containerd's shim,
+# podman and docker match, and the configs they send that runc runs.
+# shellcheck shell=bash disable=SC2016
+
+# err_of CMD...: CMD has to fail; its stderr in $ERR.
+err_of() {
+    ERR=$("$@" 2>&1 >/dev/null) && fail "expected failure: $*"
+    return 0
+}
+
+tcase kill_all_stopped 'runc-kill.8.md' 'kill --all of a stopped container exits 0 (containerd sends it after every exit); kill without --all says "container not running"'
+c_kill_all_stopped() {
+    mkbundle true
+    newid
+    startok
+    wait_status stopped
+    rt kill --all "$ID" 9 || fail "kill --all of a stopped container failed"
+    rt kill -a "$ID" KILL || fail "kill -a of a stopped container failed"
+    err_of rt kill "$ID" 9
+    contains "$ERR" "container not running" "kill error"
+    eq "$(state_field status)" stopped status
+}
+
+tcase runc_error_words 'runc.8.md' 'the errors engines match carry runc'"'"'s words: does not exist, already exists, not running, not paused, not stopped'
+c_runc_error_words() {
+    mkbundle
+    newid
+    local id=$ID
+    err_of rt state "$RUNID-nosuch"
+    contains "$ERR" "container does not exist" "state error"
+    err_of rt kill "$RUNID-nosuch" 9
+    contains "$ERR" "container does not exist" "kill error"
+    err_of rt delete "$RUNID-nosuch"
+    contains "$ERR" "container does not exist" "delete error"
+    startok
+    err_of create_
+    contains "$(cat "$CDIR/err.$ID")" "already exists" "create error"
+    err_of rt resume "$id"
+    contains "$ERR" "container not paused" "resume error"
+    err_of rt start "$id"
+    contains "$ERR" "cannot start an already running container" "start error"
+    err_of rt delete "$id"
+    contains "$ERR" "cannot delete container $id that is not stopped: running" "delete error"
+    rt kill "$id" KILL
+    wait_status stopped
+    err_of rt pause "$id"
+    contains "$ERR" "container not running" "pause error"
+    err_of rt exec "$id" true
+    contains "$ERR" "cannot exec in a stopped container" "exec error"
+    err_of rt start "$id"
+    contains "$ERR" "cannot start a container that has stopped" "start error"
+}
