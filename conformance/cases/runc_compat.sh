@@ -50,3 +50,29 @@ c_runc_error_words() {
     err_of rt start "$id"
     contains "$ERR" "cannot start a container that has stopped" "start error"
 }
+
+# A profile that refuses the syscalls a runtime may make for its own setup (fds, cwd,
+# user, capabilities, signals) but not what busybox cat and sleep need.
+SETUP_SYSCALLS='["close_range","getcwd","chdir","fchdir","capset","capget","setresuid","setresgid","setgroups","prctl","keyctl","setrlimit","prlimit64","newfstatat","statx","faccessat","faccessat2","access","fcntl","rt_sigaction","rt_sigprocmask","poll","sendmsg","recvmsg","umask","setsid","ioctl"]'
+
+tcase seccomp_last 'config-linux.md#seccomp' 'without noNewPrivileges the filter still comes last: a profile refusing the runtime'"'"'s own setup syscalls (close_range, getcwd, capset, ...) runs, run and exec, with the configured capabilities'
+c_seccomp_last() {
+    mkbundle cat /proc/self/status
+    cfg --argjson deny "$SETUP_SYSCALLS" '.process.noNewPrivileges = false | .process.user.uid = 1000
+        | .process.capabilities.inheritable = .process.capabilities.bounding
+        | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW",
+                            syscalls: [{names: $deny, action: "SCMP_ACT_ERRNO"}]}'
+    newid
+    runok
+    contains "$OUT" "Seccomp:	2" "status"
+    contains "$OUT" "CapEff:	0000000020000420" "status"
+    contains "$OUT" "CapPrm:	0000000020000420" "status"
+    contains "$OUT" "CapAmb:	0000000020000420" "status"
+    cfg '.process.args = ["sleep", "600"] | .process.user.uid = 0'
+    newid -exec
+    startok
+    local out
+    out=$(rt exec "$ID" cat /proc/self/status) || fail "exec failed"
+    contains "$out" "Seccomp:	2" "exec status"
+    contains "$out" "CapEff:	0000000020000420" "exec status"
+}

@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
+#include <linux/capability.h>
 
 #include "capabilities.h"
 #include "log.h"
@@ -203,10 +204,6 @@ int process_prepare(const struct oci_config *cfg, const struct oci_process *p,
         return -1;
     if (p->noNewPrivileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return keel_syserror(err, "process.noNewPrivileges");
-    /* without noNewPrivileges, loading the filter takes CAP_SYS_ADMIN: now */
-    if (keel_seccomp_apply(o->seccomp, KEEL_SECCOMP_BEFORE_CAPS, p->noNewPrivileges,
-                           o->seccomp_fd_sock, err) < 0)
-        return -1;
     if (p->capabilities != NULL && caps_apply_bounding(p->capabilities, err) < 0)
         return -1;
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
@@ -215,7 +212,15 @@ int process_prepare(const struct oci_config *cfg, const struct oci_process *p,
         return -1;
     if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
         return keel_syserror(err, "keep capabilities across setuid");
-    if (p->capabilities != NULL && caps_apply(p->capabilities, err) < 0)
+    /* Without noNewPrivileges, loading the filter takes CAP_SYS_ADMIN: it stays in the
+     * effective and permitted sets up to the load, right before execve. execve then
+     * computes the program's sets from inheritable, bounding and ambient only (and the
+     * file's), never from the old permitted or effective ones, so the program gets
+     * exactly the configured capabilities, and no syscall of keel's runs under the
+     * profile but execve (runc loads it before the capability drop). */
+    int for_filter = o->seccomp != NULL && !p->noNewPrivileges ? CAP_SYS_ADMIN : -1;
+    if (p->capabilities != NULL ? caps_apply(p->capabilities, for_filter, err) < 0
+                                : caps_raise_effective(for_filter, err) < 0)
         return -1;
     if (apply_cwd(p, err) < 0)
         return -1;
@@ -223,11 +228,10 @@ int process_prepare(const struct oci_config *cfg, const struct oci_process *p,
         return keel_error(err, 0, "process.args is empty");
     if (process_lookup(p->args[0], p->env, p->env_len, ready->path, sizeof ready->path, err) < 0)
         return keel_error_wrap(err, "process.args[0]");
-    /* a NOTIFY listener fd must reach the runtime while it still listens */
-    if (keel_seccomp_apply(o->seccomp, KEEL_SECCOMP_PREPARED, p->noNewPrivileges,
-                           o->seccomp_fd_sock, err) < 0)
+    if (seal_fds(o->preserve_fds, err) < 0)
         return -1;
-    return seal_fds(o->preserve_fds, err);
+    /* a NOTIFY listener fd must reach the runtime while it still listens */
+    return keel_seccomp_apply(o->seccomp, KEEL_SECCOMP_PREPARED, o->seccomp_fd_sock, err);
 }
 
 int process_exec(const struct oci_config *cfg, const struct oci_process *p,
@@ -236,8 +240,7 @@ int process_exec(const struct oci_config *cfg, const struct oci_process *p,
     (void)cfg;
     signals_reset();
     /* as late as possible: the fewest of keel's own syscalls under the filter */
-    if (keel_seccomp_apply(o->seccomp, KEEL_SECCOMP_BEFORE_EXEC, p->noNewPrivileges,
-                           o->seccomp_fd_sock, err) < 0)
+    if (keel_seccomp_apply(o->seccomp, KEEL_SECCOMP_BEFORE_EXEC, o->seccomp_fd_sock, err) < 0)
         return -1;
     /* the spec arrays carry a length, execve wants NULL-terminated vectors */
     char *argv[p->args_len + 1], *envp[p->env_len + 1];
