@@ -76,3 +76,26 @@ c_seccomp_last() {
     contains "$out" "Seccomp:	2" "exec status"
     contains "$out" "CapEff:	0000000020000420" "exec status"
 }
+
+tcase session_leader 'runc.8.md' 'the init and exec'"'"'d processes lead a session and process group of their own: kill 0 inside reaches no host process'
+c_session_leader() {
+    local got=no witness own
+    trap 'got=yes' USR1
+    sleep 60 &
+    witness=$!
+    mkbundle sh -c 'cut -d" " -f1,5,6 /proc/$$/stat; kill -USR1 0; echo sent'
+    newid
+    runok
+    eq "$OUT" "1 1 1
+sent" "pid, pgrp and session of the init, then kill 0"
+    cfg '.process.args = ["sh", "-c", "kill -USR1 0; sleep 600"]'
+    newid -started
+    startok
+    wait_until 10 test -d "/proc/$PID"
+    own=$(rt exec "$ID" sh -c 'trap : USR1; cut -d" " -f1,5,6 /proc/$$/stat; kill -USR1 0') || fail "exec failed"
+    [ "$(echo "$own" | tr ' ' '\n' | sort -u | wc -l)" -eq 1 ] || fail "exec'd process: pid pgrp session $own"
+    sleep 0.2
+    eq "$got" no "USR1 reached the caller"
+    kill -0 "$witness" || fail "a host process in the caller's group died of the container's kill 0"
+    kill "$witness"
+}

@@ -268,6 +268,8 @@ static __attribute__((noreturn)) void exec_in_container(struct exec_ctx *x)
         .seccomp_fd_sock = x->seccomp_sock[1],
     };
     struct process_ready ready;
+    if (process_new_session(&err) < 0)
+        child_fail(x->sync[1], &err);
     if (x->p.terminal) {
         /* in the container's mount namespace: its devpts, as runc does */
         uint32_t uid = x->p.user != NULL ? x->p.user->uid : 0;

@@ -128,7 +128,7 @@ static int init_prepare(const struct init_args *a, struct process_ready *ready, 
         return -1;
     if (rootfs_pivot(a->cfg, &ro, err) < 0 || rootfs_finish(a->cfg, err) < 0)
         return -1;
-    if (a->terminal && init_terminal(a, err) < 0)
+    if (process_new_session(err) < 0 || (a->terminal && init_terminal(a, err) < 0))
         return -1;
     return process_prepare(a->cfg, a->cfg->process, &a->popts, ready, err);
 }

@@ -193,6 +193,11 @@ static int seal_fds(int preserve, keel_err *err)
     return 0;
 }
 
+int process_new_session(keel_err *err)
+{
+    return setsid() < 0 ? keel_syserror(err, "setsid") : 0;
+}
+
 int process_prepare(const struct oci_config *cfg, const struct oci_process *p,
                     const struct process_opts *o, struct process_ready *ready, keel_err *err)
 {

@@ -22,6 +22,11 @@ struct process_ready {
     char path[PATH_MAX]; /* args[0] resolved against PATH from process.env */
 };
 
+/* setsid: the container process leads a session and a process group of its own
+ * (as runc's init and exec'd processes do), so that `kill 0` or a terminal's
+ * job control inside never reaches the caller's process group. */
+int process_new_session(keel_err *err);
+
 /* Session keyring, rlimits, oomScoreAdj, personality, scheduler, ioPriority,
  * noNewPrivileges,
  * bounding set, groups, gid, uid, the other capability sets, umask, cwd
