@@ -99,3 +99,28 @@ sent" "pid, pgrp and session of the init, then kill 0"
     kill -0 "$witness" || fail "a host process in the caller's group died of the container's kill 0"
     kill "$witness"
 }
+
+tcase exec_error_words 'runc-run.8.md' 'a program that cannot run fails with runc'"'"'s lower-case words, whole (docker and podman read 127/126 in them)'
+c_exec_error_words() {
+    local long=/a-directory-name-long-enough-to-pass-sixty-four-bytes-on-its-own/and-more/program
+    mkbundle nosuchcmd
+    newid
+    run_
+    [ "$RC" -ne 0 ] || fail "run of a missing command exited 0"
+    contains "$(cat "$CDIR/err")" "executable file not found" "missing command"
+    cfg --arg p "$long" '.process.args = [$p]'
+    newid -long
+    run_
+    contains "$(cat "$CDIR/err")" "$long: no such file or directory" "missing long path"
+    cfg '.process.args = ["/etc/passwd"]'
+    newid -noexec
+    run_
+    contains "$(cat "$CDIR/err")" "permission denied" "file that is not executable"
+    printf '#!/nonexistent-interpreter\n' >"$B/rootfs/bad-interp"
+    chmod 755 "$B/rootfs/bad-interp"
+    cfg '.process.args = ["/bad-interp"]'
+    newid -interp
+    run_
+    [ "$RC" -ne 0 ] || fail "run of a script without interpreter exited 0"
+    contains "$(cat "$CDIR/err")" "no such file or directory" "missing interpreter"
+}

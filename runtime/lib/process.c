@@ -1,10 +1,12 @@
 /* The container process' own settings and its exec (see process.h). */
 #include "process.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -132,14 +134,40 @@ static int apply_cwd(const struct oci_process *p, keel_err *err)
     return 0;
 }
 
+/* The errno's text as runc (Go) prints it, lower-case: docker and podman read the exit
+ * status 127 or 126 from "no such file or directory", "permission denied", ... */
+static void errno_text(int errnum, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s", strerror(errnum));
+    buf[0] = (char)tolower((unsigned char)buf[0]);
+}
+
+/* `fmt` followed by the errno's text; the error keeps errnum. */
+static int __attribute__((format(printf, 3, 4)))
+runc_error(keel_err *err, int errnum, const char *fmt, ...)
+{
+    char what[PATH_MAX + 64], text[128];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(what, sizeof what, fmt, ap);
+    va_end(ap);
+    errno_text(errnum, text, sizeof text);
+    keel_error(err, 0, "%s: %s", what, text);
+    err->errnum = errnum;
+    return -1;
+}
+
 int process_lookup(const char *file, char *const *env, size_t env_len, char *out, size_t len,
                    keel_err *err)
 {
     if (file == NULL || *file == '\0')
         return keel_error(err, 0, "process.args[0] is empty");
     if (strchr(file, '/') != NULL) {
-        if (access(file, X_OK) < 0)
-            return keel_syserror(err, "exec %s", file);
+        struct stat st;
+        if (stat(file, &st) < 0)
+            return runc_error(err, errno, "exec: \"%s\": stat %s", file, file);
+        if (!S_ISREG(st.st_mode) || access(file, X_OK) < 0)
+            return runc_error(err, EACCES, "exec: \"%s\"", file);
         snprintf(out, len, "%s", file);
         return 0;
     }
@@ -147,7 +175,6 @@ int process_lookup(const char *file, char *const *env, size_t env_len, char *out
     for (size_t i = 0; i < env_len; i++)
         if (strncmp(env[i], "PATH=", 5) == 0)
             path = env[i] + 5;
-    int last = ENOENT;
     for (const char *p = path;; p++) {
         const char *end = strchrnul(p, ':');
         const char *dir = end == p ? "." : p;
@@ -157,14 +184,15 @@ int process_lookup(const char *file, char *const *env, size_t env_len, char *out
             struct stat st;
             if (stat(out, &st) == 0 && S_ISREG(st.st_mode) && access(out, X_OK) == 0)
                 return 0;
-            if (errno == EACCES || (errno == 0 && !S_ISREG(st.st_mode)))
-                last = EACCES;
         }
         if (*end == '\0')
             break;
         p = end;
     }
-    return keel_error(err, last, "exec %s: not found in $PATH (%s)", file, path);
+    /* runc's words (Go's exec.LookPath), which docker and podman map to 127 */
+    keel_error(err, 0, "exec: \"%s\": executable file not found in $PATH", file);
+    err->errnum = ENOENT;
+    return -1;
 }
 
 /* The user program starts with default dispositions and nothing blocked,
@@ -255,5 +283,5 @@ int process_exec(const struct oci_config *cfg, const struct oci_process *p,
         memcpy(envp, p->env, p->env_len * sizeof *envp);
     envp[p->env_len] = NULL;
     execve(ready->path, argv, envp);
-    return keel_syserror(err, "exec %s", ready->path);
+    return runc_error(err, errno, "exec %s", ready->path);
 }

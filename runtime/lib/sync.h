@@ -6,6 +6,7 @@
 #define KEEL_SYNC_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "keel/error.h"
@@ -37,7 +38,10 @@ int sync_expect_fds(int fd, enum sync_type want, int *fds, size_t *n, keel_err *
  * connected unix socket, the fds with the first sendmsg (a stream socket may
  * take the data in parts); -1 with errno on failure. */
 int send_with_fds(int sock, const void *data, size_t len, const int *fds, size_t n);
-/* The child side's report of a failure (best effort). */
+/* The child side's report of a failure (best effort): its errno and its whole
+ * message, which the receiving sync_expect* makes its own error whatever
+ * payload it expected. */
+#define SYNC_ERROR_MAX (sizeof(int32_t) + sizeof(((keel_err *)0)->msg) + 1)
 void sync_send_error(int fd, const keel_err *e);
 
 #endif

@@ -1,5 +1,7 @@
 /* The container process' own settings (process.c) that need no container. */
 #include <criterion/criterion.h>
+#include <errno.h>
+#include <limits.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -18,4 +20,26 @@ Test(process, new_session_leads_session_and_group)
     int status;
     cr_assert_eq(waitpid(pid, &status, 0), pid);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
+}
+
+/* args[0] errors carry runc's words and errno: docker and podman read 127 or 126 in them. */
+static void lookup_fails(const char *file, const char *want, int errnum)
+{
+    char *env[] = {"PATH=/nonexistent-keel-a:/nonexistent-keel-b"};
+    char out[PATH_MAX];
+    keel_err err = {0};
+    cr_assert_eq(process_lookup(file, env, 1, out, sizeof out, &err), -1);
+    cr_assert_str_eq(err.msg, want);
+    cr_assert_eq(err.errnum, errnum, "%s: errno %d", file, err.errnum);
+}
+
+Test(process, lookup_errors_in_runc_words)
+{
+    lookup_fails("nosuchcmd", "exec: \"nosuchcmd\": executable file not found in $PATH", ENOENT);
+    lookup_fails("/nonexistent-keel/x",
+                 "exec: \"/nonexistent-keel/x\": stat /nonexistent-keel/x: no such file or directory",
+                 ENOENT);
+    lookup_fails("/", "exec: \"/\": permission denied", EACCES);
+    if (access("/etc/hostname", X_OK) < 0)
+        lookup_fails("/etc/hostname", "exec: \"/etc/hostname\": permission denied", EACCES);
 }
