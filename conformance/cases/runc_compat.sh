@@ -124,3 +124,31 @@ c_exec_error_words() {
     [ "$RC" -ne 0 ] || fail "run of a script without interpreter exited 0"
     contains "$(cat "$CDIR/err")" "no such file or directory" "missing interpreter"
 }
+
+tcase dev_filemode_type_bits 'config-linux.md#devices' 'a device fileMode with the file-type bits (podman: 8576 = 020600) is taken as its permission bits'
+c_dev_filemode_type_bits() {
+    mkbundle sh -c 'stat -c "%F %a %t:%T" /dev/conf-null'
+    cfg '.linux.devices = [{"path": "/dev/conf-null", "type": "c", "major": 1, "minor": 3, "fileMode": 8576}]'
+    newid
+    runok
+    eq "$OUT" "character special file 600 1:3" "device"
+}
+
+tcase rootfs_prop_rslave 'config-linux.md#rootfs-mount-propagation' 'rootfsPropagation rslave (podman :slave, docker :rslave) makes / a slave of the host mount'
+c_rootfs_prop_rslave() {
+    rootprop rslave
+    contains "$OUT" "master:" "mountinfo of /"
+}
+
+tcase rootfs_prop_rprivate 'config-linux.md#rootfs-mount-propagation' 'rootfsPropagation rprivate makes / private'
+c_rootfs_prop_rprivate() {
+    rootprop rprivate
+    not_contains "$OUT" "master:" "mountinfo of /"
+    not_contains "$OUT" "shared:" "mountinfo of /"
+}
+
+tcase rootfs_prop_rshared 'config-linux.md#rootfs-mount-propagation' 'rootfsPropagation rshared makes / shared'
+c_rootfs_prop_rshared() {
+    rootprop rshared
+    contains "$OUT" "shared:" "mountinfo of /"
+}

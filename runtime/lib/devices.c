@@ -96,7 +96,8 @@ static int config_device(const struct oci_device *c, size_t i, struct device *d,
     d->path = c->path;
     d->major = (unsigned)c->major;
     d->minor = (unsigned)c->minor;
-    d->mode = c->has_fileMode ? (mode_t)c->fileMode : 0666;
+    /* the type bits some engines put in fileMode are d->type's business */
+    d->mode = c->has_fileMode ? (mode_t)c->fileMode & 07777 : 0666;
     d->uid = c->has_uid ? c->uid : 0;
     d->gid = c->has_gid ? c->gid : 0;
     return 0;
