@@ -152,3 +152,13 @@ c_rootfs_prop_rshared() {
     rootprop rshared
     contains "$OUT" "shared:" "mountinfo of /"
 }
+
+tcase dev_ptmx_entry 'config-linux.md#devices' 'a /dev/ptmx entry in linux.devices (--privileged) is skipped: /dev/ptmx stays the link to the container'"'"'s devpts'
+c_dev_ptmx_entry() {
+    mkbundle sh -c 'readlink /dev/ptmx; test -c /dev/null && echo null'
+    cfg '.linux.devices = [{"path": "/dev/ptmx", "type": "c", "major": 5, "minor": 2, "fileMode": 8630}]'
+    newid
+    runok
+    eq "$OUT" "pts/ptmx
+null" "/dev/ptmx and /dev/null"
+}

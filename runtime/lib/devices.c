@@ -157,6 +157,10 @@ int devices_setup(int rootfd, const struct oci_linux *linux_cfg, bool defaults, 
         struct device d = { 0 };
         if (config_device(&linux_cfg->devices[i], i, &d, err) < 0)
             return -1;
+        /* --privileged in docker, podman and ctr lists the host's /dev/ptmx: the
+         * container's is the link to its own devpts' (setup_defaults), as in runc */
+        if (path_same(d.path, "/dev/ptmx"))
+            continue;
         char name[NAME_MAX + 1];
         cleanup_close int dirfd = path_open_parent_in_root(rootfd, d.path, PATH_CREATE_DIR, name,
                                                            sizeof name, err);
