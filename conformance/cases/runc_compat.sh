@@ -162,3 +162,56 @@ c_dev_ptmx_entry() {
     eq "$OUT" "pts/ptmx
 null" "/dev/ptmx and /dev/null"
 }
+
+tcase update_runc_spellings 'runc-update.8.md' 'update takes runc'"'"'s spellings: --resources - (docker update), --cpu-share'
+c_update_runc_spellings() {
+    mkbundle
+    cfg '.linux.resources.pids = {"limit": 50}'
+    newid
+    startok
+    echo '{"pids": {"limit": 66}}' | rt update --resources - "$ID" || fail "update --resources - failed"
+    eq "$(cat "$(cg_file "$PID" pids pids.max pids.max)")" 66 pids.max
+    rt update --cpu-share 512 "$ID" || fail "update --cpu-share failed"
+    local f
+    f=$(cg_file "$PID" cpu cpu.shares cpu.weight)
+    [ "${f##*/}" = cpu.weight ] || eq "$(cat "$f")" 512 cpu.shares
+}
+
+# sub_cgroup NAME: NAME made below the container's ($PID) cgroup in each hierarchy it is in.
+sub_cgroup() {
+    local line dir
+    while IFS=: read -r _ _ line; do
+        for dir in /sys/fs/cgroup/*"$line" "/sys/fs/cgroup$line"; do
+            if [ -d "$dir" ] && [ "$line" != / ]; then
+                mkdir -p "$dir/$1"
+                # a v1 cpuset takes no task before it has cpus and mems
+                if [ -f "$dir/cpuset.cpus" ]; then
+                    cat "$dir/cpuset.cpus" >"$dir/$1/cpuset.cpus"
+                    cat "$dir/cpuset.mems" >"$dir/$1/cpuset.mems"
+                fi
+                echo "rmdir '$dir/$1'" >>"$CDIR/cleanup"
+            fi
+        done
+    done <"/proc/$PID/cgroup"
+}
+
+tcase exec_runc_options 'runc-exec.8.md' 'exec takes runc'"'"'s --cgroup SUB (an existing sub-cgroup) and --ignore-paused'
+c_exec_runc_options() {
+    mkbundle
+    newid
+    startok
+    sub_cgroup conf-sub
+    local mine
+    mine=$(rt exec --cgroup conf-sub "$ID" cat /proc/self/cgroup </dev/null) || fail "exec --cgroup failed"
+    contains "$(grep pids <<<"$mine")" "/conf-sub" "pids cgroup of exec --cgroup"
+    must_fail rt exec --cgroup conf-nosuch "$ID" true </dev/null
+    rt pause "$ID"
+    err_of rt exec "$ID" true
+    contains "$ERR" "paused" "exec in a paused container"
+    rt exec -d --ignore-paused "$ID" sh -c 'echo ran >/ran' </dev/null >/dev/null 2>&1 &
+    local ex=$!
+    sleep 0.3
+    rt resume "$ID"
+    wait "$ex" || fail "exec --ignore-paused failed"
+    wait_until 10 test -s "$B/rootfs/ran" || fail "the process exec'd while paused did not run"
+}

@@ -345,6 +345,15 @@ static bool any_open(const struct cgroup *cg)
     return cg->unified.fd >= 0;
 }
 
+bool cgroup_in_every_hierarchy_of(const struct cgroup *cg, const struct cgroup *other)
+{
+    for (size_t i = 0; i < CG_V1_MAX; i++) {
+        if (other->v1[i].fd >= 0 && cg->v1[i].fd < 0)
+            return false;
+    }
+    return other->unified.fd < 0 || cg->unified.fd >= 0;
+}
+
 /* What create undoes on failure: the leaf of every hierarchy (of the kinds
  * given) made so far. Parents shared with other containers ("/keel") stay. */
 static void undo_create(struct cgroup *cg, int which)

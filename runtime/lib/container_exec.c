@@ -369,15 +369,50 @@ static int exec_caller_size(struct oci_process *p, keel_err *err)
     return 0;
 }
 
+/* The container's cgroup, or with --cgroup an existing one below it (runc's plain
+ * form; its v1 per-controller form CONTROLLERS:PATH is refused). */
+static int exec_open_cgroup(struct exec_ctx *x, keel_err *err)
+{
+    const char *sub = x->o->sub_cgroup;
+    if (x->c.st.cgroupPath == NULL)
+        return sub != NULL ? keel_error(err, 0, "--cgroup %s: the container has no cgroup", sub) : 0;
+    if (sub == NULL) {
+        x->cgroup = cgroup_open(CGROUP_DEFAULT_ROOT, x->c.st.cgroupPath, err);
+        return x->cgroup != NULL ? 0 : -1;
+    }
+    if (strchr(sub, ':') != NULL)
+        return keel_error(err, 0, "--cgroup %s: the per-controller form is not supported by keel", sub);
+    if (sub[0] == '/' || strcmp(sub, "..") == 0 || strncmp(sub, "../", 3) == 0 ||
+        strstr(sub, "/../") != NULL || (strlen(sub) >= 3 && strcmp(sub + strlen(sub) - 3, "/..") == 0))
+        return keel_error(err, 0, "--cgroup %s: not a path below the container's cgroup", sub);
+    cleanup_free char *path = NULL;
+    if (asprintf(&path, "%s/%s", x->c.st.cgroupPath, sub) < 0)
+        return keel_error(err, ENOMEM, "--cgroup %s", sub);
+    struct cgroup *own = cgroup_open(CGROUP_DEFAULT_ROOT, x->c.st.cgroupPath, err);
+    if (own == NULL)
+        return -1;
+    x->cgroup = cgroup_open(CGROUP_DEFAULT_ROOT, path, err);
+    /* a hierarchy without it would leave the process in keel's own cgroup there */
+    bool everywhere = x->cgroup != NULL && cgroup_in_every_hierarchy_of(x->cgroup, own);
+    cgroup_free(own);
+    if (x->cgroup == NULL)
+        return keel_error_wrap(err, "--cgroup %s", sub);
+    if (!everywhere)
+        return keel_error(err, ENOENT, "--cgroup %s: missing in some of the container's cgroup hierarchies", sub);
+    return 0;
+}
+
 static int exec_prepare(struct exec_ctx *x, keel_err *err)
 {
     const struct exec_opts *o = x->o;
     if (container_open(o->root, o->id, &x->c, err) < 0)
         return -1;
     enum container_status s = container_status(&x->c);
-    if (s == STATUS_STOPPED || s == STATUS_PAUSED)
-        return keel_error(err, 0, "cannot exec in a %s container", status_name(s));
-    if (s != STATUS_RUNNING)
+    if (s == STATUS_PAUSED && !o->ignore_paused)
+        return keel_error(err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
+    if (s == STATUS_STOPPED)
+        return keel_error(err, 0, "cannot exec in a stopped container");
+    if (s != STATUS_RUNNING && s != STATUS_PAUSED)
         return keel_error(err, 0, "container %s is %s, not running: cannot exec in it", o->id,
                           status_name(s));
     if (container_load_config(&x->c, &x->cfg, err) < 0 ||
@@ -401,8 +436,7 @@ static int exec_prepare(struct exec_ctx *x, keel_err *err)
     }
     if (open_namespaces(x, err) < 0)
         return -1;
-    if (x->c.st.cgroupPath != NULL &&
-        (x->cgroup = cgroup_open(CGROUP_DEFAULT_ROOT, x->c.st.cgroupPath, err)) == NULL)
+    if (exec_open_cgroup(x, err) < 0)
         return -1;
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync) < 0 ||
         socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, x->seccomp_sock) < 0)
