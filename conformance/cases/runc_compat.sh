@@ -215,3 +215,24 @@ c_exec_runc_options() {
     wait "$ex" || fail "exec --ignore-paused failed"
     wait_until 10 test -s "$B/rootfs/ran" || fail "the process exec'd while paused did not run"
 }
+
+tcase home_from_passwd 'runc.8.md' 'without HOME in process.env, HOME is the user'"'"'s home in the container'"'"'s /etc/passwd, or / (run and exec)'
+c_home_from_passwd() {
+    mkbundle sh -c 'echo "$HOME"'
+    echo 'u:x:1000:1000::/home/u:/bin/sh' >>"$B/rootfs/etc/passwd"
+    newid
+    runok
+    eq "$OUT" /root "HOME of root"
+    cfg '.process.user.uid = 1001'
+    newid -unknown
+    runok
+    eq "$OUT" / "HOME of a uid not in /etc/passwd"
+    cfg '.process.user.uid = 1000 | .process.env += ["HOME=/given"]'
+    newid -given
+    runok
+    eq "$OUT" /given "HOME given in process.env"
+    cfg '.process.user.uid = 0 | .process.env = ["PATH=/bin"] | .process.args = ["sleep", "600"]'
+    newid -exec
+    startok
+    eq "$(rt exec -u 1000 "$ID" sh -c 'echo "$HOME"' </dev/null)" /home/u "HOME of exec -u 1000"
+}

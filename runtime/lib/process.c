@@ -221,6 +221,44 @@ static int seal_fds(int preserve, keel_err *err)
     return 0;
 }
 
+void process_home(const char *path, uid_t uid, char *out, size_t len)
+{
+    snprintf(out, len, "/");
+    cleanup_fclose FILE *f = fopen(path, "re");
+    if (f == NULL)
+        return;
+    char line[4096];
+    while (fgets(line, sizeof line, f) != NULL) {
+        /* name:password:uid:gid:gecos:home:shell */
+        char *field[7] = {NULL}, *s = line;
+        size_t n = 0;
+        line[strcspn(line, "\n")] = '\0';
+        for (char *tok; n < 7 && (tok = strsep(&s, ":")) != NULL;)
+            field[n++] = tok;
+        char *end;
+        if (n < 6 || field[2][0] == '\0')
+            continue;
+        unsigned long v = strtoul(field[2], &end, 10);
+        if (*end != '\0' || v != (unsigned long)uid)
+            continue;
+        if (field[5][0] != '\0')
+            snprintf(out, len, "%s", field[5]);
+        return;
+    }
+}
+
+/* HOME for the program when process.env has none (runc's rule). */
+static void find_home(const struct oci_process *p, struct process_ready *ready)
+{
+    ready->home[0] = '\0';
+    for (size_t i = 0; i < p->env_len; i++)
+        if (strncmp(p->env[i], "HOME=", 5) == 0)
+            return;
+    char home[PATH_MAX - 5];
+    process_home("/etc/passwd", p->user != NULL ? p->user->uid : 0, home, sizeof home);
+    snprintf(ready->home, sizeof ready->home, "HOME=%s", home);
+}
+
 int process_new_session(keel_err *err)
 {
     return setsid() < 0 ? keel_syserror(err, "setsid") : 0;
@@ -259,6 +297,7 @@ int process_prepare(const struct oci_config *cfg, const struct oci_process *p,
         return -1;
     if (p->args_len == 0)
         return keel_error(err, 0, "process.args is empty");
+    find_home(p, ready);
     if (process_lookup(p->args[0], p->env, p->env_len, ready->path, sizeof ready->path, err) < 0)
         return keel_error_wrap(err, "process.args[0]");
     if (seal_fds(o->preserve_fds, err) < 0)
@@ -276,12 +315,15 @@ int process_exec(const struct oci_config *cfg, const struct oci_process *p,
     if (keel_seccomp_apply(o->seccomp, KEEL_SECCOMP_BEFORE_EXEC, o->seccomp_fd_sock, err) < 0)
         return -1;
     /* the spec arrays carry a length, execve wants NULL-terminated vectors */
-    char *argv[p->args_len + 1], *envp[p->env_len + 1];
+    char *argv[p->args_len + 1], *envp[p->env_len + 2];
     memcpy(argv, p->args, p->args_len * sizeof *argv);
     argv[p->args_len] = NULL;
     if (p->env_len > 0)
         memcpy(envp, p->env, p->env_len * sizeof *envp);
-    envp[p->env_len] = NULL;
+    size_t n = p->env_len;
+    if (ready->home[0] != '\0')
+        envp[n++] = (char *)ready->home;
+    envp[n] = NULL;
     execve(ready->path, argv, envp);
     return runc_error(err, errno, "exec %s", ready->path);
 }

@@ -6,6 +6,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "keel/error.h"
 #include "keel/runtime_spec.h"
@@ -20,6 +21,7 @@ struct process_opts {
 
 struct process_ready {
     char path[PATH_MAX]; /* args[0] resolved against PATH from process.env */
+    char home[PATH_MAX]; /* HOME=... to add to process.env, "" when it has one */
 };
 
 /* setsid: the container process leads a session and a process group of its own
@@ -45,6 +47,10 @@ int process_exec(const struct oci_config *cfg, const struct oci_process *p,
  * pure lookup with access(X_OK), for the caller's current root. */
 int process_lookup(const char *file, char *const *env, size_t env_len, char *out, size_t len,
                    keel_err *err);
+
+/* The home directory of `uid` in the passwd file at `path` (the container's
+ * /etc/passwd), "/" when the file or the uid is not there, as runc sets HOME. */
+void process_home(const char *path, uid_t uid, char *out, size_t len);
 
 /* RLIMIT_* from its name ("RLIMIT_NOFILE"), -1 if unknown. */
 int process_rlimit_resource(const char *name);

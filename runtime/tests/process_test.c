@@ -43,3 +43,28 @@ Test(process, lookup_errors_in_runc_words)
     if (access("/etc/hostname", X_OK) < 0)
         lookup_fails("/etc/hostname", "exec: \"/etc/hostname\": permission denied", EACCES);
 }
+
+Test(process, home_from_passwd)
+{
+    char path[] = "/tmp/keel-passwd-XXXXXX";
+    int fd = mkstemp(path);
+    cr_assert_geq(fd, 0);
+    const char passwd[] = "root:x:0:0:root:/root:/bin/sh\n"
+                          "broken line\n"
+                          "nohome:x:7:7:::/bin/sh\n"
+                          "u:x:1000:1000:User:/home/u:/bin/sh\n";
+    cr_assert_eq(write(fd, passwd, sizeof passwd - 1), (ssize_t)sizeof passwd - 1);
+    close(fd);
+    char home[64];
+    process_home(path, 0, home, sizeof home);
+    cr_assert_str_eq(home, "/root");
+    process_home(path, 1000, home, sizeof home);
+    cr_assert_str_eq(home, "/home/u");
+    process_home(path, 100, home, sizeof home);
+    cr_assert_str_eq(home, "/", "an unknown uid");
+    process_home(path, 7, home, sizeof home);
+    cr_assert_str_eq(home, "/", "an empty home field");
+    unlink(path);
+    process_home(path, 0, home, sizeof home);
+    cr_assert_str_eq(home, "/", "no passwd file");
+}
