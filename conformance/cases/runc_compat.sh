@@ -236,3 +236,15 @@ c_home_from_passwd() {
     startok
     eq "$(rt exec -u 1000 "$ID" sh -c 'echo "$HOME"' </dev/null)" /home/u "HOME of exec -u 1000"
 }
+
+tcase hooks_env_inherited 'config.md#posix-platform-hooks' 'a hook without env gets the runtime'"'"'s environment (runc'"'"'s), one with "env": [] an empty one'
+c_hooks_env_inherited() {
+    hooks_setup
+    cfg --arg f "$CDIR/hl/inherited" --arg g "$CDIR/hl/empty" '.hooks.prestart = [
+        {"path": "/bin/sh", "args": ["sh", "-c", "echo \"$CONF_HOOK_VAR\" >\($f)"]},
+        {"path": "/bin/sh", "args": ["sh", "-c", "echo \"[$CONF_HOOK_VAR]\" >\($g)"], "env": []}]'
+    newid
+    CONF_HOOK_VAR=from-runtime createok
+    eq "$(cat "$CDIR/hl/inherited")" from-runtime "hook without env"
+    eq "$(cat "$CDIR/hl/empty")" "[]" "hook with an empty env"
+}
