@@ -248,3 +248,19 @@ c_hooks_env_inherited() {
     eq "$(cat "$CDIR/hl/inherited")" from-runtime "hook without env"
     eq "$(cat "$CDIR/hl/empty")" "[]" "hook with an empty env"
 }
+
+tcase stdio_chowned 'runc.8.md' 'stdio pipes belong to the container user: uid 1000 can reopen /proc/self/fd/1 and 2 (run and exec)'
+c_stdio_chowned() {
+    mkbundle sh -c 'echo out >/proc/self/fd/1 && echo err >/proc/self/fd/2'
+    cfg '.process.user.uid = 1000 | .process.user.gid = 1000'
+    newid
+    local out
+    out=$(rt run -b "$B" "$ID" </dev/null 2>&1 | grep -v '^+')
+    eq "$out" "out
+err" "output written through /proc/self/fd"
+    cfg '.process.args = ["sleep", "600"] | .process.user.uid = 0 | .process.user.gid = 0'
+    newid -exec
+    startok
+    out=$(rt exec -u 1000:1000 "$ID" sh -c 'echo exec-out >/proc/self/fd/1' </dev/null 2>&1 | grep -v '^+')
+    eq "$out" exec-out "exec output written through /proc/self/fd"
+}

@@ -100,6 +100,26 @@ static int apply_personality(const struct oci_config *cfg, keel_err *err)
     return 0;
 }
 
+/* Unlike runc, host files and terminals are left alone: `keel run` in the foreground
+ * passes its own stdio on, where runc makes pipes. Where the kernel refuses (an owner
+ * or uid not mapped in a user namespace), runc skips too. Only the uid changes. */
+int process_chown_stdio(uid_t uid, keel_err *err)
+{
+    for (int fd = 0; fd < 3; fd++) {
+        struct stat st;
+        if (fstat(fd, &st) < 0) {
+            if (errno == EBADF)
+                continue;
+            return keel_syserror(err, "fstat fd %d", fd);
+        }
+        if (st.st_uid == uid || !(S_ISFIFO(st.st_mode) || S_ISSOCK(st.st_mode)))
+            continue;
+        if (fchown(fd, uid, (gid_t)-1) < 0 && errno != EINVAL && errno != EPERM && errno != EROFS)
+            return keel_syserror(err, "chown fd %d to uid %u", fd, uid);
+    }
+    return 0;
+}
+
 static int apply_user(const struct oci_process *p, keel_err *err)
 {
     const struct oci_user *u = p->user;
@@ -109,6 +129,8 @@ static int apply_user(const struct oci_process *p, keel_err *err)
     gid_t groups[ngroups + 1];
     for (size_t i = 0; i < ngroups; i++)
         groups[i] = u->additionalGids[i];
+    if (process_chown_stdio(uid, err) < 0)
+        return -1;
     if (setgroups(ngroups, groups) < 0 && errno != EPERM)
         return keel_syserror(err, "process.user.additionalGids: setgroups");
     if (setresgid(gid, gid, gid) < 0)

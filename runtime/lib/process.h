@@ -52,6 +52,11 @@ int process_lookup(const char *file, char *const *env, size_t env_len, char *out
  * /etc/passwd), "/" when the file or the uid is not there, as runc sets HOME. */
 void process_home(const char *path, uid_t uid, char *out, size_t len);
 
+/* stdin, stdout and stderr owned by `uid` when they are pipes or sockets (what engines
+ * pass; the pty is made for the user already), so that the process can reopen them
+ * through /proc/self/fd, as under runc. */
+int process_chown_stdio(uid_t uid, keel_err *err);
+
 /* RLIMIT_* from its name ("RLIMIT_NOFILE"), -1 if unknown. */
 int process_rlimit_resource(const char *name);
 

@@ -2,6 +2,8 @@
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdlib.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -67,4 +69,30 @@ Test(process, home_from_passwd)
     unlink(path);
     process_home(path, 0, home, sizeof home);
     cr_assert_str_eq(home, "/", "no passwd file");
+}
+
+Test(process, chown_stdio_pipes_only)
+{
+    if (geteuid() != 0)
+        cr_skip_test("needs root");
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        int p[2];
+        char file[] = "/tmp/keel-stdio-XXXXXX";
+        int f = mkstemp(file);
+        keel_err err;
+        if (f < 0 || pipe(p) < 0 || dup2(p[1], 1) < 0 || dup2(f, 2) < 0)
+            _exit(99);
+        unlink(file);
+        if (process_chown_stdio(1000, &err) < 0)
+            _exit(98);
+        struct stat out, errf;
+        if (fstat(1, &out) < 0 || fstat(2, &errf) < 0)
+            _exit(97);
+        _exit(out.st_uid == 1000 && errf.st_uid == 0 ? 0 : 1);
+    }
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
 }
