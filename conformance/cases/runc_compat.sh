@@ -264,3 +264,13 @@ err" "output written through /proc/self/fd"
     out=$(rt exec -u 1000:1000 "$ID" sh -c 'echo exec-out >/proc/self/fd/1' </dev/null 2>&1 | grep -v '^+')
     eq "$out" exec-out "exec output written through /proc/self/fd"
 }
+
+tcase cwd_created 'config.md#process' 'a process.cwd missing in the rootfs is created (as runc and crun do), even with a read-only root'
+c_cwd_created() {
+    mkbundle sh -c 'pwd; stat -c "%a %u" .'
+    cfg '.process.cwd = "/conf/made/here" | .root.readonly = true'
+    newid
+    runok
+    eq "$OUT" "/conf/made/here
+755 0" "cwd"
+}
