@@ -274,3 +274,19 @@ c_cwd_created() {
     eq "$OUT" "/conf/made/here
 755 0" "cwd"
 }
+
+tcase hooks_poststart_destroys 'runtime.md#lifecycle' 'a failing poststart hook fails start, and the container is destroyed (state gone, cgroup removed) and its poststop hooks run'
+c_hooks_poststart_destroys() {
+    hooks_setup
+    hook poststart bad 1
+    hook poststop after
+    newid
+    createok
+    must_fail rt start "$ID"
+    wait_until 15 test ! -e "/proc/$PID" || fail "container process still running"
+    gone
+    eq "$(logged)" "bad after " "hooks run"
+    local left
+    left=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$ID" 2>/dev/null || true)
+    [ -z "$left" ] || fail "cgroups left behind: $left"
+}

@@ -63,6 +63,11 @@ static int delete_locked(struct container *c, bool force, keel_err *err)
     return container_remove(c, err);
 }
 
+int container_destroy_locked(struct container *c, keel_err *err)
+{
+    return delete_locked(c, true, err);
+}
+
 int container_delete(const char *root, const char *id, bool force, keel_err *err)
 {
     struct container c;

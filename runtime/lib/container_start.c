@@ -66,8 +66,11 @@ static int start_locked(struct container *c, keel_err *err)
     if (state == NULL)
         return -1;
     if (hooks_run(h->poststart, h->poststart_len, "poststart", state, err) < 0) {
-        /* runtime.md: a failed poststart hook stops the container; delete destroys it */
-        kill(c->st.pid, SIGKILL);
+        /* runtime.md: a failed poststart hook stops the container and the lifecycle goes
+         * on at its destruction (and the poststop hooks), as runc does */
+        keel_err derr = {0};
+        if (container_destroy_locked(c, &derr) < 0)
+            log_warn("start %s: destroy after the failed poststart hook: %s", c->id, derr.msg);
         return -1;
     }
     return 0;

@@ -1,6 +1,7 @@
 /* The lifecycle commands on a stopped container, and the words engines match in their
  * errors (runc's: containerd's shim takes "container not running" as already gone). */
 #include <criterion/criterion.h>
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -57,6 +58,7 @@ Test(lifecycle, unknown_container_does_not_exist)
     keel_err err = {0};
     cr_assert_eq(container_kill(root, "nosuch", SIGKILL, true, &err), -1);
     cr_assert_str_eq(err.msg, "nosuch: container does not exist");
+    cr_assert_eq(err.errnum, ENOENT, "callers act on the errno");
 }
 
 Test(lifecycle, pause_resume_stopped)
