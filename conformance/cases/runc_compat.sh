@@ -290,3 +290,30 @@ c_hooks_poststart_destroys() {
     left=$(find /sys/fs/cgroup -maxdepth 4 -type d -name "$ID" 2>/dev/null || true)
     [ -z "$left" ] || fail "cgroups left behind: $left"
 }
+
+tcase refuse_sysctl_hostname 'config-linux.md#sysctl' 'sysctl kernel.hostname (it fights the hostname field) is refused as runc and crun do: exit 1, nothing left'
+c_refuse_sysctl_hostname() { bad_config '.linux.sysctl = {"kernel.hostname": "other"}' "kernel.hostname"; }
+
+tcase refuse_net_cls_missing 'config-linux.md#network' 'a net_cls classID on a host without the net_cls hierarchy is refused: exit 1, nothing left'
+c_refuse_net_cls_missing() {
+    [ ! -d /sys/fs/cgroup/net_cls ] || skip "this host has a net_cls hierarchy"
+    bad_config '.linux.resources.network = {"classID": 1048577}' "net_cls"
+}
+
+tcase refuse_net_prio_missing 'config-linux.md#network' 'net_prio priorities on a host without the net_prio hierarchy are refused: exit 1, nothing left'
+c_refuse_net_prio_missing() {
+    [ ! -d /sys/fs/cgroup/net_prio ] || skip "this host has a net_prio hierarchy"
+    bad_config '.linux.resources.network = {"priorities": [{"name": "lo", "priority": 2}]}' "net_prio"
+}
+
+tcase refuse_apparmor_missing 'config.md#linux-process' 'process.apparmorProfile on a host without AppArmor is refused: exit 1, nothing left'
+c_refuse_apparmor_missing() {
+    [ ! -d /sys/kernel/security/apparmor ] || skip "AppArmor is enabled on this host"
+    bad_config '.process.apparmorProfile = "docker-default"' "apparmor"
+}
+
+tcase refuse_selinux_missing 'config.md#linux-process' 'process.selinuxLabel on a host without SELinux is refused: exit 1, nothing left'
+c_refuse_selinux_missing() {
+    [ ! -d /sys/fs/selinux ] || skip "SELinux is enabled on this host"
+    bad_config '.process.selinuxLabel = "system_u:system_r:container_t:s0"' "selinux"
+}

@@ -21,9 +21,11 @@
 #include "container_init.h"
 #include "hooks.h"
 #include "log.h"
+#include "lsm.h"
 #include "seccomp_filter.h"
 #include "state.h"
 #include "sync.h"
+#include "sysctl.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -128,6 +130,11 @@ static int create_read_config(struct create_ctx *x, keel_err *err)
         return keel_error_wrap(err, "config.json");
     if (!ns_plan_has(&x->plan, CLONE_NEWNS))
         return keel_error(err, 0, "config.json: linux.namespaces: keel needs a mount namespace");
+    const struct oci_linux *l = x->cfg.linux;
+    if (sysctl_check(l, err) < 0 || lsm_check(x->cfg.process, "process", err) < 0 ||
+        (l != NULL && l->resources != NULL &&
+         cgroup_check_network(CGROUP_DEFAULT_ROOT, l->resources->network, err) < 0))
+        return keel_error_wrap(err, "config.json");
     return 0;
 }
 

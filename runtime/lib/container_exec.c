@@ -26,6 +26,7 @@
 #include "clone_into.h"
 #include "foreground.h"
 #include "keel/cleanup.h"
+#include "lsm.h"
 #include "namespaces.h"
 #include "process.h"
 #include "seccomp_filter.h"
@@ -416,7 +417,7 @@ static int exec_prepare(struct exec_ctx *x, keel_err *err)
         return keel_error(err, 0, "container %s is %s, not running: cannot exec in it", o->id,
                           status_name(s));
     if (container_load_config(&x->c, &x->cfg, err) < 0 ||
-        exec_build_process(o, &x->cfg, &x->p, err) < 0)
+        exec_build_process(o, &x->cfg, &x->p, err) < 0 || lsm_check(&x->p, "exec", err) < 0)
         return -1;
     const struct oci_seccomp *sc = x->cfg.linux != NULL ? x->cfg.linux->seccomp : NULL;
     if (sc != NULL) {

@@ -20,6 +20,7 @@
 
 #include "capabilities.h"
 #include "log.h"
+#include "lsm.h"
 #include "scheduling.h"
 #include "util.h"
 
@@ -297,6 +298,8 @@ int process_prepare(const struct oci_config *cfg, const struct oci_process *p,
         return -1;
     if (p->noNewPrivileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         return keel_syserror(err, "process.noNewPrivileges");
+    if (lsm_apply(p, err) < 0)
+        return -1;
     if (p->capabilities != NULL && caps_apply_bounding(p->capabilities, err) < 0)
         return -1;
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)

@@ -16,6 +16,7 @@
 
 #include "devices.h"
 #include "keel/cleanup.h"
+#include "lsm.h"
 #include "masked.h"
 #include "mount_options.h"
 #include "mounts.h"
@@ -56,13 +57,6 @@ static bool has_namespace(const struct oci_config *cfg, const char *type)
     return false;
 }
 
-/* SELinux is on when its filesystem is mounted; mountLabel means nothing otherwise. */
-static bool selinux_enabled(void)
-{
-    struct statfs sfs;
-    return statfs("/sys/fs/selinux", &sfs) == 0 && sfs.f_type == SELINUX_MAGIC;
-}
-
 static int prepare_mounts(const struct oci_config *cfg, const struct rootfs_opts *o, int rootfd,
                           keel_err *err)
 {
@@ -73,7 +67,8 @@ static int prepare_mounts(const struct oci_config *cfg, const struct rootfs_opts
         .netns = has_namespace(cfg, "network"),
         .cgroupns = has_namespace(cfg, "cgroup"),
     };
-    if (cfg->linux != NULL && cfg->linux->mountLabel != NULL && selinux_enabled())
+    /* mountLabel means nothing without SELinux */
+    if (cfg->linux != NULL && cfg->linux->mountLabel != NULL && lsm_selinux_enabled())
         ctx.mount_label = cfg->linux->mountLabel;
     bool dev_bound = false;
     for (size_t i = 0; i < cfg->mounts_len; i++) {
