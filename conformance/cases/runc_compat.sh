@@ -317,3 +317,14 @@ c_refuse_selinux_missing() {
     [ ! -d /sys/fs/selinux ] || skip "SELinux is enabled on this host"
     bad_config '.process.selinuxLabel = "system_u:system_r:container_t:s0"' "selinux"
 }
+
+tcase cg_v1_name_systemd 'config-linux.md#cgroups-path' 'on a v1 or hybrid host the container is at its cgroupsPath in the name=systemd hierarchy too, as runc puts it'
+c_cg_v1_name_systemd() {
+    grep -q '^[0-9]*:name=systemd:' /proc/self/cgroup || skip "no name=systemd hierarchy on this host"
+    mkbundle
+    cfg --arg p "/$RUNID-$CASE/inner" '.linux.cgroupsPath = $p'
+    newid
+    createok
+    eq "$(awk -F: '$2 == "name=systemd" { print $3 }' "/proc/$PID/cgroup")" "/$RUNID-$CASE/inner" "name=systemd cgroup"
+    echo "rmdir /sys/fs/cgroup/*/'$RUNID-$CASE'" >>"$CDIR/cleanup"
+}

@@ -319,6 +319,7 @@ static void make_v1_tree(void)
     put("devices/" LEAF "devices.allow", "");
     put("devices/" LEAF "devices.deny", "");
     put("devices/" LEAF "cgroup.procs", "");
+    put("systemd/cgroup.procs", ""); /* the name=systemd hierarchy: no controller */
 }
 
 Test(cgroup_v1, create_inherits_cpuset_and_applies, .init = make_v1_tree, .fini = remove_root)
@@ -339,6 +340,11 @@ Test(cgroup_v1, create_inherits_cpuset_and_applies, .init = make_v1_tree, .fini 
     cr_assert_not_null(cg, "%s", err.msg);
     cr_assert_str_eq(get("cpuset/keel/cpuset.cpus"), "0-1");
     cr_assert_str_eq(get("cpuset/" LEAF "cpuset.mems"), "0");
+    /* placed in name=systemd at the same path, as runc does */
+    struct stat st;
+    char sd[PATH_MAX];
+    snprintf(sd, sizeof sd, "%s/systemd/keel/c1", root);
+    cr_assert(stat(sd, &st) == 0 && S_ISDIR(st.st_mode), "no %s", sd);
     cr_assert_eq(spec_parse(&spec_type_oci_linux, json, strlen(json), "t", &linux, &err), 0);
     cr_assert_eq(cgroup_apply(cg, &linux, &err), 0, "%s", err.msg);
     cr_assert_str_eq(get("memory/" LEAF "memory.limit_in_bytes"), "67108864");
