@@ -328,3 +328,26 @@ c_cg_v1_name_systemd() {
     eq "$(awk -F: '$2 == "name=systemd" { print $3 }' "/proc/$PID/cgroup")" "/$RUNID-$CASE/inner" "name=systemd cgroup"
     echo "rmdir /sys/fs/cgroup/*/'$RUNID-$CASE'" >>"$CDIR/cleanup"
 }
+
+tcase ns_no_mount 'config-linux.md#namespaces' 'without a mount namespace the container inherits the runtime'"'"'s, still sees its rootfs (run and exec), and delete leaves no mount behind'
+c_ns_no_mount() {
+    mkbundle sh -c 'readlink /proc/self/ns/mnt; ls /; sleep 600'
+    cfg '.linux.namespaces |= map(select(.type != "mount")) | del(.linux.maskedPaths) | del(.linux.readonlyPaths)'
+    newid
+    startok
+    wait_until 10 grep -q tmp "$CDIR/out.$ID" || fail "no output: $(cat "$CDIR/out.$ID")"
+    eq "$(head -n 1 "$CDIR/out.$ID")" "$(readlink /proc/self/ns/mnt)" "mount namespace"
+    not_contains "$(cat "$CDIR/out.$ID")" usr "the container's /"
+    local ex
+    ex=$(rt exec "$ID" ls / </dev/null) || fail "exec failed"
+    not_contains "$ex" usr "exec's /"
+    contains "$ex" tmp "exec's /"
+    rt delete -f "$ID"
+    no_leftovers
+}
+
+tcase ns_no_mount_masked 'config-linux.md#namespaces' 'maskedPaths without a mount namespace are refused, as runc does: exit 1, nothing left'
+c_ns_no_mount_masked() {
+    bad_config '.linux.namespaces |= map(select(.type != "mount")) | .linux.maskedPaths = ["/proc/kcore"] | del(.linux.readonlyPaths)' \
+        "without a private"
+}

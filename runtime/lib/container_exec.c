@@ -204,6 +204,7 @@ struct exec_ctx {
     struct keel_seccomp seccomp;
     bool has_seccomp;
     int ns_fds[EXEC_NS_COUNT];  /* -1: shared with keel, nothing to join */
+    int root_fd;                /* the init's root when its mount namespace is keel's */
     struct cgroup *cgroup;      /* the container's, NULL when create made none */
     struct terminal tty;        /* keel: only the master, from the process */
     int sync[2];                /* SEQPACKET: pid, pty master, errors up; EOF on exec */
@@ -239,6 +240,12 @@ static int open_namespaces(struct exec_ctx *x, keel_err *err)
             return keel_syserror(err, "stat %s namespace", name);
         if (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev)
             x->ns_fds[i] = steal_fd(fd);
+        else if (exec_ns_order[i] == CLONE_NEWNS) {
+            /* a container without a mount namespace is still chrooted in its rootfs */
+            snprintf(path, sizeof path, "/proc/%d/root", (int)x->c.st.pid);
+            if ((x->root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+                return keel_syserror(err, "open %s", path);
+        }
     }
     return 0;
 }
@@ -255,6 +262,8 @@ static int join_namespaces(const struct exec_ctx *x, keel_err *err)
         if (flag == CLONE_NEWUSER && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
             return keel_syserror(err, "become root in the container's user namespace");
     }
+    if (x->root_fd >= 0 && (fchdir(x->root_fd) < 0 || chroot(".") < 0))
+        return keel_syserror(err, "chroot into the container's root");
     return 0;
 }
 
@@ -537,6 +546,8 @@ static void exec_ctx_release(struct exec_ctx *x)
     for (size_t i = 0; i < EXEC_NS_COUNT; i++)
         if (x->ns_fds[i] >= 0)
             close(x->ns_fds[i]);
+    if (x->root_fd >= 0)
+        close(x->root_fd);
     for (int i = 0; i < 2; i++) {
         if (x->sync[i] >= 0)
             close(x->sync[i]);
@@ -554,7 +565,7 @@ static void exec_ctx_release(struct exec_ctx *x)
 int container_exec(const struct exec_opts *o, int *status, keel_err *err)
 {
     struct exec_ctx x = {.o = o, .tty = {.master = -1, .slave = -1},
-                         .sync = {-1, -1}, .seccomp_sock = {-1, -1}};
+                         .sync = {-1, -1}, .seccomp_sock = {-1, -1}, .root_fd = -1};
     x.c.dirfd = -1;
     for (size_t i = 0; i < EXEC_NS_COUNT; i++)
         x.ns_fds[i] = -1;

@@ -126,6 +126,7 @@ static int init_prepare(const struct init_args *a, struct process_ready *ready, 
         .no_pivot = a->no_pivot,
         .in_userns = ns_plan_has(a->plan, CLONE_NEWUSER),
         .console_path = NULL, /* the pty is made after pivot_root, in the container's devpts */
+        .shared_mntns = !ns_plan_has(a->plan, CLONE_NEWNS),
     };
     if (rootfs_prepare(a->cfg, &ro, err) < 0)
         return -1;

@@ -91,11 +91,12 @@ int rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *o, ke
         return -1;
     /* Nothing mounted from here on may reach the host. A shared root would,
      * pivot_root refuses it, and an unbindable one could not give the rootfs
-     * bind: those two are set only in rootfs_finish. */
+     * bind: those two are set only in rootfs_finish. In the runtime's own mount
+     * namespace / is the host's: left alone, and the rootfs bound by keel already. */
     const char *first = prop != 0 && (prop & MS_PRIVATE) ? "rprivate" : "rslave";
-    if (mount(NULL, "/", NULL, mount_propagation_flag(first), NULL) < 0)
+    if (!o->shared_mntns && mount(NULL, "/", NULL, mount_propagation_flag(first), NULL) < 0)
         return keel_syserror(err, "make / %s", first);
-    if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    if (!o->shared_mntns && mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
         return keel_syserror(err, "mount bind %s on itself", rootfs);
     cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
@@ -139,12 +140,48 @@ static int move_root(const char *rootfs, keel_err *err)
     return 0;
 }
 
+/* In the runtime's mount namespace nothing may be moved or detached: chroot only. */
+static int chroot_root(const char *rootfs, keel_err *err)
+{
+    if (chdir(rootfs) < 0)
+        return keel_syserror(err, "chdir %s", rootfs);
+    if (chroot(".") < 0)
+        return keel_syserror(err, "chroot %s", rootfs);
+    if (chdir("/") < 0)
+        return keel_syserror(err, "chdir /");
+    return 0;
+}
+
 int rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *o, keel_err *err)
 {
     char rootfs[PATH_MAX];
     if (rootfs_path(cfg, o, rootfs, sizeof rootfs, err) < 0)
         return -1;
+    if (o->shared_mntns)
+        return chroot_root(rootfs, err);
     return o->no_pivot ? move_root(rootfs, err) : pivot(rootfs, err);
+}
+
+char *rootfs_bind_in_place(const struct oci_config *cfg, const char *bundle, keel_err *err)
+{
+    char rootfs[PATH_MAX];
+    struct rootfs_opts o = {.bundle = bundle};
+    if (rootfs_path(cfg, &o, rootfs, sizeof rootfs, err) < 0)
+        return NULL;
+    if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return keel_syserror(err, "mount bind %s on itself", rootfs), NULL;
+    char *path = strdup(rootfs);
+    if (path == NULL) {
+        rootfs_detach(rootfs);
+        keel_error(err, ENOMEM, "root.path");
+    }
+    return path;
+}
+
+void rootfs_detach(const char *rootfs)
+{
+    /* the mounts below were made in this very namespace: nothing to report if gone */
+    (void)umount2(rootfs, MNT_DETACH | UMOUNT_NOFOLLOW);
 }
 
 int rootfs_finish(const struct oci_config *cfg, keel_err *err)
