@@ -127,24 +127,14 @@ static int pivot(const char *rootfs, keel_err *err)
     return 0;
 }
 
-static int move_root(const char *rootfs, keel_err *err)
+/* chroot into the rootfs, with `move` (--no-pivot) after moving its mount onto /; in
+ * the runtime's own mount namespace nothing may be moved: chroot only. */
+static int chroot_root(const char *rootfs, bool move, keel_err *err)
 {
     if (chdir(rootfs) < 0)
         return keel_syserror(err, "chdir %s", rootfs);
-    if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+    if (move && mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
         return keel_syserror(err, "mount move %s on /", rootfs);
-    if (chroot(".") < 0)
-        return keel_syserror(err, "chroot %s", rootfs);
-    if (chdir("/") < 0)
-        return keel_syserror(err, "chdir /");
-    return 0;
-}
-
-/* In the runtime's mount namespace nothing may be moved or detached: chroot only. */
-static int chroot_root(const char *rootfs, keel_err *err)
-{
-    if (chdir(rootfs) < 0)
-        return keel_syserror(err, "chdir %s", rootfs);
     if (chroot(".") < 0)
         return keel_syserror(err, "chroot %s", rootfs);
     if (chdir("/") < 0)
@@ -157,9 +147,9 @@ int rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *o, keel
     char rootfs[PATH_MAX];
     if (rootfs_path(cfg, o, rootfs, sizeof rootfs, err) < 0)
         return -1;
-    if (o->shared_mntns)
-        return chroot_root(rootfs, err);
-    return o->no_pivot ? move_root(rootfs, err) : pivot(rootfs, err);
+    if (o->shared_mntns || o->no_pivot)
+        return chroot_root(rootfs, !o->shared_mntns, err);
+    return pivot(rootfs, err);
 }
 
 char *rootfs_bind_in_place(const struct oci_config *cfg, const char *bundle, keel_err *err)
