@@ -255,9 +255,9 @@ c_stdio_chowned() {
     cfg '.process.user.uid = 1000 | .process.user.gid = 1000'
     newid
     local out
-    out=$(rt run -b "$B" "$ID" </dev/null 2>&1 | grep -v '^+')
-    eq "$out" "out
-err" "output written through /proc/self/fd"
+    out=$(rt run -b "$B" "$ID" </dev/null 2>&1 | grep -v '^+' | sort)
+    eq "$out" "err
+out" "output written through /proc/self/fd (sorted: stdout and stderr are two pipes)"
     cfg '.process.args = ["sleep", "600"] | .process.user.uid = 0 | .process.user.gid = 0'
     newid -exec
     startok
