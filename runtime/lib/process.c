@@ -300,6 +300,8 @@ int process_prepare(const struct oci_config *cfg, const struct oci_process *p,
         return keel_syserror(err, "process.noNewPrivileges");
     if (lsm_apply(p, err) < 0)
         return -1;
+    /* read as root, before the user switch, as runc does */
+    find_home(p, ready);
     if (p->capabilities != NULL && caps_apply_bounding(p->capabilities, err) < 0)
         return -1;
     if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
@@ -322,7 +324,6 @@ int process_prepare(const struct oci_config *cfg, const struct oci_process *p,
         return -1;
     if (p->args_len == 0)
         return keel_error(err, 0, "process.args is empty");
-    find_home(p, ready);
     if (process_lookup(p->args[0], p->env, p->env_len, ready->path, sizeof ready->path, err) < 0)
         return keel_error_wrap(err, "process.args[0]");
     if (seal_fds(o->preserve_fds, err) < 0)
