@@ -130,13 +130,12 @@ static int create_read_config(struct create_ctx *x, keel_err *err)
         return -1;
     if (ns_plan_build(&x->cfg, &x->plan, err) < 0)
         return keel_error_wrap(err, "config.json");
-    const struct oci_linux *lx = x->cfg.linux;
-    /* runc's rule: the host's /proc and /sys are not to be masked from under it */
-    if (!ns_plan_has(&x->plan, CLONE_NEWNS) && lx != NULL &&
-        (lx->maskedPaths_len > 0 || lx->readonlyPaths_len > 0))
-        return keel_error(err, 0, "config.json: linux.%s: unable to restrict sys entries without a private mount namespace",
-                          lx->maskedPaths_len > 0 ? "maskedPaths" : "readonlyPaths");
     const struct oci_linux *l = x->cfg.linux;
+    /* runc's rule: the host's /proc and /sys are not to be masked from under it */
+    if (!ns_plan_has(&x->plan, CLONE_NEWNS) && l != NULL &&
+        (l->maskedPaths_len > 0 || l->readonlyPaths_len > 0))
+        return keel_error(err, 0, "config.json: linux.%s: unable to restrict sys entries without a private mount namespace",
+                          l->maskedPaths_len > 0 ? "maskedPaths" : "readonlyPaths");
     if (sysctl_check(l, err) < 0 || lsm_check(x->cfg.process, "process", err) < 0 ||
         (l != NULL && l->resources != NULL &&
          cgroup_check_network(CGROUP_DEFAULT_ROOT, l->resources->network, err) < 0))
@@ -388,10 +387,10 @@ static int create_run(struct create_ctx *x, keel_err *err)
     x->exec_err_fd = openat(x->c.dirfd, EXEC_ERROR, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (x->exec_err_fd < 0)
         return keel_syserror(err, "create %s/%s", x->c.dir, EXEC_ERROR);
-    /* the cgroup2 directory first, for the init to be cloned into */
     if (!ns_plan_has(&x->plan, CLONE_NEWNS) &&
         (x->bound_rootfs = rootfs_bind_in_place(&x->cfg, x->bundle, err)) == NULL)
         return -1;
+    /* the cgroup2 directory first, for the init to be cloned into */
     if (create_terminal(x, err) < 0 || container_cgroup_begin(&x->cfg, x->c.id, &x->cg, err) < 0 ||
         create_clone(x, err) < 0)
         return -1;

@@ -392,12 +392,15 @@ static int exec_open_cgroup(struct exec_ctx *x, keel_err *err)
     }
     if (strchr(sub, ':') != NULL)
         return keel_error(err, 0, "--cgroup %s: the per-controller form is not supported by keel", sub);
-    if (sub[0] == '/' || strcmp(sub, "..") == 0 || strncmp(sub, "../", 3) == 0 ||
-        strstr(sub, "/../") != NULL || (strlen(sub) >= 3 && strcmp(sub + strlen(sub) - 3, "/..") == 0))
+    if (sub[0] == '/')
         return keel_error(err, 0, "--cgroup %s: not a path below the container's cgroup", sub);
-    cleanup_free char *path = NULL;
-    if (asprintf(&path, "%s/%s", x->c.st.cgroupPath, sub) < 0)
+    cleanup_free char *joined = NULL;
+    if (asprintf(&joined, "%s/%s", x->c.st.cgroupPath, sub) < 0)
         return keel_error(err, ENOMEM, "--cgroup %s", sub);
+    /* no "..", "." or empty component may take it out of the container's */
+    cleanup_free char *path = cgroup_resolve_path(joined, NULL, err);
+    if (path == NULL)
+        return keel_error_wrap(err, "--cgroup %s", sub);
     struct cgroup *own = cgroup_open(CGROUP_DEFAULT_ROOT, x->c.st.cgroupPath, err);
     if (own == NULL)
         return -1;
