@@ -42,11 +42,29 @@ int caps_apply_bounding(const struct oci_capabilities *c, keel_err *err)
     return 0;
 }
 
-int caps_apply(const struct oci_capabilities *c, keel_err *err)
+int caps_raise_effective(int cap, keel_err *err)
+{
+    if (cap < 0)
+        return 0;
+    cap_t caps = cap_get_proc();
+    if (caps == NULL)
+        return keel_syserror(err, "read capabilities");
+    cap_value_t v = cap;
+    int r = cap_set_flag(caps, CAP_EFFECTIVE, 1, &v, CAP_SET);
+    if (r == 0)
+        r = cap_set_proc(caps);
+    int saved = errno;
+    cap_free(caps);
+    return r < 0 ? keel_error(err, saved, "raise capability %d", cap) : 0;
+}
+
+int caps_apply(const struct oci_capabilities *c, int extra, keel_err *err)
 {
     bool eff[CAP_BITS] = {false}, perm[CAP_BITS] = {false}, inh[CAP_BITS] = {false}, amb[CAP_BITS] = {false};
     caps_mark(c->effective, c->effective_len, "effective", eff);
     caps_mark(c->permitted, c->permitted_len, "permitted", perm);
+    if (extra >= 0 && extra < CAP_BITS)
+        eff[extra] = perm[extra] = true;
     caps_mark(c->inheritable, c->inheritable_len, "inheritable", inh);
     caps_mark(c->ambient, c->ambient_len, "ambient", amb);
     cap_t caps = cap_init();

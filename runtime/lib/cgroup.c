@@ -345,6 +345,15 @@ static bool any_open(const struct cgroup *cg)
     return cg->unified.fd >= 0;
 }
 
+bool cgroup_in_every_hierarchy_of(const struct cgroup *cg, const struct cgroup *other)
+{
+    for (size_t i = 0; i < CG_V1_MAX; i++) {
+        if (other->v1[i].fd >= 0 && cg->v1[i].fd < 0)
+            return false;
+    }
+    return other->unified.fd < 0 || cg->unified.fd >= 0;
+}
+
 /* What create undoes on failure: the leaf of every hierarchy (of the kinds
  * given) made so far. Parents shared with other containers ("/keel") stay. */
 static void undo_create(struct cgroup *cg, int which)
@@ -444,11 +453,34 @@ static bool v2_serves(struct cgroup *cg, const struct cg_controller *c)
     return v1_dir(cg, c->v1_name) == NULL && has_word(cg->unified_controllers, c->name);
 }
 
+static bool has_v1_hierarchy(const char *root, const char *name)
+{
+    enum cgroup_mode mode;
+    char hier[4096];
+    struct stat st;
+
+    if (cgroup_detect_mode(root, &mode, &(keel_err){ 0 }) < 0 || mode == CGROUP_V2)
+        return false;
+    snprintf(hier, sizeof hier, "%s/%s", root, name);
+    return stat(hier, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int cgroup_check_network(const char *root, const struct oci_network *n, keel_err *err)
+{
+    if (n != NULL && n->has_classID && !has_v1_hierarchy(root, "net_cls"))
+        return keel_error(err, 0, "linux.resources.network.classID: no net_cls cgroup hierarchy on this host");
+    if (n != NULL && n->priorities_len > 0 && !has_v1_hierarchy(root, "net_prio"))
+        return keel_error(err, 0, "linux.resources.network.priorities: no net_prio cgroup hierarchy on this host");
+    return 0;
+}
+
 static int apply(struct cgroup *cg, const struct cg_apply *a, keel_err *err)
 {
     if (a->r->unified_len > 0 && cg->mode != CGROUP_V2)
         return keel_error(err, EINVAL, "linux.resources.unified: needs cgroup v2, this host is %s",
                           cgroup_mode_name(cg->mode));
+    if (cgroup_check_network(cg->root, a->r->network, err) < 0)
+        return -1;
     if (cg->mode != CGROUP_V2) {
         for (size_t i = 0; i < cg_v1_ncontrollers; i++) {
             if (cg->v1[i].fd >= 0 && cg_v1_controllers[i].apply != NULL &&

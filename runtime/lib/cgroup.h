@@ -51,6 +51,11 @@ int cgroup_unified_fd(const struct cgroup *cg);
 void cgroup_set_unified_joined(struct cgroup *cg);
 /* Reopens a cgroup made earlier (the path saved in the container's state). */
 struct cgroup *cgroup_open(const char *root, const char *path, keel_err *err);
+/* Network limits live only in v1's net_cls and net_prio: without their hierarchy (not
+ * mounted, or cgroup v2) they cannot be applied, an error as in runc and crun. */
+int cgroup_check_network(const char *root, const struct oci_network *n, keel_err *err);
+/* Whether cg has a directory in every hierarchy where `other` has one. */
+bool cgroup_in_every_hierarchy_of(const struct cgroup *cg, const struct cgroup *other);
 void cgroup_free(struct cgroup *cg);
 static inline void cgroup_freep(struct cgroup **cg) { cgroup_free(*cg); }
 #define cleanup_cgroup __attribute__((cleanup(cgroup_freep)))

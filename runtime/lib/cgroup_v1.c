@@ -15,6 +15,9 @@ const struct cg_controller cg_v1_controllers[] = {
     { "devices", NULL, cg_v1_devices_apply, NULL },
     { "freezer", NULL, NULL, NULL },
     { "rdma", NULL, cg_v1_rdma_apply, NULL },
+    /* no controller, but where systemd and `systemd-cgls` look for a process: runc puts
+     * the container at its cgroupsPath there too */
+    { "systemd", NULL, NULL, NULL },
 };
 const size_t cg_v1_ncontrollers = sizeof cg_v1_controllers / sizeof cg_v1_controllers[0];
 

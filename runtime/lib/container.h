@@ -10,6 +10,8 @@
 
 #include "keel/error.h"
 
+struct container; /* state.h */
+
 struct create_opts {
     const char *root;           /* --root */
     const char *id;
@@ -41,6 +43,9 @@ int container_kill(const char *root, const char *id, int sig, bool all, keel_err
 /* delete: a stopped container, or any with force (killed first); a created
  * one is killed as well. force also succeeds for a missing container. */
 int container_delete(const char *root, const char *id, bool force, keel_err *err);
+/* delete --force of a container the caller holds open (locked): killed, its cgroup
+ * and state removed, the poststop hooks run (start after a failed poststart hook). */
+int container_destroy_locked(struct container *c, keel_err *err);
 /* state: the spec's state JSON on out. */
 int container_print_state(const char *root, const char *id, FILE *out, keel_err *err);
 /* list: every container under root, as a table, JSON, or IDs only. */

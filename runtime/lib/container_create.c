@@ -23,9 +23,12 @@
 #include "log.h"
 #include "mounts.h"
 #include "netdev.h"
+#include "lsm.h"
+#include "rootfs.h"
 #include "seccomp_filter.h"
 #include "state.h"
 #include "sync.h"
+#include "sysctl.h"
 #include "terminal.h"
 #include "util.h"
 
@@ -50,6 +53,7 @@ struct create_ctx {
     pid_t reap;        /* a child to wait for (the init, or the intermediate) */
     struct cgroup *cg; /* the container's cgroup, joined before GO */
     bool hooks_begun;  /* a failure from here on runs the poststop hooks (lifecycle step 13) */
+    char *bound_rootfs; /* no mount namespace: the rootfs bind keel made (rootfs.h) */
 };
 
 /* In keel, before anything exists: a bad profile fails create cleanly. */
@@ -128,8 +132,16 @@ static int create_read_config(struct create_ctx *x, keel_err *err)
         return -1;
     if (ns_plan_build(&x->cfg, &x->plan, err) < 0)
         return keel_error_wrap(err, "config.json");
-    if (!ns_plan_has(&x->plan, CLONE_NEWNS))
-        return keel_error(err, 0, "config.json: linux.namespaces: keel needs a mount namespace");
+    const struct oci_linux *l = x->cfg.linux;
+    /* runc's rule: the host's /proc and /sys are not to be masked from under it */
+    if (!ns_plan_has(&x->plan, CLONE_NEWNS) && l != NULL &&
+        (l->maskedPaths_len > 0 || l->readonlyPaths_len > 0))
+        return keel_error(err, 0, "config.json: linux.%s: unable to restrict sys entries without a private mount namespace",
+                          l->maskedPaths_len > 0 ? "maskedPaths" : "readonlyPaths");
+    if (sysctl_check(l, err) < 0 || lsm_check(x->cfg.process, "process", err) < 0 ||
+        (l != NULL && l->resources != NULL &&
+         cgroup_check_network(CGROUP_DEFAULT_ROOT, l->resources->network, err) < 0))
+        return keel_error_wrap(err, "config.json");
     return 0;
 }
 
@@ -407,6 +419,9 @@ static int create_run(struct create_ctx *x, keel_err *err)
     x->exec_err_fd = openat(x->c.dirfd, EXEC_ERROR, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
     if (x->exec_err_fd < 0)
         return keel_syserror(err, "create %s/%s", x->c.dir, EXEC_ERROR);
+    if (!ns_plan_has(&x->plan, CLONE_NEWNS) &&
+        (x->bound_rootfs = rootfs_bind_in_place(&x->cfg, x->bundle, err)) == NULL)
+        return -1;
     /* the cgroup2 directory first, for the init to be cloned into */
     if (create_terminal(x, err) < 0 || container_cgroup_begin(&x->cfg, x->c.id, &x->cg, err) < 0 ||
         create_clone(x, err) < 0)
@@ -463,6 +478,8 @@ static void create_undo(struct create_ctx *x)
         keel_err ignored;
         cgroup_destroy(x->cg, true, &ignored); /* create's own error is the one to report */
     }
+    if (x->bound_rootfs != NULL)
+        rootfs_detach(x->bound_rootfs);
     const struct oci_hooks *h = x->cfg.hooks;
     if (x->hooks_begun && h != NULL && h->poststop_len > 0) {
         keel_err ignored;
@@ -503,6 +520,7 @@ int container_create(const struct create_opts *o, struct created *out, keel_err 
             close(x.seccomp_sock[i]);
     keel_seccomp_release(&x.seccomp);
     ns_plan_close(&x.plan);
+    free(x.bound_rootfs);
     cgroup_free(x.cg);
     container_close(&x.c);
     spec_release(&spec_type_oci_config, &x.cfg);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -12,6 +13,7 @@
 #include "container_cgroup.h"
 #include "hooks.h"
 #include "log.h"
+#include "rootfs.h"
 #include "state.h"
 #include "util.h"
 
@@ -39,18 +41,37 @@ static int delete_kill(struct container *c, keel_err *err)
     return 0;
 }
 
+/* Without a mount namespace the container's mounts are in keel's, below the rootfs
+ * bind create made (rootfs.h): they go with the container. */
+static void delete_shared_mounts(const struct container *c)
+{
+    struct oci_config cfg;
+    keel_err ignored;
+    if (c->st.rootfs == NULL || container_load_config(c, &cfg, &ignored) < 0)
+        return;
+    bool own = false;
+    for (size_t i = 0; cfg.linux != NULL && i < cfg.linux->namespaces_len; i++) {
+        const char *type = cfg.linux->namespaces[i].type;
+        own |= type != NULL && strcmp(type, "mount") == 0;
+    }
+    if (!own)
+        rootfs_detach(c->st.rootfs);
+    spec_release(&spec_type_oci_config, &cfg);
+}
+
 static int delete_locked(struct container *c, bool force, keel_err *err)
 {
     enum container_status s = container_status(c);
     if ((s == STATUS_RUNNING || s == STATUS_PAUSED) && !force)
-        return keel_error(err, 0, "cannot delete container %s in the %s state: stop it or use --force",
-                          c->id, status_name(s));
+        return keel_error(err, 0, "cannot delete container %s that is not stopped: %s", c->id,
+                          status_name(s));
     /* through the cgroup (frozen, killed, thawed): a paused init dies only once thawed */
     if (s == STATUS_PAUSED && container_cgroup_kill(c, SIGKILL, err) < 0)
         return -1;
     if (s != STATUS_STOPPED && delete_kill(c, err) < 0)
         return -1;
     log_debug("delete %s: was %s", c->id, status_name(s));
+    delete_shared_mounts(c);
     if (container_cgroup_remove(c, force, err) < 0)
         return -1;
     const struct oci_hooks *h = c->st.hooks;
@@ -61,6 +82,11 @@ static int delete_locked(struct container *c, bool force, keel_err *err)
         hooks_run_warn(h->poststop, h->poststop_len, "poststop", state);
     }
     return container_remove(c, err);
+}
+
+int container_destroy_locked(struct container *c, keel_err *err)
+{
+    return delete_locked(c, true, err);
 }
 
 int container_delete(const char *root, const char *id, bool force, keel_err *err)

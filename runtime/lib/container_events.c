@@ -50,7 +50,7 @@ int container_events(const char *root, const char *id, bool stats_once, long int
         return -1;
     if (container_status(&c) == STATUS_STOPPED) {
         container_close(&c);
-        return keel_error(err, 0, "container %s is not running", id);
+        return keel_error(err, 0, "container with id %s is not running", id);
     }
     cg = container_cgroup_open(&c, err);
     pid = c.st.pid;

@@ -26,6 +26,7 @@
 #include "clone_into.h"
 #include "foreground.h"
 #include "keel/cleanup.h"
+#include "lsm.h"
 #include "namespaces.h"
 #include "process.h"
 #include "seccomp_filter.h"
@@ -204,6 +205,7 @@ struct exec_ctx {
     struct keel_seccomp seccomp;
     bool has_seccomp;
     int ns_fds[EXEC_NS_COUNT];  /* -1: shared with keel, nothing to join */
+    int root_fd;                /* the init's root when its mount namespace is keel's */
     struct cgroup *cgroup;      /* the container's, NULL when create made none */
     struct terminal tty;        /* keel: only the master, from the process */
     int sync[2];                /* SEQPACKET: pid, pty master, errors up; EOF on exec */
@@ -239,6 +241,12 @@ static int open_namespaces(struct exec_ctx *x, keel_err *err)
             return keel_syserror(err, "stat %s namespace", name);
         if (theirs.st_ino != ours.st_ino || theirs.st_dev != ours.st_dev)
             x->ns_fds[i] = steal_fd(fd);
+        else if (exec_ns_order[i] == CLONE_NEWNS) {
+            /* a container without a mount namespace is still chrooted in its rootfs */
+            snprintf(path, sizeof path, "/proc/%d/root", (int)x->c.st.pid);
+            if ((x->root_fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+                return keel_syserror(err, "open %s", path);
+        }
     }
     return 0;
 }
@@ -255,6 +263,8 @@ static int join_namespaces(const struct exec_ctx *x, keel_err *err)
         if (flag == CLONE_NEWUSER && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0))
             return keel_syserror(err, "become root in the container's user namespace");
     }
+    if (x->root_fd >= 0 && (fchdir(x->root_fd) < 0 || chroot(".") < 0))
+        return keel_syserror(err, "chroot into the container's root");
     return 0;
 }
 
@@ -269,6 +279,8 @@ static __attribute__((noreturn)) void exec_in_container(struct exec_ctx *x)
         .seccomp_fd_sock = x->seccomp_sock[1],
     };
     struct process_ready ready;
+    if (process_new_session(&err) < 0)
+        child_fail(x->sync[1], &err);
     if (x->p.terminal) {
         /* in the container's mount namespace: its devpts, as runc does */
         uint32_t uid = x->p.user != NULL ? x->p.user->uid : 0;
@@ -368,17 +380,57 @@ static int exec_caller_size(struct oci_process *p, keel_err *err)
     return 0;
 }
 
+/* The container's cgroup, or with --cgroup an existing one below it (runc's plain
+ * form; its v1 per-controller form CONTROLLERS:PATH is refused). */
+static int exec_open_cgroup(struct exec_ctx *x, keel_err *err)
+{
+    const char *sub = x->o->sub_cgroup;
+    if (x->c.st.cgroupPath == NULL)
+        return sub != NULL ? keel_error(err, 0, "--cgroup %s: the container has no cgroup", sub) : 0;
+    if (sub == NULL) {
+        x->cgroup = cgroup_open(CGROUP_DEFAULT_ROOT, x->c.st.cgroupPath, err);
+        return x->cgroup != NULL ? 0 : -1;
+    }
+    if (strchr(sub, ':') != NULL)
+        return keel_error(err, 0, "--cgroup %s: the per-controller form is not supported by keel", sub);
+    if (sub[0] == '/')
+        return keel_error(err, 0, "--cgroup %s: not a path below the container's cgroup", sub);
+    cleanup_free char *joined = NULL;
+    if (asprintf(&joined, "%s/%s", x->c.st.cgroupPath, sub) < 0)
+        return keel_error(err, ENOMEM, "--cgroup %s", sub);
+    /* no "..", "." or empty component may take it out of the container's */
+    cleanup_free char *path = cgroup_resolve_path(joined, NULL, err);
+    if (path == NULL)
+        return keel_error_wrap(err, "--cgroup %s", sub);
+    struct cgroup *own = cgroup_open(CGROUP_DEFAULT_ROOT, x->c.st.cgroupPath, err);
+    if (own == NULL)
+        return -1;
+    x->cgroup = cgroup_open(CGROUP_DEFAULT_ROOT, path, err);
+    /* a hierarchy without it would leave the process in keel's own cgroup there */
+    bool everywhere = x->cgroup != NULL && cgroup_in_every_hierarchy_of(x->cgroup, own);
+    cgroup_free(own);
+    if (x->cgroup == NULL)
+        return keel_error_wrap(err, "--cgroup %s", sub);
+    if (!everywhere)
+        return keel_error(err, ENOENT, "--cgroup %s: missing in some of the container's cgroup hierarchies", sub);
+    return 0;
+}
+
 static int exec_prepare(struct exec_ctx *x, keel_err *err)
 {
     const struct exec_opts *o = x->o;
     if (container_open(o->root, o->id, &x->c, err) < 0)
         return -1;
     enum container_status s = container_status(&x->c);
-    if (s != STATUS_RUNNING)
+    if (s == STATUS_PAUSED && !o->ignore_paused)
+        return keel_error(err, 0, "cannot exec in a paused container (use --ignore-paused to override)");
+    if (s == STATUS_STOPPED)
+        return keel_error(err, 0, "cannot exec in a stopped container");
+    if (s != STATUS_RUNNING && s != STATUS_PAUSED)
         return keel_error(err, 0, "container %s is %s, not running: cannot exec in it", o->id,
                           status_name(s));
     if (container_load_config(&x->c, &x->cfg, err) < 0 ||
-        exec_build_process(o, &x->cfg, &x->p, err) < 0)
+        exec_build_process(o, &x->cfg, &x->p, err) < 0 || lsm_check(&x->p, "exec", err) < 0)
         return -1;
     const struct oci_seccomp *sc = x->cfg.linux != NULL ? x->cfg.linux->seccomp : NULL;
     if (sc != NULL) {
@@ -398,8 +450,7 @@ static int exec_prepare(struct exec_ctx *x, keel_err *err)
     }
     if (open_namespaces(x, err) < 0)
         return -1;
-    if (x->c.st.cgroupPath != NULL &&
-        (x->cgroup = cgroup_open(CGROUP_DEFAULT_ROOT, x->c.st.cgroupPath, err)) == NULL)
+    if (exec_open_cgroup(x, err) < 0)
         return -1;
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync) < 0 ||
         socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, x->seccomp_sock) < 0)
@@ -501,6 +552,8 @@ static void exec_ctx_release(struct exec_ctx *x)
     for (size_t i = 0; i < EXEC_NS_COUNT; i++)
         if (x->ns_fds[i] >= 0)
             close(x->ns_fds[i]);
+    if (x->root_fd >= 0)
+        close(x->root_fd);
     for (int i = 0; i < 2; i++) {
         if (x->sync[i] >= 0)
             close(x->sync[i]);
@@ -518,7 +571,7 @@ static void exec_ctx_release(struct exec_ctx *x)
 int container_exec(const struct exec_opts *o, int *status, keel_err *err)
 {
     struct exec_ctx x = {.o = o, .tty = {.master = -1, .slave = -1},
-                         .sync = {-1, -1}, .seccomp_sock = {-1, -1}};
+                         .sync = {-1, -1}, .seccomp_sock = {-1, -1}, .root_fd = -1};
     x.c.dirfd = -1;
     for (size_t i = 0; i < EXEC_NS_COUNT; i++)
         x.ns_fds[i] = -1;

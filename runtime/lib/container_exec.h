@@ -33,6 +33,8 @@ struct exec_opts {
     const char *apparmor;       /* accepted, recorded in the process */
     const char *process_label;
     int preserve_fds;
+    const char *sub_cgroup;     /* --cgroup: an existing cgroup below the container's */
+    bool ignore_paused;         /* --ignore-paused: exec in a paused container (it waits) */
 };
 
 /* The process exec runs: --process, or config.process with the flags applied.

@@ -101,6 +101,15 @@ static int init_receive_idmapped(const struct init_args *a, int **fds, keel_err 
     return sync_expect_fd_list(a->sync_fd, SYNC_MOUNT_FDS, *fds, n, err);
 }
 
+/* A process.cwd missing in the rootfs is made (0755, root's), as runc and crun do,
+ * inside the new root and before it may turn read-only. exec's --cwd is not. */
+static int init_make_cwd(const struct oci_process *p, keel_err *err)
+{
+    if (p == NULL || p->cwd == NULL || p->cwd[0] != '/')
+        return 0; /* process_prepare names a relative cwd */
+    return mkdir_p(p->cwd, 0755, err) < 0 ? keel_error_wrap(err, "process.cwd") : 0;
+}
+
 /* Everything up to READY; returns the process settings for the exec. */
 static int init_prepare(const struct init_args *a, struct process_ready *ready, char *state,
                         size_t state_cap, keel_err *err)
@@ -135,6 +144,7 @@ static int init_prepare(const struct init_args *a, struct process_ready *ready, 
         .in_userns = ns_plan_has(a->plan, CLONE_NEWUSER),
         .console_path = NULL, /* the pty is made after pivot_root, in the container's devpts */
         .idmapped = idmapped,
+        .shared_mntns = !ns_plan_has(a->plan, CLONE_NEWNS),
     };
     if (rootfs_prepare(a->cfg, &ro, err) < 0)
         return -1;
@@ -144,9 +154,10 @@ static int init_prepare(const struct init_args *a, struct process_ready *ready, 
     const struct oci_hooks *h = a->cfg->hooks;
     if (h != NULL && hooks_run(h->createContainer, h->createContainer_len, "createContainer", state, err) < 0)
         return -1;
-    if (rootfs_pivot(a->cfg, &ro, err) < 0 || rootfs_finish(a->cfg, err) < 0)
+    if (rootfs_pivot(a->cfg, &ro, err) < 0 || init_make_cwd(a->cfg->process, err) < 0 ||
+        rootfs_finish(a->cfg, err) < 0)
         return -1;
-    if (a->terminal && init_terminal(a, err) < 0)
+    if (process_new_session(err) < 0 || (a->terminal && init_terminal(a, err) < 0))
         return -1;
     return process_prepare(a->cfg, a->cfg->process, &a->popts, ready, err);
 }

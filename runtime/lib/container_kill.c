@@ -39,6 +39,22 @@ static int kill_pid_namespace(pid_t init, int sig, keel_err *err)
     return 0;
 }
 
+/* --all on a stopped container is not an error (containerd's shim sends it after every
+ * exit): what is left in its cgroup (processes of a shared pid namespace) gets the
+ * signal, and a cgroup already gone means there is nothing to signal. */
+static int kill_stopped(const struct container *c, int sig, keel_err *err)
+{
+    keel_err ignored = {0};
+    if (c->st.cgroupPath == NULL)
+        return 0;
+    struct cgroup *cg = container_cgroup_open(c, &ignored);
+    if (cg == NULL)
+        return 0;
+    int r = cgroup_kill_all(cg, sig, err);
+    cgroup_free(cg);
+    return r;
+}
+
 int container_kill(const char *root, const char *id, int sig, bool all, keel_err *err)
 {
     struct container c;
@@ -46,8 +62,10 @@ int container_kill(const char *root, const char *id, int sig, bool all, keel_err
         return -1;
     int r = 0;
     enum container_status s = container_status(&c);
-    if (s == STATUS_STOPPED)
-        r = keel_error(err, 0, "container %s is not running", id);
+    if (s == STATUS_STOPPED && all)
+        r = kill_stopped(&c, sig, err);
+    else if (s == STATUS_STOPPED)
+        r = keel_error(err, 0, "kill %s: container not running", id);
     else if (all && c.st.cgroupPath != NULL)
         r = container_cgroup_kill(&c, sig, err);
     else if (all)

@@ -12,10 +12,9 @@ int container_pause(const char *root, const char *id, bool pause, keel_err *err)
         return -1;
     s = container_status(&c);
     if (pause && s != STATUS_RUNNING && s != STATUS_CREATED)
-        keel_error(err, 0, "container %s is %s: only a running container can be paused", id,
-                   status_name(s));
+        keel_error(err, 0, "container not running");
     else if (!pause && s != STATUS_PAUSED)
-        keel_error(err, 0, "container %s is %s, not paused", id, status_name(s));
+        keel_error(err, 0, "container not paused");
     else if ((cg = container_cgroup_open(&c, err)) != NULL)
         rc = cgroup_freeze(cg, pause, err);
     cgroup_free(cg);

@@ -1,6 +1,7 @@
 /* run: create and start; in the foreground keel stays the container's
  * parent, forwards the signals it gets, relays the pty when there is no
  * console socket, and deletes the container once its init exits. */
+#include <errno.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
@@ -35,10 +36,10 @@ static int run_foreground(const struct create_opts *o, bool keep, const sigset_t
     if (raw)
         tcsetattr(STDIN_FILENO, TCSANOW, &saved);
     keel_err derr = {0};
-    if (!keep || r < 0) {
-        if (container_delete(o->root, o->id, true, &derr) < 0)
-            log_warn("%s", derr.msg);
-    }
+    /* a start whose poststart hook failed has destroyed the container already */
+    if ((!keep || r < 0) && container_delete(o->root, o->id, true, &derr) < 0 &&
+        derr.errnum != ENOENT)
+        log_warn("%s", derr.msg);
     *status = exit_status;
     return r;
 }

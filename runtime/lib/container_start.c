@@ -40,6 +40,10 @@ static int start_wait_exec(struct container *c, int fd, keel_err *err)
 static int start_locked(struct container *c, keel_err *err)
 {
     enum container_status s = container_status(c);
+    if (s == STATUS_RUNNING)
+        return keel_error(err, 0, "cannot start an already running container");
+    if (s == STATUS_STOPPED)
+        return keel_error(err, 0, "cannot start a container that has stopped");
     if (s != STATUS_CREATED)
         return keel_error(err, 0, "cannot start a container in the %s state", status_name(s));
     cleanup_close int fd = openat(c->dirfd, EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
@@ -62,8 +66,11 @@ static int start_locked(struct container *c, keel_err *err)
     if (state == NULL)
         return -1;
     if (hooks_run(h->poststart, h->poststart_len, "poststart", state, err) < 0) {
-        /* runtime.md: a failed poststart hook stops the container; delete destroys it */
-        kill(c->st.pid, SIGKILL);
+        /* runtime.md: a failed poststart hook stops the container and the lifecycle goes
+         * on at its destruction (and the poststop hooks), as runc does */
+        keel_err derr = {0};
+        if (container_destroy_locked(c, &derr) < 0)
+            log_warn("start %s: destroy after the failed poststart hook: %s", c->id, derr.msg);
         return -1;
     }
     return 0;

@@ -13,7 +13,7 @@ int container_update(const char *root, const char *id, const struct oci_resource
         return -1;
     s = container_status(&c);
     if (s == STATUS_STOPPED)
-        keel_error(err, 0, "container %s is stopped", id);
+        keel_error(err, 0, "container not running");
     else if ((cg = container_cgroup_open(&c, err)) != NULL)
         rc = cgroup_update(cg, r, err);
     cgroup_free(cg);

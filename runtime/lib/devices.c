@@ -96,7 +96,8 @@ static int config_device(const struct oci_device *c, size_t i, struct device *d,
     d->path = c->path;
     d->major = (unsigned)c->major;
     d->minor = (unsigned)c->minor;
-    d->mode = c->has_fileMode ? (mode_t)c->fileMode : 0666;
+    /* the type bits some engines put in fileMode are d->type's business */
+    d->mode = c->has_fileMode ? (mode_t)c->fileMode & 07777 : 0666;
     d->uid = c->has_uid ? c->uid : 0;
     d->gid = c->has_gid ? c->gid : 0;
     return 0;
@@ -156,6 +157,10 @@ int devices_setup(int rootfd, const struct oci_linux *linux_cfg, bool defaults, 
         struct device d = { 0 };
         if (config_device(&linux_cfg->devices[i], i, &d, err) < 0)
             return -1;
+        /* --privileged in docker, podman and ctr lists the host's /dev/ptmx: the
+         * container's is the link to its own devpts' (setup_defaults), as in runc */
+        if (path_same(d.path, "/dev/ptmx"))
+            continue;
         char name[NAME_MAX + 1];
         cleanup_close int dirfd = path_open_parent_in_root(rootfd, d.path, PATH_CREATE_DIR, name,
                                                            sizeof name, err);

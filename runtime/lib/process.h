@@ -6,6 +6,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <sys/types.h>
 
 #include "keel/error.h"
 #include "keel/runtime_spec.h"
@@ -20,7 +21,13 @@ struct process_opts {
 
 struct process_ready {
     char path[PATH_MAX]; /* args[0] resolved against PATH from process.env */
+    char home[PATH_MAX]; /* HOME=... to add to process.env, "" when it has one */
 };
+
+/* setsid: the container process leads a session and a process group of its own
+ * (as runc's init and exec'd processes do), so that `kill 0` or a terminal's
+ * job control inside never reaches the caller's process group. */
+int process_new_session(keel_err *err);
 
 /* Session keyring, rlimits, oomScoreAdj, personality, scheduler, ioPriority,
  * noNewPrivileges,
@@ -40,6 +47,15 @@ int process_exec(const struct oci_config *cfg, const struct oci_process *p,
  * pure lookup with access(X_OK), for the caller's current root. */
 int process_lookup(const char *file, char *const *env, size_t env_len, char *out, size_t len,
                    keel_err *err);
+
+/* The home directory of `uid` in the passwd file at `path` (the container's
+ * /etc/passwd), "/" when the file or the uid is not there, as runc sets HOME. */
+void process_home(const char *path, uid_t uid, char *out, size_t len);
+
+/* stdin, stdout and stderr owned by `uid` when they are pipes or sockets (what engines
+ * pass; the pty is made for the user already), so that the process can reopen them
+ * through /proc/self/fd, as under runc. */
+int process_chown_stdio(uid_t uid, keel_err *err);
 
 /* RLIMIT_* from its name ("RLIMIT_NOFILE"), -1 if unknown. */
 int process_rlimit_resource(const char *name);

@@ -16,6 +16,7 @@
 
 #include "devices.h"
 #include "keel/cleanup.h"
+#include "lsm.h"
 #include "masked.h"
 #include "mount_options.h"
 #include "mounts.h"
@@ -56,13 +57,6 @@ static bool has_namespace(const struct oci_config *cfg, const char *type)
     return false;
 }
 
-/* SELinux is on when its filesystem is mounted; mountLabel means nothing otherwise. */
-static bool selinux_enabled(void)
-{
-    struct statfs sfs;
-    return statfs("/sys/fs/selinux", &sfs) == 0 && sfs.f_type == SELINUX_MAGIC;
-}
-
 static int prepare_mounts(const struct oci_config *cfg, const struct rootfs_opts *o, int rootfd,
                           keel_err *err)
 {
@@ -73,7 +67,8 @@ static int prepare_mounts(const struct oci_config *cfg, const struct rootfs_opts
         .netns = has_namespace(cfg, "network"),
         .cgroupns = has_namespace(cfg, "cgroup"),
     };
-    if (cfg->linux != NULL && cfg->linux->mountLabel != NULL && selinux_enabled())
+    /* mountLabel means nothing without SELinux */
+    if (cfg->linux != NULL && cfg->linux->mountLabel != NULL && lsm_selinux_enabled())
         ctx.mount_label = cfg->linux->mountLabel;
     bool dev_bound = false;
     size_t idmapped = 0;
@@ -103,11 +98,12 @@ int rootfs_prepare(const struct oci_config *cfg, const struct rootfs_opts *o, ke
         return -1;
     /* Nothing mounted from here on may reach the host. A shared root would,
      * pivot_root refuses it, and an unbindable one could not give the rootfs
-     * bind: those two are set only in rootfs_finish. */
+     * bind: those two are set only in rootfs_finish. In the runtime's own mount
+     * namespace / is the host's: left alone, and the rootfs bound by keel already. */
     const char *first = prop != 0 && (prop & MS_PRIVATE) ? "rprivate" : "rslave";
-    if (mount(NULL, "/", NULL, mount_propagation_flag(first), NULL) < 0)
+    if (!o->shared_mntns && mount(NULL, "/", NULL, mount_propagation_flag(first), NULL) < 0)
         return keel_syserror(err, "make / %s", first);
-    if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+    if (!o->shared_mntns && mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
         return keel_syserror(err, "mount bind %s on itself", rootfs);
     cleanup_close int rootfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
     if (rootfd < 0)
@@ -138,11 +134,13 @@ static int pivot(const char *rootfs, keel_err *err)
     return 0;
 }
 
-static int move_root(const char *rootfs, keel_err *err)
+/* chroot into the rootfs, with `move` (--no-pivot) after moving its mount onto /; in
+ * the runtime's own mount namespace nothing may be moved: chroot only. */
+static int chroot_root(const char *rootfs, bool move, keel_err *err)
 {
     if (chdir(rootfs) < 0)
         return keel_syserror(err, "chdir %s", rootfs);
-    if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
+    if (move && mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)
         return keel_syserror(err, "mount move %s on /", rootfs);
     if (chroot(".") < 0)
         return keel_syserror(err, "chroot %s", rootfs);
@@ -156,7 +154,31 @@ int rootfs_pivot(const struct oci_config *cfg, const struct rootfs_opts *o, keel
     char rootfs[PATH_MAX];
     if (rootfs_path(cfg, o, rootfs, sizeof rootfs, err) < 0)
         return -1;
-    return o->no_pivot ? move_root(rootfs, err) : pivot(rootfs, err);
+    if (o->shared_mntns || o->no_pivot)
+        return chroot_root(rootfs, !o->shared_mntns, err);
+    return pivot(rootfs, err);
+}
+
+char *rootfs_bind_in_place(const struct oci_config *cfg, const char *bundle, keel_err *err)
+{
+    char rootfs[PATH_MAX];
+    struct rootfs_opts o = {.bundle = bundle};
+    if (rootfs_path(cfg, &o, rootfs, sizeof rootfs, err) < 0)
+        return NULL;
+    if (mount(rootfs, rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+        return keel_syserror(err, "mount bind %s on itself", rootfs), NULL;
+    char *path = strdup(rootfs);
+    if (path == NULL) {
+        rootfs_detach(rootfs);
+        keel_error(err, ENOMEM, "root.path");
+    }
+    return path;
+}
+
+void rootfs_detach(const char *rootfs)
+{
+    /* the mounts below were made in this very namespace: nothing to report if gone */
+    (void)umount2(rootfs, MNT_DETACH | UMOUNT_NOFOLLOW);
 }
 
 int rootfs_finish(const struct oci_config *cfg, keel_err *err)

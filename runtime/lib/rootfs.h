@@ -14,7 +14,17 @@ struct rootfs_opts {
     bool in_userns;           /* no mknod: bind the host's device nodes */
     const char *console_path; /* pty slave to bind on /dev/console, or NULL */
     const int *idmapped;      /* the idmapped mounts keel made, one per entry that wants one */
+    bool shared_mntns;        /* no mount namespace: runtime's (rootfs_bind_in_place) */
 };
+
+/* Without a mount namespace of its own the container inherits keel's (runtime.md),
+ * as under runc its mounts land there, under the rootfs: keel binds the rootfs on
+ * itself first so that they all hang below one mount, which rootfs_detach takes off
+ * (a failed create, delete). / keeps its propagation and the init chroots into the
+ * rootfs instead of pivot_root. Returns the rootfs path (malloc'd) or NULL. */
+char *rootfs_bind_in_place(const struct oci_config *cfg, const char *bundle, keel_err *err);
+/* Detaches that bind and every mount below it (best effort: nothing to report). */
+void rootfs_detach(const char *rootfs);
 
 /* Called in the container's new mount namespace: rootfs propagation (/ made
  * rslave, or rootfsPropagation recursively, first, so nothing leaks to the host),

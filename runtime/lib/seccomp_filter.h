@@ -50,26 +50,24 @@ void keel_seccomp_release(struct keel_seccomp *f);
 int keel_seccomp_load(const struct keel_seccomp *f, int *listener_fd, keel_err *err);
 
 /* The points of the container process' setup where the filter may go in:
- *   KEEL_SECCOMP_BEFORE_CAPS  after PR_SET_NO_NEW_PRIVS (when asked for) and
- *                             before the bounding set, setuid and capset;
  *   KEEL_SECCOMP_PREPARED     setup done, the runtime still waiting for READY;
  *   KEEL_SECCOMP_BEFORE_EXEC  right before execve.
- * Without noNewPrivileges the filter needs CAP_SYS_ADMIN: BEFORE_CAPS (runc's
- * order). With it: BEFORE_EXEC, or PREPARED when a NOTIFY listener fd must
- * still reach the runtime (after READY, `create` has gone). */
+ * BEFORE_EXEC, so that no syscall of keel's own but execve runs under the profile
+ * (without noNewPrivileges the process keeps CAP_SYS_ADMIN in its effective set
+ * up to there, see process.c); PREPARED when a NOTIFY listener fd must still
+ * reach the runtime (after READY, `create` has gone). */
 enum keel_seccomp_point {
-    KEEL_SECCOMP_BEFORE_CAPS,
     KEEL_SECCOMP_PREPARED,
     KEEL_SECCOMP_BEFORE_EXEC,
 };
 
-enum keel_seccomp_point keel_seccomp_point_for(const struct keel_seccomp *f, bool no_new_privs);
+enum keel_seccomp_point keel_seccomp_point_for(const struct keel_seccomp *f);
 
 /* Called at each point (f NULL: no filter, nothing to do): loads f when `point`
  * is its point; a NOTIFY listener fd then goes over fd_sock (SCM_RIGHTS) to the
  * runtime, which passes it on with keel_seccomp_forward_listener. */
-int keel_seccomp_apply(const struct keel_seccomp *f, enum keel_seccomp_point point,
-                       bool no_new_privs, int fd_sock, keel_err *err);
+int keel_seccomp_apply(const struct keel_seccomp *f, enum keel_seccomp_point point, int fd_sock,
+                       keel_err *err);
 
 /* The runtime's side: receives the listener fd from fd_sock and sends it with
  * the container process state to the agent (keel_seccomp_send_listener). */

@@ -38,17 +38,15 @@ int keel_seccomp_load(const struct keel_seccomp *f, int *listener_fd, keel_err *
     return 0;
 }
 
-enum keel_seccomp_point keel_seccomp_point_for(const struct keel_seccomp *f, bool no_new_privs)
+enum keel_seccomp_point keel_seccomp_point_for(const struct keel_seccomp *f)
 {
-    if (!no_new_privs)
-        return KEEL_SECCOMP_BEFORE_CAPS;
     return f->notify ? KEEL_SECCOMP_PREPARED : KEEL_SECCOMP_BEFORE_EXEC;
 }
 
-int keel_seccomp_apply(const struct keel_seccomp *f, enum keel_seccomp_point point,
-                       bool no_new_privs, int fd_sock, keel_err *err)
+int keel_seccomp_apply(const struct keel_seccomp *f, enum keel_seccomp_point point, int fd_sock,
+                       keel_err *err)
 {
-    if (f == NULL || keel_seccomp_point_for(f, no_new_privs) != point)
+    if (f == NULL || keel_seccomp_point_for(f) != point)
         return 0;
     cleanup_close int listener = -1;
     if (keel_seccomp_load(f, &listener, err) < 0)

@@ -50,12 +50,21 @@ static int container_init_paths(const char *root, const char *id, struct contain
     return 0;
 }
 
+/* runc's words, which engines match; errnum ENOENT for callers that act on it. */
+static int not_exist(const struct container *c, keel_err *err)
+{
+    keel_error(err, 0, "%s: container does not exist", c->id);
+    if (err != NULL)
+        err->errnum = ENOENT;
+    return -1;
+}
+
 static int container_open_dir(struct container *c, keel_err *err)
 {
     c->dirfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (c->dirfd < 0) {
         if (errno == ENOENT)
-            return keel_error(err, 0, "container %s does not exist", c->id);
+            return not_exist(c, err);
         return keel_syserror(err, "open %s", c->dir);
     }
     return 0;
@@ -73,7 +82,7 @@ static int container_lock(struct container *c, keel_err *err)
     if (fstat(c->dirfd, &st) < 0)
         return keel_syserror(err, "stat %s", c->dir);
     if (st.st_nlink == 0)
-        return keel_error(err, 0, "container %s does not exist", c->id);
+        return not_exist(c, err);
     return 0;
 }
 
@@ -85,7 +94,7 @@ int container_new(const char *root, const char *id, struct container *c, keel_er
         goto fail;
     if (mkdir(c->dir, 0711) < 0) {
         if (errno == EEXIST)
-            keel_error(err, 0, "container %s already exists", id);
+            keel_error(err, 0, "%s: container with given ID already exists", id);
         else
             keel_syserror(err, "mkdir %s", c->dir);
         goto fail;
@@ -108,7 +117,7 @@ static int container_read(struct container *c, bool lock, keel_err *err)
     snprintf(path, sizeof path, "%s/%s", c->dir, STATE_FILE);
     if (spec_parse_file(&spec_type_keel_container_state, path, &c->st, err) < 0) {
         if (err != NULL && err->errnum == ENOENT)
-            keel_error(err, 0, "container %s does not exist", c->id);
+            not_exist(c, err);
         return -1;
     }
     return 0;

@@ -39,34 +39,46 @@ static int sync_recv(int fd, struct msghdr *msg, int flags, keel_err *err)
         return keel_syserror(err, "sync receive");
     if (n == 0)
         return keel_error(err, 0, "the container process exited unexpectedly");
+    if (msg->msg_flags & MSG_TRUNC)
+        return keel_error(err, EMSGSIZE, "sync receive: a message of more than %zu bytes",
+                          msg->msg_iov[1].iov_len);
     size_t head = msg->msg_iov[0].iov_len;
     size_t len = (size_t)n > head ? (size_t)n - head : 0;
     ((char *)msg->msg_iov[1].iov_base)[len] = '\0';
     return (int)len;
 }
 
+/* An SYNC_ERROR payload (the errno, then the whole message) as this side's error. */
+static int sync_error_from(const char *payload, size_t len, keel_err *err)
+{
+    int32_t errnum = 0;
+    if (len >= sizeof errnum)
+        memcpy(&errnum, payload, sizeof errnum);
+    keel_error(err, 0, "%s", len >= sizeof errnum ? payload + sizeof errnum : "");
+    if (err != NULL)
+        err->errnum = errnum;
+    return -1;
+}
+
 int sync_expect(int fd, enum sync_type want, char *buf, size_t cap, keel_err *err)
 {
+    /* a caller that expects a short payload still gets the other side's whole error */
+    char errbuf[SYNC_ERROR_MAX];
+    char *into = cap < sizeof errbuf ? errbuf : buf;
     uint32_t t = 0;
-    /* an error's message may be longer than the reply the caller expects
-     * (its end was cut: "not found in $PATH (/usr/local/") */
-    char local[sizeof err->msg];
-    char *into = cap < sizeof local ? local : buf;
-    size_t room = cap < sizeof local ? sizeof local : cap;
-    struct iovec iov[2] = {{&t, sizeof t}, {into, room - 1}};
+    struct iovec iov[2] = {{&t, sizeof t}, {into, (into == buf ? cap : sizeof errbuf) - 1}};
     struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
     int len = sync_recv(fd, &msg, 0, err);
     if (len < 0)
         return -1;
     if (t == SYNC_ERROR)
-        return keel_error(err, 0, "%s", into);
+        return sync_error_from(into, (size_t)len, err);
     if (t != (uint32_t)want)
         return keel_error(err, 0, "sync: expected message %d, got %u", (int)want, t);
-    if (into == local) {
+    if (into != buf) {
         if ((size_t)len >= cap)
-            len = (int)cap - 1;
-        memcpy(buf, local, (size_t)len);
-        buf[len] = '\0';
+            return keel_error(err, EMSGSIZE, "sync: message %d of %d bytes", (int)want, len);
+        memcpy(buf, into, (size_t)len + 1);
     }
     return len;
 }
@@ -140,7 +152,7 @@ int sync_send_fds(int fd, enum sync_type type, const int *fds, size_t n, keel_er
 int sync_expect_fds(int fd, enum sync_type want, int *fds, size_t *n, keel_err *err)
 {
     uint32_t t = 0;
-    char buf[sizeof err->msg];
+    char buf[SYNC_ERROR_MAX];
     struct iovec iov[2] = {{&t, sizeof t}, {buf, sizeof buf - 1}};
     union {
         char buf[CMSG_SPACE(SYNC_MAX_FDS * sizeof(int))];
@@ -150,7 +162,8 @@ int sync_expect_fds(int fd, enum sync_type want, int *fds, size_t *n, keel_err *
                          .msg_controllen = sizeof ctl.buf};
 
     *n = 0;
-    if (sync_recv(fd, &msg, MSG_CMSG_CLOEXEC, err) < 0)
+    int len = sync_recv(fd, &msg, MSG_CMSG_CLOEXEC, err);
+    if (len < 0)
         return -1;
     for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
         if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
@@ -169,7 +182,7 @@ int sync_expect_fds(int fd, enum sync_type want, int *fds, size_t *n, keel_err *
         while (*n > 0)
             close(fds[--*n]);
         if (t == SYNC_ERROR)
-            return keel_error(err, 0, "%s", buf);
+            return sync_error_from(buf, (size_t)len, err);
         return keel_error(err, 0, "sync: expected message %d, got %u", (int)want, t);
     }
     return 0;
@@ -210,8 +223,13 @@ int sync_expect_fd_list(int fd, enum sync_type want, int *fds, size_t n, keel_er
 
 void sync_send_error(int fd, const keel_err *e)
 {
+    char payload[SYNC_ERROR_MAX];
+    int32_t errnum = e->errnum;
+    size_t len = strnlen(e->msg, sizeof e->msg - 1);
+    memcpy(payload, &errnum, sizeof errnum);
+    memcpy(payload + sizeof errnum, e->msg, len);
     /* the parent sees the socket close if this fails */
-    sync_send(fd, SYNC_ERROR, e->msg, strlen(e->msg), NULL);
+    sync_send(fd, SYNC_ERROR, payload, sizeof errnum + len, NULL);
 }
 
 int socket_path_send_fd(const char *path, const char *what, const char *name, int fd,

@@ -6,6 +6,7 @@
 #define KEEL_SYNC_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "keel/error.h"
@@ -48,7 +49,10 @@ int socket_path_send_fd(const char *path, const char *what, const char *name, in
                         keel_err *err);
 /* --pidfd-socket (runc 1.2): a pidfd of pid sent to path; nothing when path is NULL. */
 int pidfd_socket_send(const char *path, pid_t pid, keel_err *err);
-/* The child side's report of a failure (best effort). */
+/* The child side's report of a failure (best effort): its errno and its whole
+ * message, which the receiving sync_expect* makes its own error whatever
+ * payload it expected. */
+#define SYNC_ERROR_MAX (sizeof(int32_t) + sizeof(((keel_err *)0)->msg) + 1)
 void sync_send_error(int fd, const keel_err *e);
 
 #endif

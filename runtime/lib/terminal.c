@@ -100,8 +100,6 @@ int terminal_send_master(const char *socket_path, int master, keel_err *err)
 
 int terminal_become_controlling(int slave, keel_err *err)
 {
-    if (setsid() < 0)
-        return keel_syserror(err, "setsid");
     if (ioctl(slave, TIOCSCTTY, 0) < 0)
         return keel_syserror(err, "set the controlling terminal");
     for (int fd = 0; fd < 3; fd++)

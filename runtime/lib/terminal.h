@@ -37,8 +37,8 @@ int terminal_send_fd(int sock, const char *name, int fd, keel_err *err);
 /* Connects to the unix socket and sends the master. */
 int terminal_send_master(const char *socket_path, int master, keel_err *err);
 
-/* In the container: a new session with the slave as controlling terminal
- * and stdin, stdout, stderr. */
+/* In the container, once process_new_session made it a session leader: the
+ * slave as its controlling terminal and stdin, stdout, stderr. */
 int terminal_become_controlling(int slave, keel_err *err);
 
 /* Puts a host terminal in raw mode, saving the old settings. */
