@@ -52,7 +52,10 @@ record_drop() {
 }
 
 # record_publish ID: the record is complete; ps lists it from now on.
-record_publish() { now >"$CONTAINERS/$1/created"; }
+record_publish() {
+    now >"$CONTAINERS/$1/created"
+    record_event "$1" create
+}
 
 # record_command ID: the `command` fact, the container's process.args as ps
 # shows them (joined by spaces, an argument with a space in double quotes),
@@ -141,6 +144,7 @@ record_remove() {
     local id=$1 dir=$CONTAINERS/$1 name owner=''
     local -a names=()
     record_get name "$id" name
+    [ ! -e "$dir/created" ] || record_event "$id" destroy
     [ -z "$name" ] || name_id owner "$CONTAINERS/.names/$name"
     [ "$owner" != "$id" ] || names=("$CONTAINERS/.names/$name")
     # keel-bundle unbundles and removes in one process; else unbundle, then rm
@@ -211,4 +215,42 @@ image_user() {
         record_get image "$id" image
         [ "$image" != "$1" ] || { echo "$id"; return 0; }
     done
+}
+
+# record_rename ID NEW: the container's name is NEW (claimed as record_new
+# claims one; docker's conflict error when it is taken); the old name is freed.
+record_rename() {
+    local id=$1 new=$2 old owner
+    record_get old "$id" name
+    [ "$old" != "$new" ] || die "Error response: Renaming a container with the same name as its current name"
+    if ! claim_name "$CONTAINERS/.names/$new" "$id"; then
+        name_id owner "$CONTAINERS/.names/$new"
+        die "Error response: Conflict. The container name \"/$new\" is already in use by container \"$owner\". You have to remove (or rename) that container to be able to reuse that name."
+    fi
+    record_put "$id" name "$new"
+    name_id owner "$CONTAINERS/.names/$old"
+    [ "$owner" != "$id" ] || rm -f "$CONTAINERS/.names/$old"
+}
+
+# record_event ID ACTION [ATTR=VALUE...]: a line of docker's event stream in
+# $KEEL_ROOT/events (epoch.nanoseconds, "container", ACTION, ID, then the
+# attributes; image and name added), one write so that lines never interleave.
+record_event() {
+    local id=$1 action=$2 image name t
+    shift 2
+    record_get image "$id" image
+    record_get name "$id" name
+    t=${EPOCHREALTIME/./}
+    local line="${t:0:-6}.${t: -6}000 container $action $id"
+    # docker prints the attributes sorted by key
+    local -a kv=("$@" "image=$image" "name=$name")
+    local attrs="" a i j
+    for ((i = 1; i < ${#kv[@]}; i++)); do
+        for ((j = i; j > 0; j--)); do
+            [[ "${kv[j]%%=*}" < "${kv[j - 1]%%=*}" ]] || break
+            a=${kv[j]} kv[j]=${kv[j - 1]} kv[j - 1]=$a
+        done
+    done
+    for a in "${kv[@]}"; do attrs+="${attrs:+, }$a"; done
+    printf '%s (%s)\n' "$line" "$attrs" >>"$KEEL_ROOT/events"
 }

@@ -1,0 +1,21 @@
+# shellcheck shell=bash
+# keel-docker rename: a container's new name.
+kd_lib record
+
+USAGE='CONTAINER NEW_NAME'
+ABOUT='Rename a container'
+ALIASES='container rename, rename'
+OPTS=()
+
+cmd_rename() {
+    opts_parse 1 "$@"
+    opts_nargs exact 2
+    local id new=${ARGS[1]} old
+    [[ "$new" =~ ^/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]] ||
+        die "Error response: Invalid container name ($new), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+    new=${new#/}
+    id=$(resolve_container "${ARGS[0]}") || exit 1
+    record_get old "$id" name
+    record_rename "$id" "$new"
+    record_event "$id" rename "oldName=/$old"
+}
