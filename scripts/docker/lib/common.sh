@@ -65,3 +65,12 @@ kd_lib() {
         . "$KD_LIB/lib/$m.sh"
     done
 }
+
+# The init that run --init puts in front of the container's command: docker's
+# is tini; Debian's tini-static runs in any image (KEEL_DOCKER_INIT overrides).
+init_binary() {
+    local f
+    for f in "${KEEL_DOCKER_INIT:-}" /usr/bin/tini-static /usr/bin/docker-init; do
+        [ -z "$f" ] || [ ! -x "$f" ] || { echo "$f"; return 0; }
+    done
+}
