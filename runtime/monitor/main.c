@@ -36,6 +36,7 @@ static const char usage[] =
     "       keel-monitor wait CDIR\n"
     "       keel-monitor stop CDIR [-t SECONDS] [-s SIGNAL]\n"
     "       keel-monitor kill CDIR [-s SIGNAL]\n"
+    "       keel-monitor update CDIR --restart POLICY\n"
     "       keel-monitor logs CDIR [-f] [--tail N|all] [-t] [--since TS] [--until TS]\n";
 
 static int fail(int status, const keel_err *err)
@@ -372,6 +373,27 @@ static int cmd_kill(int argc, char **argv)
     return 0;
 }
 
+/* update CDIR --restart POLICY: the running monitor's restart policy. */
+static int cmd_update(int argc, char **argv)
+{
+    keel_err err = {0};
+    if (argc != 4 || strcmp(argv[2], "--restart") != 0)
+        return bad_usage("update needs CDIR --restart POLICY", NULL);
+    cleanup_close int fd = connect_monitor(argv[1], &err);
+    if (fd < 0)
+        return fail(1, &err);
+    static struct frame f;
+    if (frame_send_text(fd, F_UPDATE, argv[3]) < 0 || frame_recv(fd, &f) < 0 || f.type != F_RESULT) {
+        keel_error(&err, 0, "container %s is not running", argv[1]);
+        return fail(1, &err);
+    }
+    if (atoi(f.data) != 0) {
+        keel_error(&err, 0, "%s", strchrnul(f.data, ' ') + 1);
+        return fail(1, &err);
+    }
+    return 0;
+}
+
 static int cmd_logs(int argc, char **argv)
 {
     enum { O_TAIL = 256, O_SINCE, O_UNTIL };
@@ -417,6 +439,7 @@ int main(int argc, char **argv)
     static const struct { const char *name; int (*run)(int, char **); } cmds[] = {
         {"start", cmd_start}, {"attach", cmd_attach}, {"wait", cmd_wait},
         {"stop", cmd_stop}, {"kill", cmd_kill}, {"logs", cmd_logs},
+        {"update", cmd_update},
     };
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);

@@ -393,7 +393,7 @@ static void on_container_exit(struct monitor *m)
     reap_orphans(m);
     time_rfc3339(m->st.finished_at, sizeof m->st.finished_at);
     m->st.exit_code = code;
-    if (!restart_wanted(&m->o->restart, code, m->st.restart_count, m->st.stopped_by_user)) {
+    if (!restart_wanted(&m->restart, code, m->st.restart_count, m->st.stopped_by_user)) {
         finish(m, code);
         return;
     }
@@ -557,7 +557,7 @@ int monitor_run(const struct monitor_opts *o, int client)
 {
     struct monitor m = {.o = o, .dirfd = -1, .epfd = -1, .sigfd = -1, .listenfd = -1,
                         .timerfd = -1, .out_fd = -1, .err_fd = -1, .in_fd = -1, .master = -1,
-                        .pidfd = -1, .log = {.fd = -1}};
+                        .pidfd = -1, .log = {.fd = -1}, .restart = o->restart};
     for (size_t i = 0; i < MAX_CLIENTS; i++)
         m.clients[i].fd = -1;
     static struct frame first;

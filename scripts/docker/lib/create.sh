@@ -2,7 +2,7 @@
 # A container made from an image and docker create's (and run's) options: its
 # record, network, bundle and command check, ready for its monitor to start
 # it. run and create share the option table and this one path.
-kd_lib record network lifecycle command
+kd_lib record network lifecycle command units
 
 # docker create's flags, as both commands take them.
 CREATE_OPTS=(
@@ -53,7 +53,7 @@ create_container() {
     local -a envs=()
     for v in "${OPT_env_file[@]}"; do read_env_file "$v"; done
     envs+=("${OPT_env[@]}")
-    [ -z "$OPT_memory" ] || memory=$(parse_bytes "$OPT_memory")
+    [ -z "$OPT_memory" ] || parse_bytes memory "$OPT_memory"
     check_restart_policy "${OPT_restart:-no}"
     [ -z "$OPT_stop_signal" ] || kill -l "$OPT_stop_signal" >/dev/null 2>&1 ||
         die "Invalid signal: $OPT_stop_signal"
@@ -148,20 +148,6 @@ check_restart_policy() {
     esac
     [ "$1" = no ] || [ "$OPT_rm" = 0 ] || die "conflicting options: cannot specify both --restart and --rm"
     return 0
-}
-
-# Bytes from docker's size syntax: 512, 64k, 64m, 1g (b, k, m, g; case-insensitive).
-parse_bytes() {
-    local v=${1,,} n unit
-    n=${v%[bkmg]}
-    unit=${v#"$n"}
-    case "$n" in '' | *[!0-9]*) die "invalid size: '$1'" ;; esac
-    case "$unit" in
-    '' | b) echo "$n" ;;
-    k) echo $((n * 1024)) ;;
-    m) echo $((n * 1024 * 1024)) ;;
-    g) echo $((n * 1024 * 1024 * 1024)) ;;
-    esac
 }
 
 # Makes the container's bundle from IMAGE in DIR with keel-image bundle's
