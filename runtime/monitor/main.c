@@ -20,6 +20,7 @@
 #include "proto.h"
 #include "runtime_ops.h"
 #include "signals.h"
+#include "stats.h"
 #include "status.h"
 #include "util.h"
 
@@ -37,6 +38,7 @@ static const char usage[] =
     "       keel-monitor stop CDIR [-t SECONDS] [-s SIGNAL]\n"
     "       keel-monitor kill CDIR [-s SIGNAL]\n"
     "       keel-monitor update CDIR --restart POLICY\n"
+    "       keel-monitor stats --runtime-root DIR [--no-stream] [--no-trunc] ID[=NAME]...\n"
     "       keel-monitor logs CDIR [-f] [--tail N|all] [-t] [--since TS] [--until TS]\n";
 
 static int fail(int status, const keel_err *err)
@@ -394,6 +396,31 @@ static int cmd_update(int argc, char **argv)
     return 0;
 }
 
+/* stats: docker stats' table of the containers (keel-docker gives ID=NAME). */
+static int cmd_stats(int argc, char **argv)
+{
+    enum { O_ROOT = 256, O_NO_STREAM, O_NO_TRUNC };
+    static const struct option opts[] = {
+        {"runtime-root", 1, 0, O_ROOT}, {"no-stream", 0, 0, O_NO_STREAM},
+        {"no-trunc", 0, 0, O_NO_TRUNC}, {0},
+    };
+    struct stats_opts o = {.root = "/run/keel", .stream = true, .interval_ms = 1000};
+    keel_err err = {0};
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == O_ROOT)
+            o.root = optarg;
+        else if (c == O_NO_STREAM)
+            o.stream = false;
+        else if (c == O_NO_TRUNC)
+            o.no_trunc = true;
+        else
+            return bad_usage("stats: bad option", NULL);
+    }
+    return stats_run(&o, argv + optind, (size_t)(argc - optind), stdout, &err) < 0 ? fail(1, &err)
+                                                                                  : 0;
+}
+
 static int cmd_logs(int argc, char **argv)
 {
     enum { O_TAIL = 256, O_SINCE, O_UNTIL };
@@ -439,7 +466,7 @@ int main(int argc, char **argv)
     static const struct { const char *name; int (*run)(int, char **); } cmds[] = {
         {"start", cmd_start}, {"attach", cmd_attach}, {"wait", cmd_wait},
         {"stop", cmd_stop}, {"kill", cmd_kill}, {"logs", cmd_logs},
-        {"update", cmd_update},
+        {"update", cmd_update}, {"stats", cmd_stats},
     };
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);
