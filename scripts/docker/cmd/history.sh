@@ -30,14 +30,15 @@ cmd_history() {
         | [(if .key == ($h | length) - 1 then "ID" else "<missing>" end),
            ((.value.e.created // "") | sub("\\.[0-9]+"; "") | fromdateiso8601? // 0 | tostring),
            (.value.e.created_by // "" | gsub("\n"; " ")),
-           (.value.size | tostring), (.value.e.comment // "")] | @tsv' <<<"$json")
+           (.value.size | tostring), (.value.e.comment // "")] | join("\u001f")' <<<"$json")
     local cfg
     cfg=$(jq -r .manifest.config.digest <<<"$json")
     [ "$OPT_no_trunc" = 1 ] || cfg=${cfg#sha256:} cfg=${cfg:0:12}
     local ident t by size comment ago
     {
     [ "$OPT_quiet" = 1 ] || printf 'IMAGE\tCREATED\tCREATED BY\tSIZE\tCOMMENT\n'
-    while IFS=$'\t' read -r ident t by size comment; do
+    # a unit separator between fields: tabs would merge an empty CREATED BY away
+    while IFS=$'\x1f' read -r ident t by size comment; do
         [ "$ident" != ID ] || ident=$cfg
         if [ "$OPT_quiet" = 1 ]; then echo "$ident"; continue; fi
         human_duration ago $(($(now) - t))
