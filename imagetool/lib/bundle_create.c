@@ -92,14 +92,16 @@ static int rootfs_overlay(struct store *s, const struct stored_image *img, const
     return rc;
 }
 
-/* What a front end checks before it runs the bundle: args[0] and PATH. */
-static int command_of(const struct oci_process *p, struct bundle_command *out, keel_err *err)
+/* What a front end checks before it runs the bundle: args[0] and PATH
+ * (the command after --init's "docker-init --"). */
+static int command_of(const struct oci_process *p, bool init, struct bundle_command *out,
+                      keel_err *err)
 {
     const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     for (size_t i = 0; i < p->env_len; i++)
         if (strncmp(p->env[i], "PATH=", 5) == 0)
             path = p->env[i] + 5;
-    if ((out->arg0 = strdup(p->args[0])) == NULL || (out->path = strdup(path)) == NULL)
+    if ((out->arg0 = strdup(p->args[init && p->args_len > 2 ? 2 : 0])) == NULL || (out->path = strdup(path)) == NULL)
         return keel_syserror(err, "bundle command");
     return 0;
 }
@@ -114,7 +116,7 @@ static int write_config(const struct stored_image *img, const struct bundle_opti
     struct oci_config cfg;
     if (imageconfig_to_spec(&img->config, o, rootfd, &cfg, err) < 0)
         return keel_error_wrap(err, "runtime config");
-    if (command != NULL && command_of(cfg.process, command, err) < 0) {
+    if (command != NULL && command_of(cfg.process, o != NULL && o->init != NULL, command, err) < 0) {
         spec_release(&spec_type_oci_config, &cfg);
         return -1;
     }

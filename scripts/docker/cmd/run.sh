@@ -25,6 +25,11 @@ cmd_run() {
         echo "$id"
         return 0
     fi
+    # -a: only the streams named reach this terminal
+    if [ "${#OPT_attach[@]}" -gt 0 ]; then
+        [[ " ${OPT_attach[*]^^} " == *" STDOUT "* ]] || exec >/dev/null
+        [[ " ${OPT_attach[*]^^} " == *" STDERR "* ]] || exec 2>/dev/null
+    fi
     # the attached monitor replaces this process (and its EXIT trap) once it starts
     local -a attach=(--attach)
     [ -z "$OPT_detach_keys" ] || attach+=(--detach-keys "$OPT_detach_keys")

@@ -55,6 +55,15 @@ create_container() {
     envs+=("${OPT_env[@]}")
     [ -z "$OPT_memory" ] || parse_bytes memory "$OPT_memory"
     check_restart_policy "${OPT_restart:-no}"
+    # docker run's flags that only change the bundle: checked before anything is made
+    local -a extra=()
+    create_flags
+    case "${OPT_pull:-missing}" in
+    always | missing | never) ;;
+    *) die "invalid pull option: '$OPT_pull': must be one of \"always\", \"missing\" or \"never\"" ;;
+    esac
+    [ -z "$OPT_cidfile" ] || [ ! -e "$OPT_cidfile" ] ||
+        die "Container ID file found, make sure the other container isn't running or delete $OPT_cidfile"
     [ -z "$OPT_stop_signal" ] || kill -l "$OPT_stop_signal" >/dev/null 2>&1 ||
         die "Invalid signal: $OPT_stop_signal"
     case "$network" in bridge | host | none) ;; *) die "network $network not found" ;; esac
@@ -79,6 +88,8 @@ create_container() {
     record_put "$id" autoremove "$OPT_rm"
     record_put "$id" tty "$OPT_tty"
     record_put "$id" stdin "$OPT_interactive"
+    [ "${#OPT_label[@]}" -eq 0 ] || record_fill "$id" labels printf '%s\n' "${OPT_label[@]}"
+    [ "${#OPT_attach[@]}" -eq 0 ] || record_put "$id" attach "${OPT_attach[*]^^}"
     [ -z "$OPT_restart" ] || record_put "$id" restart "$OPT_restart"
     [ -z "$OPT_stop_signal" ] || record_put "$id" stop_signal "$OPT_stop_signal"
     [ -z "$OPT_stop_timeout" ] || record_put "$id" stop_timeout "$OPT_stop_timeout"
@@ -126,11 +137,20 @@ create_container() {
     [ -z "$memory" ] || bundle+=(--memory "$memory")
     [ -z "$OPT_cpus" ] || bundle+=(--cpus "$OPT_cpus")
     [ -z "$OPT_pids_limit" ] || bundle+=(--pids-limit "$OPT_pids_limit")
+    bundle+=("${extra[@]}")
+    case "${OPT_pull:-missing}" in
+    always) pull_image "$image" ;;
+    never) images inspect "$image" >/dev/null 2>&1 || die "Error response: No such image: $image" ;;
+    esac
+    [ -z "$OPT_platform" ] || check_platform "$image"
     local cmd0 path
     bundle_image "$image" "$dir/bundle" "${bundle[@]}" -- "$@"
     { IFS= read -r cmd0; IFS= read -r path; } <<<"$BUNDLE_OUT"
     check_command "$dir/bundle/rootfs" "$cmd0" "$path" "failed to create task"
     record_put "$id" path "$path"
+    if [ -n "$OPT_cidfile" ]; then
+        printf '%s' "$id" >"$OPT_cidfile" || die "failed to write the container ID to the file: $OPT_cidfile"
+    fi
     record_command "$id"
     record_publish "$id"
     CREATED_ID=$id
@@ -150,6 +170,111 @@ check_restart_policy() {
     return 0
 }
 
+# create_flags: the options docker run passes to the runtime's config, as
+# keel-image bundle's options appended to extra (the caller's array); stdin
+# set by -a STDIN. Errors are docker's, before anything is made.
+create_flags() {
+    local v b
+    for v in "${OPT_attach[@]}"; do
+        case "${v^^}" in
+        STDIN) OPT_interactive=1 ;;
+        STDOUT | STDERR) ;;
+        *) die "invalid argument \"$v\" for \"-a, --attach\" flag: valid streams are STDIN, STDOUT and STDERR" ;;
+        esac
+    done
+    for v in "${OPT_label[@]}"; do
+        [ -n "${v%%=*}" ] || die "invalid label '$v': empty name"
+    done
+    [ "$OPT_privileged" = 0 ] || extra+=(--privileged)
+    for v in "${OPT_cap_add[@]}"; do extra+=(--cap-add "$v"); done
+    for v in "${OPT_cap_drop[@]}"; do extra+=(--cap-drop "$v"); done
+    for v in "${OPT_device[@]}"; do extra+=(--device "$v"); done
+    for v in "${OPT_ulimit[@]}"; do extra+=(--ulimit "$v"); done
+    [ -z "$OPT_cpu_shares" ] || extra+=(--cpu-shares "$OPT_cpu_shares")
+    if [ -n "$OPT_shm_size" ]; then
+        parse_bytes b "$OPT_shm_size"
+        [ "$b" -gt 0 ] || die "invalid --shm-size: $OPT_shm_size"
+        extra+=(--shm-size "$b")
+    fi
+    if [ "$OPT_init" = 1 ]; then
+        v=$(init_binary)
+        [ -n "$v" ] || die "--init: no init binary: install Debian's tini (/usr/bin/tini-static) or set KEEL_DOCKER_INIT"
+        extra+=(--init "$v")
+    fi
+    create_namespace pid "$OPT_pid"
+    case "$OPT_ipc" in
+    '' | private | shareable) ;;
+    host | container:*) create_namespace ipc "$OPT_ipc" ;;
+    *) die "Error response: invalid IPC mode: $OPT_ipc" ;;
+    esac
+    for v in "${OPT_security_opt[@]}"; do create_security_opt "$v"; done
+}
+
+# create_namespace pid|ipc MODE: host, or container:NAME (the namespace of
+# that running container), as --pidns/--ipcns.
+create_namespace() {
+    local kind=$1 mode=$2 other
+    case "$mode" in
+    '') return 0 ;;
+    host) extra+=("--${kind}ns" host) ;;
+    container:*)
+        other=$(resolve_container "${mode#container:}") || exit 125
+        container_status "$other"
+        [ "$ST_state" = running ] ||
+            die "Error response: cannot join ${kind^^} of a non running container: ${mode#container:}"
+        extra+=("--${kind}ns" "/proc/$ST_pid/ns/$kind")
+        ;;
+    *) die "Error response: invalid ${kind^^} mode: $mode" ;;
+    esac
+}
+
+# --security-opt KEY=VALUE (or docker's older KEY:VALUE).
+create_security_opt() {
+    local opt=$1 key value
+    case "$opt" in
+    no-new-privileges) key=no-new-privileges value=true ;;
+    *=*) key=${opt%%=*} value=${opt#*=} ;;
+    *:*) key=${opt%%:*} value=${opt#*:} ;;
+    *) die "Error response: invalid --security-opt 1: \"$opt\"" ;;
+    esac
+    case "$key" in
+    no-new-privileges)
+        case "$value" in
+        true) extra+=(--no-new-privileges) ;;
+        false) ;;
+        *) die "Error response: invalid --security-opt 2: \"$opt\"" ;;
+        esac
+        ;;
+    seccomp)
+        [ "$value" = unconfined ] || [ -r "$value" ] || die "opening seccomp profile ($value) failed: open $value: no such file or directory"
+        extra+=(--seccomp "$value")
+        ;;
+    apparmor) extra+=(--apparmor "$value") ;;
+    label)
+        # without SELinux only "disable" has a meaning: anything else cannot be applied
+        [ "$value" = disable ] || die "Error response: --security-opt label=$value: SELinux is not enabled on this host"
+        ;;
+    *) die "Error response: invalid --security-opt 2: \"$opt\"" ;;
+    esac
+}
+
+# pull_image IMAGE: the image fetched again (--pull always), for --platform when given.
+pull_image() {
+    local -a p=()
+    [ -z "$OPT_platform" ] || p=(--platform "$OPT_platform")
+    images pull "${p[@]}" "$1" >&2 || exit 125
+}
+
+# check_platform IMAGE: the stored image is for --platform, else pulled for it
+# (--pull never: docker's error).
+check_platform() {
+    local have
+    have=$(images inspect "$1" 2>/dev/null | jq -r '.config | "\(.os)/\(.architecture)\(if .variant then "/" + .variant else "" end)"') || have=
+    case "$OPT_platform" in "$have" | "$have"/*) return 0 ;; esac
+    [ "$OPT_pull" != never ] || die "Error response: image $1 is for $have, not $OPT_platform"
+    pull_image "$1"
+}
+
 # Makes the container's bundle from IMAGE in DIR with keel-image bundle's
 # options (then -- CMD...), pulling the image when it is missing; sets
 # BUNDLE_OUT to what --print-command prints (no subshell: forks add up).
@@ -166,6 +291,11 @@ bundle_image() {
         *"no command specified"*) die "Error response: no command specified" ;;
         *"no such user"*) die "unable to find user ${OPT_user%%:*}: no matching entries in passwd file" ;;
         *"no such group"*) die "unable to find group ${OPT_user#*:}: no matching entries in group file" ;;
+        *"runtime config: "*)
+            # an option's own error (an unknown capability, a bad --ulimit, ...)
+            out=${out##*runtime config: } out=${out%: Invalid argument}
+            die "Error response: $out"
+            ;;
         *) echo "$out" >&2; exit 125 ;;
         esac
         echo "Unable to find image '$image' locally" >&2
