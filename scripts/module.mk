@@ -31,6 +31,12 @@ check-keel-docker: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor
 	bash scripts/tests/keel-docker.t
 CHECK_TARGETS += check-keel-docker
 
+# The commands beyond the daily ones and run's security and resource flags.
+.PHONY: check-keel-docker-cmds
+check-keel-docker-cmds: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-bundle $(BIN)/keel-monitor
+	bash scripts/tests/keel-docker-cmds.t
+CHECK_TARGETS += check-keel-docker-cmds
+
 # Benchmarks against runc, crun, skopeo, umoci and podman (not part of check;
 # a one-round smoke run is).
 .PHONY: bench check-bench-smoke

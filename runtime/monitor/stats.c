@@ -200,26 +200,26 @@ void stats_table(FILE *out, char *const *cells, size_t rows, size_t cols)
     }
 }
 
-void stats_row(char cells[][64], const char *id, const char *name,
+void stats_row(char cells[][STATS_CELL], const char *id, const char *name,
                const struct stats_sample *prev, const struct stats_sample *cur, unsigned ncpu,
                uint64_t host_mem)
 {
     char a[24], b[24];
     uint64_t used = stats_mem_used(cur), limit = stats_mem_limit(cur, host_mem);
-    snprintf(cells[0], 64, "%s", id);
-    snprintf(cells[1], 64, "%s", name);
-    snprintf(cells[2], 64, "%.2f%%", stats_cpu_percent(prev, cur, ncpu));
+    snprintf(cells[0], STATS_CELL, "%s", id);
+    snprintf(cells[1], STATS_CELL, "%s", name);
+    snprintf(cells[2], STATS_CELL, "%.2f%%", stats_cpu_percent(prev, cur, ncpu));
     stats_size_binary(a, sizeof a, (double)used);
     stats_size_binary(b, sizeof b, (double)limit);
-    snprintf(cells[3], 64, "%s / %s", a, b);
-    snprintf(cells[4], 64, "%.2f%%", limit > 0 ? (double)used / (double)limit * 100.0 : 0.0);
+    snprintf(cells[3], STATS_CELL, "%s / %s", a, b);
+    snprintf(cells[4], STATS_CELL, "%.2f%%", limit > 0 ? (double)used / (double)limit * 100.0 : 0.0);
     stats_size_decimal(a, sizeof a, (double)cur->net_rx);
     stats_size_decimal(b, sizeof b, (double)cur->net_tx);
-    snprintf(cells[5], 64, "%s / %s", a, b);
+    snprintf(cells[5], STATS_CELL, "%s / %s", a, b);
     stats_size_decimal(a, sizeof a, (double)cur->blk_read);
     stats_size_decimal(b, sizeof b, (double)cur->blk_write);
-    snprintf(cells[6], 64, "%s / %s", a, b);
-    snprintf(cells[7], 64, "%" PRIu64, cur->pids);
+    snprintf(cells[6], STATS_CELL, "%s / %s", a, b);
+    snprintf(cells[7], STATS_CELL, "%" PRIu64, cur->pids);
 }
 
 uint64_t stats_host_mem(void)
@@ -252,7 +252,7 @@ static void print_table(FILE *out, char *const *ids, size_t n, const struct stat
 {
     static const char *const head[8] = {"CONTAINER ID", "NAME", "CPU %", "MEM USAGE / LIMIT",
                                         "MEM %", "NET I/O", "BLOCK I/O", "PIDS"};
-    char(*cells)[64] = calloc(n + 1, 8 * sizeof *cells);
+    char(*cells)[STATS_CELL] = calloc(n + 1, 8 * sizeof *cells);
     char **ptrs = calloc((n + 1) * 8, sizeof *ptrs);
     if (cells == NULL || ptrs == NULL) {
         free(cells);
@@ -260,7 +260,7 @@ static void print_table(FILE *out, char *const *ids, size_t n, const struct stat
         return;
     }
     for (size_t c = 0; c < 8; c++)
-        snprintf(cells[c], 64, "%s", head[c]);
+        snprintf(cells[c], STATS_CELL, "%s", head[c]);
     unsigned ncpu = (unsigned)sysconf(_SC_NPROCESSORS_ONLN);
     uint64_t mem = stats_host_mem();
     for (size_t i = 0; i < n; i++) {

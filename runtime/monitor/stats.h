@@ -50,9 +50,9 @@ int stats_parse_netdev(FILE *f, uint64_t *rx, uint64_t *tx);
  * tabwriter does for docker (minimum width 10, padding 3), the last unpadded. */
 void stats_table(FILE *out, char *const *cells, size_t rows, size_t cols);
 
-/* The cells of one container's row (8 of them, into `cells`, each of
- * `cell_len` bytes). */
-void stats_row(char cells[][64], const char *id, const char *name,
+/* The cells of one container's row (8 of them, into `cells`). */
+#define STATS_CELL 80
+void stats_row(char cells[][STATS_CELL], const char *id, const char *name,
                const struct stats_sample *prev, const struct stats_sample *cur, unsigned ncpu,
                uint64_t host_mem);
 

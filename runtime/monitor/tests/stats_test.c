@@ -87,7 +87,7 @@ Test(stats, table_pads_as_docker_tabwriter)
 
 Test(stats, row_of_a_stopped_container)
 {
-    char cells[8][64];
+    char cells[8][STATS_CELL];
     struct stats_sample z = {0};
     stats_row(cells, "c1cc98fa50e8", "busy", &z, &z, 2, 1 << 30);
     cr_assert_str_eq(cells[2], "0.00%");

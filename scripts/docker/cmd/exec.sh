@@ -94,7 +94,7 @@ exec_user() {
     elif [ -n "$name" ] && [ -n "$f" ] && [ -f "$f" ]; then
         local m
         while IFS=: read -ra pw; do
-            [ "${#pw[@]}" -ge 4 ] && [ "${pw[2]}" != "$gid" ] || continue
+            if [ "${#pw[@]}" -lt 4 ] || [ "${pw[2]}" = "$gid" ]; then continue; fi
             IFS=, read -ra line <<<"${pw[3]}"
             for m in "${line[@]}"; do [ "$m" != "$name" ] || extra+=("${pw[2]}"); done
         done <"$f"

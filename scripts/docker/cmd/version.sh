@@ -12,6 +12,7 @@ cmd_version() {
     opts_parse 1 "$@"
     opts_nargs none
     local keel image arch
+    # shellcheck disable=SC2153 # set by common.sh's find_tool
     keel=$("$KEEL" --version 2>/dev/null | head -n1) || keel=
     image=$("$KEEL_IMAGE" --version 2>/dev/null | head -n1) || image=
     keel=${keel##* } image=${image##* }
