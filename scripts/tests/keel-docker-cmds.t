@@ -313,6 +313,17 @@ for c in "container create" "container cp" "container stats" "container top" "co
     [[ "$(kd $c --help 2>&1 | head -n1)" == "Usage:  keel-docker $c "* ]] || { not_ok "$c --help" "$(kd $c --help 2>&1 | head -3)"; continue; }
 done
 ok "every management form answers --help with its usage"
+# --format through keel-format (the Go-template engine) where the tree has it
+if [ -x "$TOP/bin/keel-format" ]; then
+    export KEEL_FORMAT=$TOP/bin/keel-format
+    expect_eq "version --format" "$(kd version | awk '/^ Version:/ { print $2; exit }')" "$(kd version --format '{{.Client.Version}}')"
+    expect_eq "info --format" "$(kd info | awk '/^ Containers:/ { print $2 }')" "$(kd info --format '{{.Containers}}')"
+    expect_eq "events --format" "create ev1" \
+        "$(kd events --since "$since" --until "$(date +%s)" --filter event=create --filter container=ev1 --format '{{.Action}} {{.Actor.Attributes.name}}')"
+    unset KEEL_FORMAT
+else
+    skip "version/info/events --format" "no bin/keel-format in this tree"
+fi
 expect_eq "an unknown management subcommand exits 1" 1 "$(kd container bogus >/dev/null 2>&1; echo $?)"
 
 tap_finish

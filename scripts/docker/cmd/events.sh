@@ -71,6 +71,7 @@ events_print() {
         [ -z "$since" ] || [ "$secs" -ge "${since%.*}" ] || continue
         [ -z "$until" ] || [ "$secs" -le "${until%.*}" ] || continue
         events_match "$type" "$action" "$id" "$rest" || continue
+        if [ -n "$OPT_format" ] && events_format "$t" "$type" "$action" "$id" "$rest"; then continue; fi
         printf -v stamp '%(%Y-%m-%dT%H:%M:%S)T' "$secs"
         printf -v zone '%(%z)T' "$secs"
         if [ "$zone" = +0000 ]; then zone=Z; else zone=${zone:0:3}:${zone:3}; fi
@@ -98,3 +99,21 @@ events_match() {
     done
     return 0
 }
+
+# events_format TIME TYPE ACTION ID (ATTRS): the event as docker's JSON message
+# through --format; status 1 (the default line then) without keel-format.
+events_format() {
+    local rc=0 json
+    kd_lib template
+    # shellcheck disable=SC2016 # a jq program
+    json=$(jq -cn --arg t "$1" --arg type "$2" --arg action "$3" --arg id "$4" --arg attrs "$5" '
+        ($attrs | ltrimstr("(") | rtrimstr(")") | split(", ") | map(capture("^(?<key>[^=]*)=(?<value>.*)$"))
+         | from_entries) as $a
+        | {status: $action, id: $id, from: ($a.image // ""), Type: $type, Action: $action,
+           Actor: {ID: $id, Attributes: $a}, scope: "local",
+           time: ($t | split(".")[0] | tonumber), timeNano: ($t | sub("\\."; "") | tonumber)}')
+    template_apply "$OPT_format" "$json" || rc=$?
+    [ "$rc" != 2 ] || return 1
+    return 0
+}
+

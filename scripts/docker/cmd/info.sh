@@ -25,6 +25,23 @@ cmd_info() {
     kernel=$(uname -r)
     [ ! -r /etc/os-release ] || os=$(. /etc/os-release && echo "$PRETTY_NAME")
     kd_command_version_string
+    if [ -n "$OPT_format" ]; then
+        kd_lib template
+        local json rc=0
+        json=$(jq -cn --argjson c "$total" --argjson r "$running" --argjson p "$paused" \
+            --argjson s "$stopped" --argjson i "$nimages" --arg v "$KD_INFO_VERSION" \
+            --argjson cgv "$cgv" --arg k "$kernel" --arg os "$os" --arg arch "$(uname -m)" \
+            --argjson ncpu "$(nproc)" --argjson mem "$(awk '/^MemTotal:/ { print $2 * 1024 }' /proc/meminfo)" \
+            --arg name "$(hostname)" --arg root "$KEEL_ROOT" \
+            '{Containers: $c, ContainersRunning: $r, ContainersPaused: $p, ContainersStopped: $s,
+              Images: $i, ServerVersion: $v, Driver: "overlay", LoggingDriver: "json-file",
+              CgroupDriver: "cgroupfs", CgroupVersion: ($cgv | tostring), DefaultRuntime: "keel",
+              KernelVersion: $k, OperatingSystem: $os, OSType: "linux", Architecture: $arch,
+              NCPU: $ncpu, MemTotal: $mem, Name: $name, DockerRootDir: $root, Debug: false,
+              ExperimentalBuild: false, LiveRestoreEnabled: false}')
+        template_apply "$OPT_format" "$json" || rc=$?
+        [ "$rc" = 2 ] || return "$rc"
+    fi
     cat <<EOT
 Client:
  Context:    default

@@ -18,6 +18,20 @@ cmd_version() {
     keel=${keel##* } image=${image##* }
     arch=$(uname -m)
     case "$arch" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; esac
+    if [ -n "$OPT_format" ]; then
+        kd_lib template
+        local json rc=0
+        # docker's Go struct fields, with keel's components under Server
+        json=$(jq -cn --arg v "$KD_VERSION" --arg arch "$arch" --arg keel "$keel" --arg image "$image" \
+            '{Client: {Version: $v, ApiVersion: "1.41", DefaultAPIVersion: "1.41", GitCommit: "none",
+               GoVersion: "none", Os: "linux", Arch: $arch, Experimental: false, Context: "default"},
+              Server: {Platform: {Name: "keel-docker"}, Version: $v, ApiVersion: "1.41",
+               MinAPIVersion: "1.12", GitCommit: "none", GoVersion: "none", Os: "linux", Arch: $arch,
+               Components: [{Name: "Engine", Version: $v}, {Name: "keel", Version: $keel},
+                            {Name: "keel-image", Version: $image}]}}')
+        template_apply "$OPT_format" "$json" || rc=$?
+        [ "$rc" = 2 ] || return "$rc"
+    fi
     cat <<EOT
 Client:
  Version:           $KD_VERSION
