@@ -352,20 +352,17 @@ static int cmd_stop(int argc, char **argv)
     return 0;
 }
 
-static int cmd_kill(int argc, char **argv)
+/* One request of TYPE with PAYLOAD to the running monitor of DIR, answered
+ * by RESULT: the command's exit status (its message printed on failure). */
+static int request(const char *dir, uint8_t type, const char *payload)
 {
     keel_err err = {0};
-    int sig = SIGKILL;
-    if (signal_opts(argc, argv, false, NULL, &sig, &err) < 0)
-        return fail(1, &err);
-    cleanup_close int fd = connect_monitor(argv[optind], &err);
+    cleanup_close int fd = connect_monitor(dir, &err);
     if (fd < 0)
         return fail(1, &err);
-    char num[16];
-    snprintf(num, sizeof num, "%d", sig);
     static struct frame f;
-    if (frame_send_text(fd, F_KILL, num) < 0 || frame_recv(fd, &f) < 0 || f.type != F_RESULT) {
-        keel_error(&err, 0, "container %s is not running", argv[optind]);
+    if (frame_send_text(fd, type, payload) < 0 || frame_recv(fd, &f) < 0 || f.type != F_RESULT) {
+        keel_error(&err, 0, "container %s is not running", dir);
         return fail(1, &err);
     }
     if (atoi(f.data) != 0) {
@@ -375,25 +372,23 @@ static int cmd_kill(int argc, char **argv)
     return 0;
 }
 
+static int cmd_kill(int argc, char **argv)
+{
+    keel_err err = {0};
+    int sig = SIGKILL;
+    if (signal_opts(argc, argv, false, NULL, &sig, &err) < 0)
+        return fail(1, &err);
+    char num[16];
+    snprintf(num, sizeof num, "%d", sig);
+    return request(argv[optind], F_KILL, num);
+}
+
 /* update CDIR --restart POLICY: the running monitor's restart policy. */
 static int cmd_update(int argc, char **argv)
 {
-    keel_err err = {0};
     if (argc != 4 || strcmp(argv[2], "--restart") != 0)
         return bad_usage("update needs CDIR --restart POLICY", NULL);
-    cleanup_close int fd = connect_monitor(argv[1], &err);
-    if (fd < 0)
-        return fail(1, &err);
-    static struct frame f;
-    if (frame_send_text(fd, F_UPDATE, argv[3]) < 0 || frame_recv(fd, &f) < 0 || f.type != F_RESULT) {
-        keel_error(&err, 0, "container %s is not running", argv[1]);
-        return fail(1, &err);
-    }
-    if (atoi(f.data) != 0) {
-        keel_error(&err, 0, "%s", strchrnul(f.data, ' ') + 1);
-        return fail(1, &err);
-    }
-    return 0;
+    return request(argv[1], F_UPDATE, argv[3]);
 }
 
 /* stats: docker stats' table of the containers (keel-docker gives ID=NAME). */

@@ -14,24 +14,8 @@ TOP=$(pwd)
 
 [ "$(id -u)" -eq 0 ] || { echo "1..0 # SKIP keel-docker tests need root"; exit 0; }
 
-TMP=$(mktemp -d /tmp/keel-docker-cmds.XXXXXX)
-export KEEL_ROOT=$TMP/root
-export KEEL_RUN_ROOT=/run/keel-test-kdc-$$
-export KEEL_NET_STATE=/run/keel-test-kdc-net-$$
-export KEEL_BRIDGE=kdc$$
-export KEEL_CGROUP_PARENT=keel-docker-cmds-test-$$
-KD=$TOP/scripts/keel-docker
-kd() { "$KD" "$@"; }
-
-cleanup() {
-    local id
-    for id in $(kd ps -a -q --no-trunc 2>/dev/null); do kd rm -f "$id" >/dev/null 2>&1; done
-    stop_registry
-    ip link del "$KEEL_BRIDGE" 2>/dev/null
-    find /sys/fs/cgroup/*/"$KEEL_CGROUP_PARENT" -maxdepth 0 -type d -exec rmdir {} + 2>/dev/null
-    rm -rf "$TMP" "$KEEL_RUN_ROOT" "$KEEL_NET_STATE"
-}
-trap cleanup EXIT
+keel_docker_env kdcmds
+trap keel_docker_cleanup EXIT
 
 make_busybox_layout "$TMP/layout" latest
 start_registry "$TMP/registry" || { echo "Bail out! no registry"; exit 1; }

@@ -11,23 +11,10 @@ TOP=$(pwd)
 
 [ "$(id -u)" -eq 0 ] || { echo "1..0 # SKIP keel-docker tests need root"; exit 0; }
 
-TMP=$(mktemp -d /tmp/keel-docker-test.XXXXXX)
-export KEEL_ROOT=$TMP/root
-export KEEL_RUN_ROOT=/run/keel-test-kd-$$
-export KEEL_NET_STATE=/run/keel-test-kd-net-$$
-export KEEL_BRIDGE=kdt$$
-export KEEL_CGROUP_PARENT=keel-docker-test-$$
-KD=$TOP/scripts/keel-docker
-kd() { "$KD" "$@"; }
-
+keel_docker_env kdt
 cleanup() {
-    local id
-    for id in $(kd ps -a -q --no-trunc 2>/dev/null); do kd rm -f "$id" >/dev/null 2>&1; done
-    stop_registry
     [ -z "${AUTH_PID:-}" ] || kill "$AUTH_PID" 2>/dev/null
-    ip link del "$KEEL_BRIDGE" 2>/dev/null
-    find /sys/fs/cgroup/*/"$KEEL_CGROUP_PARENT" -maxdepth 0 -type d -exec rmdir {} + 2>/dev/null
-    rm -rf "$TMP" "$KEEL_RUN_ROOT" "$KEEL_NET_STATE"
+    keel_docker_cleanup
 }
 trap cleanup EXIT
 
