@@ -38,15 +38,21 @@ static void strs_free(char **v, size_t len)
     free(v);
 }
 
+/* NAME as Linux spells it: upper case, with CAP_ ("net_admin" -> "CAP_NET_ADMIN"). */
+static void cap_normalize(const char *name, char *want, size_t len)
+{
+    size_t n = 0;
+    if (strncasecmp(name, "CAP_", 4) != 0)
+        n = (size_t)snprintf(want, len, "CAP_");
+    for (const char *c = name; *c != '\0' && n + 1 < len; c++)
+        want[n++] = (char)toupper((unsigned char)*c);
+    want[n] = '\0';
+}
+
 int bundle_cap_index(const char *name)
 {
     char want[64];
-    size_t n = 0;
-    if (strncasecmp(name, "CAP_", 4) != 0)
-        n = (size_t)snprintf(want, sizeof want, "CAP_");
-    for (const char *c = name; *c != '\0' && n + 1 < sizeof want; c++)
-        want[n++] = (char)toupper((unsigned char)*c);
-    want[n] = '\0';
+    cap_normalize(name, want, sizeof want);
     if (strcmp(want, "CAP_ALL") == 0)
         return BUNDLE_CAP_ALL;
     for (size_t i = 0; i < N_CAPS; i++)
@@ -69,6 +75,14 @@ static uint64_t bounding_set(void)
     return ~0ull;
 }
 
+/* docker's message: invalid CapAdd: unknown capability: "CAP_NOSUCH" */
+static int unknown_cap(const char *which, const char *name, keel_err *err)
+{
+    char want[64];
+    cap_normalize(name, want, sizeof want);
+    return keel_error(err, EINVAL, "invalid %s: unknown capability: \"%s\"", which, want);
+}
+
 /* The set of capabilities after docker's rules: --cap-drop ALL empties the
  * defaults, --cap-add ALL fills it, named drops win over the defaults and
  * named adds over named drops' absence. */
@@ -80,13 +94,13 @@ int bundle_caps_resolve(const struct bundle_options *o, char *const *defaults, s
     for (size_t i = 0; i < o->cap_drop_len; i++) {
         int c = bundle_cap_index(o->cap_drop[i]);
         if (c < 0)
-            return keel_error(err, EINVAL, "invalid --cap-drop: unknown capability: \"%s\"", o->cap_drop[i]);
+            return unknown_cap("CapDrop", o->cap_drop[i], err);
         drop_all |= c == BUNDLE_CAP_ALL;
     }
     for (size_t i = 0; i < o->cap_add_len; i++) {
         int c = bundle_cap_index(o->cap_add[i]);
         if (c < 0)
-            return keel_error(err, EINVAL, "invalid --cap-add: unknown capability: \"%s\"", o->cap_add[i]);
+            return unknown_cap("CapAdd", o->cap_add[i], err);
         add_all |= c == BUNDLE_CAP_ALL;
     }
     for (size_t i = 0; !drop_all && i < n_defaults; i++) {

@@ -22,12 +22,12 @@ cmd_cp() {
     local src=${ARGS[0]} dst=${ARGS[1]} sc='' dc=''
     cp_split sc src
     cp_split dc dst
-    [ -n "$sc" ] || [ -n "$dc" ] || cp_fail "must specify at least one container source"
-    [ -z "$sc" ] || [ -z "$dc" ] || cp_fail "copying between containers is not supported"
+    [ -n "$sc" ] || [ -n "$dc" ] || fail "must specify at least one container source"
+    [ -z "$sc" ] || [ -z "$dc" ] || fail "copying between containers is not supported"
     local id arg=${sc:-$dc}
     id=$(resolve_container "$arg") || exit 1
     CP_ROOT=$CONTAINERS/$id/bundle/rootfs
-    [ -d "$CP_ROOT" ] || die "Error response: container $id has no filesystem"
+    [ -d "$CP_ROOT" ] || fail "Error response: container $id has no filesystem"
     CP_ID=$id CP_FROZEN=0
     trap cp_thaw EXIT
     cp_freeze
@@ -44,8 +44,6 @@ cp_split() {
     esac
 }
 
-cp_fail() { echo "keel-docker: $1" >&2; exit 1; }
-
 # A running container stands still while cp works in its tree (docker pauses it too).
 cp_freeze() {
     container_status "$CP_ID"
@@ -58,7 +56,7 @@ cp_thaw() { [ "$CP_FROZEN" = 0 ] || runtime resume "$CP_ID" >/dev/null 2>&1 || t
 # The container's path PATH, resolved inside its root, into VAR.
 cp_in_root() {
     scoped_path "$1" "$CP_ROOT" "$2" "$3" ||
-        die "Error response: $2: too many levels of symbolic links"
+        fail "Error response: $2: too many levels of symbolic links"
 }
 
 # container -> host (or a tar stream on stdout)
@@ -67,8 +65,8 @@ cp_out() {
     # a trailing / or /. names what a link points to
     case "$sp" in */ | */.) follow=1 ;; esac
     cp_in_root s "$sp" "$follow"
-    [ -e "$s" ] || [ -L "$s" ] || cp_fail "Error: No such container:path: $c:$sp"
-    if [[ "$sp" == */ ]] && [ ! -d "$s" ]; then cp_fail "Error response: not a directory"; fi
+    [ -e "$s" ] || [ -L "$s" ] || fail "Error response: Could not find the file $sp in container $c"
+    if [[ "$sp" == */ ]] && [ ! -d "$s" ]; then fail "Error response: not a directory"; fi
     if [ "$dp" = - ]; then
         cp_tar_of "$s" "$sp"
         return 0
@@ -82,18 +80,18 @@ cp_in() {
     [ "$OPT_archive" = 0 ] || owner=--same-owner
     cp_in_root d "$dp" 1
     if [ "$sp" = - ]; then
-        [ -d "$d" ] || cp_fail "Error response: extraction point is not a directory"
+        [ -d "$d" ] || fail "Error response: extraction point is not a directory"
         tar -C "$d" -xf - "$owner" --numeric-owner --no-overwrite-dir ||
-            die "Error response: cannot extract the archive into $c:$dp"
+            fail "Error response: cannot extract the archive into $c:$dp"
         return 0
     fi
     local s=$sp
     [ "$OPT_follow_link" = 0 ] || s=$(readlink -f -- "$sp") || s=$sp
-    [ -e "$s" ] || [ -L "$s" ] || cp_fail "lstat $sp: no such file or directory"
-    if [[ "$sp" == */ ]] && [ ! -d "$s" ]; then cp_fail "not a directory"; fi
+    [ -e "$s" ] || [ -L "$s" ] || fail "lstat $sp: no such file or directory"
+    if [[ "$sp" == */ ]] && [ ! -d "$s" ]; then fail "not a directory"; fi
     local parent
     cp_in_root parent "$(cp_dirname "$dp")" 1
-    [ -d "$parent" ] || die "Error response: Could not find the file $(cp_dirname "$dp") in container $c"
+    [ -d "$parent" ] || fail "Error response: Could not find the file $(cp_dirname "$dp") in container $c"
     cp_place "$s" "$sp" "$d" "$owner" --numeric-owner
 }
 
@@ -109,20 +107,20 @@ cp_place() {
             target=$d/$base
             case "$sp" in */. | */./) target=$d ;; esac
         elif [ -e "$d" ]; then
-            cp_fail "Error response: cannot copy directory"
+            fail "Error response: cannot copy directory"
         else
-            [ -d "$(cp_dirname "$d")" ] || cp_fail "Error response: no such directory"
+            [ -d "$(cp_dirname "$d")" ] || fail "Error response: no such directory"
             target=$d
         fi
         mkdir -p -- "$target"
-        tar -C "$s" -cf - . | tar -C "$target" -xf - --no-overwrite-dir "$@" || die "Error response: copy to $target failed"
+        tar -C "$s" -cf - . | tar -C "$target" -xf - --no-overwrite-dir "$@" || fail "Error response: copy to $target failed"
         return 0
     fi
     if [ -d "$d" ]; then
         target=$d/$base
     else
-        if [[ "${ARGS[1]}" == */ ]]; then cp_fail "Error response: destination directory must exist"; fi
-        [ -d "$(cp_dirname "$d")" ] || cp_fail "Error response: no such directory"
+        if [[ "${ARGS[1]}" == */ ]]; then fail "no such directory"; fi
+        [ -d "$(cp_dirname "$d")" ] || fail "Error response: no such directory"
         target=$d
     fi
     # a file or link, renamed to the target's name on the way through tar, which
@@ -130,7 +128,7 @@ cp_place() {
     local name=${target##*/}
     name=${name//\\/\\\\} name=${name//&/\\&} name=${name//|/\\|}
     tar -C "$(cp_dirname "$s")" -cf - --transform "s|.*|$name|SH" -- "$base" |
-        tar -C "$(cp_dirname "$target")" -xf - "$@" || die "Error response: copy to $target failed"
+        tar -C "$(cp_dirname "$target")" -xf - "$@" || fail "Error response: copy to $target failed"
 }
 
 # SRC as docker's stdout archive: one top entry named after the source.

@@ -23,10 +23,10 @@ cmd_events() {
     [ -z "$OPT_until" ] || events_time until "$OPT_until"
     declare -gA EV_FILTER=()
     for f in "${OPT_filter[@]}"; do
-        [[ "$f" == *=* ]] || die "bad format of filter (expected name=value)"
+        [[ "$f" == *=* ]] || fail "bad format of filter (expected name=value)"
+        # other keys (docker's daemon ignores them too)
         case "${f%%=*}" in
         container | event | image | type) EV_FILTER[${f%%=*}]+="${f#*=}"$'\n' ;;
-        *) die "Invalid filter '${f%%=*}'" ;;
         esac
     done
     local log=$KEEL_ROOT/events
@@ -57,7 +57,7 @@ events_time() {
         printf -v "$1" '%s' $((now_s - ${h:-0} * 3600 - ${m:-0} * 60 - ${s:-0}))
     else
         local t
-        t=$(date -d "$v" +%s 2>/dev/null) || die "invalid value for \"since\"/\"until\": $v"
+        t=$(date -d "$v" +%s 2>/dev/null) || fail "invalid value for \"since\"/\"until\": $v"
         printf -v "$1" '%s' "$t"
     fi
 }

@@ -14,15 +14,15 @@ cmd_export() {
     local id root
     id=$(resolve_container "${ARGS[0]}") || exit 1
     root=$CONTAINERS/$id/bundle/rootfs
-    [ -d "$root" ] || die "Error response: container $id has no filesystem"
+    [ -d "$root" ] || fail "Error response: container $id has no filesystem"
     if [ -z "$OPT_output" ]; then
-        [ ! -t 1 ] || die "cowardly refusing to save to a terminal. Use the -o flag or redirect"
+        [ ! -t 1 ] || fail "cowardly refusing to save to a terminal. Use the -o flag or redirect"
         rootfs_tar "$root"
         return 0
     fi
     # written beside the file and renamed: no half archive under its name
     local tmp="$OPT_output.tmp.$$"
-    rootfs_tar "$root" >"$tmp" || { rm -f "$tmp"; die "failed to export container $id"; }
+    rootfs_tar "$root" >"$tmp" || { rm -f "$tmp"; fail "failed to export container $id"; }
     mv -f "$tmp" "$OPT_output"
 }
 

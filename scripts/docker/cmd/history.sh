@@ -16,7 +16,7 @@ cmd_history() {
     opts_nargs exact 1
     local json
     json=$(images inspect "${ARGS[0]}" 2>/dev/null) ||
-        die "Error response: No such image: ${ARGS[0]}"
+        fail "Error response: No such image: $(history_ref "${ARGS[0]}")"
     # one row per history entry, newest first: the image's id on the newest,
     # <missing> below; a layer's size is its blob's (keel keeps no diff sizes)
     local rows
@@ -46,4 +46,9 @@ cmd_history() {
         printf '%s\t%s ago\t%s\t%s\t%s\n' "$ident" "$ago" "$by" "$(human_size "$size")" "${comment:- }"
     done <<<"$rows"
     } | { if [ "$OPT_quiet" = 1 ]; then cat; else table_columns; fi; }
+}
+
+# REF as docker's message names it: with :latest when it has no tag or digest.
+history_ref() {
+    case "${1##*/}" in *:* | *@*) echo "$1" ;; *) echo "$1:latest" ;; esac
 }

@@ -26,10 +26,10 @@ cmd_import() {
         local last=${ref##*/}
         [[ "$last" == *:* ]] || ref=$ref:latest
         [[ "$ref" =~ ^[a-z0-9]([a-z0-9._/:-]*[a-z0-9])?(:[A-Za-z0-9_.-]+)?$ ]] ||
-            die "invalid reference format: repository name must be lowercase"
+            fail "invalid reference format: repository name must be lowercase"
     fi
     local jq_config
-    jq_config=$(import_changes) || exit 125
+    jq_config=$(import_changes) || exit 1
     IMPORT_TMP=$(mktemp -d "${TMPDIR:-/tmp}/keel-import.XXXXXX")
     trap 'rm -rf "$IMPORT_TMP"' EXIT
     local t=$IMPORT_TMP
@@ -44,7 +44,7 @@ cmd_import() {
         '{architecture: $arch, os: $os, created: $created, config: {},
           rootfs: {type: "layers", diff_ids: [$diff]},
           history: [{created: $created, comment: $comment}]} | '"$jq_config" >"$t/config.json" ||
-        die "invalid --change"
+        fail "invalid --change"
     local cfg
     cfg=$(sha256sum <"$t/config.json") cfg=${cfg%% *}
     mv "$t/config.json" "$t/archive/$cfg.json"
@@ -52,7 +52,7 @@ cmd_import() {
         '[{Config: $cfg, RepoTags: (if $ref == "" then [] else [$ref] end), Layers: ["layer.tar"]}]' \
         >"$t/archive/manifest.json"
     tar -C "$t/archive" -cf - manifest.json "$cfg.json" layer.tar | images load >/dev/null ||
-        die "cannot load the imported image"
+        fail "cannot load the imported image"
     echo "sha256:$cfg"
 }
 
@@ -61,9 +61,9 @@ import_source() {
     local src=$1
     case "$src" in
     -) import_decompress ;;
-    http://* | https://*) curl -fsSL "$src" | import_decompress || die "Get \"$src\": download failed" ;;
+    http://* | https://*) curl -fsSL "$src" | import_decompress || fail "Get \"$src\": download failed" ;;
     *)
-        [ -e "$src" ] || die "open $src: no such file or directory"
+        [ -e "$src" ] || fail "open $src: no such file or directory"
         import_decompress <"$src"
         ;;
     esac

@@ -26,10 +26,10 @@ OPTS=(
 cmd_update() {
     opts_parse 1 "$@"
     opts_nargs min 1
-    [ "${#OPT_GIVEN[@]}" -gt 0 ] || die "you must provide one or more flags when using this command"
+    [ "${#OPT_GIVEN[@]}" -gt 0 ] || fail "you must provide one or more flags when using this command"
     [ -z "$OPT_restart" ] || { OPT_rm=0; kd_lib create; check_restart_policy "$OPT_restart"; }
     [ -z "$OPT_cpus" ] || [ -z "$OPT_cpu_quota$OPT_cpu_period" ] ||
-        die "Conflicting options: Nano CPUs and CPU Period cannot both be set"
+        fail "Conflicting options: Nano CPUs and CPU Period cannot both be set"
     if [ -n "$OPT_cpus" ] && ! [[ "$OPT_cpus" =~ ^[0-9]*\.?[0-9]+$ ]]; then
         die "invalid argument \"$OPT_cpus\" for \"--cpus\" flag"
     fi
@@ -38,7 +38,7 @@ cmd_update() {
     local b
     if [ -n "$OPT_memory" ]; then
         parse_bytes b "$OPT_memory"
-        [ "$b" -ge 6291456 ] || die "Error response: Minimum memory limit allowed is 6MB"
+        [ "$b" -ge 6291456 ] || fail "Error response: Minimum memory limit allowed is 6MB"
         update_set --memory "$b" .memory.limit
     fi
     if [ -n "$OPT_memory_swap" ]; then

@@ -45,6 +45,13 @@ die() {
     exit 125
 }
 
+# A command's failure as docker's CLI reports a daemon's error (every command
+# but run and create, whose own failures are 125): one line, exit 1.
+fail() {
+    echo "keel-docker: $*" >&2
+    exit 1
+}
+
 # An error about one of several operands: said, and the command goes on.
 complain() { echo "keel-docker: $*" >&2; }
 

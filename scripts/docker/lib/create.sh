@@ -63,7 +63,7 @@ create_container() {
     *) die "invalid pull option: '$OPT_pull': must be one of \"always\", \"missing\" or \"never\"" ;;
     esac
     [ -z "$OPT_cidfile" ] || [ ! -e "$OPT_cidfile" ] ||
-        die "Container ID file found, make sure the other container isn't running or delete $OPT_cidfile"
+        die "container ID file found, make sure the other container isn't running or delete $OPT_cidfile"
     [ -z "$OPT_stop_signal" ] || kill -l "$OPT_stop_signal" >/dev/null 2>&1 ||
         die "Invalid signal: $OPT_stop_signal"
     case "$network" in bridge | host | none) ;; *) die "network $network not found" ;; esac
@@ -205,7 +205,7 @@ create_flags() {
     case "$OPT_ipc" in
     '' | private | shareable) ;;
     host | container:*) create_namespace ipc "$OPT_ipc" ;;
-    *) die "Error response: invalid IPC mode: $OPT_ipc" ;;
+    *) die "Error response: Invalid IPC mode: $OPT_ipc" ;;
     esac
     for v in "${OPT_security_opt[@]}"; do create_security_opt "$v"; done
 }
@@ -224,7 +224,7 @@ create_namespace() {
             die "Error response: cannot join ${kind^^} of a non running container: ${mode#container:}"
         extra+=("--${kind}ns" "/proc/$ST_pid/ns/$kind")
         ;;
-    *) die "Error response: invalid ${kind^^} mode: $mode" ;;
+    *) die "--pid: invalid PID mode" ;; # --ipc's other modes are checked before
     esac
 }
 

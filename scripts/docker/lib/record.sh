@@ -218,14 +218,19 @@ image_user() {
 }
 
 # record_rename ID NEW: the container's name is NEW (claimed as record_new
-# claims one; docker's conflict error when it is taken); the old name is freed.
+# claims one); the old name is freed. Status 1 with docker's message when NEW
+# is its name already or another container's.
 record_rename() {
     local id=$1 new=$2 old owner
     record_get old "$id" name
-    [ "$old" != "$new" ] || die "Error response: Renaming a container with the same name as its current name"
+    if [ "$old" = "$new" ]; then
+        complain "Error response: Renaming a container with the same name as its current name"
+        return 1
+    fi
     if ! claim_name "$CONTAINERS/.names/$new" "$id"; then
         name_id owner "$CONTAINERS/.names/$new"
-        die "Error response: Conflict. The container name \"/$new\" is already in use by container \"$owner\". You have to remove (or rename) that container to be able to reuse that name."
+        complain "Error response: Conflict. The container name \"/$new\" is already in use by container \"$owner\". You have to remove (or rename) that container to be able to reuse that name."
+        return 1
     fi
     record_put "$id" name "$new"
     name_id owner "$CONTAINERS/.names/$old"
