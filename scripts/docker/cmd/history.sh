@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # keel-docker history: an image's history from its config, newest first.
-kd_lib format
+kd_lib format tabwriter
 
 USAGE='[OPTIONS] IMAGE'
 ABOUT='Show the history of an image'
@@ -43,9 +43,9 @@ cmd_history() {
         if [ "$OPT_quiet" = 1 ]; then echo "$ident"; continue; fi
         human_duration ago $(($(now) - t))
         [ "$OPT_no_trunc" = 1 ] || [ "${#by}" -le 45 ] || by="${by:0:44}…"
-        printf '%s\t%s ago\t%s\t%s\t%s\n' "$ident" "$ago" "$by" "$(human_size "$size")" "${comment:- }"
+        printf '%s\t%s ago\t%s\t%s\t%s\n' "$ident" "$ago" "$by" "$(human_size "$size")" "$comment"
     done <<<"$rows"
-    } | { if [ "$OPT_quiet" = 1 ]; then cat; else table_columns; fi; }
+    } | { if [ "$OPT_quiet" = 1 ]; then cat; else tabwriter 10; fi; }
 }
 
 # REF as docker's message names it: with :latest when it has no tag or digest.

@@ -43,7 +43,7 @@ system_prune() {
 }
 
 system_df() {
-    kd_lib state format prune
+    kd_lib state format prune tabwriter
     USAGE='[OPTIONS]'
     ABOUT='Show docker disk usage'
     OPTS=(
@@ -106,7 +106,7 @@ system_df() {
             printf 'Local Volumes\t%s\t%s\t%s\t%s\n' "$vtotal" "$vactive" "$(human_size "$vsize")" \
                 "$(df_reclaimable "$vrecl" "$vsize")"
             printf 'Build Cache\t0\t0\t0B\t0B\n'
-        } | table_columns
+        } | tabwriter 10
         return 0
     fi
     echo "Images space usage:"
@@ -122,7 +122,7 @@ system_df() {
             printf '%s\t%s\t%s\t%s ago\t%s\t0B\t%s\t%s\n' "$repo" "$tag" "${d:0:12}" "$ago" \
                 "$(human_size "${sizes[i]}")" "$(human_size "${sizes[i]}")" "${ctr_count[${digests[i]}]:-0}"
         done
-    } | table_columns
+    } | tabwriter 10
     printf '\nContainers space usage:\n\n'
     {
         printf 'CONTAINER ID\tIMAGE\tCOMMAND\tLOCAL VOLUMES\tSIZE\tCREATED\tSTATUS\tNAMES\n'
@@ -139,7 +139,7 @@ system_df() {
             printf '%s\t%s\t"%s"\t0\t%s\t%s ago\t%s\t%s\n' "${id:0:12}" "$image" "$cmd" \
                 "$(human_size "$(dir_bytes "$CONTAINERS/$id/bundle/upper")")" "$ago" "$st" "$name"
         done
-    } | table_columns
+    } | tabwriter 10
     printf '\nLocal Volumes space usage:\n\n'
     {
         printf 'VOLUME NAME\tLINKS\tSIZE\n'
@@ -148,7 +148,7 @@ system_df() {
             links=$(grep -lsF "$v/_data" "$CONTAINERS"/*/bundle/config.json | grep -c .) || true
             printf '%s\t%s\t%s\n' "${v##*/}" "${links:-0}" "$(human_size "$(dir_bytes "$v")")"
         done
-    } | table_columns
+    } | tabwriter 10
     printf '\nBuild cache usage: 0B\n\n'
 }
 

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # keel-docker top: a running container's processes, through the runtime's ps
 # (ps -ef unless ps options are given).
-kd_lib state
+kd_lib state tabwriter
 
 USAGE='CONTAINER [ps OPTIONS]'
 ABOUT='Display the running processes of a container'
@@ -25,16 +25,13 @@ cmd_top() {
 }
 
 # ps's output as docker prints it: the header's words as columns, the last
-# column taking the rest of each line, Go's tabwriter (minimum width 20,
-# padding 3) aligning them.
+# column taking the rest of each line, in a table at least 20 wide a column.
 top_table() {
     awk 'NR == 1 { n = NF }
-        { row[NR] = ""; for (i = 1; i <= n; i++) {
-              c = (i < n) ? $i : $0
-              if (i == n) { for (j = 1; j < n; j++) sub(/^[ \t]*[^ \t]+/, "", c); sub(/^[ \t]+/, "", c) }
-              cell[NR, i] = c
-              if (i < n && length(c) + 3 > w[i]) w[i] = length(c) + 3 } }
-        END { for (r = 1; r <= NR; r++) { line = ""
-                  for (i = 1; i < n; i++) line = line sprintf("%-*s", (w[i] < 20 ? 20 : w[i]), cell[r, i])
-                  print line cell[r, n] } }'
+        { line = $0; out = ""
+          for (i = 1; i < n; i++) {
+              sub(/^[ \t]+/, "", line); f = line; sub(/[ \t].*$/, "", f)
+              out = out f "\t"; line = substr(line, length(f) + 1)
+          }
+          sub(/^[ \t]+/, "", line); print out line }' | tabwriter 20
 }
