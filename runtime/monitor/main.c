@@ -38,7 +38,7 @@ static const char usage[] =
     "       keel-monitor stop CDIR [-t SECONDS] [-s SIGNAL]\n"
     "       keel-monitor kill CDIR [-s SIGNAL]\n"
     "       keel-monitor update CDIR --restart POLICY\n"
-    "       keel-monitor stats --runtime-root DIR [--no-stream] [--no-trunc] ID[=NAME]...\n"
+    "       keel-monitor stats --runtime-root DIR [--no-stream] [--no-trunc] [--tsv] ID[=NAME]...\n"
     "       keel-monitor logs CDIR [-f] [--tail N|all] [-t] [--since TS] [--until TS]\n";
 
 static int fail(int status, const keel_err *err)
@@ -394,10 +394,10 @@ static int cmd_update(int argc, char **argv)
 /* stats: docker stats' table of the containers (keel-docker gives ID=NAME). */
 static int cmd_stats(int argc, char **argv)
 {
-    enum { O_ROOT = 256, O_NO_STREAM, O_NO_TRUNC };
+    enum { O_ROOT = 256, O_NO_STREAM, O_NO_TRUNC, O_TSV };
     static const struct option opts[] = {
         {"runtime-root", 1, 0, O_ROOT}, {"no-stream", 0, 0, O_NO_STREAM},
-        {"no-trunc", 0, 0, O_NO_TRUNC}, {0},
+        {"no-trunc", 0, 0, O_NO_TRUNC}, {"tsv", 0, 0, O_TSV}, {0},
     };
     struct stats_opts o = {.root = "/run/keel", .stream = true, .interval_ms = 1000};
     keel_err err = {0};
@@ -409,6 +409,8 @@ static int cmd_stats(int argc, char **argv)
             o.stream = false;
         else if (c == O_NO_TRUNC)
             o.no_trunc = true;
+        else if (c == O_TSV)
+            o.tsv = true;
         else
             return bad_usage("stats: bad option", NULL);
     }

@@ -274,7 +274,13 @@ static void print_table(FILE *out, char *const *ids, size_t n, const struct stat
     }
     for (size_t k = 0; k < (n + 1) * 8; k++)
         ptrs[k] = cells[k];
-    stats_table(out, ptrs, n + 1, 8);
+    if (o->tsv) {
+        for (size_t r = 1; r <= n; r++)
+            for (size_t c = 0; c < 8; c++)
+                fprintf(out, "%s%c", ptrs[r * 8 + c], c < 7 ? '\t' : '\n');
+    } else {
+        stats_table(out, ptrs, n + 1, 8);
+    }
     fflush(out);
     free(cells);
     free(ptrs);

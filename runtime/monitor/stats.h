@@ -62,6 +62,7 @@ uint64_t stats_host_mem(void);
 struct stats_opts {
     const char *root; /* the runtime's state root */
     bool stream, no_trunc;
+    bool tsv; /* rows of tab-separated cells, no header (for --format) */
     long interval_ms; /* between two samples */
 };
 

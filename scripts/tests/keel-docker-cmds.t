@@ -306,11 +306,15 @@ if [ -x "$TOP/bin/keel-format" ]; then
     export KEEL_FORMAT=$TOP/bin/keel-format
     expect_eq "version --format" "$(kd version | awk '/^ Version:/ { print $2; exit }')" "$(kd version --format '{{.Client.Version}}')"
     expect_eq "info --format" "$(kd info | awk '/^ Containers:/ { print $2 }')" "$(kd info --format '{{.Containers}}')"
+    kd run -d "$N" --name fmt1 "$IMG" sleep 30 >/dev/null
+    expect_eq "stats --format table" "NAME PIDS|fmt1 1" \
+        "$(kd stats --no-stream --format 'table {{.Name}}\t{{.PIDs}}' fmt1 | tr -s ' ' | tr '\n' '|' | sed 's/|$//')"
+    kd rm -f fmt1 >/dev/null
     expect_eq "events --format" "create ev1" \
         "$(kd events --since "$since" --until "$(date +%s)" --filter event=create --filter container=ev1 --format '{{.Action}} {{.Actor.Attributes.name}}')"
     unset KEEL_FORMAT
 else
-    skip "version/info/events --format" "no bin/keel-format in this tree"
+    skip "version/info/stats/events --format" "no bin/keel-format in this tree"
 fi
 expect_eq "an unknown management subcommand exits 1" 1 "$(kd container bogus >/dev/null 2>&1; echo $?)"
 
