@@ -151,6 +151,40 @@ got $sig
 still writing 3" "$(cat "$WORK/sig.out") $rc"
 done
 
+# Ctrl-C on a real terminal: the terminal's SIGINT to the foreground client
+# (without -t), or the byte to the container's own pty (with -t)
+for tty in false true; do
+    container '["sh","-c","trap \"echo got INT; exit 3\" INT; echo ready; while true; do sleep 0.05; done"]' \
+        "c['process']['terminal'] = $([ $tty = true ] && echo True || echo False)"
+    out=$(python3 - "$MON" "$C" "$ID" "$B" "$KEEL" "$ROOT" "$tty" <<'PY'
+import os, pty, select, sys, time
+mon, cdir, cid, bundle, keel, root, tty = sys.argv[1:]
+argv = [mon, "start", "--dir", cdir, "--id", cid, "--bundle", bundle, "--runtime", keel,
+        "--runtime-root", root, "--attach"] + (["--tty", "--stdin"] if tty == "true" else [])
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(mon, argv)
+out = b""
+def read_until(want, t):
+    global out
+    end = time.time() + t
+    while want not in out and time.time() < end:
+        if select.select([fd], [], [], 0.05)[0]:
+            try:
+                out += os.read(fd, 4096)
+            except OSError:
+                break
+read_until(b"ready", 10)
+os.write(fd, b"\x03")
+read_until(b"got INT", 10)
+_, st = os.waitpid(pid, 0)
+words = out.decode(errors="replace").split("ready")[-1].replace("^C", " ").split()
+print(" ".join(words), os.waitstatus_to_exitcode(st))
+PY
+)
+    expect_eq "Ctrl-C on a terminal reaches the container (tty $tty)" "got INT 3" "$out"
+done
+
 # --- stop ----------------------------------------------------------------------
 container '["sh","-c","trap \"\" TERM; echo ready; while true; do sleep 0.05; done"]'
 mon_start
