@@ -266,7 +266,8 @@ int logs_run(const char *dir, const struct logs_opts *o, keel_err *err)
     snprintf(path, sizeof path, "%s/container.log", dir);
     cleanup_close int hold = o->follow ? hold_monitor(dir) : -1;
     cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT)
+    /* a container that never wrote has no log yet; a CDIR that is not there is an error */
+    if (fd < 0 && errno == ENOENT && access(dir, F_OK) == 0)
         return 0;
     if (fd < 0)
         return keel_syserror(err, "open %s", path);
