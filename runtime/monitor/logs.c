@@ -173,7 +173,7 @@ static void print_entry(const struct logs_opts *o, const char *line, size_t len)
     if (spec_parse(&spec_type_docker_log_entry, line, len, "container.log", &e, &err) < 0)
         return;
     struct timespec t = {0};
-    bool timed = e.time != NULL && parse_rfc3339(e.time, &t) == 0;
+    bool timed = (o->has_since || o->has_until) && e.time != NULL && parse_rfc3339(e.time, &t) == 0;
     if ((o->has_since && timed && ts_cmp(&t, &o->since) < 0) ||
         (o->has_until && timed && ts_cmp(&t, &o->until) > 0)) {
         spec_release(&spec_type_docker_log_entry, &e);
