@@ -218,6 +218,16 @@ mon_start --restart on-failure:3
 wait_until 10 grep -q exited "$C/status" >/dev/null || true
 expect_eq "on-failure:3 restarts 3 times" "exited 1 3 4" \
     "$(status_of state) $(status_of exit_code) $(status_of restart_count) $("$MON" logs "$C" | grep -c run)"
+# docker's back-off: 100 + 200 + 400 ms between the four runs
+span=$("$MON" logs -t "$C" | python3 -c '
+import sys, datetime
+t = [datetime.datetime.fromisoformat(l.split()[0][:26]) for l in sys.stdin]
+print(int((t[-1] - t[0]).total_seconds() * 1000))')
+if [ "$span" -ge 700 ] && [ "$span" -lt 3000 ]; then
+    ok "the restarts back off (${span} ms from the first run to the fourth)"
+else
+    not_ok "back-off: ${span} ms from the first run to the fourth"
+fi
 
 container '["sh","-c","echo run; sleep 0.2"]'
 mon_start --restart always
