@@ -204,8 +204,9 @@ static void runtime_delete(struct monitor *m)
     (void)runtime_cmd(m->o, args, NULL, &err);
 }
 
-/* Create, then start; the container runs, or nothing is left of it. */
-static int launch(struct monitor *m, keel_err *err)
+/* RUNTIME create with the container's stdio: pipes, or with --tty the pty
+ * master the runtime sends over --console-socket; then its init's pidfd. */
+static int create_container(struct monitor *m, keel_err *err)
 {
     const struct monitor_opts *o = m->o;
     int child[3] = {-1, -1, -1};
@@ -229,43 +230,42 @@ static int launch(struct monitor *m, keel_err *err)
     struct runtime_io io = {{child[0], child[1], child[2]}};
     pid_t rt = runtime_spawn(o, args, &io, err);
     close_all(child, 3);
-    int r = rt < 0 ? -1 : 0;
-    if (r == 0 && o->tty) {
-        keel_err cerr;
+    if (rt < 0)
+        return -1;
+    keel_err cerr = {0};
+    if (o->tty) {
         m->master = console_receive(console_fd, rt, &cerr);
-        r = runtime_wait(o, rt, "create", err);
-        if (r == 0 && m->master < 0)
-            r = keel_error(err, 0, "%s", cerr.msg);
         unlinkat(m->dirfd, "console.sock", 0);
         m->out_fd = m->master;
         if (m->master >= 0 && o->stdin_open)
             m->in_fd = fcntl(m->master, F_DUPFD_CLOEXEC, 0);
-    } else if (r == 0) {
-        r = runtime_wait(o, rt, "create", err);
     }
-    if (r == 0)
-        r = read_container_pid(m, err);
-    if (r == 0) {
-        if (oom_counter_path(m->pid, m->oom_path, sizeof m->oom_path) < 0)
-            m->oom_path[0] = '\0';
-        m->oom_before = m->oom_path[0] ? oom_count(m->oom_path) : -1;
-        const char *start[] = {"start", o->id, NULL};
-        r = runtime_cmd(o, start, NULL, err);
-    }
-    if (r < 0) {
-        /* what the runtime printed there is its error, not the container's output */
-        close_stdio(m);
-        if (m->pidfd >= 0) {
-            pidfd_send_signal(m->pidfd, SIGKILL);
-            siginfo_t si;
-            waitid(P_PIDFD, (id_t)m->pidfd, &si, WEXITED);
-            close(m->pidfd);
-        }
-        m->pidfd = -1;
-        m->pid = 0;
-        runtime_delete(m);
+    if (runtime_wait(o, rt, "create", err) < 0)
         return -1;
+    if (o->tty && m->master < 0)
+        return keel_error(err, 0, "%s", cerr.msg);
+    return read_container_pid(m, err);
+}
+
+/* What create made, gone again after a failure. */
+static void undo_create(struct monitor *m)
+{
+    /* what the runtime printed there is its error, not the container's output */
+    close_stdio(m);
+    if (m->pidfd >= 0) {
+        pidfd_send_signal(m->pidfd, SIGKILL);
+        siginfo_t si;
+        waitid(P_PIDFD, (id_t)m->pidfd, &si, WEXITED);
+        close(m->pidfd);
     }
+    m->pidfd = -1;
+    m->pid = 0;
+    runtime_delete(m);
+}
+
+/* The running container's stdio and pidfd in the loop, and its status. */
+static int watch_running(struct monitor *m, keel_err *err)
+{
     if (epoll_watch(m, m->pidfd, TAG_PIDFD) < 0)
         return keel_syserror(err, "epoll");
     int fds[] = {m->out_fd, m->err_fd, m->in_fd};
@@ -284,6 +284,25 @@ static int launch(struct monitor *m, keel_err *err)
     m->started_ms = now_ms();
     save_status(m);
     return 0;
+}
+
+/* Create, then start; the container runs, or nothing is left of it. */
+static int launch(struct monitor *m, keel_err *err)
+{
+    const char *start[] = {"start", m->o->id, NULL};
+    if (create_container(m, err) < 0) {
+        undo_create(m);
+        return -1;
+    }
+    /* the OOM killer's count before the container runs */
+    if (oom_counter_path(m->pid, m->oom_path, sizeof m->oom_path) < 0)
+        m->oom_path[0] = '\0';
+    m->oom_before = m->oom_path[0] ? oom_count(m->oom_path) : -1;
+    if (runtime_cmd(m->o, start, NULL, err) < 0) {
+        undo_create(m);
+        return -1;
+    }
+    return watch_running(m, err);
 }
 
 /* --- output --------------------------------------------------------------- */
