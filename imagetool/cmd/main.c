@@ -27,6 +27,10 @@ static const struct command commands[] = {
     {"unbundle", cmd_unbundle, "unbundle DIR"},
     {"load", cmd_load, "load [-i FILE]"},
     {"save", cmd_save, "save [-o FILE] REF..."},
+    {"build", cmd_build,
+     "build [-t REF]... [-f FILE|-] [--build-arg K[=V]]... [--target STAGE] [--no-cache] "
+     "[--pull] [-q] [--network host|none] [--label K=V]... [--progress auto|plain|quiet] "
+     "CONTEXT|-"},
 };
 
 static void usage(FILE *f)

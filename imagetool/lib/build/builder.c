@@ -1,0 +1,328 @@
+/* The build: the Dockerfile read and planned, each needed stage built from
+ * its base, instruction by instruction, the target written as an image. */
+#include "builder.h"
+
+#include <errno.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "image_write.h"
+#include "keel/cleanup.h"
+#include "keel/fsutil.h"
+#include "layer_store.h"
+#include "platform.h"
+#include "pull.h"
+#include "step.h"
+#include "stored_image.h"
+
+#define DOCKERFILE_MAX (4u << 20)
+
+static const char *global_lookup(void *ctx, const char *name)
+{
+    const struct vars *v = ctx;
+    int i = vars_find(v, name);
+    return i >= 0 ? v->values[i] : NULL;
+}
+
+static void format_time(int64_t t, char out[40])
+{
+    time_t tt = (time_t)t;
+    struct tm tm;
+    gmtime_r(&tt, &tm);
+    strftime(out, 40, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int stage_init(struct stage_image *st, keel_err *err)
+{
+    struct oci_image_config *c = &st->cfg;
+    if ((c->config == NULL && (c->config = calloc(1, sizeof *c->config)) == NULL) ||
+        (c->rootfs == NULL && (c->rootfs = calloc(1, sizeof *c->rootfs)) == NULL))
+        return keel_syserror(err, "image config");
+    free(c->rootfs->type);
+    if ((c->rootfs->type = strdup("layers")) == NULL)
+        return keel_syserror(err, "image config");
+    if (c->rootfs->diff_ids == NULL &&
+        (c->rootfs->diff_ids = calloc(1, sizeof *c->rootfs->diff_ids)) == NULL)
+        return keel_syserror(err, "image config");
+    return 0;
+}
+
+static void stage_release(struct stage_image *st)
+{
+    spec_release(&spec_type_oci_image_config, &st->cfg);
+    for (size_t i = 0; i < st->nlayers; i++)
+        spec_release(&spec_type_oci_descriptor, &st->layers[i]);
+    free(st->layers);
+    vars_release(&st->args);
+    memset(st, 0, sizeof *st);
+}
+
+static int copy_layers(struct stage_image *dst, const struct oci_descriptor *v, size_t n,
+                       keel_err *err)
+{
+    if ((dst->layers = calloc(n + 1, sizeof *dst->layers)) == NULL)
+        return keel_syserror(err, "layers");
+    for (; dst->nlayers < n; dst->nlayers++)
+        if (spec_copy(&spec_type_oci_descriptor, &dst->layers[dst->nlayers], &v[dst->nlayers],
+                      err) < 0)
+            return -1;
+    return 0;
+}
+
+/* An image from the store (pulled when missing or with --pull), its layers
+ * unpacked, as a stage's starting point. */
+static int stage_from_image(struct builder *b, const char *ref, struct stage_image *st,
+                            keel_err *err)
+{
+    struct oci_descriptor d;
+    bool have = store_resolve(b->s, ref, &d, err) == 0;
+    if (have)
+        spec_release(&spec_type_oci_descriptor, &d);
+    if (!have || b->o->pull) {
+        struct pull_opts po = {0};
+        char digest[DIGEST_BUF];
+        if (image_pull(b->s, ref, &po, digest, err) < 0)
+            return keel_error_wrap(err, "FROM %s", ref);
+    }
+    struct stored_image img;
+    if (stored_image_read(b->s, ref, &img, err) < 0)
+        return -1;
+    char **paths = NULL;
+    int rc = layer_store_ensure(b->s, &img, &paths, err);
+    if (rc == 0)
+        layer_paths_free(paths, img.manifest.layers_len);
+    if (rc == 0)
+        rc = spec_copy(&spec_type_oci_image_config, &st->cfg, &img.config, err);
+    if (rc == 0)
+        rc = copy_layers(st, img.manifest.layers, img.manifest.layers_len, err);
+    if (rc == 0) {
+        st->key[0] = '\0';
+        stage_key_add(st, img.desc.digest, strlen(img.desc.digest));
+    }
+    stored_image_release(&img);
+    return rc < 0 ? -1 : stage_init(st, err);
+}
+
+static int stage_from_stage(struct stage_image *st, const struct stage_image *base,
+                            keel_err *err)
+{
+    if (spec_copy(&spec_type_oci_image_config, &st->cfg, &base->cfg, err) < 0 ||
+        copy_layers(st, base->layers, base->nlayers, err) < 0)
+        return -1;
+    memcpy(st->key, base->key, sizeof st->key);
+    return stage_init(st, err);
+}
+
+static int stage_scratch(struct stage_image *st, keel_err *err)
+{
+    struct platform host;
+    platform_host(&host);
+    if (stage_init(st, err) < 0)
+        return -1;
+    st->cfg.os = strdup(host.os);
+    st->cfg.architecture = strdup(host.arch);
+    if (st->cfg.os == NULL || st->cfg.architecture == NULL)
+        return keel_syserror(err, "image config");
+    st->key[0] = '\0';
+    stage_key_add(st, "scratch", 7);
+    return 0;
+}
+
+int builder_source_fs(struct builder *b, const char *from, struct step_fs *fs, keel_err *err)
+{
+    int i = build_plan_find(&b->plan, from, b->cur);
+    if (i >= 0 && b->stages[i].built)
+        return step_fs_mount(b, &b->stages[i], fs, err);
+    struct stage_image img = {0};
+    int rc = stage_from_image(b, from, &img, err);
+    if (rc == 0)
+        rc = step_fs_mount(b, &img, fs, err);
+    stage_release(&img);
+    return rc;
+}
+
+static int run_instr(struct builder *b, struct stage_image *st, const struct df_instr *in,
+                     keel_err *err)
+{
+    const char *k = in->keyword;
+    if (strcmp(k, "run") == 0)
+        return instr_run(b, st, in, err);
+    if (strcmp(k, "copy") == 0 || strcmp(k, "add") == 0)
+        return instr_copy(b, st, in, err);
+    if (strcmp(k, "workdir") == 0)
+        return instr_workdir(b, st, in, err);
+    return instr_config(b, st, in, err);
+}
+
+/* The base image's ONBUILD triggers run first, then are dropped. */
+static int run_triggers(struct builder *b, struct stage_image *st, keel_err *err)
+{
+    struct oci_image_exec_config *c = st->cfg.config;
+    char **triggers = c->OnBuild;
+    size_t n = c->OnBuild_len;
+    c->OnBuild = NULL;
+    c->OnBuild_len = 0;
+    int rc = 0;
+    for (size_t i = 0; i < n && rc == 0; i++) {
+        struct dockerfile t;
+        rc = dockerfile_parse(triggers[i], strlen(triggers[i]), "ONBUILD", &t, err);
+        for (size_t k = 0; rc == 0 && k < t.n; k++)
+            rc = run_instr(b, st, &t.v[k], err);
+        if (t.v != NULL)
+            dockerfile_release(&t);
+    }
+    for (size_t i = 0; i < n; i++)
+        free(triggers[i]);
+    free(triggers);
+    return rc;
+}
+
+static int build_stage(struct builder *b, size_t i, keel_err *err)
+{
+    const struct build_stage *bs = &b->plan.v[i];
+    struct stage_image *st = &b->stages[i];
+    b->cur = i;
+    b->pos = 1;
+    b->count = bs->end - bs->from;
+    cleanup_free char *header = NULL;
+    if (asprintf(&header, "FROM %s", bs->base) < 0)
+        return keel_syserror(err, "FROM");
+    progress_step(b, header);
+    int rc;
+    if (bs->base_stage >= 0)
+        rc = stage_from_stage(st, &b->stages[bs->base_stage], err);
+    else if (strcmp(bs->base, "scratch") == 0)
+        rc = stage_scratch(st, err);
+    else
+        rc = stage_from_image(b, bs->base, st, err);
+    if (rc < 0)
+        return keel_error_wrap(err, "%s:%d", b->dfname, b->df.v[bs->from].line);
+    progress_done(b, false, 0);
+    if (run_triggers(b, st, err) < 0)
+        return -1;
+    for (size_t k = bs->from + 1; k < bs->end; k++) {
+        b->pos++;
+        if (run_instr(b, st, &b->df.v[k], err) < 0)
+            return -1;
+    }
+    st->built = true;
+    return 0;
+}
+
+/* ARGs before the first FROM, plus BuildKit's platform args. */
+static int global_args(struct builder *b, keel_err *err)
+{
+    struct platform host;
+    platform_host(&host);
+    char plat[128];
+    snprintf(plat, sizeof plat, "%s/%s", host.os, host.arch);
+    const char *pre[][2] = {
+        {"TARGETPLATFORM", plat}, {"TARGETOS", host.os}, {"TARGETARCH", host.arch},
+        {"BUILDPLATFORM", plat}, {"BUILDOS", host.os}, {"BUILDARCH", host.arch},
+    };
+    for (size_t i = 0; i < sizeof pre / sizeof pre[0]; i++)
+        if (vars_set(&b->globals, pre[i][0], pre[i][1]) < 0)
+            return keel_syserror(err, "ARG");
+    struct subst sub = {.escape = b->df.escape, .lookup = global_lookup, .ctx = &b->globals};
+    for (size_t k = 0; k < b->df.n && strcmp(b->df.v[k].keyword, "arg") == 0; k++)
+        if (arg_declare(b, &sub, &b->df.v[k], &b->globals, NULL, err) < 0)
+            return -1;
+    return 0;
+}
+
+static int resolve_build_args(struct builder *b, keel_err *err)
+{
+    for (size_t i = 0; i < b->o->nbuild_args; i++) {
+        const char *a = b->o->build_args[i];
+        const char *eq = strchr(a, '=');
+        cleanup_free char *name = eq != NULL ? strndup(a, (size_t)(eq - a)) : strdup(a);
+        if (name == NULL)
+            return keel_syserror(err, "--build-arg");
+        const char *value = eq != NULL ? eq + 1 : getenv(name);
+        if (value != NULL && vars_set(&b->build_args, name, value) < 0)
+            return keel_syserror(err, "--build-arg");
+    }
+    return 0;
+}
+
+static int read_dockerfile(struct builder *b, char **text, size_t *len, keel_err *err)
+{
+    const struct build_opts *o = b->o;
+    if (o->dockerfile_text != NULL) {
+        *len = strlen(o->dockerfile_text);
+        *text = strdup(o->dockerfile_text);
+        return *text != NULL ? 0 : keel_syserror(err, "Dockerfile");
+    }
+    cleanup_free char *path = NULL;
+    if (o->dockerfile == NULL && asprintf(&path, "%s/Dockerfile", o->context) < 0)
+        return keel_syserror(err, "Dockerfile");
+    const char *p = o->dockerfile != NULL ? o->dockerfile : path;
+    if (read_file(p, DOCKERFILE_MAX, text, len, err) < 0)
+        return keel_error_wrap(err, "failed to read dockerfile");
+    return 0;
+}
+
+static int add_labels(struct builder *b, struct stage_image *st, keel_err *err)
+{
+    struct oci_image_exec_config *c = st->cfg.config;
+    for (size_t i = 0; i < b->o->nlabels; i++) {
+        const char *kv = b->o->labels[i];
+        const char *eq = strchr(kv, '=');
+        cleanup_free char *k = eq != NULL ? strndup(kv, (size_t)(eq - kv)) : strdup(kv);
+        if (k == NULL || spec_map_set(&c->Labels_keys, &c->Labels, &c->Labels_len, k,
+                                      eq != NULL ? eq + 1 : "") < 0)
+            return keel_syserror(err, "--label");
+    }
+    return 0;
+}
+
+static int build_all(struct builder *b, char id_out[DIGEST_BUF], keel_err *err)
+{
+    cleanup_free char *text = NULL;
+    size_t len;
+    if (read_dockerfile(b, &text, &len, err) < 0 ||
+        dockerfile_parse(text, len, b->dfname, &b->df, err) < 0 || resolve_build_args(b, err) < 0 ||
+        global_args(b, err) < 0)
+        return -1;
+    struct subst gsub = {.escape = b->df.escape, .lookup = global_lookup, .ctx = &b->globals};
+    if (build_plan_make(&b->df, b->dfname, &gsub, b->o->target, &b->plan, err) < 0 ||
+        context_open(&b->ctx, b->o->context, b->o->dockerfile, err) < 0)
+        return -1;
+    if ((b->stages = calloc(b->plan.n, sizeof *b->stages)) == NULL)
+        return keel_syserror(err, "build");
+    for (size_t i = 0; i <= b->plan.target; i++)
+        if (b->plan.v[i].needed && build_stage(b, i, err) < 0)
+            return -1;
+    struct stage_image *t = &b->stages[b->plan.target];
+    free(t->cfg.created);
+    if ((t->cfg.created = strdup(b->created)) == NULL)
+        return keel_syserror(err, "build");
+    if (add_labels(b, t, err) < 0)
+        return -1;
+    return image_write(b->s, &t->cfg, t->layers, t->nlayers, b->o->tags, b->o->ntags, id_out,
+                       NULL, err);
+}
+
+int image_build(struct store *s, const struct build_opts *o, char id_out[DIGEST_BUF],
+                keel_err *err)
+{
+    struct builder b = {.s = s, .o = o};
+    cleanup_free char *dfcopy = strdup(o->dockerfile != NULL ? o->dockerfile : "Dockerfile");
+    if (dfcopy == NULL)
+        return keel_syserror(err, "build");
+    b.dfname = basename(dfcopy);
+    format_time(o->epoch >= 0 ? o->epoch : (int64_t)time(NULL), b.created);
+    int rc = build_all(&b, id_out, err);
+    for (size_t i = 0; b.stages != NULL && i < b.plan.n; i++)
+        stage_release(&b.stages[i]);
+    free(b.stages);
+    build_plan_release(&b.plan);
+    dockerfile_release(&b.df);
+    vars_release(&b.globals);
+    vars_release(&b.build_args);
+    context_close(&b.ctx);
+    return rc;
+}

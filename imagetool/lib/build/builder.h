@@ -1,0 +1,44 @@
+/* keel-image build: a Dockerfile and its context to an image in the store,
+ * daemonless, each RUN on Keel's runtime, with BuildKit's cache rules. */
+#ifndef KEEL_BUILD_BUILDER_H
+#define KEEL_BUILD_BUILDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "digest.h"
+#include "keel/error.h"
+#include "store.h"
+
+struct build_opts {
+    const char *context;    /* directory; NULL: an empty context (Dockerfile from stdin) */
+    const char *dockerfile; /* path; NULL: CONTEXT/Dockerfile */
+    const char *dockerfile_text; /* the Dockerfile itself (read from stdin), or NULL */
+    char **tags;            /* -t */
+    size_t ntags;
+    char **build_args;      /* K=V, or K (the value from the environment) */
+    size_t nbuild_args;
+    char **labels;          /* K=V */
+    size_t nlabels;
+    const char *target;
+    bool no_cache, pull;
+    const char *network;    /* "host" (the default) or "none" */
+    const char *runtime;    /* the keel binary */
+    int64_t epoch;          /* SOURCE_DATE_EPOCH, or -1 */
+    FILE *progress;         /* step headers and RUN output; NULL: quiet */
+};
+
+/* Builds; the image ID (its config digest) goes to id_out. A failed step
+ * leaves no bundle, mount, container or temp layer; the cache keeps the
+ * steps that succeeded. */
+int image_build(struct store *s, const struct build_opts *o, char id_out[DIGEST_BUF],
+                keel_err *err);
+
+/* The build cache: $root/buildcache/<key>, one record per step that made a
+ * layer. */
+int build_cache_prune(struct store *s, bool all, size_t *removed, long long *bytes,
+                      keel_err *err);
+
+#endif

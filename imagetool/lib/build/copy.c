@@ -1,0 +1,459 @@
+/* COPY and ADD: sources from the context (minus .dockerignore), another
+ * stage or an image, wildcards, directories copied by their contents,
+ * docker's trailing-slash rules, --chown, --chmod; ADD extracts local tar
+ * archives. Everything is written through the step's overlay, resolved inside
+ * the rootfs. */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "keel/cleanup.h"
+#include "keel/fsutil.h"
+#include "layer_path.h"
+#include "passwd.h"
+#include "step.h"
+#include "unpack.h"
+
+struct copy_job {
+    bool add;
+    struct copy_source src;
+    char **paths; /* selected sources, relative to the source root */
+    size_t npaths;
+    const struct df_instr *in;
+    char **heredoc_names, **heredoc_data; /* COPY <<EOF: name and content */
+    size_t nheredocs;
+    char *dest;   /* absolute, as written (a trailing '/' kept) */
+    const char *chown;
+    bool has_chmod;
+    mode_t chmod;
+};
+
+struct copier {
+    const struct copy_source *src;
+    uid_t uid;
+    gid_t gid;
+    bool has_chmod;
+    mode_t chmod;
+    keel_err *err;
+};
+
+static int copy_entry(struct copier *c, int sdir, const char *sname, const char *srel, int ddir,
+                      const char *dname);
+
+static int copy_data(int from, int to, const char *rel, keel_err *err)
+{
+    for (;;) {
+        ssize_t n = copy_file_range(from, NULL, to, NULL, 1 << 30, 0);
+        if (n == 0)
+            return 0;
+        if (n > 0)
+            continue;
+        if (errno == EINTR)
+            continue;
+        if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
+            return keel_syserror(err, "copy %s", rel);
+        char buf[64 << 10];
+        ssize_t r;
+        while ((r = read(from, buf, sizeof buf)) > 0)
+            if (write_all(to, buf, (size_t)r) < 0)
+                return keel_syserror(err, "copy %s", rel);
+        return r < 0 ? keel_syserror(err, "copy %s", rel) : 0;
+    }
+}
+
+static mode_t mode_of(const struct copier *c, const struct stat *st)
+{
+    return c->has_chmod ? c->chmod : st->st_mode & 07777;
+}
+
+/* Removes what is at dname unless it is a directory and keep_dir. */
+static int clear_target(int ddir, const char *dname, bool keep_dir, keel_err *err)
+{
+    struct stat st;
+    if (fstatat(ddir, dname, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return errno == ENOENT ? 0 : keel_syserror(err, "stat %s", dname);
+    if (S_ISDIR(st.st_mode)) {
+        if (keep_dir)
+            return 1;
+        return remove_tree_at(ddir, dname, err);
+    }
+    return unlinkat(ddir, dname, 0) < 0 ? keel_syserror(err, "remove %s", dname) : 0;
+}
+
+static int copy_dir_contents(struct copier *c, int sfd, const char *srel, int dfd)
+{
+    int k = dup(sfd);
+    DIR *d = k >= 0 ? fdopendir(k) : NULL;
+    if (d == NULL) {
+        if (k >= 0)
+            close(k);
+        return keel_syserror(c->err, "read %s", srel);
+    }
+    int rc = 0;
+    struct dirent *e;
+    while (rc == 0 && (e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        char rel[PATH_MAX];
+        snprintf(rel, sizeof rel, "%s%s%s", srel, srel[0] != '\0' ? "/" : "", e->d_name);
+        if (!source_excluded(c->src, rel))
+            rc = copy_entry(c, sfd, e->d_name, rel, dfd, e->d_name);
+    }
+    closedir(d);
+    return rc;
+}
+
+static int finish(struct copier *c, int fd, const struct stat *st, const char *rel)
+{
+    struct timespec ts[2] = {st->st_mtim, st->st_mtim};
+    if (fchown(fd, c->uid, c->gid) < 0 || fchmod(fd, mode_of(c, st)) < 0 ||
+        futimens(fd, ts) < 0)
+        return keel_syserror(c->err, "copy %s: set metadata", rel);
+    return 0;
+}
+
+static int copy_dir(struct copier *c, int sdir, const char *sname, const char *srel, int ddir,
+                    const char *dname, const struct stat *st)
+{
+    int r = clear_target(ddir, dname, true, c->err);
+    if (r < 0)
+        return -1;
+    if (r == 0 && mkdirat(ddir, dname, 0700) < 0)
+        return keel_syserror(c->err, "create %s", srel);
+    cleanup_close int sfd = openat(sdir, sname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    cleanup_close int dfd = openat(ddir, dname, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sfd < 0 || dfd < 0)
+        return keel_syserror(c->err, "open %s", srel);
+    if (copy_dir_contents(c, sfd, srel, dfd) < 0)
+        return -1;
+    return finish(c, dfd, st, srel);
+}
+
+static int copy_file(struct copier *c, int sdir, const char *sname, const char *srel, int ddir,
+                     const char *dname, const struct stat *st)
+{
+    if (clear_target(ddir, dname, false, c->err) < 0)
+        return -1;
+    cleanup_close int in = openat(sdir, sname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (in < 0)
+        return keel_syserror(c->err, "open %s", srel);
+    cleanup_close int out = openat(ddir, dname, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+                                   O_CLOEXEC, 0600);
+    if (out < 0)
+        return keel_syserror(c->err, "create %s", dname);
+    if (copy_data(in, out, srel, c->err) < 0)
+        return -1;
+    return finish(c, out, st, srel);
+}
+
+static int copy_entry(struct copier *c, int sdir, const char *sname, const char *srel, int ddir,
+                      const char *dname)
+{
+    struct stat st;
+    if (fstatat(sdir, sname, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return keel_syserror(c->err, "stat %s", srel);
+    if (S_ISDIR(st.st_mode))
+        return copy_dir(c, sdir, sname, srel, ddir, dname, &st);
+    if (S_ISREG(st.st_mode))
+        return copy_file(c, sdir, sname, srel, ddir, dname, &st);
+    if (clear_target(ddir, dname, false, c->err) < 0)
+        return -1;
+    if (S_ISLNK(st.st_mode)) {
+        char target[PATH_MAX];
+        ssize_t n = readlinkat(sdir, sname, target, sizeof target - 1);
+        if (n < 0)
+            return keel_syserror(c->err, "readlink %s", srel);
+        target[n] = '\0';
+        if (symlinkat(target, ddir, dname) < 0)
+            return keel_syserror(c->err, "symlink %s", dname);
+    } else if (mknodat(ddir, dname, st.st_mode & (S_IFMT | 07777), st.st_rdev) < 0) {
+        return keel_syserror(c->err, "create %s", dname);
+    }
+    struct timespec ts[2] = {st.st_mtim, st.st_mtim};
+    if (fchownat(ddir, dname, c->uid, c->gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+        utimensat(ddir, dname, ts, AT_SYMLINK_NOFOLLOW) < 0)
+        return keel_syserror(c->err, "copy %s: set metadata", srel);
+    return 0;
+}
+
+/* A local tar archive (plain, gzip or zstd) that ADD extracts. */
+static bool is_archive(int dirfd, const char *name)
+{
+    cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    unsigned char h[512];
+    if (fd < 0 || read(fd, h, sizeof h) < 4)
+        return false;
+    return (h[0] == 0x1f && h[1] == 0x8b) || (h[0] == 0x28 && h[1] == 0xb5 && h[2] == 0x2f &&
+                                              h[3] == 0xfd) ||
+           memcmp(h + 257, "ustar", 5) == 0;
+}
+
+static int extract(struct copier *c, int sdir, const char *sname, const char *srel, int dfd)
+{
+    int fd = openat(sdir, sname, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd < 0)
+        return keel_syserror(c->err, "open %s", srel);
+    return layer_apply(dfd, fd, srel, LAYER_FLAT, NULL, NULL, c->err);
+}
+
+static bool ends_with_slash(const char *s)
+{
+    size_t l = strlen(s);
+    return l > 0 && s[l - 1] == '/';
+}
+
+/* One source into the destination. */
+static int copy_one(struct copy_job *j, struct copier *c, int rootfd, const char *rel,
+                    bool many)
+{
+    char buf[PATH_MAX];
+    snprintf(buf, sizeof buf, "%s", rel);
+    const char *sdirname;
+    const char *base = layer_path_split(buf, &sdirname);
+    cleanup_close int sdir = rel[0] == '\0' ? dup(j->src.rootfd)
+                                            : root_open_dir(j->src.rootfd, sdirname, O_RDONLY,
+                                                            false, c->err);
+    if (sdir < 0)
+        return keel_error_wrap(c->err, "copy %s", rel);
+    struct stat st;
+    if (rel[0] == '\0')
+        st.st_mode = S_IFDIR;
+    else if (fstatat(sdir, base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+        return keel_syserror(c->err, "stat %s", rel);
+    bool into_dir = S_ISDIR(st.st_mode) || many || ends_with_slash(j->dest) ||
+                    (j->add && S_ISREG(st.st_mode) && is_archive(sdir, base));
+    if (!into_dir) {
+        cleanup_close int existing = root_open_dir(rootfd, j->dest, O_PATH, false, c->err);
+        into_dir = existing >= 0;
+    }
+    char dest[PATH_MAX];
+    if (layer_path_clean(j->dest, dest, sizeof dest) < 0)
+        return keel_error(c->err, 0, "bad destination %s", j->dest);
+    const char *name = NULL;
+    if (!into_dir) { /* the destination names the file */
+        name = layer_path_split(dest, &sdirname);
+        memmove(dest, sdirname, strlen(sdirname) + 1);
+    }
+    cleanup_close int dfd = root_open_dir(rootfd, dest, O_RDONLY, true, c->err);
+    if (dfd < 0)
+        return keel_error_wrap(c->err, "copy to %s", j->dest);
+    if (rel[0] == '\0')
+        return copy_dir_contents(c, sdir, "", dfd);
+    if (S_ISDIR(st.st_mode)) {
+        cleanup_close int sfd = openat(sdir, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (sfd < 0)
+            return keel_syserror(c->err, "open %s", rel);
+        return copy_dir_contents(c, sfd, rel, dfd);
+    }
+    if (j->add && S_ISREG(st.st_mode) && is_archive(sdir, base))
+        return extract(c, sdir, base, rel, dfd);
+    return copy_entry(c, sdir, base, rel, dfd, name != NULL ? name : base);
+}
+
+static int write_heredoc(struct copier *c, int rootfd, struct copy_job *j, size_t i, bool many)
+{
+    char dest[PATH_MAX];
+    if (layer_path_clean(j->dest, dest, sizeof dest) < 0)
+        return keel_error(c->err, 0, "bad destination %s", j->dest);
+    const char *name = j->heredoc_names[i], *dir = dest;
+    cleanup_close int existing = root_open_dir(rootfd, dest, O_PATH, false, c->err);
+    if (!(many || ends_with_slash(j->dest) || existing >= 0))
+        name = layer_path_split(dest, &dir);
+    cleanup_close int dfd = root_open_dir(rootfd, dir, O_RDONLY, true, c->err);
+    if (dfd < 0 || clear_target(dfd, name, false, c->err) < 0)
+        return keel_error_wrap(c->err, "copy to %s", j->dest);
+    cleanup_close int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+    const char *data = j->heredoc_data[i];
+    struct stat st = {.st_mode = S_IFREG | 0644};
+    clock_gettime(CLOCK_REALTIME, &st.st_mtim);
+    if (fd < 0 || write_all(fd, data, strlen(data)) < 0)
+        return keel_syserror(c->err, "write %s", name);
+    return finish(c, fd, &st, name);
+}
+
+static int copy_in(struct builder *b, struct stage_image *st, struct step_fs *fs, void *arg,
+                   keel_err *err)
+{
+    (void)b;
+    (void)st;
+    struct copy_job *j = arg;
+    struct copier c = {.src = &j->src, .has_chmod = j->has_chmod, .chmod = j->chmod, .err = err};
+    if (j->chown != NULL) {
+        struct oci_user u = {0};
+        char *home = NULL;
+        if (user_resolve(fs->rootfd, j->chown, &u, &home, err) < 0)
+            return keel_error_wrap(err, "--chown=%s", j->chown);
+        free(home);
+        free(u.additionalGids);
+        c.uid = u.uid;
+        c.gid = u.gid;
+    }
+    bool many = j->npaths + j->nheredocs > 1;
+    for (size_t i = 0; i < j->npaths; i++)
+        if (copy_one(j, &c, fs->rootfd, j->paths[i], many) < 0)
+            return -1;
+    for (size_t i = 0; i < j->nheredocs; i++)
+        if (write_heredoc(&c, fs->rootfd, j, i, many) < 0)
+            return -1;
+    return 0;
+}
+
+static void job_release(struct copy_job *j)
+{
+    for (size_t i = 0; i < j->npaths; i++)
+        free(j->paths[i]);
+    free(j->paths);
+    for (size_t i = 0; i < j->nheredocs; i++) {
+        free(j->heredoc_names[i]);
+        free(j->heredoc_data[i]);
+    }
+    free(j->heredoc_names);
+    free(j->heredoc_data);
+    free(j->dest);
+}
+
+static const struct df_heredoc *heredoc_named(const struct df_instr *in, const char *word)
+{
+    if (strncmp(word, "<<", 2) != 0)
+        return NULL;
+    word += 2 + (word[2] == '-');
+    for (size_t i = 0; i < in->heredocs_len; i++)
+        if (strstr(word, in->heredocs[i].name) == word + (word[0] == '"' || word[0] == '\''))
+            return &in->heredocs[i];
+    return NULL;
+}
+
+/* Sources and destination after substitution; the selection and its checksum. */
+static int plan_copy(struct builder *b, struct stage_image *st, struct copy_job *j,
+                     struct digester *d, keel_err *err)
+{
+    const struct df_instr *in = j->in;
+    struct subst sub = builder_subst(b);
+    cleanup_strv char **words = NULL;
+    size_t n = 0;
+    if (in->json) {
+        if ((words = calloc(in->args_len + 1, sizeof *words)) == NULL)
+            return keel_syserror(err, "COPY");
+        for (size_t i = 0; i < in->args_len; i++, n++)
+            if (subst_word(&sub, in->args[i], &words[i], err) < 0)
+                return keel_error_wrap(err, "%s:%d", b->dfname, in->line);
+    } else if (subst_words(&sub, in->rest, &words, &n, err) < 0) {
+        return keel_error_wrap(err, "%s:%d", b->dfname, in->line);
+    }
+    if (n < 2)
+        return keel_error(err, 0, "%s:%d: %s requires at least two arguments", b->dfname,
+                          in->line, j->add ? "ADD" : "COPY");
+    const char *dest = words[n - 1];
+    const char *wd = st->cfg.config->WorkingDir ? st->cfg.config->WorkingDir : "/";
+    if (asprintf(&j->dest, "%s%s%s", dest[0] == '/' ? "" : wd,
+                 dest[0] == '/' || ends_with_slash(wd) ? "" : "/",
+                 strcmp(dest, ".") == 0 ? "" : dest) < 0)
+        return keel_syserror(err, "COPY");
+    for (size_t i = 0; i + 1 < n; i++) {
+        const struct df_heredoc *h = heredoc_named(in, words[i]);
+        if (h != NULL) {
+            char *data = NULL;
+            if (h->expand ? subst_heredoc(&sub, h->content, &data, err) < 0
+                          : (data = strdup(h->content)) == NULL)
+                return data == NULL && h->expand ? -1 : keel_syserror(err, "COPY");
+            if (spec_strs_append(&j->heredoc_names, &j->nheredocs, h->name) < 0) {
+                free(data);
+                return keel_syserror(err, "COPY");
+            }
+            char **v = realloc(j->heredoc_data, j->nheredocs * sizeof *v);
+            if (v == NULL) {
+                free(data);
+                return keel_syserror(err, "COPY");
+            }
+            j->heredoc_data = v;
+            v[j->nheredocs - 1] = data;
+            digester_update(d, h->name, strlen(h->name) + 1);
+            digester_update(d, data, strlen(data) + 1);
+            continue;
+        }
+        if (strstr(words[i], "://") != NULL)
+            return keel_error(err, ENOTSUP, "%s:%d: ADD from a URL is not supported yet: %s",
+                              b->dfname, in->line, words[i]);
+        if (source_select(&j->src, words[i], &j->paths, &j->npaths, err) < 0)
+            return keel_error_wrap(err, "%s:%d", b->dfname, in->line);
+    }
+    if (j->npaths + j->nheredocs > 1 && !ends_with_slash(dest))
+        return keel_error(err, 0, "%s:%d: When using %s with more than one source file, the destination must be a directory and end with a /",
+                          b->dfname, in->line, j->add ? "ADD" : "COPY");
+    return source_checksum(&j->src, j->paths, j->npaths, d, err);
+}
+
+static int parse_chmod(struct builder *b, struct copy_job *j, keel_err *err)
+{
+    const char *m = df_flag(j->in, "chmod");
+    if (m == NULL)
+        return 0;
+    char *end;
+    long v = strtol(m, &end, 8);
+    if (m[0] == '\0' || *end != '\0' || v < 0 || v > 07777)
+        return keel_error(err, 0, "%s:%d: invalid chmod parameter: %s", b->dfname, j->in->line,
+                          m);
+    j->has_chmod = true;
+    j->chmod = (mode_t)v;
+    return 0;
+}
+
+static int do_copy(struct builder *b, struct stage_image *st, struct copy_job *j, keel_err *err)
+{
+    cleanup_free char *key = NULL, *created_by = NULL;
+    keel_err e2;
+    struct digester *d = digester_new(&e2);
+    if (d == NULL)
+        return keel_syserror(err, "COPY");
+    int rc = plan_copy(b, st, j, d, err);
+    char sum[DIGEST_BUF];
+    digester_final(d, sum);
+    digester_free(d);
+    const char *kw = j->add ? "ADD" : "COPY";
+    const char *chown = j->chown != NULL ? j->chown : "";
+    if (rc == 0 && (asprintf(&key, "%s%c%s%c%o%c%s%c%s", kw, 0, chown, 0,
+                             j->has_chmod ? (unsigned)j->chmod : 0u, 0, j->dest, 0, sum) < 0 ||
+                    asprintf(&created_by, "%s %s # buildkit", kw,
+                             j->in->original + strlen(kw) + 1) < 0))
+        rc = keel_syserror(err, "COPY");
+    if (rc < 0)
+        return -1;
+    size_t klen = strlen(kw) + 1 + strlen(chown) + 1;
+    klen += (size_t)snprintf(NULL, 0, "%o", j->has_chmod ? (unsigned)j->chmod : 0u) + 1;
+    klen += strlen(j->dest) + 1 + strlen(sum);
+    return layer_step(b, st, key, klen, j->in->original, created_by, copy_in, j, err);
+}
+
+int instr_copy(struct builder *b, struct stage_image *st, const struct df_instr *in,
+               keel_err *err)
+{
+    static const char *const copy_flags[] = {"from", "chown", "chmod", "link", NULL};
+    static const char *const add_flags[] = {"chown", "chmod", "link", NULL};
+    bool add = strcmp(in->keyword, "add") == 0;
+    if (df_flags_check(in, add ? add_flags : copy_flags, b->dfname, err) < 0)
+        return -1;
+    struct copy_job j = {.add = add, .in = in, .chown = df_flag(in, "chown"),
+                         .src = {.rootfd = b->ctx.fd, .ignore = &b->ctx.ignore}};
+    const char *from = df_flag(in, "from");
+    struct step_fs other = {.rootfd = -1};
+    int rc = parse_chmod(b, &j, err);
+    if (rc == 0 && from != NULL) {
+        rc = builder_source_fs(b, from, &other, err);
+        j.src = (struct copy_source){.rootfd = other.rootfd};
+    }
+    if (rc == 0 && j.src.rootfd < 0)
+        rc = keel_error(err, 0, "%s:%d: %s needs a build context", b->dfname, in->line,
+                        add ? "ADD" : "COPY");
+    if (rc == 0)
+        rc = do_copy(b, st, &j, err);
+    step_fs_release(&other);
+    job_release(&j);
+    return rc;
+}

@@ -1,0 +1,317 @@
+/* RUN: the command on Keel's runtime in a bundle of the stage's rootfs, with
+ * the image's env, user, workdir and shell plus the ARGs in scope, its
+ * output streamed under the step header. */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bundle_options.h"
+#include "imageconfig_to_spec.h"
+#include "keel/cleanup.h"
+#include "keel/fsutil.h"
+#include "layer_path.h"
+#include "step.h"
+#include "util.h"
+
+/* docker's predefined args: usable without ARG, kept out of the cache key. */
+static const char *const proxy_args[] = {
+    "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
+    "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", NULL,
+};
+
+struct run_cmd {
+    char **args;
+    size_t nargs;
+    char **env; /* ARG values as K=V */
+    size_t nenv;
+    char *display; /* args joined by spaces, for messages */
+};
+
+static void run_cmd_release(struct run_cmd *c)
+{
+    for (size_t i = 0; i < c->nargs; i++)
+        free(c->args[i]);
+    free(c->args);
+    for (size_t i = 0; i < c->nenv; i++)
+        free(c->env[i]);
+    free(c->env);
+    free(c->display);
+}
+
+/* rest is only `<<[-]["']NAME["']`. */
+static bool lone_heredoc(const char *r, const char *name)
+{
+    if (strncmp(r, "<<", 2) != 0)
+        return false;
+    r += 2 + (r[2] == '-');
+    char q = *r == '"' || *r == '\'' ? *r++ : 0;
+    size_t l = strlen(name);
+    if (strncmp(r, name, l) != 0)
+        return false;
+    r += l;
+    if (q != 0 && *r++ != q)
+        return false;
+    return *r == '\0';
+}
+
+/* The shell form's script, heredocs included (a lone heredoc is the script). */
+static char *script_of(const struct df_instr *in)
+{
+    if (in->heredocs_len == 1 && lone_heredoc(in->rest, in->heredocs[0].name))
+        return strdup(in->heredocs[0].content);
+    char *s = strdup(in->rest);
+    for (size_t i = 0; s != NULL && i < in->heredocs_len; i++) {
+        char *n;
+        if (asprintf(&n, "%s\n%s%s", s, in->heredocs[i].content, in->heredocs[i].name) < 0)
+            n = NULL;
+        free(s);
+        s = n;
+    }
+    return s;
+}
+
+static int build_cmd(struct stage_image *st, const struct df_instr *in,
+                     struct run_cmd *c, keel_err *err)
+{
+    const struct oci_image_exec_config *ec = st->cfg.config;
+    if (in->json) {
+        for (size_t i = 0; i < in->args_len; i++)
+            if (spec_strs_append(&c->args, &c->nargs, in->args[i]) < 0)
+                return keel_syserror(err, "RUN");
+    } else {
+        static char *const sh[] = {"/bin/sh", "-c"};
+        char *const *shell = ec->Shell_len > 0 ? ec->Shell : sh;
+        size_t n = ec->Shell_len > 0 ? ec->Shell_len : 2;
+        cleanup_free char *script = script_of(in);
+        if (script == NULL)
+            return keel_syserror(err, "RUN");
+        for (size_t i = 0; i < n; i++)
+            if (spec_strs_append(&c->args, &c->nargs, shell[i]) < 0)
+                return keel_syserror(err, "RUN");
+        if (spec_strs_append(&c->args, &c->nargs, script) < 0)
+            return keel_syserror(err, "RUN");
+    }
+    size_t len = 1;
+    for (size_t i = 0; i < c->nargs; i++)
+        len += strlen(c->args[i]) + 1;
+    if ((c->display = calloc(1, len)) == NULL)
+        return keel_syserror(err, "RUN");
+    for (size_t i = 0; i < c->nargs; i++)
+        strcat(strcat(c->display, i > 0 ? " " : ""), c->args[i]);
+    /* ARGs in scope, unless an ENV of the same name wins */
+    for (size_t i = 0; i < st->args.n; i++) {
+        if (st->args.values[i] == NULL || stage_env(st, st->args.names[i]) != NULL)
+            continue;
+        char *kv;
+        if (asprintf(&kv, "%s=%s", st->args.names[i], st->args.values[i]) < 0)
+            return keel_syserror(err, "RUN");
+        int rc = spec_strs_append(&c->env, &c->nenv, kv);
+        free(kv);
+        if (rc < 0)
+            return keel_syserror(err, "RUN");
+    }
+    return 0;
+}
+
+/* The proxy args given with --build-arg, added to env after the key. */
+static int add_proxy_env(struct builder *b, struct stage_image *st, struct run_cmd *c,
+                         keel_err *err)
+{
+    for (const char *const *p = proxy_args; *p != NULL; p++) {
+        int i = vars_find(&b->build_args, *p);
+        if (i < 0 || b->build_args.values[i] == NULL || vars_find(&st->args, *p) >= 0 ||
+            stage_env(st, *p) != NULL)
+            continue;
+        char *kv;
+        if (asprintf(&kv, "%s=%s", *p, b->build_args.values[i]) < 0)
+            return keel_syserror(err, "RUN");
+        int rc = spec_strs_append(&c->env, &c->nenv, kv);
+        free(kv);
+        if (rc < 0)
+            return keel_syserror(err, "RUN");
+    }
+    return 0;
+}
+
+static int write_bundle_config(struct builder *b, struct stage_image *st, struct step_fs *fs,
+                               const struct run_cmd *c, keel_err *err)
+{
+    struct bundle_options o = {
+        .entrypoint_set = true,
+        .entrypoint = "",
+        .cmd_set = true,
+        .cmd = c->args,
+        .cmd_len = c->nargs,
+        .env = c->env,
+        .env_len = c->nenv,
+        .netns = b->o->network != NULL ? b->o->network : "host",
+        .hostname = "buildkitsandbox",
+    };
+    struct oci_config cfg;
+    if (imageconfig_to_spec(&st->cfg, &o, fs->rootfd, &cfg, err) < 0)
+        return keel_error_wrap(err, "runtime config");
+    cleanup_free char *path = NULL;
+    int rc = asprintf(&path, "%s/config.json", fs->dir) < 0 ? keel_syserror(err, "RUN") : 0;
+    if (rc == 0)
+        rc = write_spec_file(b->s, path, &spec_type_oci_config, &cfg, false, err);
+    spec_release(&spec_type_oci_config, &cfg);
+    return rc;
+}
+
+static double mono(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* Copies the container's output to the progress stream a line at a time,
+ * each line prefixed with the step and the seconds since it started. */
+static void stream_output(struct builder *b, int fd)
+{
+    char buf[8192];
+    size_t have = 0;
+    double t0 = mono();
+    for (;;) {
+        ssize_t n = read(fd, buf + have, sizeof buf - have - 1);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            break;
+        have += (size_t)n;
+        char *start = buf, *nl;
+        while ((nl = memchr(start, '\n', have - (size_t)(start - buf))) != NULL) {
+            *nl = '\0';
+            progress_line(b, "%.3f %s\n", mono() - t0, start);
+            start = nl + 1;
+        }
+        have -= (size_t)(start - buf);
+        memmove(buf, start, have);
+        if (have == sizeof buf - 1) {
+            buf[have] = '\0';
+            progress_line(b, "%.3f %s\n", mono() - t0, buf);
+            have = 0;
+        }
+    }
+    if (have > 0) {
+        buf[have] = '\0';
+        progress_line(b, "%.3f %s\n", mono() - t0, buf);
+    }
+}
+
+static volatile sig_atomic_t interrupted;
+
+static void on_signal(int sig)
+{
+    interrupted = sig;
+}
+
+/* keel --root DIR/state run --bundle DIR ID, output into a pipe. */
+static int run_container(struct builder *b, struct step_fs *fs, const struct run_cmd *c,
+                         keel_err *err)
+{
+    cleanup_free char *state = NULL, *id = NULL;
+    if (asprintf(&state, "%s/state", fs->dir) < 0 || asprintf(&id, "keel-build-%d-%d",
+                                                               (int)getpid(), b->step) < 0)
+        return keel_syserror(err, "RUN");
+    int pipefd[2];
+    if (pipe2(pipefd, O_CLOEXEC) < 0)
+        return keel_syserror(err, "RUN: pipe");
+    struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDONLY);
+        if (null < 0 || dup2(null, 0) < 0 || dup2(pipefd[1], 1) < 0 || dup2(pipefd[1], 2) < 0)
+            _exit(127);
+        if (b->o->progress == NULL) { /* -q: the output goes nowhere */
+            int devnull = open("/dev/null", O_WRONLY);
+            if (devnull < 0 || dup2(devnull, 1) < 0 || dup2(devnull, 2) < 0)
+                _exit(127);
+        }
+        execl(b->o->runtime, b->o->runtime, "--root", state, "run", "--bundle", fs->dir, id,
+              (char *)NULL);
+        _exit(127);
+    }
+    close(pipefd[1]);
+    if (pid < 0) {
+        close(pipefd[0]);
+        return keel_syserror(err, "RUN: fork");
+    }
+    stream_output(b, pipefd[0]);
+    close(pipefd[0]);
+    int status;
+    while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        if (interrupted)
+            kill(pid, SIGTERM);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
+    if (interrupted)
+        return keel_error(err, EINTR, "The command '%s' was interrupted", c->display);
+    int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    if (code != 0)
+        return keel_error(err, 0, "The command '%s' returned a non-zero code: %d", c->display,
+                          code);
+    return 0;
+}
+
+static int run_in(struct builder *b, struct stage_image *st, struct step_fs *fs, void *arg,
+                  keel_err *err)
+{
+    struct run_cmd *c = arg;
+    const char *wd = st->cfg.config->WorkingDir;
+    if (wd != NULL && wd[0] != '\0') {
+        int fd = root_open_dir(fs->rootfd, wd, O_RDONLY, true, err);
+        if (fd < 0)
+            return keel_error_wrap(err, "WORKDIR %s", wd);
+        close(fd);
+    }
+    if (write_bundle_config(b, st, fs, c, err) < 0)
+        return -1;
+    return run_container(b, fs, c, err);
+}
+
+int instr_run(struct builder *b, struct stage_image *st, const struct df_instr *in, keel_err *err)
+{
+    static const char *const allowed[] = {"network", "security", NULL};
+    if (df_flags_check(in, allowed, b->dfname, err) < 0)
+        return -1;
+    if (df_flag(in, "mount") != NULL)
+        return keel_error(err, ENOTSUP, "%s:%d: RUN --mount is not supported yet", b->dfname,
+                          in->line);
+    struct run_cmd c = {0};
+    int rc = build_cmd(st, in, &c, err);
+    cleanup_free char *key = NULL, *created_by = NULL, *header = NULL;
+    size_t klen = 0;
+    if (rc == 0) {
+        FILE *f = open_memstream(&key, &klen);
+        if (f == NULL) {
+            rc = keel_syserror(err, "RUN");
+        } else {
+            fprintf(f, "RUN");
+            for (size_t i = 0; i < c.nargs; i++)
+                fprintf(f, "%c%s", 0, c.args[i]);
+            for (size_t i = 0; i < c.nenv; i++)
+                fprintf(f, "%cenv %s", 0, c.env[i]);
+            fclose(f);
+        }
+    }
+    if (rc == 0 && (asprintf(&created_by, "RUN %s # buildkit", c.display) < 0 ||
+                    asprintf(&header, "RUN %s", in->original + 4) < 0))
+        rc = keel_syserror(err, "RUN");
+    if (rc == 0)
+        rc = add_proxy_env(b, st, &c, err);
+    if (rc == 0)
+        rc = layer_step(b, st, key, klen, header, created_by, run_in, &c, err);
+    run_cmd_release(&c);
+    return rc;
+}
