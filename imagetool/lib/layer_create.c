@@ -32,6 +32,7 @@ struct hardlink {
 struct gen {
     struct store *store;
     int64_t epoch;
+    bool keep_xattrs; /* the directory is not ours to change */
     struct archive *ar;
     struct digester *diff;
     struct blob_writer *blob;
@@ -115,7 +116,7 @@ static int add_xattrs(struct gen *g, struct archive_entry *e, const char *full, 
             ssize_t vl = lgetxattr(full, k, v, sizeof v);
             if (strcmp(k, OVERLAY_OPAQUE_XATTR) == 0)
                 *opaque = vl == 1 && v[0] == 'y';
-            else
+            else if (!g->keep_xattrs)
                 lremovexattr(full, k); /* only bookkeeping; a failure leaves it harmless */
             continue;
         }
@@ -292,10 +293,10 @@ static int gen_start(struct gen *g, keel_err *err)
     return 0;
 }
 
-int layer_create(struct store *s, const char *dir, int64_t epoch, struct created_layer *out,
-                 keel_err *err)
+static int create(struct store *s, const char *dir, int64_t epoch, bool keep_xattrs,
+                  struct created_layer *out, keel_err *err)
 {
-    struct gen g = {.store = s, .epoch = epoch, .err = err};
+    struct gen g = {.store = s, .epoch = epoch, .keep_xattrs = keep_xattrs, .err = err};
     int rc = gen_start(&g, err);
     if (rc == 0) {
         cleanup_close int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -313,6 +314,18 @@ int layer_create(struct store *s, const char *dir, int64_t epoch, struct created
     }
     gen_free(&g);
     return rc;
+}
+
+int layer_create(struct store *s, const char *dir, int64_t epoch, struct created_layer *out,
+                 keel_err *err)
+{
+    return create(s, dir, epoch, false, out, err);
+}
+
+int layer_create_readonly(struct store *s, const char *dir, int64_t epoch,
+                          struct created_layer *out, keel_err *err)
+{
+    return create(s, dir, epoch, true, out, err);
 }
 
 int layer_adopt(struct store *s, const char *dir, const char *diff_id, keel_err *err)

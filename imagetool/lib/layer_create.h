@@ -23,6 +23,10 @@ struct created_layer {
  * one pass that also computes the DiffID. */
 int layer_create(struct store *s, const char *dir, int64_t epoch, struct created_layer *out,
                  keel_err *err);
+/* The same for an upper directory still in use (a running container's, for
+ * commit): read only, overlayfs' bookkeeping xattrs left in place. */
+int layer_create_readonly(struct store *s, const char *dir, int64_t epoch,
+                          struct created_layer *out, keel_err *err);
 
 /* Renames dir (in the store's filesystem) to $root/layers/sha256/<diff_id hex>;
  * if that layer is already there, dir is removed instead. */

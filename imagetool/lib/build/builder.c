@@ -19,6 +19,7 @@
 #include "stored_image.h"
 
 #define DOCKERFILE_MAX (4u << 20)
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 static const char *global_lookup(void *ctx, const char *name)
 {
@@ -46,6 +47,9 @@ static int stage_init(struct stage_image *st, keel_err *err)
         return keel_syserror(err, "image config");
     if (c->rootfs->diff_ids == NULL &&
         (c->rootfs->diff_ids = calloc(1, sizeof *c->rootfs->diff_ids)) == NULL)
+        return keel_syserror(err, "image config");
+    /* BuildKit gives every stage a PATH (an image from scratch has none) */
+    if (stage_env(st, "PATH") == NULL && stage_env_set(st, "PATH", DEFAULT_PATH) < 0)
         return keel_syserror(err, "image config");
     return 0;
 }

@@ -36,9 +36,20 @@ struct build_opts {
 int image_build(struct store *s, const struct build_opts *o, char id_out[DIGEST_BUF],
                 keel_err *err);
 
-/* The build cache: $root/buildcache/<key>, one record per step that made a
- * layer. */
-int build_cache_prune(struct store *s, bool all, size_t *removed, long long *bytes,
-                      keel_err *err);
+/* keel-image commit: a bundle's writable layer (its overlay upper directory)
+ * on top of its image, the config changed by Dockerfile instructions
+ * (`changes`: CMD, ENTRYPOINT, ENV, EXPOSE, LABEL, ONBUILD, USER, VOLUME,
+ * WORKDIR, STOPSIGNAL), tagged ref (NULL: untagged). */
+struct commit_opts {
+    char **changes;
+    size_t nchanges;
+    const char *message, *author;
+};
+int image_commit(struct store *s, const char *bundle, const char *ref,
+                 const struct commit_opts *o, char id_out[DIGEST_BUF], keel_err *err);
+
+/* Forgets every build cache record ($root/buildcache/); the layers only
+ * they kept go at the next gc (which the store must be open exclusively for). */
+int build_cache_prune(struct store *s, size_t *removed, keel_err *err);
 
 #endif

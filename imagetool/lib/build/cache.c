@@ -97,10 +97,8 @@ int cache_each_layer(struct store *s, void (*fn)(void *arg, const char *diff_id,
     return 0;
 }
 
-int build_cache_prune(struct store *s, bool all, size_t *removed, long long *bytes,
-                      keel_err *err)
+int build_cache_prune(struct store *s, size_t *removed, keel_err *err)
 {
-    (void)all; /* every record is unreferenced cache: -a and not are the same here */
     cleanup_free char *dir = path_join(s->root, BUILD_CACHE_DIR);
     if (dir == NULL)
         return keel_syserror(err, "build cache");
@@ -113,16 +111,6 @@ int build_cache_prune(struct store *s, bool all, size_t *removed, long long *byt
             continue;
         char path[PATH_MAX];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct cache_record r;
-        if (read_record(path, &r) == 0 && !r.empty) {
-            cleanup_free char *blob = store_blob_path(s, r.digest, err);
-            cleanup_free char *layer = store_layer_path(s, r.diff_id, err);
-            struct stat st;
-            if (blob != NULL && stat(blob, &st) == 0)
-                *bytes += st.st_size;
-            if (layer != NULL)
-                *bytes += tree_size(layer);
-        }
         if (unlink(path) < 0 && errno != ENOENT)
             return keel_syserror(err, "remove %s", path);
         (*removed)++;

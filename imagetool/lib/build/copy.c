@@ -237,9 +237,11 @@ static int copy_one(struct copy_job *j, struct copier *c, int rootfd, const char
     if (layer_path_clean(j->dest, dest, sizeof dest) < 0)
         return keel_error(c->err, 0, "bad destination %s", j->dest);
     const char *name = NULL;
+    char file[NAME_MAX + 1];
     if (!into_dir) { /* the destination names the file */
-        name = layer_path_split(dest, &sdirname);
+        snprintf(file, sizeof file, "%s", layer_path_split(dest, &sdirname));
         memmove(dest, sdirname, strlen(sdirname) + 1);
+        name = file;
     }
     cleanup_close int dfd = root_open_dir(rootfd, dest, O_RDONLY, true, c->err);
     if (dfd < 0)

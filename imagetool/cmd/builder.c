@@ -1,0 +1,55 @@
+/* keel-image builder prune [-a] [-f]: drops the build cache and frees the
+ * layers only it kept (docker builder prune's report). */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "build/builder.h"
+#include "commands.h"
+#include "image.h"
+
+#define USAGE "builder prune [-a] [-f]"
+
+/* docker's units.HumanSize: 1000-based, four significant digits. */
+static void human(long long bytes, char *out, size_t size)
+{
+    static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
+    double v = (double)bytes;
+    size_t u = 0;
+    while (v >= 1000 && u + 1 < sizeof units / sizeof units[0])
+        v /= 1000, u++;
+    snprintf(out, size, "%.4g%s", v, units[u]);
+}
+
+int cmd_builder(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
+{
+    static const struct option opts[] = {
+        {"all", no_argument, NULL, 'a'},
+        {"force", no_argument, NULL, 'f'},
+        {0},
+    };
+    if (argc < 2 || strcmp(argv[1], "prune") != 0)
+        return cmd_usage(err, USAGE);
+    optind = 2;
+    int c;
+    while ((c = getopt_long(argc, argv, "+af", opts, NULL)) != -1)
+        if (c != 'a' && c != 'f')
+            return cmd_usage(err, USAGE);
+    if (optind != argc)
+        return cmd_usage(err, USAGE);
+    struct store s;
+    if (store_open(&s, ctx->root, STORE_EXCLUSIVE, err) < 0)
+        return keel_error_wrap(err, "open store %s", ctx->root);
+    size_t removed = 0;
+    struct gc_report rep = {0};
+    int rc = build_cache_prune(&s, &removed, err);
+    if (rc == 0)
+        rc = image_gc(&s, false, &rep, err);
+    store_close(&s);
+    if (rc < 0)
+        return -1;
+    char size[32];
+    human(rep.bytes, size, sizeof size);
+    printf("Deleted build cache objects: %zu\n\nTotal:\t%s\n", removed, size);
+    return 0;
+}
