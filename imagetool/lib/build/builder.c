@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <libgen.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,6 +210,8 @@ static int build_stage(struct builder *b, size_t i, keel_err *err)
         return -1;
     for (size_t k = bs->from + 1; k < bs->end; k++) {
         b->pos++;
+        if (build_interrupted)
+            return keel_error(err, EINTR, "build interrupted");
         if (run_instr(b, st, &b->df.v[k], err) < 0)
             return -1;
     }
@@ -310,10 +313,21 @@ static int build_all(struct builder *b, char id_out[DIGEST_BUF], keel_err *err)
                        NULL, err);
 }
 
+volatile sig_atomic_t build_interrupted;
+
+static void on_signal(int sig)
+{
+    build_interrupted = sig;
+}
+
 int image_build(struct store *s, const struct build_opts *o, char id_out[DIGEST_BUF],
                 keel_err *err)
 {
     struct builder b = {.s = s, .o = o};
+    struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
+    build_interrupted = 0;
+    sigaction(SIGINT, &sa, &old_int);
+    sigaction(SIGTERM, &sa, &old_term);
     cleanup_free char *dfcopy = strdup(o->dockerfile != NULL ? o->dockerfile : "Dockerfile");
     if (dfcopy == NULL)
         return keel_syserror(err, "build");
@@ -328,5 +342,7 @@ int image_build(struct store *s, const struct build_opts *o, char id_out[DIGEST_
     vars_release(&b.globals);
     vars_release(&b.build_args);
     context_close(&b.ctx);
+    sigaction(SIGINT, &old_int, NULL);
+    sigaction(SIGTERM, &old_term, NULL);
     return rc;
 }

@@ -115,5 +115,8 @@ int build_cache_prune(struct store *s, size_t *removed, keel_err *err)
             return keel_syserror(err, "remove %s", path);
         (*removed)++;
     }
-    return 0;
+    cleanup_free char *mounts = path_join(s->root, BUILD_MOUNTS_DIR);
+    if (mounts == NULL)
+        return keel_syserror(err, "build cache");
+    return remove_tree(mounts, err);
 }

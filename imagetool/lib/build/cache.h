@@ -20,6 +20,8 @@ struct cache_record {
 };
 
 #define BUILD_CACHE_DIR "/buildcache"
+/* RUN --mount=type=cache directories, one per id */
+#define BUILD_MOUNTS_DIR "/buildmounts"
 
 /* 1 with *out filled when the key has a record whose layer is still in the
  * store, 0 when not. */

@@ -18,6 +18,7 @@
 #include "keel/cleanup.h"
 #include "keel/fsutil.h"
 #include "layer_path.h"
+#include "cache.h"
 #include "step.h"
 #include "util.h"
 
@@ -33,6 +34,10 @@ struct run_cmd {
     char **env; /* ARG values as K=V */
     size_t nenv;
     char *display; /* args joined by spaces, for messages */
+    char **mounts; /* SRC:DST[:ro] binds for RUN --mount */
+    size_t nmounts;
+    struct step_fs from[4]; /* rootfs of --mount from= stages or images */
+    size_t nfrom;
 };
 
 static void run_cmd_release(struct run_cmd *c)
@@ -44,6 +49,11 @@ static void run_cmd_release(struct run_cmd *c)
         free(c->env[i]);
     free(c->env);
     free(c->display);
+    for (size_t i = 0; i < c->nmounts; i++)
+        free(c->mounts[i]);
+    free(c->mounts);
+    for (size_t i = 0; i < c->nfrom; i++)
+        step_fs_release(&c->from[i]);
 }
 
 /* rest is only `<<[-]["']NAME["']`. */
@@ -154,6 +164,8 @@ static int write_bundle_config(struct builder *b, struct stage_image *st, struct
         .env_len = c->nenv,
         .netns = b->o->network != NULL ? b->o->network : "host",
         .hostname = "buildkitsandbox",
+        .mounts = c->mounts,
+        .mounts_len = c->nmounts,
     };
     struct oci_config cfg;
     if (imageconfig_to_spec(&st->cfg, &o, fs->rootfd, &cfg, err) < 0)
@@ -175,13 +187,36 @@ static double mono(void)
 
 /* Copies the container's output to the progress stream a line at a time,
  * each line prefixed with the step and the seconds since it started. */
-static void stream_output(struct builder *b, int fd)
+/* keel delete -f: the container goes (its init may ignore SIGTERM as pid 1). */
+static void kill_container(struct builder *b, const char *state, const char *id)
 {
+    pid_t pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        if (null >= 0) {
+            dup2(null, 1);
+            dup2(null, 2);
+        }
+        execl(b->o->runtime, b->o->runtime, "--root", state, "delete", "-f", id, (char *)NULL);
+        _exit(127);
+    }
+    int status;
+    while (pid > 0 && waitpid(pid, &status, 0) < 0 && errno == EINTR)
+        ;
+}
+
+static void stream_output(struct builder *b, int fd, const char *state, const char *id)
+{
+    bool killed = false;
     char buf[8192];
     size_t have = 0;
     double t0 = mono();
     for (;;) {
         ssize_t n = read(fd, buf + have, sizeof buf - have - 1);
+        if (build_interrupted && !killed) {
+            kill_container(b, state, id);
+            killed = true;
+        }
         if (n < 0 && errno == EINTR)
             continue;
         if (n <= 0)
@@ -207,13 +242,6 @@ static void stream_output(struct builder *b, int fd)
     }
 }
 
-static volatile sig_atomic_t interrupted;
-
-static void on_signal(int sig)
-{
-    interrupted = sig;
-}
-
 /* keel --root DIR/state run --bundle DIR ID, output into a pipe. */
 static int run_container(struct builder *b, struct step_fs *fs, const struct run_cmd *c,
                          keel_err *err)
@@ -225,9 +253,6 @@ static int run_container(struct builder *b, struct step_fs *fs, const struct run
     int pipefd[2];
     if (pipe2(pipefd, O_CLOEXEC) < 0)
         return keel_syserror(err, "RUN: pipe");
-    struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
-    sigaction(SIGINT, &sa, &old_int);
-    sigaction(SIGTERM, &sa, &old_term);
     pid_t pid = fork();
     if (pid == 0) {
         int null = open("/dev/null", O_RDONLY);
@@ -247,16 +272,15 @@ static int run_container(struct builder *b, struct step_fs *fs, const struct run
         close(pipefd[0]);
         return keel_syserror(err, "RUN: fork");
     }
-    stream_output(b, pipefd[0]);
+    stream_output(b, pipefd[0], state, id);
     close(pipefd[0]);
     int status;
     while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-        if (interrupted)
-            kill(pid, SIGTERM);
-    sigaction(SIGINT, &old_int, NULL);
-    sigaction(SIGTERM, &old_term, NULL);
-    if (interrupted)
+        ;
+    if (build_interrupted) {
+        kill_container(b, state, id); /* one that started after the signal */
         return keel_error(err, EINTR, "The command '%s' was interrupted", c->display);
+    }
     int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     if (code != 0)
         return keel_error(err, 0, "The command '%s' returned a non-zero code: %d", c->display,
@@ -280,14 +304,114 @@ static int run_in(struct builder *b, struct stage_image *st, struct step_fs *fs,
     return run_container(b, fs, c, err);
 }
 
+/* The value of key in a --mount spec ("type=cache,target=/x,id=y"), or NULL. */
+static char *mount_field(const char *spec, const char *key)
+{
+    size_t kl = strlen(key);
+    for (const char *p = spec; *p != '\0';) {
+        size_t l = strcspn(p, ",");
+        if (strncmp(p, key, kl) == 0 && p[kl] == '=')
+            return strndup(p + kl + 1, l - kl - 1);
+        if (l == kl && strncmp(p, key, kl) == 0)
+            return strdup("");
+        p += l + (p[l] == ',');
+    }
+    return NULL;
+}
+
+/* A cache mount's directory: $root/buildmounts/<hex of its id>, kept
+ * between builds until builder prune. */
+static int cache_dir(struct builder *b, const char *id, char **out, keel_err *err)
+{
+    char d[DIGEST_BUF];
+    digest_buffer(id, strlen(id), d);
+    cleanup_free char *base = NULL;
+    if (asprintf(&base, "%s" BUILD_MOUNTS_DIR, b->s->root) < 0 ||
+        asprintf(out, "%s/%s", base, digest_hex(d)) < 0)
+        return keel_syserror(err, "RUN --mount");
+    if ((mkdir(base, 0700) < 0 && errno != EEXIST) || (mkdir(*out, 0755) < 0 && errno != EEXIST))
+        return keel_syserror(err, "RUN --mount: create %s", *out);
+    return 0;
+}
+
+static int add_mount(struct run_cmd *c, const char *src, const char *dst, bool ro, keel_err *err)
+{
+    char *m;
+    if (asprintf(&m, "%s:%s:%s", src, dst, ro ? "ro" : "rw") < 0)
+        return keel_syserror(err, "RUN --mount");
+    int rc = spec_strs_append(&c->mounts, &c->nmounts, m);
+    free(m);
+    return rc < 0 ? keel_syserror(err, "RUN --mount") : 0;
+}
+
+/* --mount=type=cache,target=DIR[,id=ID][,sharing=...] and
+ * --mount=type=bind,target=DIR[,from=STAGE|IMAGE][,source=PATH][,rw]; what a
+ * bind reads goes into the key. */
+static int one_mount(struct builder *b, const char *spec, struct run_cmd *c, FILE *key,
+                     keel_err *err)
+{
+    cleanup_free char *type = mount_field(spec, "type");
+    cleanup_free char *target = mount_field(spec, "target");
+    if (target == NULL)
+        target = mount_field(spec, "dst");
+    if (target == NULL || target[0] != '/')
+        return keel_error(err, EINVAL, "--mount=%s: target must be an absolute path", spec);
+    if (type != NULL && strcmp(type, "cache") == 0) {
+        cleanup_free char *id = mount_field(spec, "id");
+        cleanup_free char *dir = NULL;
+        if (cache_dir(b, id != NULL && id[0] != '\0' ? id : target, &dir, err) < 0)
+            return -1;
+        return add_mount(c, dir, target, false, err);
+    }
+    if (type != NULL && strcmp(type, "bind") != 0)
+        return keel_error(err, ENOTSUP, "--mount=%s: type %s is not supported", spec, type);
+    cleanup_free char *from = mount_field(spec, "from");
+    cleanup_free char *source = mount_field(spec, "source");
+    cleanup_free char *rw = mount_field(spec, "rw");
+    char clean[PATH_MAX];
+    if (layer_path_clean(source != NULL ? source : "", clean, sizeof clean) < 0)
+        return keel_error(err, EINVAL, "--mount=%s: source outside the root", spec);
+    if (from == NULL)
+        return keel_error(err, ENOTSUP, "--mount=%s: a bind of the context is not supported; use from=", spec);
+    if (c->nfrom == sizeof c->from / sizeof c->from[0])
+        return keel_error(err, E2BIG, "RUN: too many --mount from=");
+    struct step_fs *fs = &c->from[c->nfrom];
+    if (builder_source_fs(b, from, fs, err) < 0)
+        return -1;
+    c->nfrom++;
+    struct digester *d = digester_new(err);
+    if (d == NULL)
+        return -1;
+    struct copy_source src = {.rootfd = fs->rootfd};
+    char *one[] = {clean, NULL};
+    int rc = source_checksum(&src, one, 1, d, err);
+    char sum[DIGEST_BUF];
+    digester_final(d, sum);
+    digester_free(d);
+    if (rc < 0)
+        return -1;
+    fprintf(key, "%cmount %s %s", 0, spec, sum);
+    cleanup_free char *path = NULL;
+    if (asprintf(&path, "%s/%s", fs->rootfs, clean) < 0)
+        return keel_syserror(err, "RUN --mount");
+    return add_mount(c, path, target, rw == NULL, err);
+}
+
+static int mounts_of(struct builder *b, const struct df_instr *in, struct run_cmd *c, FILE *key,
+                     keel_err *err)
+{
+    for (size_t i = 0; i < in->flags_len; i++)
+        if (strncmp(in->flags[i], "mount=", 6) == 0 &&
+            one_mount(b, in->flags[i] + 6, c, key, err) < 0)
+            return keel_error_wrap(err, "%s:%d", b->dfname, in->line);
+    return 0;
+}
+
 int instr_run(struct builder *b, struct stage_image *st, const struct df_instr *in, keel_err *err)
 {
-    static const char *const allowed[] = {"network", "security", NULL};
+    static const char *const allowed[] = {"network", "security", "mount", NULL};
     if (df_flags_check(in, allowed, b->dfname, err) < 0)
         return -1;
-    if (df_flag(in, "mount") != NULL)
-        return keel_error(err, ENOTSUP, "%s:%d: RUN --mount is not supported yet", b->dfname,
-                          in->line);
     struct run_cmd c = {0};
     int rc = build_cmd(st, in, &c, err);
     cleanup_free char *key = NULL, *created_by = NULL, *header = NULL;
@@ -302,6 +426,7 @@ int instr_run(struct builder *b, struct stage_image *st, const struct df_instr *
                 fprintf(f, "%c%s", 0, c.args[i]);
             for (size_t i = 0; i < c.nenv; i++)
                 fprintf(f, "%cenv %s", 0, c.env[i]);
+            rc = mounts_of(b, in, &c, f, err);
             fclose(f);
         }
     }

@@ -4,6 +4,7 @@
 #define KEEL_BUILD_STATE_H
 
 #include <stdbool.h>
+#include <signal.h>
 #include <stddef.h>
 
 #include "builder.h"
@@ -50,6 +51,10 @@ struct builder {
     char created[40];       /* the history's timestamp */
     bool used_arg_warned;
 };
+
+/* Set by SIGINT or SIGTERM during a build: the running step stops, its
+ * container is deleted, nothing of it stays. */
+extern volatile sig_atomic_t build_interrupted;
 
 /* Variable lookup for substitution in the current stage: ENV wins over ARG. */
 struct subst builder_subst(struct builder *b);

@@ -144,6 +144,8 @@ static int run_step(struct builder *b, struct stage_image *st, step_fn *fn, void
     int rc = step_fs_mount(b, st, &fs, err);
     if (rc == 0)
         rc = fn(b, st, &fs, arg, err);
+    if (rc == 0 && build_interrupted)
+        rc = keel_error(err, EINTR, "build interrupted");
     if (rc == 0)
         rc = step_fs_unmount(&fs, err);
     if (rc == 0) {
