@@ -328,6 +328,9 @@ int image_build(struct store *s, const struct build_opts *o, char id_out[DIGEST_
     build_interrupted = 0;
     sigaction(SIGINT, &sa, &old_int);
     sigaction(SIGTERM, &sa, &old_term);
+    /* a background job's ignored SIGINT stays ignored, as in a shell */
+    if (old_int.sa_handler == SIG_IGN)
+        sigaction(SIGINT, &old_int, NULL);
     cleanup_free char *dfcopy = strdup(o->dockerfile != NULL ? o->dockerfile : "Dockerfile");
     if (dfcopy == NULL)
         return keel_syserror(err, "build");

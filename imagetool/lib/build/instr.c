@@ -15,11 +15,10 @@
 #include "layer_path.h"
 #include "step.h"
 
-/* What a handler gives back: the history's created_by and, when it differs,
- * the text that goes into the cache key. */
+/* What a handler gives back: the history's created_by, which is also what
+ * goes into the cache key. */
 struct change {
     char *created_by;
-    char *key;
 };
 
 typedef int handler_fn(struct builder *b, struct stage_image *st, const struct df_instr *in,
@@ -447,12 +446,10 @@ static int do_arg(struct builder *b, struct stage_image *st, const struct df_ins
 {
     if (arg_declare(b, sub, in, &st->args, &b->globals, err) < 0)
         return -1;
-    if (fmt(&ch->created_by, "ARG %s", in->rest) < 0 || fmt(&ch->key, "ARG") < 0)
+    /* BuildKit's rule: an ARG's value counts only where it is used (the
+     * substituted text of an instruction, a RUN's environment) */
+    if (fmt(&ch->created_by, "ARG %s", in->rest) < 0)
         return keel_syserror(err, "ARG");
-    for (size_t i = 0; i < st->args.n; i++)
-        if (fmt(&ch->key, " %s=%s", st->args.names[i],
-                st->args.values[i] != NULL ? st->args.values[i] : "") < 0)
-            return keel_syserror(err, "ARG");
     return 0;
 }
 
@@ -492,12 +489,10 @@ int instr_config(struct builder *b, struct stage_image *st, const struct df_inst
         struct change ch = {0};
         int rc = handlers[i].fn(b, st, in, &sub, &ch, err);
         if (rc == 0) {
-            const char *k = ch.key != NULL ? ch.key : ch.created_by;
-            stage_key_add(st, k, strlen(k));
+            stage_key_add(st, ch.created_by, strlen(ch.created_by));
             rc = stage_history(b, st, ch.created_by, true, err);
         }
         free(ch.created_by);
-        free(ch.key);
         return rc;
     }
     return keel_error(err, 0, "%s:%d: unknown instruction: %s", b->dfname, in->line,
