@@ -50,6 +50,6 @@ int cmd_builder(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
         return -1;
     char size[32];
     human(rep.bytes, size, sizeof size);
-    printf("Deleted build cache objects: %zu\n\nTotal:\t%s\n", removed, size);
+    printf("Deleted build cache objects: %zu\n\nTotal reclaimed space: %s\n", removed, size);
     return 0;
 }

@@ -156,7 +156,7 @@ ki gc >/dev/null
 build --build-arg VERSION=3.0 -t final "$C"
 check "gc keeps the cached layers" steps_cached 10
 ki builder prune -a -f >"$WORK/prune"
-check "builder prune reports docker's total" grep -q "^Total:" "$WORK/prune"
+check "builder prune reports docker's total" grep -q "^Total reclaimed space: " "$WORK/prune"
 build --build-arg VERSION=3.0 -t final "$C"
 check "after builder prune nothing is cached" steps_cached 0
 
@@ -207,6 +207,28 @@ check "commit keeps the container's changes" \
     [ "$(cat "$WORK/committed/made/file")" = in-container ] && [ ! -e "$WORK/committed/bin/vi" ]
 check "commit's --change and message" \
     [ "$(config committed .Cmd)$(ki inspect committed | jq -r '.config.history[-1].comment')" = '["cat","/made/file"]a message' ]
+
+# keel-docker's build, history, diff, commit and builder prune on the same store.
+kd() {
+    KEEL_ROOT=$ROOT KEEL_RUN_ROOT=$WORK/kd-run KEEL_CGROUP_PARENT=keel-build-e2e-$$ \
+        "$TOP/scripts/keel-docker" "$@"
+}
+printf 'FROM bb\nRUN echo hi >/hi\nCMD ["cat", "/hi"]\n' >"$WORK/kd.Dockerfile"
+kid=$(kd build -q -t kdimg -f "$WORK/kd.Dockerfile" "$C")
+check "keel-docker build -q prints the image ID" grep -Eq "$id_re" <<<"$kid"
+kd history kdimg >"$WORK/out"
+check "keel-docker history: newest first, the ID on top" \
+    [ "$(awk 'NR == 2 { print $1 }' "$WORK/out")" = "${kid:7:12}" ] &&
+    grep -q 'RUN /bin/sh -c echo hi >/hi # buildkit' "$WORK/out"
+kd run --network none --name kd-diff-$$ kdimg sh -c 'echo x >/new; rm /hi; echo y >/bin/y' >/dev/null
+check "keel-docker diff: docker's A/C/D lines" \
+    [ "$(kd diff kd-diff-$$ | tr '\n' ' ')" = "C /bin A /bin/y D /hi A /new " ]
+kd commit -c 'CMD ["cat", "/new"]' kd-diff-$$ kdcommit >/dev/null
+check "keel-docker commit: the container's changes in a new image" \
+    [ "$(kd run --rm --network none kdcommit)" = x ]
+kd rm kd-diff-$$ >/dev/null
+kd builder prune -f >"$WORK/out"
+check "keel-docker builder prune" grep -q "^Total reclaimed space: " "$WORK/out"
 
 # The same Dockerfile built by buildah gives the same rootfs and config.
 if command -v buildah >/dev/null; then
