@@ -15,8 +15,6 @@ WORK=$(mktemp -d /tmp/keel-image-build-e2e-XXXXXX)
 ROOT=$WORK/store
 export KEEL_RUNTIME=$KEEL
 BUILDAH=(buildah --root "$WORK/buildah" --runroot "$WORK/buildah-run" --storage-driver vfs)
-failures=0
-tests=0
 
 cleanup() {
     if command -v buildah >/dev/null && [ -d "$WORK/buildah" ]; then
@@ -30,20 +28,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-ok() {
-    tests=$((tests + 1))
-    echo "ok $tests - $1"
-}
-not_ok() {
-    tests=$((tests + 1))
-    failures=$((failures + 1))
-    echo "not ok $tests - $1"
-}
-check() {
-    local what=$1
-    shift
-    if "$@"; then ok "$what"; else not_ok "$what"; fi
-}
+# shellcheck source=scripts/tests/lib.sh
+. "$TOP/scripts/tests/lib.sh"
+
 not() {
     ! "$@"
 }
@@ -115,9 +102,11 @@ check "one layer per history entry that is not empty_layer" \
 build --target build -t stage "$C"
 ki unpack stage "$WORK/stage"
 S=$WORK/stage
-check "--target builds that stage" [ -f "$S/app/out.txt" ] && [ ! -e "$S/out.txt" ]
+check "--target builds that stage" [ -f "$S/app/out.txt" ]
+check "... and not the stages after it" [ ! -e "$S/out.txt" ]
 check "WORKDIR is created, COPY . lands in it" [ "$(cat "$S/app/a.txt")" = hello ]
-check "a directory copies its contents" [ -f "$S/app/sub/deep/d.txt" ] && [ ! -e "$S/app/sub/sub" ]
+check "a directory copies its contents" [ -f "$S/app/sub/deep/d.txt" ]
+check "... not itself" [ ! -e "$S/app/sub/sub" ]
 check ".dockerignore excludes from COPY" [ ! -e "$S/app/sub/secret.key" ]
 check "--chown and --chmod" [ "$(stat -c '%u:%g %a' "$S/owned")" = "1:2 600" ]
 check "wildcards into a directory" [ -f "$S/glob/a.txt" ]
@@ -127,8 +116,8 @@ check "ENV both forms" [ "$(config stage .Env)" = '["PATH=/usr/local/sbin:/usr/l
 
 # ONBUILD triggers run in the image built on top.
 printf 'FROM final\nRUN echo after\n' | ki build -t onb - >"$WORK/out" 2>&1
-check "ONBUILD runs in the child image, then is gone" \
-    grep -q 'triggered' "$WORK/out" && [ "$(config onb .OnBuild)" = null ]
+check "ONBUILD runs in the child image" grep -q 'triggered' "$WORK/out"
+check "... then is gone from its config" [ "$(config onb .OnBuild)" = null ]
 
 # The cache.
 build --build-arg VERSION=2.0 -t final "$C"
@@ -163,8 +152,9 @@ check "after builder prune nothing is cached" steps_cached 0
 # Failures.
 printf 'FROM bb\nRUN echo before\nRUN false\n' >"$WORK/fail.Dockerfile"
 build -f "$WORK/fail.Dockerfile" "$C"
-check "a failed step exits 1 with docker's message" \
-    [ "$rc" = 1 ] && grep -q "The command '/bin/sh -c false' returned a non-zero code: 1" "$WORK/out"
+check "a failed step exits 1" [ "$rc" = 1 ]
+check "... with docker's message" \
+    grep -q "The command '/bin/sh -c false' returned a non-zero code: 1" "$WORK/out"
 check "a failed step leaves nothing behind" nothing_left
 build -f "$WORK/fail.Dockerfile" "$C"
 check "the steps before the failure stay cached" steps_cached 1
@@ -177,7 +167,8 @@ sleep 0.5
 kill -TERM "$pid"
 rc=0
 wait "$pid" || rc=$?
-check "Ctrl-C stops the build at once" [ "$rc" = 1 ] && grep -q "was interrupted" "$WORK/out"
+check "Ctrl-C stops the build at once" [ "$rc" = 1 ]
+check "... in its RUN" grep -q "was interrupted" "$WORK/out"
 check "an interrupted build leaves nothing behind" nothing_left
 printf 'FROM bb\n\nFOO bar\n' >"$WORK/bad.Dockerfile"
 build -f "$WORK/bad.Dockerfile" "$C"
@@ -203,8 +194,8 @@ rm "$WORK/bundle/rootfs/bin/vi"
 ki commit -c 'CMD ["cat", "/made/file"]' -m "a message" "$WORK/bundle" committed >/dev/null
 ki unbundle "$WORK/bundle"
 ki unpack committed "$WORK/committed"
-check "commit keeps the container's changes" \
-    [ "$(cat "$WORK/committed/made/file")" = in-container ] && [ ! -e "$WORK/committed/bin/vi" ]
+check "commit keeps the container's new files" [ "$(cat "$WORK/committed/made/file")" = in-container ]
+check "... and its deletions" [ ! -e "$WORK/committed/bin/vi" ]
 check "commit's --change and message" \
     [ "$(config committed .Cmd)$(ki inspect committed | jq -r '.config.history[-1].comment')" = '["cat","/made/file"]a message' ]
 
@@ -218,8 +209,8 @@ kid=$(kd build -q -t kdimg -f "$WORK/kd.Dockerfile" "$C")
 check "keel-docker build -q prints the image ID" grep -Eq "$id_re" <<<"$kid"
 kd history kdimg >"$WORK/out"
 check "keel-docker history: newest first, the ID on top" \
-    [ "$(awk 'NR == 2 { print $1 }' "$WORK/out")" = "${kid:7:12}" ] &&
-    grep -q 'RUN /bin/sh -c echo hi >/hi # buildkit' "$WORK/out"
+    [ "$(awk 'NR == 2 { print $1 }' "$WORK/out")" = "${kid:7:12}" ]
+check "... with BuildKit's created_by" grep -q 'RUN /bin/sh -c echo hi >/hi # buildkit' "$WORK/out"
 kd run --network none --name kd-diff-$$ kdimg sh -c 'echo x >/new; rm /hi; echo y >/bin/y' >/dev/null
 check "keel-docker diff: docker's A/C/D lines" \
     [ "$(kd diff kd-diff-$$ | tr '\n' ' ')" = "C /bin A /bin/y D /hi A /new " ]
@@ -255,8 +246,7 @@ if command -v buildah >/dev/null; then
         jq -c ".config | $fields | .Labels |= with_entries(select(.key != \"io.buildah.version\"))")
     check "buildah bud: the same config fields" [ "$bah" = "$(config interop "$fields")" ]
 else
-    ok "# SKIP buildah not installed"
+    skip "buildah bud interop" "buildah not installed"
 fi
 
-echo "1..$tests"
-[ "$failures" = 0 ]
+tap_finish
