@@ -22,16 +22,6 @@
 enum { OPT_BUILD_ARG = 256, OPT_TARGET, OPT_NO_CACHE, OPT_PULL, OPT_NETWORK, OPT_LABEL,
        OPT_PROGRESS };
 
-static int push(char ***v, size_t *len, char *s)
-{
-    char **grown = realloc(*v, (*len + 1) * sizeof *grown);
-    if (grown == NULL)
-        return -1;
-    grown[(*len)++] = s;
-    *v = grown;
-    return 0;
-}
-
 /* The runtime: $KEEL_RUNTIME, else keel beside this program, else on PATH. */
 static int find_runtime(char *out, size_t size, keel_err *err)
 {
@@ -103,15 +93,15 @@ static int parse(int argc, char **argv, struct build_cli *c, keel_err *err)
     while ((ch = getopt_long(argc, argv, "+t:f:q", opts, NULL)) != -1) {
         int rc = 0;
         switch (ch) {
-        case 't': rc = push(&o->tags, &o->ntags, optarg); break;
+        case 't': rc = cmd_push(&o->tags, &o->ntags, optarg); break;
         case 'f': o->dockerfile = optarg; break;
         case 'q': c->quiet = true; break;
-        case OPT_BUILD_ARG: rc = push(&o->build_args, &o->nbuild_args, optarg); break;
+        case OPT_BUILD_ARG: rc = cmd_push(&o->build_args, &o->nbuild_args, optarg); break;
         case OPT_TARGET: o->target = optarg; break;
         case OPT_NO_CACHE: o->no_cache = true; break;
         case OPT_PULL: o->pull = true; break;
         case OPT_NETWORK: o->network = optarg; break;
-        case OPT_LABEL: rc = push(&o->labels, &o->nlabels, optarg); break;
+        case OPT_LABEL: rc = cmd_push(&o->labels, &o->nlabels, optarg); break;
         case OPT_PROGRESS: c->progress = optarg; break;
         default: return cmd_usage(err, USAGE);
         }

@@ -2,6 +2,8 @@
 #ifndef KEEL_IMAGE_COMMANDS_H
 #define KEEL_IMAGE_COMMANDS_H
 
+#include <stddef.h>
+
 #include "keel/error.h"
 
 struct cmd_ctx {
@@ -21,5 +23,8 @@ int cmd_usage(keel_err *err, const char *usage);
 /* Opens the store for a command (shared), with the root named on failure. */
 struct store;
 int cmd_open_store(const struct cmd_ctx *ctx, struct store *s, keel_err *err);
+
+/* Appends s (not copied) to an argv-like vector; -1 with errno. */
+int cmd_push(char ***v, size_t *len, char *s);
 
 #endif

@@ -25,11 +25,8 @@ int cmd_commit(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
         } else if (c == 'a') {
             o.author = optarg;
         } else if (c == 'c') {
-            char **v = realloc(o.changes, (o.nchanges + 1) * sizeof *v);
-            if (v == NULL)
+            if (cmd_push(&o.changes, &o.nchanges, optarg) < 0)
                 rc = keel_syserror(err, "commit");
-            else
-                (o.changes = v)[o.nchanges++] = optarg;
         } else {
             rc = cmd_usage(err, USAGE);
         }

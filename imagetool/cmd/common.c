@@ -1,4 +1,6 @@
 /* Helpers every command file uses. */
+#include <stdlib.h>
+
 #include "commands.h"
 #include "store.h"
 
@@ -11,5 +13,15 @@ int cmd_open_store(const struct cmd_ctx *ctx, struct store *s, keel_err *err)
 {
     if (store_open(s, ctx->root, STORE_SHARED, err) < 0)
         return keel_error_wrap(err, "open store %s", ctx->root);
+    return 0;
+}
+
+int cmd_push(char ***v, size_t *len, char *s)
+{
+    char **grown = realloc(*v, (*len + 1) * sizeof *grown);
+    if (grown == NULL)
+        return -1;
+    grown[(*len)++] = s;
+    *v = grown;
     return 0;
 }

@@ -18,6 +18,7 @@
 
 #include "keel/cleanup.h"
 #include "layer_path.h"
+#include "util.h"
 #include "whiteout.h"
 
 #define OUT_CHUNK (256u << 10)
@@ -84,21 +85,6 @@ static int tar_error(struct gen *g, const char *path)
     if (g->failed)
         return keel_error_wrap(g->err, "layer %s", path);
     return keel_error(g->err, 0, "layer: write %s: %s", path, archive_error_string(g->ar));
-}
-
-static int byname(const struct dirent **a, const struct dirent **b)
-{
-    return strcmp((*a)->d_name, (*b)->d_name);
-}
-
-static bool skip_dot(const struct dirent *e)
-{
-    return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-}
-
-static int filter(const struct dirent *e)
-{
-    return skip_dot(e);
 }
 
 /* xattrs except overlayfs' own (an upper directory's bookkeeping); those
@@ -244,7 +230,7 @@ static int entry(struct gen *g, int dirfd, const char *full_dir, const char *rel
 static int walk(struct gen *g, int dirfd, const char *full, const char *rel)
 {
     struct dirent **names;
-    int n = scandirat(dirfd, ".", &names, filter, byname);
+    int n = scandir_sorted(dirfd, &names);
     if (n < 0)
         return keel_syserror(g->err, "layer: read directory %s", full);
     int rc = 0;

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,4 +85,19 @@ long long tree_size(const char *path)
     if (nftw(path, count_entry, 32, FTW_PHYS) != 0)
         return -1;
     return tree_bytes;
+}
+
+static int not_dot(const struct dirent *e)
+{
+    return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+}
+
+static int byte_order(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+int scandir_sorted(int dirfd, struct dirent ***names)
+{
+    return scandirat(dirfd, ".", names, not_dot, byte_order);
 }

@@ -23,6 +23,10 @@ int write_spec_file(struct store *s, const char *path, const struct spec_type *t
                     const void *obj, bool durable, keel_err *err);
 /* rm -rf; a missing path is not an error. */
 int remove_tree(const char *path, keel_err *err);
+/* The entries of the directory open on dirfd but "." and "..", in byte
+ * order (a stable order for layers and checksums): scandir's result. */
+struct dirent;
+int scandir_sorted(int dirfd, struct dirent ***names);
 /* Bytes used by a file tree (st_blocks), for gc's report. */
 long long tree_size(const char *path);
 

@@ -75,8 +75,9 @@ int cache_store(struct store *s, const char *key, const struct cache_record *r, 
     return write_file_atomic(s, path, line, (size_t)l, false, err);
 }
 
-int cache_each_layer(struct store *s, void (*fn)(void *arg, const char *diff_id,
-                                                 const char *digest), void *arg, keel_err *err)
+/* Calls fn with the path of each record. */
+static int each_record(struct store *s, int (*fn)(void *arg, const char *path, keel_err *err),
+                       void *arg, keel_err *err)
 {
     cleanup_free char *dir = path_join(s->root, BUILD_CACHE_DIR);
     if (dir == NULL)
@@ -90,31 +91,46 @@ int cache_each_layer(struct store *s, void (*fn)(void *arg, const char *diff_id,
             continue;
         char path[PATH_MAX];
         snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        struct cache_record r;
-        if (read_record(path, &r) == 0 && !r.empty)
-            fn(arg, r.diff_id, r.digest);
+        if (fn(arg, path, err) < 0)
+            return -1;
     }
+    return 0;
+}
+
+struct layer_visit {
+    void (*fn)(void *arg, const char *diff_id, const char *digest);
+    void *arg;
+};
+
+static int visit_layer(void *arg, const char *path, keel_err *err)
+{
+    (void)err;
+    struct layer_visit *v = arg;
+    struct cache_record r;
+    if (read_record(path, &r) == 0 && !r.empty)
+        v->fn(v->arg, r.diff_id, r.digest);
+    return 0;
+}
+
+int cache_each_layer(struct store *s, void (*fn)(void *arg, const char *diff_id,
+                                                 const char *digest), void *arg, keel_err *err)
+{
+    struct layer_visit v = {fn, arg};
+    return each_record(s, visit_layer, &v, err);
+}
+
+static int remove_record(void *arg, const char *path, keel_err *err)
+{
+    if (unlink(path) < 0 && errno != ENOENT)
+        return keel_syserror(err, "remove %s", path);
+    (*(size_t *)arg)++;
     return 0;
 }
 
 int build_cache_prune(struct store *s, size_t *removed, keel_err *err)
 {
-    cleanup_free char *dir = path_join(s->root, BUILD_CACHE_DIR);
-    if (dir == NULL)
-        return keel_syserror(err, "build cache");
-    cleanup_dir DIR *d = opendir(dir);
-    if (d == NULL)
-        return errno == ENOENT ? 0 : keel_syserror(err, "open %s", dir);
-    struct dirent *e;
-    while ((e = readdir(d)) != NULL) {
-        if (e->d_name[0] == '.')
-            continue;
-        char path[PATH_MAX];
-        snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-        if (unlink(path) < 0 && errno != ENOENT)
-            return keel_syserror(err, "remove %s", path);
-        (*removed)++;
-    }
+    if (each_record(s, remove_record, removed, err) < 0)
+        return -1;
     cleanup_free char *mounts = path_join(s->root, BUILD_MOUNTS_DIR);
     if (mounts == NULL)
         return keel_syserror(err, "build cache");

@@ -14,6 +14,7 @@
 #include "keel/cleanup.h"
 #include "keel/fsutil.h"
 #include "layer_path.h"
+#include "util.h"
 
 #define IGNORE_MAX (1u << 20)
 
@@ -176,16 +177,6 @@ static int hash_file(int dirfd, const char *name, struct digester *d, keel_err *
     }
 }
 
-static int filter(const struct dirent *e)
-{
-    return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
-}
-
-static int sorted(const struct dirent **a, const struct dirent **b)
-{
-    return strcmp((*a)->d_name, (*b)->d_name);
-}
-
 static int hash_tree(const struct copy_source *src, int dirfd, const char *name, const char *rel,
                      struct digester *d, keel_err *err);
 
@@ -193,7 +184,7 @@ static int hash_dir(const struct copy_source *src, int dfd, const char *rel, str
                     keel_err *err)
 {
     struct dirent **names;
-    int k = scandirat(dfd, ".", &names, filter, sorted);
+    int k = scandir_sorted(dfd, &names);
     if (k < 0)
         return keel_syserror(err, "read %s", rel);
     int rc = 0;

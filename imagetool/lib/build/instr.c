@@ -222,17 +222,29 @@ static int list_text(struct change *ch, const char *kw, char **v, size_t n)
     return fmt(&ch->created_by, "]");
 }
 
+/* Replaces a command field (Cmd, Entrypoint, Shell) with the instruction's. */
+static int set_command(const struct stage_image *st, const struct df_instr *in, char ***field,
+                       size_t *len, const char *kw, struct change *ch, keel_err *err)
+{
+    char **v;
+    size_t n;
+    if (command(st, in, &v, &n, err) < 0) {
+        strs_free(v, n);
+        return -1;
+    }
+    strs_free(*field, *len);
+    *field = v;
+    *len = n;
+    return list_text(ch, kw, v, n) < 0 ? keel_syserror(err, "%s", kw) : 0;
+}
+
 static int do_cmd(struct builder *b, struct stage_image *st, const struct df_instr *in,
                   const struct subst *sub, struct change *ch, keel_err *err)
 {
     (void)b, (void)sub;
     struct oci_image_exec_config *c = st->cfg.config;
-    strs_free(c->Cmd, c->Cmd_len);
-    c->Cmd = NULL, c->Cmd_len = 0;
-    if (command(st, in, &c->Cmd, &c->Cmd_len, err) < 0)
-        return -1;
     st->cmd_set = true;
-    return list_text(ch, "CMD", c->Cmd, c->Cmd_len) < 0 ? keel_syserror(err, "CMD") : 0;
+    return set_command(st, in, &c->Cmd, &c->Cmd_len, "CMD", ch, err);
 }
 
 static int do_entrypoint(struct builder *b, struct stage_image *st, const struct df_instr *in,
@@ -240,16 +252,11 @@ static int do_entrypoint(struct builder *b, struct stage_image *st, const struct
 {
     (void)b, (void)sub;
     struct oci_image_exec_config *c = st->cfg.config;
-    strs_free(c->Entrypoint, c->Entrypoint_len);
-    c->Entrypoint = NULL, c->Entrypoint_len = 0;
-    if (command(st, in, &c->Entrypoint, &c->Entrypoint_len, err) < 0)
-        return -1;
     if (!st->cmd_set) { /* the base image's CMD does not outlive a new ENTRYPOINT */
         strs_free(c->Cmd, c->Cmd_len);
         c->Cmd = NULL, c->Cmd_len = 0;
     }
-    return list_text(ch, "ENTRYPOINT", c->Entrypoint, c->Entrypoint_len) < 0
-               ? keel_syserror(err, "ENTRYPOINT") : 0;
+    return set_command(st, in, &c->Entrypoint, &c->Entrypoint_len, "ENTRYPOINT", ch, err);
 }
 
 static int do_shell(struct builder *b, struct stage_image *st, const struct df_instr *in,
@@ -257,11 +264,7 @@ static int do_shell(struct builder *b, struct stage_image *st, const struct df_i
 {
     (void)b, (void)sub;
     struct oci_image_exec_config *c = st->cfg.config;
-    strs_free(c->Shell, c->Shell_len);
-    c->Shell = NULL, c->Shell_len = 0;
-    if (command(st, in, &c->Shell, &c->Shell_len, err) < 0)
-        return -1;
-    return list_text(ch, "SHELL", c->Shell, c->Shell_len) < 0 ? keel_syserror(err, "SHELL") : 0;
+    return set_command(st, in, &c->Shell, &c->Shell_len, "SHELL", ch, err);
 }
 
 static int do_volume(struct builder *b, struct stage_image *st, const struct df_instr *in,

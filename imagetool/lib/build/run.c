@@ -88,6 +88,16 @@ static char *script_of(const struct df_instr *in)
     return s;
 }
 
+static int env_add(struct run_cmd *c, const char *name, const char *value, keel_err *err)
+{
+    char *kv;
+    if (asprintf(&kv, "%s=%s", name, value) < 0)
+        return keel_syserror(err, "RUN");
+    int rc = spec_strs_append(&c->env, &c->nenv, kv);
+    free(kv);
+    return rc < 0 ? keel_syserror(err, "RUN") : 0;
+}
+
 static int build_cmd(struct stage_image *st, const struct df_instr *in,
                      struct run_cmd *c, keel_err *err)
 {
@@ -117,17 +127,10 @@ static int build_cmd(struct stage_image *st, const struct df_instr *in,
     for (size_t i = 0; i < c->nargs; i++)
         strcat(strcat(c->display, i > 0 ? " " : ""), c->args[i]);
     /* ARGs in scope, unless an ENV of the same name wins */
-    for (size_t i = 0; i < st->args.n; i++) {
-        if (st->args.values[i] == NULL || stage_env(st, st->args.names[i]) != NULL)
-            continue;
-        char *kv;
-        if (asprintf(&kv, "%s=%s", st->args.names[i], st->args.values[i]) < 0)
-            return keel_syserror(err, "RUN");
-        int rc = spec_strs_append(&c->env, &c->nenv, kv);
-        free(kv);
-        if (rc < 0)
-            return keel_syserror(err, "RUN");
-    }
+    for (size_t i = 0; i < st->args.n; i++)
+        if (st->args.values[i] != NULL && stage_env(st, st->args.names[i]) == NULL &&
+            env_add(c, st->args.names[i], st->args.values[i], err) < 0)
+            return -1;
     return 0;
 }
 
@@ -137,16 +140,9 @@ static int add_proxy_env(struct builder *b, struct stage_image *st, struct run_c
 {
     for (const char *const *p = proxy_args; *p != NULL; p++) {
         int i = vars_find(&b->build_args, *p);
-        if (i < 0 || b->build_args.values[i] == NULL || vars_find(&st->args, *p) >= 0 ||
-            stage_env(st, *p) != NULL)
-            continue;
-        char *kv;
-        if (asprintf(&kv, "%s=%s", *p, b->build_args.values[i]) < 0)
-            return keel_syserror(err, "RUN");
-        int rc = spec_strs_append(&c->env, &c->nenv, kv);
-        free(kv);
-        if (rc < 0)
-            return keel_syserror(err, "RUN");
+        if (i >= 0 && b->build_args.values[i] != NULL && vars_find(&st->args, *p) < 0 &&
+            stage_env(st, *p) == NULL && env_add(c, *p, b->build_args.values[i], err) < 0)
+            return -1;
     }
     return 0;
 }
