@@ -185,6 +185,23 @@ static int run_triggers(struct builder *b, struct stage_image *st, keel_err *err
     return rc;
 }
 
+/* FROM --platform: only the host's platform is built (no emulation here). */
+static int check_platform(struct builder *b, const struct build_stage *bs, keel_err *err)
+{
+    if (bs->platform == NULL)
+        return 0;
+    struct platform want, host;
+    platform_host(&host);
+    if (platform_parse(bs->platform, &want, err) < 0)
+        return keel_error_wrap(err, "%s:%d", b->dfname, b->df.v[bs->from].line);
+    if (strcmp(want.os, host.os) != 0 || strcmp(want.arch, host.arch) != 0 ||
+        (want.variant[0] != '\0' && host.variant[0] != '\0' &&
+         strcmp(want.variant, host.variant) != 0))
+        return keel_error(err, ENOTSUP, "%s:%d: FROM --platform=%s: only this host's platform (%s/%s) can be built",
+                          b->dfname, b->df.v[bs->from].line, bs->platform, host.os, host.arch);
+    return 0;
+}
+
 static int build_stage(struct builder *b, size_t i, keel_err *err)
 {
     const struct build_stage *bs = &b->plan.v[i];
@@ -196,7 +213,9 @@ static int build_stage(struct builder *b, size_t i, keel_err *err)
     if (asprintf(&header, "FROM %s", bs->base) < 0)
         return keel_syserror(err, "FROM");
     progress_step(b, header);
-    int rc;
+    int rc = check_platform(b, bs, err);
+    if (rc < 0)
+        return -1;
     if (bs->base_stage >= 0)
         rc = stage_from_stage(st, &b->stages[bs->base_stage], err);
     else if (strcmp(bs->base, "scratch") == 0)

@@ -34,6 +34,7 @@ struct run_cmd {
     char **env; /* ARG values as K=V */
     size_t nenv;
     char *display; /* args joined by spaces, for messages */
+    const char *network; /* "host" or "none" */
     char **mounts; /* SRC:DST[:ro] binds for RUN --mount */
     size_t nmounts;
     struct step_fs from[4]; /* rootfs of --mount from= stages or images */
@@ -158,7 +159,7 @@ static int write_bundle_config(struct builder *b, struct stage_image *st, struct
         .cmd_len = c->nargs,
         .env = c->env,
         .env_len = c->nenv,
-        .netns = b->o->network != NULL ? b->o->network : "host",
+        .netns = c->network,
         .hostname = "buildkitsandbox",
         .mounts = c->mounts,
         .mounts_len = c->nmounts,
@@ -408,7 +409,17 @@ int instr_run(struct builder *b, struct stage_image *st, const struct df_instr *
     static const char *const allowed[] = {"network", "security", "mount", NULL};
     if (df_flags_check(in, allowed, b->dfname, err) < 0)
         return -1;
-    struct run_cmd c = {0};
+    struct run_cmd c = {.network = b->o->network != NULL ? b->o->network : "host"};
+    const char *net = df_flag(in, "network"), *sec = df_flag(in, "security");
+    if (net != NULL && strcmp(net, "default") != 0) {
+        if (strcmp(net, "host") != 0 && strcmp(net, "none") != 0)
+            return keel_error(err, EINVAL, "%s:%d: RUN --network=%s: expected default, host or none",
+                              b->dfname, in->line, net);
+        c.network = net;
+    }
+    if (sec != NULL && strcmp(sec, "sandbox") != 0)
+        return keel_error(err, ENOTSUP, "%s:%d: RUN --security=%s is not supported (sandbox only)",
+                          b->dfname, in->line, sec);
     int rc = build_cmd(st, in, &c, err);
     cleanup_free char *key = NULL, *created_by = NULL, *header = NULL;
     size_t klen = 0;
@@ -417,7 +428,7 @@ int instr_run(struct builder *b, struct stage_image *st, const struct df_instr *
         if (f == NULL) {
             rc = keel_syserror(err, "RUN");
         } else {
-            fprintf(f, "RUN");
+            fprintf(f, "RUN%cnetwork %s", 0, c.network);
             for (size_t i = 0; i < c.nargs; i++)
                 fprintf(f, "%c%s", 0, c.args[i]);
             for (size_t i = 0; i < c.nenv; i++)

@@ -4,7 +4,8 @@
 # (CACHED steps, one changed file, --no-cache, .dockerignore), multi-stage
 # with --target and COPY --from, failures and interruptions leaving nothing,
 # parse errors with their line, SOURCE_DATE_EPOCH reproducibility, gc and
-# builder prune, commit, and the same Dockerfile built by buildah.
+# builder prune, commit, the same Dockerfile built by buildah, and the result
+# run by podman.
 set -eu
 
 TOP=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -15,12 +16,15 @@ WORK=$(mktemp -d /tmp/keel-image-build-e2e-XXXXXX)
 ROOT=$WORK/store
 export KEEL_RUNTIME=$KEEL
 BUILDAH=(buildah --root "$WORK/buildah" --runroot "$WORK/buildah-run" --storage-driver vfs)
+PODMAN=(podman --root "$WORK/podman" --runroot "$WORK/podman-run" --tmpdir "$WORK/podman-tmp"
+    --storage-driver vfs --cgroup-manager cgroupfs --runtime runc)
 
 cleanup() {
     if command -v buildah >/dev/null && [ -d "$WORK/buildah" ]; then
         "${BUILDAH[@]}" rm -a >/dev/null 2>&1 || true
         "${BUILDAH[@]}" rmi -af >/dev/null 2>&1 || true
     fi
+    [ ! -d "$WORK/podman" ] || "${PODMAN[@]}" system reset -f >/dev/null 2>&1 || true
     grep -o "${WORK}[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
         umount -l "$m" 2>/dev/null || true
     done
@@ -178,6 +182,23 @@ check "a source outside the context is refused" grep -q "forbidden path outside 
 printf 'FROM bb\nCOPY nothere /x\n' | ki build -f - "$C" >"$WORK/out" 2>&1 || true
 check "a missing source is docker's not found" grep -q '"/nothere": not found' "$WORK/out"
 
+printf 'FROM --platform=linux/s390x bb\n' | ki build - >"$WORK/out" 2>&1 || true
+check "FROM --platform of another platform is refused" grep -q "only this host's platform" "$WORK/out"
+
+# RUN --mount and --network.
+cat >"$WORK/mount.Dockerfile" <<'DF'
+FROM bb
+RUN --mount=type=cache,target=/cache echo run >>/cache/log && wc -l </cache/log
+RUN --mount=type=bind,from=final,source=/out.txt,target=/x cat /x
+RUN --network=none cat /proc/net/dev | tail -n +3 | wc -l
+DF
+build --no-cache -f "$WORK/mount.Dockerfile" "$C"
+build --no-cache -f "$WORK/mount.Dockerfile" "$C"
+check "RUN --mount=type=cache keeps its directory between builds" grep -q '^#2 [0-9.]* 2$' "$WORK/out"
+check "RUN --mount=type=bind,from= mounts another image's file" \
+    grep -q '^#3 [0-9.]* version 3.0 hello world$' "$WORK/out"
+check "RUN --network=none has only lo" grep -q '^#4 [0-9.]* 1$' "$WORK/out"
+
 # SOURCE_DATE_EPOCH: two builds, the same digest.
 id1=$(SOURCE_DATE_EPOCH=1700000000 ki build -q --no-cache "$C")
 sleep 1
@@ -245,6 +266,11 @@ if command -v buildah >/dev/null; then
     bah=$(skopeo inspect --config "oci:$WORK/interop-oci:interop" |
         jq -c ".config | $fields | .Labels |= with_entries(select(.key != \"io.buildah.version\"))")
     check "buildah bud: the same config fields" [ "$bah" = "$(config interop "$fields")" ]
+    ki save -o "$WORK/interop.tar" interop
+    "${PODMAN[@]}" load -q -i "$WORK/interop.tar" >/dev/null 2>&1
+    check "the built image, saved and loaded into podman, runs there" \
+        [ "$("${PODMAN[@]}" run --rm --network none --ulimit nofile=1024:1024 \
+            --ulimit nproc=1024:1024 docker.io/library/interop 2>&1)" = ran ]
 else
     skip "buildah bud interop" "buildah not installed"
 fi
