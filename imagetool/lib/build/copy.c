@@ -15,11 +15,20 @@
 #include <unistd.h>
 
 #include "keel/cleanup.h"
+#include "http.h"
 #include "keel/fsutil.h"
 #include "layer_path.h"
 #include "passwd.h"
 #include "step.h"
 #include "unpack.h"
+
+/* A source that is not a file of a tree: a heredoc or a download. */
+struct inline_file {
+    char *name;
+    char *data;
+    size_t len;
+    mode_t mode;
+};
 
 struct copy_job {
     bool add;
@@ -27,13 +36,16 @@ struct copy_job {
     char **paths; /* selected sources, relative to the source root */
     size_t npaths;
     const struct df_instr *in;
-    char **heredoc_names, **heredoc_data; /* COPY <<EOF: name and content */
-    size_t nheredocs;
+    struct inline_file *files; /* COPY <<EOF heredocs, ADD URL downloads */
+    size_t nfiles;
     char *dest;   /* absolute, as written (a trailing '/' kept) */
     const char *chown;
     bool has_chmod;
     mode_t chmod;
 };
+
+/* ADD URL reads the body into memory: up to this much. */
+#define ADD_URL_MAX (256u << 20)
 
 struct copier {
     const struct copy_source *src;
@@ -259,12 +271,13 @@ static int copy_one(struct copy_job *j, struct copier *c, int rootfd, const char
     return copy_entry(c, sdir, base, rel, dfd, name != NULL ? name : base);
 }
 
-static int write_heredoc(struct copier *c, int rootfd, struct copy_job *j, size_t i, bool many)
+static int write_inline(struct copier *c, int rootfd, struct copy_job *j,
+                        const struct inline_file *f, bool many)
 {
     char dest[PATH_MAX];
     if (layer_path_clean(j->dest, dest, sizeof dest) < 0)
         return keel_error(c->err, 0, "bad destination %s", j->dest);
-    const char *name = j->heredoc_names[i], *dir = dest;
+    const char *name = f->name, *dir = dest;
     cleanup_close int existing = root_open_dir(rootfd, dest, O_PATH, false, c->err);
     if (!(many || ends_with_slash(j->dest) || existing >= 0))
         name = layer_path_split(dest, &dir);
@@ -272,10 +285,9 @@ static int write_heredoc(struct copier *c, int rootfd, struct copy_job *j, size_
     if (dfd < 0 || clear_target(dfd, name, false, c->err) < 0)
         return keel_error_wrap(c->err, "copy to %s", j->dest);
     cleanup_close int fd = openat(dfd, name, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-    const char *data = j->heredoc_data[i];
-    struct stat st = {.st_mode = S_IFREG | 0644};
+    struct stat st = {.st_mode = S_IFREG | f->mode};
     clock_gettime(CLOCK_REALTIME, &st.st_mtim);
-    if (fd < 0 || write_all(fd, data, strlen(data)) < 0)
+    if (fd < 0 || write_all(fd, f->data, f->len) < 0)
         return keel_syserror(c->err, "write %s", name);
     return finish(c, fd, &st, name);
 }
@@ -297,12 +309,12 @@ static int copy_in(struct builder *b, struct stage_image *st, struct step_fs *fs
         c.uid = u.uid;
         c.gid = u.gid;
     }
-    bool many = j->npaths + j->nheredocs > 1;
+    bool many = j->npaths + j->nfiles > 1;
     for (size_t i = 0; i < j->npaths; i++)
         if (copy_one(j, &c, fs->rootfd, j->paths[i], many) < 0)
             return -1;
-    for (size_t i = 0; i < j->nheredocs; i++)
-        if (write_heredoc(&c, fs->rootfd, j, i, many) < 0)
+    for (size_t i = 0; i < j->nfiles; i++)
+        if (write_inline(&c, fs->rootfd, j, &j->files[i], many) < 0)
             return -1;
     return 0;
 }
@@ -312,12 +324,11 @@ static void job_release(struct copy_job *j)
     for (size_t i = 0; i < j->npaths; i++)
         free(j->paths[i]);
     free(j->paths);
-    for (size_t i = 0; i < j->nheredocs; i++) {
-        free(j->heredoc_names[i]);
-        free(j->heredoc_data[i]);
+    for (size_t i = 0; i < j->nfiles; i++) {
+        free(j->files[i].name);
+        free(j->files[i].data);
     }
-    free(j->heredoc_names);
-    free(j->heredoc_data);
+    free(j->files);
     free(j->dest);
 }
 
@@ -330,6 +341,73 @@ static const struct df_heredoc *heredoc_named(const struct df_instr *in, const c
         if (strstr(word, in->heredocs[i].name) == word + (word[0] == '"' || word[0] == '\''))
             return &in->heredocs[i];
     return NULL;
+}
+
+static int add_file(struct copy_job *j, const char *name, char *data, size_t len, mode_t mode,
+                    struct digester *d, keel_err *err)
+{
+    struct inline_file *v = realloc(j->files, (j->nfiles + 1) * sizeof *v);
+    char *n = v != NULL ? strdup(name) : NULL;
+    if (v != NULL)
+        j->files = v;
+    if (n == NULL) {
+        free(data);
+        return keel_syserror(err, "copy");
+    }
+    v[j->nfiles++] = (struct inline_file){n, data, len, mode};
+    digester_update(d, name, strlen(name) + 1);
+    digester_update(d, data, len);
+    return 0;
+}
+
+static int add_heredoc(const struct subst *sub, struct copy_job *j, const struct df_heredoc *h,
+                       struct digester *d, keel_err *err)
+{
+    char *data = NULL;
+    if (h->expand ? subst_heredoc(sub, h->content, &data, err) < 0
+                  : (data = strdup(h->content)) == NULL)
+        return data == NULL && !h->expand ? keel_syserror(err, "heredoc") : -1;
+    return add_file(j, h->name, data, strlen(data), 0644, d, err);
+}
+
+/* ADD URL: the body (its content goes into the key, as BuildKit's checksum of
+ * a download), named by the URL's last path component, mode 0600. */
+static int add_url(struct copy_job *j, const char *url, struct digester *d, keel_err *err)
+{
+    struct http_client *hc = http_client_new(err);
+    if (hc == NULL)
+        return -1;
+    struct http_request req = {.url = url, .max_body = ADD_URL_MAX};
+    struct http_request *reqs[] = {&req};
+    int rc = http_run(hc, reqs, 1, 1, err);
+    http_client_free(hc);
+    char why[300];
+    if (rc == 0 && req.sink_failed)
+        rc = keel_error(err, 0, "ADD %s", req.sink_err.msg);
+    else if (rc == 0 && (req.curl_code != 0 || req.resp.status < 200 || req.resp.status > 299))
+        rc = keel_error(err, 0, "ADD %s: %s", url, http_failure(&req, why, sizeof why));
+    char name[NAME_MAX + 1] = "";
+    const char *path = strchr(strstr(url, "://") + 3, '/');
+    if (path != NULL) {
+        size_t l = strcspn(path, "?#");
+        while (l > 1 && path[l - 1] == '/')
+            l--;
+        const char *b = path + l;
+        while (b > path && b[-1] != '/')
+            b--;
+        snprintf(name, sizeof name, "%.*s", (int)(path + l - b), b);
+    }
+    if (rc == 0 && (name[0] == '\0' || strcmp(name, "/") == 0))
+        rc = keel_error(err, 0, "ADD %s: cannot determine a filename from the URL", url);
+    if (rc == 0) {
+        char *body = req.resp.body != NULL ? req.resp.body : strdup("");
+        req.resp.body = NULL;
+        digester_update(d, url, strlen(url) + 1);
+        rc = body == NULL ? keel_syserror(err, "ADD")
+                          : add_file(j, name, body, req.resp.body_len, 0600, d, err);
+    }
+    http_response_release(&req.resp);
+    return rc;
 }
 
 /* Sources and destination after substitution; the selection and its checksum. */
@@ -361,32 +439,25 @@ static int plan_copy(struct builder *b, struct stage_image *st, struct copy_job 
     for (size_t i = 0; i + 1 < n; i++) {
         const struct df_heredoc *h = heredoc_named(in, words[i]);
         if (h != NULL) {
-            char *data = NULL;
-            if (h->expand ? subst_heredoc(&sub, h->content, &data, err) < 0
-                          : (data = strdup(h->content)) == NULL)
-                return data == NULL && h->expand ? -1 : keel_syserror(err, "COPY");
-            if (spec_strs_append(&j->heredoc_names, &j->nheredocs, h->name) < 0) {
-                free(data);
-                return keel_syserror(err, "COPY");
-            }
-            char **v = realloc(j->heredoc_data, j->nheredocs * sizeof *v);
-            if (v == NULL) {
-                free(data);
-                return keel_syserror(err, "COPY");
-            }
-            j->heredoc_data = v;
-            v[j->nheredocs - 1] = data;
-            digester_update(d, h->name, strlen(h->name) + 1);
-            digester_update(d, data, strlen(data) + 1);
+            if (add_heredoc(&sub, j, h, d, err) < 0)
+                return keel_error_wrap(err, "%s:%d", b->dfname, in->line);
             continue;
         }
-        if (strstr(words[i], "://") != NULL)
-            return keel_error(err, ENOTSUP, "%s:%d: ADD from a URL is not supported yet: %s",
-                              b->dfname, in->line, words[i]);
+        if (strncmp(words[i], "http://", 7) == 0 || strncmp(words[i], "https://", 8) == 0) {
+            if (!j->add)
+                return keel_error(err, 0, "%s:%d: source can't be a URL for COPY", b->dfname,
+                                  in->line);
+            if (add_url(j, words[i], d, err) < 0)
+                return keel_error_wrap(err, "%s:%d", b->dfname, in->line);
+            continue;
+        }
+        if (j->src.rootfd < 0)
+            return keel_error(err, 0, "%s:%d: %s %s needs a build context", b->dfname, in->line,
+                              j->add ? "ADD" : "COPY", words[i]);
         if (source_select(&j->src, words[i], &j->paths, &j->npaths, err) < 0)
             return keel_error_wrap(err, "%s:%d", b->dfname, in->line);
     }
-    if (j->npaths + j->nheredocs > 1 && !ends_with_slash(dest))
+    if (j->npaths + j->nfiles > 1 && !ends_with_slash(dest))
         return keel_error(err, 0, "%s:%d: When using %s with more than one source file, the destination must be a directory and end with a /",
                           b->dfname, in->line, j->add ? "ADD" : "COPY");
     return source_checksum(&j->src, j->paths, j->npaths, d, err);
@@ -450,9 +521,6 @@ int instr_copy(struct builder *b, struct stage_image *st, const struct df_instr 
         rc = builder_source_fs(b, from, &other, err);
         j.src = (struct copy_source){.rootfd = other.rootfd};
     }
-    if (rc == 0 && j.src.rootfd < 0)
-        rc = keel_error(err, 0, "%s:%d: %s needs a build context", b->dfname, in->line,
-                        add ? "ADD" : "COPY");
     if (rc == 0)
         rc = do_copy(b, st, &j, err);
     step_fs_release(&other);

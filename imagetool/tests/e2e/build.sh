@@ -25,6 +25,7 @@ cleanup() {
         "${BUILDAH[@]}" rmi -af >/dev/null 2>&1 || true
     fi
     [ ! -d "$WORK/podman" ] || "${PODMAN[@]}" system reset -f >/dev/null 2>&1 || true
+    [ -z "${web_pid:-}" ] || kill "$web_pid" 2>/dev/null || true
     grep -o "${WORK}[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
         umount -l "$m" 2>/dev/null || true
     done
@@ -181,6 +182,22 @@ printf 'FROM bb\nCOPY ../etc/passwd /x\n' | ki build -f - "$C" >"$WORK/out" 2>&1
 check "a source outside the context is refused" grep -q "forbidden path outside the build context" "$WORK/out"
 printf 'FROM bb\nCOPY nothere /x\n' | ki build -f - "$C" >"$WORK/out" 2>&1 || true
 check "a missing source is docker's not found" grep -q '"/nothere": not found' "$WORK/out"
+
+# ADD of a URL (a local web server), COPY of a heredoc with no context.
+mkdir -p "$WORK/www"
+echo "from the web" >"$WORK/www/page.txt"
+port=$(free_port)
+(cd "$WORK/www" && exec python3 -m http.server --bind 127.0.0.1 "$port" >/dev/null 2>&1) &
+web_pid=$!
+for _ in $(seq 50); do curl -sf "http://127.0.0.1:$port/page.txt" >/dev/null && break; sleep 0.1; done
+printf 'FROM bb\nADD http://127.0.0.1:%s/page.txt /dl/\nCOPY <<EOF /here\nno context\nEOF\n' "$port" |
+    ki build -t web - >"$WORK/out" 2>&1
+ki unpack web "$WORK/web"
+check "ADD of a URL: the body, named by the URL, mode 0600" \
+    [ "$(cat "$WORK/web/dl/page.txt") $(stat -c %a "$WORK/web/dl/page.txt")" = "from the web 600" ]
+check "COPY of a heredoc needs no context" [ "$(cat "$WORK/web/here")" = "no context" ]
+printf 'FROM bb\nADD http://127.0.0.1:%s/nothere /x\n' "$port" | ki build - >"$WORK/out" 2>&1 || true
+check "ADD of a URL that fails names it" grep -q "ADD http://127.0.0.1:$port/nothere: HTTP 404" "$WORK/out"
 
 printf 'FROM --platform=linux/s390x bb\n' | ki build - >"$WORK/out" 2>&1 || true
 check "FROM --platform of another platform is refused" grep -q "only this host's platform" "$WORK/out"
