@@ -1,5 +1,5 @@
 /* keel-image builder prune [-a] [-f]: drops the build cache and frees the
- * layers only it kept (docker builder prune's report). */
+ * layers only it kept (docker builder prune's report); builder du: its size. */
 #include <getopt.h>
 #include <stdio.h>
 #include <string.h>
@@ -8,7 +8,7 @@
 #include "commands.h"
 #include "image.h"
 
-#define USAGE "builder prune [-a] [-f]"
+#define USAGE "builder prune [-a] [-f] | builder du"
 
 /* docker's units.HumanSize: 1000-based, four significant digits. */
 static void human(long long bytes, char *out, size_t size)
@@ -21,6 +21,22 @@ static void human(long long bytes, char *out, size_t size)
     snprintf(out, size, "%.4g%s", v, units[u]);
 }
 
+static int builder_du(const struct cmd_ctx *ctx, keel_err *err)
+{
+    struct store s;
+    if (cmd_open_store(ctx, &s, err) < 0)
+        return -1;
+    struct build_cache_usage u;
+    int rc = build_cache_usage(&s, &u, err);
+    store_close(&s);
+    if (rc < 0)
+        return -1;
+    char size[32];
+    human(u.bytes, size, sizeof size);
+    printf("Records:\t%zu\nTotal:\t%s\n", u.records, size);
+    return 0;
+}
+
 int cmd_builder(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
 {
     static const struct option opts[] = {
@@ -28,6 +44,8 @@ int cmd_builder(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
         {"force", no_argument, NULL, 'f'},
         {0},
     };
+    if (argc == 2 && strcmp(argv[1], "du") == 0)
+        return builder_du(ctx, err);
     if (argc < 2 || strcmp(argv[1], "prune") != 0)
         return cmd_usage(err, USAGE);
     optind = 2;

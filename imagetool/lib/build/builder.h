@@ -52,4 +52,13 @@ int image_commit(struct store *s, const char *bundle, const char *ref,
  * they kept go at the next gc (which the store must be open exclusively for). */
 int build_cache_prune(struct store *s, size_t *removed, keel_err *err);
 
+/* What the build cache holds: its records and the bytes of the layers they
+ * name (blob and unpacked copy; a layer an image also uses counts too) and of
+ * the cache mounts. */
+struct build_cache_usage {
+    size_t records;
+    long long bytes;
+};
+int build_cache_usage(struct store *s, struct build_cache_usage *u, keel_err *err);
+
 #endif

@@ -136,3 +136,38 @@ int build_cache_prune(struct store *s, size_t *removed, keel_err *err)
         return keel_syserror(err, "build cache");
     return remove_tree(mounts, err);
 }
+
+struct usage {
+    struct store *s;
+    struct build_cache_usage *u;
+};
+
+static int add_usage(void *arg, const char *path, keel_err *err)
+{
+    struct usage *x = arg;
+    struct cache_record r;
+    x->u->records++;
+    if (read_record(path, &r) < 0 || r.empty)
+        return 0;
+    cleanup_free char *blob = store_blob_path(x->s, r.digest, err);
+    cleanup_free char *layer = store_layer_path(x->s, r.diff_id, err);
+    struct stat st;
+    if (blob != NULL && stat(blob, &st) == 0)
+        x->u->bytes += st.st_size;
+    if (layer != NULL)
+        x->u->bytes += tree_size(layer);
+    return 0;
+}
+
+int build_cache_usage(struct store *s, struct build_cache_usage *u, keel_err *err)
+{
+    memset(u, 0, sizeof *u);
+    struct usage x = {s, u};
+    if (each_record(s, add_usage, &x, err) < 0)
+        return -1;
+    cleanup_free char *mounts = path_join(s->root, BUILD_MOUNTS_DIR);
+    if (mounts == NULL)
+        return keel_syserror(err, "build cache");
+    u->bytes += tree_size(mounts);
+    return 0;
+}

@@ -149,6 +149,7 @@ ki rm final stage onb >/dev/null
 ki gc >/dev/null
 build --build-arg VERSION=3.0 -t final "$C"
 check "gc keeps the cached layers" steps_cached 10
+check "builder du counts the cache" [ "$(ki builder du | awk '/^Records:/ { print $2 }')" -gt 10 ]
 ki builder prune -a -f >"$WORK/prune"
 check "builder prune reports docker's total" grep -q "^Total reclaimed space: " "$WORK/prune"
 build --build-arg VERSION=3.0 -t final "$C"

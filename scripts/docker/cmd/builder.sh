@@ -1,8 +1,13 @@
 # shellcheck shell=bash
-# keel-docker builder prune: keel-image builder prune behind docker's prompt.
+# keel-docker builder prune: keel-image builder prune behind docker's prompt;
+# builder du: the cache's size.
 
 cmd_builder() {
-    [ "${1:-}" = prune ] || die "usage: keel-docker builder prune [-a] [-f]"
+    if [ "${1:-}" = du ]; then
+        images builder du
+        return
+    fi
+    [ "${1:-}" = prune ] || die "usage: keel-docker builder prune [-a] [-f] | builder du"
     shift
     local all=0 force=0
     while [ $# -gt 0 ]; do
