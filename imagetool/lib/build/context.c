@@ -126,6 +126,14 @@ static int glob_in(const struct copy_source *src, const char *dir, const char *r
     return rc;
 }
 
+/* docker's message; errnum ENOENT for callers, not appended to the text. */
+static int not_found(const char *path, keel_err *err)
+{
+    keel_error(err, 0, "failed to compute cache key: \"/%s\": not found", path);
+    err->errnum = ENOENT;
+    return -1;
+}
+
 int source_select(const struct copy_source *src, const char *pattern, char ***out, size_t *n,
                   keel_err *err)
 {
@@ -146,15 +154,14 @@ int source_select(const struct copy_source *src, const char *pattern, char ***ou
         if (dfd >= 0)
             close(dfd);
         if (!found || source_excluded(src, clean))
-            return keel_error(err, ENOENT, "failed to compute cache key: \"/%s\": not found",
-                              clean);
+            return not_found(clean, err);
         return add_path(out, n, clean) < 0 ? keel_syserror(err, "copy") : 0;
     }
     size_t before = *n;
     if (glob_in(src, "", clean, out, n, err) < 0)
         return -1;
     if (*n == before)
-        return keel_error(err, ENOENT, "failed to compute cache key: \"/%s\": not found", clean);
+        return not_found(clean, err);
     qsort(*out + before, *n - before, sizeof **out, byname);
     return 0;
 }
