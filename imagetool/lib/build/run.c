@@ -35,6 +35,7 @@ struct run_cmd {
     size_t nenv;
     char *display; /* args joined by spaces, for messages */
     const char *network; /* "host" or "none" */
+    const struct df_heredoc *script; /* RUN <<EOF with a #! line: run as a file */
     char **mounts; /* SRC:DST[:ro] binds for RUN --mount */
     size_t nmounts;
     struct step_fs from[4]; /* rootfs of --mount from= stages or images */
@@ -107,6 +108,17 @@ static int build_cmd(struct stage_image *st, const struct df_instr *in,
         for (size_t i = 0; i < in->args_len; i++)
             if (spec_strs_append(&c->args, &c->nargs, in->args[i]) < 0)
                 return keel_syserror(err, "RUN");
+    } else if (in->heredocs_len == 1 && lone_heredoc(in->rest, in->heredocs[0].name) &&
+               strncmp(in->heredocs[0].content, "#!", 2) == 0) {
+        /* BuildKit runs such a heredoc as an executable at /dev/pipes/NAME */
+        char *path;
+        c->script = &in->heredocs[0];
+        if (asprintf(&path, "/dev/pipes/%s", c->script->name) < 0)
+            return keel_syserror(err, "RUN");
+        int rc = spec_strs_append(&c->args, &c->nargs, path);
+        free(path);
+        if (rc < 0)
+            return keel_syserror(err, "RUN");
     } else {
         static char *const sh[] = {"/bin/sh", "-c"};
         char *const *shell = ec->Shell_len > 0 ? ec->Shell : sh;
@@ -285,6 +297,21 @@ static int run_container(struct builder *b, struct step_fs *fs, const struct run
     return 0;
 }
 
+static int add_mount(struct run_cmd *c, const char *src, const char *dst, bool ro, keel_err *err);
+
+/* The #! heredoc as a file in the step directory, bind-mounted where args[0] says. */
+static int add_script(struct step_fs *fs, struct run_cmd *c, keel_err *err)
+{
+    cleanup_free char *path = NULL;
+    if (asprintf(&path, "%s/script", fs->dir) < 0)
+        return keel_syserror(err, "RUN");
+    cleanup_close int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0755);
+    const char *text = c->script->content;
+    if (fd < 0 || write_all(fd, text, strlen(text)) < 0)
+        return keel_syserror(err, "RUN: write %s", path);
+    return add_mount(c, path, c->args[0], true, err);
+}
+
 static int run_in(struct builder *b, struct stage_image *st, struct step_fs *fs, void *arg,
                   keel_err *err)
 {
@@ -296,6 +323,8 @@ static int run_in(struct builder *b, struct stage_image *st, struct step_fs *fs,
             return keel_error_wrap(err, "WORKDIR %s", wd);
         close(fd);
     }
+    if (c->script != NULL && add_script(fs, c, err) < 0)
+        return -1;
     if (write_bundle_config(b, st, fs, c, err) < 0)
         return -1;
     return run_container(b, fs, c, err);

@@ -200,6 +200,10 @@ check "COPY of a heredoc needs no context" [ "$(cat "$WORK/web/here")" = "no con
 printf 'FROM bb\nADD http://127.0.0.1:%s/nothere /x\n' "$port" | ki build - >"$WORK/out" 2>&1 || true
 check "ADD of a URL that fails names it" grep -q "ADD http://127.0.0.1:$port/nothere: HTTP 404" "$WORK/out"
 
+printf 'FROM bb\nRUN <<EOF\n#!/bin/awk -f\nBEGIN { print "awk says", 6 * 7 }\nEOF\n' |
+    ki build --no-cache - >"$WORK/out" 2>&1
+check "RUN <<EOF with a #! line runs as that program" grep -q '^#2 [0-9.]* awk says 42$' "$WORK/out"
+
 printf 'FROM --platform=linux/s390x bb\n' | ki build - >"$WORK/out" 2>&1 || true
 check "FROM --platform of another platform is refused" grep -q "only this host's platform" "$WORK/out"
 
