@@ -20,6 +20,7 @@
 #include "layer_path.h"
 #include "cache.h"
 #include "step.h"
+#include "stubs.h"
 #include "util.h"
 
 /* docker's predefined args: usable without ARG, kept out of the cache key. */
@@ -160,8 +161,10 @@ static int add_proxy_env(struct builder *b, struct stage_image *st, struct run_c
     return 0;
 }
 
+/* Writes the bundle's config.json and records the mount points it will make. */
 static int write_bundle_config(struct builder *b, struct stage_image *st, struct step_fs *fs,
-                               const struct run_cmd *c, keel_err *err)
+                               const struct run_cmd *c, struct mount_stubs *stubs,
+                               keel_err *err)
 {
     struct bundle_options o = {
         .entrypoint_set = true,
@@ -181,6 +184,9 @@ static int write_bundle_config(struct builder *b, struct stage_image *st, struct
         return keel_error_wrap(err, "runtime config");
     cleanup_free char *path = NULL;
     int rc = asprintf(&path, "%s/config.json", fs->dir) < 0 ? keel_syserror(err, "RUN") : 0;
+    for (size_t i = 0; rc == 0 && i < cfg.mounts_len; i++)
+        if (cfg.mounts[i].destination != NULL)
+            rc = stubs_record(stubs, fs->rootfd, &cfg.mounts[i].destination, 1, err);
     if (rc == 0)
         rc = write_spec_file(b->s, path, &spec_type_oci_config, &cfg, false, err);
     spec_release(&spec_type_oci_config, &cfg);
@@ -325,9 +331,13 @@ static int run_in(struct builder *b, struct stage_image *st, struct step_fs *fs,
     }
     if (c->script != NULL && add_script(fs, c, err) < 0)
         return -1;
-    if (write_bundle_config(b, st, fs, c, err) < 0)
-        return -1;
-    return run_container(b, fs, c, err);
+    struct mount_stubs stubs = {0};
+    int rc = write_bundle_config(b, st, fs, c, &stubs, err);
+    if (rc == 0)
+        rc = run_container(b, fs, c, err);
+    stubs_remove(&stubs, fs->rootfd);
+    stubs_release(&stubs);
+    return rc;
 }
 
 /* The value of key in a --mount spec ("type=cache,target=/x,id=y"), or NULL. */
@@ -450,6 +460,12 @@ int instr_run(struct builder *b, struct stage_image *st, const struct df_instr *
         return keel_error(err, ENOTSUP, "%s:%d: RUN --security=%s is not supported (sandbox only)",
                           b->dfname, in->line, sec);
     int rc = build_cmd(st, in, &c, err);
+    /* name resolution as the host's, as BuildKit gives a RUN with a network */
+    for (size_t i = 0; rc == 0 && strcmp(c.network, "none") != 0 && i < 2; i++) {
+        const char *f = i == 0 ? "/etc/resolv.conf" : "/etc/hosts";
+        if (access(f, R_OK) == 0)
+            rc = add_mount(&c, f, f, true, err);
+    }
     cleanup_free char *key = NULL, *created_by = NULL, *header = NULL;
     size_t klen = 0;
     if (rc == 0) {

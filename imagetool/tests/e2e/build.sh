@@ -71,6 +71,9 @@ printf '%s\n' 'FROM scratch' 'COPY busybox /bin/busybox' \
     'RUN ["/bin/busybox", "--install", "-s", "/bin"]' 'CMD ["sh"]' >"$WORK/base/Dockerfile"
 build -t bb "$WORK/base"
 check "a base image from scratch with busybox" [ "$rc" = 0 ]
+ki unpack bb "$WORK/bb"
+check "the RUN's mount points (/proc, /dev, /sys) are not in its layer" \
+    [ "$(ls "$WORK/bb")" = bin ]
 check "its config has docker's default PATH and CMD" \
     [ "$(config bb '[.Env, .Cmd]')" = '[["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"],["sh"]]' ]
 
@@ -278,9 +281,10 @@ if command -v buildah >/dev/null; then
     build -f "$TOP/imagetool/tests/e2e/build-interop.Dockerfile" -t interop "$C"
     ki unpack interop "$WORK/keel-interop"
     # buildah leaves the mount points of its RUN containers in the image
+    # (keel removes them, as BuildKit does)
     listing() {
         (cd "$1" && find . -mindepth 1 -printf '%p %y %m %U:%G %s %l\n' | sort |
-            grep -Ev '^\./(run|etc|etc/hosts|etc/hostname|etc/resolv\.conf) ')
+            grep -Ev '^\./(run|dev|proc|sys|etc|etc/hosts|etc/hostname|etc/resolv\.conf) ')
     }
     check "buildah bud: the same root filesystem" \
         diff <(listing "$WORK/bah/rootfs") <(listing "$WORK/keel-interop")

@@ -1,8 +1,9 @@
 # shellcheck shell=bash
 # keel-docker diff: what a container changed in its image (docker's A/C/D
-# lines), read from its overlay's upper directory. The files keel-docker
-# mounts over (/etc/hostname, /etc/hosts, /etc/resolv.conf) are docker's
-# init layer, not the container's changes: left out, as docker does.
+# lines), read from its overlay's upper directory. The mount points made for
+# the container (/dev, /proc, /sys, /etc/hostname, /etc/hosts,
+# /etc/resolv.conf) are docker's init layer, not the container's changes:
+# left out when they are new, as docker does.
 
 cmd_diff() {
     [ $# -eq 1 ] || die "\"diff\" requires exactly 1 argument.
@@ -15,8 +16,7 @@ Usage:  keel-docker diff CONTAINER"
     mapfile -t lowers < <(images inspect "$image" | jq -r '.layers[].unpacked // empty')
     [ -d "$upper" ] || return 0
     local p kind l
-    (cd "$upper" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort |
-        grep -Ev '^etc/(hostname|hosts|resolv\.conf)$') | while read -r p; do
+    (cd "$upper" && find . -mindepth 1 -printf '%P\n' | LC_ALL=C sort) | while read -r p; do
         if [ -c "$upper/$p" ] && [ "$(stat -c '%t:%T' "$upper/$p")" = 0:0 ]; then
             echo "D /$p"
             continue
@@ -25,11 +25,22 @@ Usage:  keel-docker diff CONTAINER"
         for l in "${lowers[@]}"; do
             if [ -e "$l/$p" ] || [ -L "$l/$p" ]; then kind=C; break; fi
         done
-        # /etc made only to hold those mount points
-        if [ "$p" = etc ] && [ "$kind" = A ] && [ -z "$(find "$upper/etc" -mindepth 1 \
-            -not -name hostname -not -name hosts -not -name resolv.conf -print -quit)" ]; then
-            continue
-        fi
+        if [ "$kind" = A ] && is_mount_stub "$upper" "$p"; then continue; fi
         echo "$kind /$p"
     done
+}
+
+# is_mount_stub UPPER PATH: PATH is one of the container's mount points (an
+# empty /dev, /proc or /sys; keel-docker's own /etc files; /etc made only to
+# hold them).
+is_mount_stub() {
+    local upper=$1 p=$2
+    case "$p" in
+    dev | proc | sys) [ -z "$(find "$upper/$p" -mindepth 1 -print -quit)" ] ;;
+    etc/hostname | etc/hosts | etc/resolv.conf) return 0 ;;
+    etc)
+        [ -z "$(find "$upper/etc" -mindepth 1 -not -name hostname -not -name hosts \
+            -not -name resolv.conf -print -quit)" ] ;;
+    *) return 1 ;;
+    esac
 }
