@@ -1,6 +1,7 @@
 /* keel-image builder prune [-a] [-f]: drops the build cache and frees the
  * layers only it kept (docker builder prune's report); builder du: its size. */
 #include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,7 +9,7 @@
 #include "commands.h"
 #include "image.h"
 
-#define USAGE "builder prune [-a] [-f] | builder du"
+#define USAGE "builder prune [-a] [-f] [-q] | builder du"
 
 /* docker's units.HumanSize: 1000-based, four significant digits. */
 static void human(long long bytes, char *out, size_t size)
@@ -42,6 +43,7 @@ int cmd_builder(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
     static const struct option opts[] = {
         {"all", no_argument, NULL, 'a'},
         {"force", no_argument, NULL, 'f'},
+        {"quiet", no_argument, NULL, 'q'},
         {0},
     };
     if (argc == 2 && strcmp(argv[1], "du") == 0)
@@ -50,9 +52,12 @@ int cmd_builder(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
         return cmd_usage(err, USAGE);
     optind = 2;
     int c;
-    while ((c = getopt_long(argc, argv, "+af", opts, NULL)) != -1)
-        if (c != 'a' && c != 'f')
+    bool quiet = false;
+    while ((c = getopt_long(argc, argv, "+afq", opts, NULL)) != -1) {
+        if (c != 'a' && c != 'f' && c != 'q')
             return cmd_usage(err, USAGE);
+        quiet |= c == 'q';
+    }
     if (optind != argc)
         return cmd_usage(err, USAGE);
     struct store s;
@@ -66,6 +71,10 @@ int cmd_builder(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
     store_close(&s);
     if (rc < 0)
         return -1;
+    if (quiet) { /* the bytes alone, for a front end's own total */
+        printf("%lld\n", rep.bytes);
+        return 0;
+    }
     char size[32];
     human(rep.bytes, size, sizeof size);
     printf("Deleted build cache objects: %zu\n\nTotal reclaimed space: %s\n", removed, size);
