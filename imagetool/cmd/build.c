@@ -17,10 +17,10 @@
 #define USAGE                                                                                \
     "build [-t REF]... [-f FILE|-] [--build-arg K[=V]]... [--target STAGE] [--no-cache] "   \
     "[--pull] [-q] [--network host|none] [--label K=V]... [--progress auto|plain|quiet] "    \
-    "CONTEXT|-"
+    "[--iidfile FILE] CONTEXT|-"
 
 enum { OPT_BUILD_ARG = 256, OPT_TARGET, OPT_NO_CACHE, OPT_PULL, OPT_NETWORK, OPT_LABEL,
-       OPT_PROGRESS };
+       OPT_PROGRESS, OPT_IIDFILE };
 
 /* The runtime: $KEEL_RUNTIME, else keel beside this program, else on PATH. */
 static int find_runtime(char *out, size_t size, keel_err *err)
@@ -71,6 +71,7 @@ struct build_cli {
     struct build_opts o;
     bool quiet;
     const char *progress;
+    const char *iidfile; /* docker's --iidfile: the image ID written there */
 };
 
 static int parse(int argc, char **argv, struct build_cli *c, keel_err *err)
@@ -86,6 +87,7 @@ static int parse(int argc, char **argv, struct build_cli *c, keel_err *err)
         {"network", required_argument, NULL, OPT_NETWORK},
         {"label", required_argument, NULL, OPT_LABEL},
         {"progress", required_argument, NULL, OPT_PROGRESS},
+        {"iidfile", required_argument, NULL, OPT_IIDFILE},
         {0},
     };
     struct build_opts *o = &c->o;
@@ -103,6 +105,7 @@ static int parse(int argc, char **argv, struct build_cli *c, keel_err *err)
         case OPT_NETWORK: o->network = optarg; break;
         case OPT_LABEL: rc = cmd_push(&o->labels, &o->nlabels, optarg); break;
         case OPT_PROGRESS: c->progress = optarg; break;
+        case OPT_IIDFILE: c->iidfile = optarg; break;
         default: return cmd_usage(err, USAGE);
         }
         if (rc < 0)
@@ -142,6 +145,16 @@ static int read_stdin_dockerfile(struct build_cli *c, const char *arg, char **te
     return 0;
 }
 
+static int write_iidfile(const char *path, const char *id, keel_err *err)
+{
+    FILE *f = fopen(path, "we");
+    if (f == NULL)
+        return keel_syserror(err, "--iidfile %s", path);
+    int bad = fputs(id, f) < 0;
+    bad |= fclose(f) != 0;
+    return bad ? keel_syserror(err, "--iidfile %s", path) : 0;
+}
+
 int cmd_build(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
 {
     struct build_cli c = {.o = {.epoch = -1}};
@@ -164,6 +177,8 @@ int cmd_build(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
         store_close(&s);
         if (rc == 0 && c.quiet)
             printf("%s\n", id);
+        if (rc == 0 && c.iidfile != NULL && write_iidfile(c.iidfile, id, err) < 0)
+            rc = -1;
         if (rc == 0 && !quiet) {
             fprintf(stderr, "writing image %s done\n", id);
             for (size_t i = 0; i < c.o.ntags; i++)

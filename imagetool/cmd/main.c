@@ -30,7 +30,7 @@ static const struct command commands[] = {
     {"build", cmd_build,
      "build [-t REF]... [-f FILE|-] [--build-arg K[=V]]... [--target STAGE] [--no-cache] "
      "[--pull] [-q] [--network host|none] [--label K=V]... [--progress auto|plain|quiet] "
-     "CONTEXT|-"},
+     "[--iidfile FILE] CONTEXT|-"},
     {"builder", cmd_builder, "builder prune [-a] [-f] [-q] | builder du"},
     {"commit", cmd_commit, "commit [-c|--change INSTR]... [-m MSG] [-a AUTHOR] BUNDLE [REF]"},
 };

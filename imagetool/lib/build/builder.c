@@ -305,6 +305,27 @@ static int add_labels(struct builder *b, struct stage_image *st, keel_err *err)
     return 0;
 }
 
+/* docker's warning for --build-arg values no ARG declared (the proxy args
+ * are predefined). */
+static void warn_unconsumed(struct builder *b)
+{
+    if (b->o->progress == NULL)
+        return;
+    bool any = false;
+    for (size_t i = 0; i < b->build_args.n; i++) {
+        const char *n = b->build_args.names[i];
+        bool known = vars_find(&b->declared, n) >= 0;
+        for (const char *const *p = build_proxy_args; *p != NULL && !known; p++)
+            known = strcmp(*p, n) == 0;
+        if (known)
+            continue;
+        fprintf(b->o->progress, "%s%s", any ? " " : "[Warning] One or more build-args [", n);
+        any = true;
+    }
+    if (any)
+        fprintf(b->o->progress, "] were not consumed\n");
+}
+
 static int build_all(struct builder *b, char id_out[DIGEST_BUF], keel_err *err)
 {
     cleanup_free char *text = NULL;
@@ -328,6 +349,7 @@ static int build_all(struct builder *b, char id_out[DIGEST_BUF], keel_err *err)
         return keel_syserror(err, "build");
     if (add_labels(b, t, err) < 0)
         return -1;
+    warn_unconsumed(b);
     return image_write(b->s, &t->cfg, t->layers, t->nlayers, b->o->tags, b->o->ntags, id_out,
                        NULL, err);
 }
@@ -363,6 +385,7 @@ int image_build(struct store *s, const struct build_opts *o, char id_out[DIGEST_
     dockerfile_release(&b.df);
     vars_release(&b.globals);
     vars_release(&b.build_args);
+    vars_release(&b.declared);
     context_close(&b.ctx);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);

@@ -133,18 +133,27 @@ static int do_expose(struct builder *b, struct stage_image *st, const struct df_
         return line_error(b, in, err);
     if (fmt(&ch->created_by, "EXPOSE map[") < 0)
         return keel_syserror(err, "EXPOSE");
+    bool first = true;
     for (size_t i = 0; i < n; i++) {
-        char port[128];
-        snprintf(port, sizeof port, "%s%s", w[i], strchr(w[i], '/') != NULL ? "" : "/tcp");
-        char *end;
-        long p = strtol(port, &end, 10);
-        if (p <= 0 || p > 65535 || *end != '/' ||
-            (strcmp(end, "/tcp") != 0 && strcmp(end, "/udp") != 0 && strcmp(end, "/sctp") != 0))
+        /* PORT[-LAST][/PROTO], a range giving each of its ports */
+        char *end, *last_end;
+        long p = strtol(w[i], &end, 10), last = p;
+        if (*end == '-') {
+            last = strtol(end + 1, &last_end, 10);
+            end = last_end;
+        }
+        const char *proto = *end == '/' ? end + 1 : "tcp";
+        if (p <= 0 || last < p || last > 65535 || (*end != '\0' && *end != '/') ||
+            (strcmp(proto, "tcp") != 0 && strcmp(proto, "udp") != 0 && strcmp(proto, "sctp") != 0))
             return keel_error(err, 0, "%s:%d: invalid containerPort: %s", b->dfname, in->line,
                               w[i]);
-        if (set_add(&c->ExposedPorts, &c->ExposedPorts_len, port) < 0 ||
-            fmt(&ch->created_by, "%s%s:{}", i > 0 ? " " : "", port) < 0)
-            return keel_syserror(err, "EXPOSE");
+        for (long k = p; k <= last; k++, first = false) {
+            char port[32];
+            snprintf(port, sizeof port, "%ld/%s", k, proto);
+            if (set_add(&c->ExposedPorts, &c->ExposedPorts_len, port) < 0 ||
+                fmt(&ch->created_by, "%s%s:{}", first ? "" : " ", port) < 0)
+                return keel_syserror(err, "EXPOSE");
+        }
     }
     return fmt(&ch->created_by, "]") < 0 ? keel_syserror(err, "EXPOSE") : 0;
 }
@@ -438,7 +447,7 @@ int arg_declare(struct builder *b, const struct subst *sub, const struct df_inst
         const char *v = a >= 0 ? b->build_args.values[a]
                         : def != NULL ? def
                         : g >= 0 ? globals->values[g] : NULL;
-        if (vars_set(scope, name, v) < 0)
+        if (vars_set(scope, name, v) < 0 || vars_set(&b->declared, name, NULL) < 0)
             return keel_syserror(err, "ARG");
     }
     return 0;

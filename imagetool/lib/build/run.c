@@ -23,8 +23,7 @@
 #include "stubs.h"
 #include "util.h"
 
-/* docker's predefined args: usable without ARG, kept out of the cache key. */
-static const char *const proxy_args[] = {
+const char *const build_proxy_args[] = {
     "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "FTP_PROXY", "ftp_proxy",
     "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy", NULL,
 };
@@ -152,7 +151,7 @@ static int build_cmd(struct stage_image *st, const struct df_instr *in,
 static int add_proxy_env(struct builder *b, struct stage_image *st, struct run_cmd *c,
                          keel_err *err)
 {
-    for (const char *const *p = proxy_args; *p != NULL; p++) {
+    for (const char *const *p = build_proxy_args; *p != NULL; p++) {
         int i = vars_find(&b->build_args, *p);
         if (i >= 0 && b->build_args.values[i] != NULL && vars_find(&st->args, *p) < 0 &&
             stage_env(st, *p) == NULL && env_add(c, *p, b->build_args.values[i], err) < 0)

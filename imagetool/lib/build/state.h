@@ -49,8 +49,12 @@ struct builder {
     size_t cur;             /* the stage being built */
     size_t pos, count;      /* its step number and step count (for "[2/5]") */
     char created[40];       /* the history's timestamp */
-    bool used_arg_warned;
+    struct vars declared;   /* every ARG name declared, for the unconsumed warning */
 };
+
+/* docker's predefined args (HTTP_PROXY, ...): usable in RUN without an ARG,
+ * kept out of the cache key. NULL-terminated. */
+extern const char *const build_proxy_args[];
 
 /* Set by SIGINT or SIGTERM during a build: the running step stops, its
  * container is deleted, nothing of it stays. */

@@ -127,6 +127,15 @@ printf 'FROM final\nRUN echo after\n' | ki build -t onb - >"$WORK/out" 2>&1
 check "ONBUILD runs in the child image" grep -q 'triggered' "$WORK/out"
 check "... then is gone from its config" [ "$(config onb .OnBuild)" = null ]
 
+# EXPOSE ranges, --iidfile, docker's warning for unconsumed build args.
+printf 'FROM bb\nARG USED\nEXPOSE 7000-7001/udp\n' |
+    ki build --build-arg USED=1 --build-arg UNUSED=2 --iidfile "$WORK/iid" -t exp - >"$WORK/out" 2>&1
+check "EXPOSE of a range exposes each port" \
+    [ "$(config exp '.ExposedPorts | keys')" = '["7000/udp","7001/udp"]' ]
+check "--iidfile holds the image ID" [ "$(cat "$WORK/iid")" = "$(ki inspect exp | jq -r .manifest.config.digest)" ]
+check "unconsumed build args are warned about" \
+    grep -qx '\[Warning\] One or more build-args \[UNUSED\] were not consumed' "$WORK/out"
+
 # The cache.
 build --build-arg VERSION=2.0 -t final "$C"
 check "a rebuild is all CACHED" steps_cached 10

@@ -6,12 +6,12 @@ cmd_build() {
     local -a a=()
     while [ $# -gt 0 ]; do
         case "$1" in
-        -t | --tag | -f | --file | --build-arg | --target | --network | --label | --progress)
+        -t | --tag | -f | --file | --build-arg | --target | --network | --label | --progress | --iidfile)
             [ $# -ge 2 ] || die "flag needs an argument: $1"
             a+=("$1" "$2")
             shift
             ;;
-        --tag=* | --file=* | --build-arg=* | --target=* | --network=* | --label=* | --progress=*)
+        --tag=* | --file=* | --build-arg=* | --target=* | --network=* | --label=* | --progress=* | --iidfile=*)
             a+=("${1%%=*}" "${1#*=}") ;;
         -q | --quiet | --no-cache | --pull) a+=("$1") ;;
         # the classic builder's container cleanup flags: there is no container to keep
