@@ -34,6 +34,7 @@ struct gen {
     struct store *store;
     int64_t epoch;
     bool keep_xattrs; /* the directory is not ours to change */
+    layer_skip_fn *skip;
     struct archive *ar;
     struct digester *diff;
     struct blob_writer *blob;
@@ -182,6 +183,8 @@ static int entry(struct gen *g, int dirfd, const char *full_dir, const char *rel
     struct stat st;
     if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) < 0)
         return keel_syserror(g->err, "layer: stat %s", full);
+    if (g->skip != NULL && g->skip(rel, &st, dirfd, name))
+        return 0;
     if (S_ISCHR(st.st_mode) && st.st_rdev == makedev(0, 0))
         return whiteout_entry(g, rel_dir, name, st.st_mtim.tv_sec);
     struct archive_entry *e = archive_entry_new();
@@ -280,9 +283,10 @@ static int gen_start(struct gen *g, keel_err *err)
 }
 
 static int create(struct store *s, const char *dir, int64_t epoch, bool keep_xattrs,
-                  struct created_layer *out, keel_err *err)
+                  layer_skip_fn *skip, struct created_layer *out, keel_err *err)
 {
-    struct gen g = {.store = s, .epoch = epoch, .keep_xattrs = keep_xattrs, .err = err};
+    struct gen g = {.store = s, .epoch = epoch, .keep_xattrs = keep_xattrs, .skip = skip,
+                    .err = err};
     int rc = gen_start(&g, err);
     if (rc == 0) {
         cleanup_close int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -305,13 +309,13 @@ static int create(struct store *s, const char *dir, int64_t epoch, bool keep_xat
 int layer_create(struct store *s, const char *dir, int64_t epoch, struct created_layer *out,
                  keel_err *err)
 {
-    return create(s, dir, epoch, false, out, err);
+    return create(s, dir, epoch, false, NULL, out, err);
 }
 
-int layer_create_readonly(struct store *s, const char *dir, int64_t epoch,
+int layer_create_readonly(struct store *s, const char *dir, int64_t epoch, layer_skip_fn *skip,
                           struct created_layer *out, keel_err *err)
 {
-    return create(s, dir, epoch, true, out, err);
+    return create(s, dir, epoch, true, skip, out, err);
 }
 
 int layer_adopt(struct store *s, const char *dir, const char *diff_id, keel_err *err)

@@ -5,7 +5,9 @@
 #ifndef KEEL_IMAGETOOL_LAYER_CREATE_H
 #define KEEL_IMAGETOOL_LAYER_CREATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include "digest.h"
 #include "keel/error.h"
@@ -23,9 +25,14 @@ struct created_layer {
  * one pass that also computes the DiffID. */
 int layer_create(struct store *s, const char *dir, int64_t epoch, struct created_layer *out,
                  keel_err *err);
+/* Tells whether an entry (path relative to the directory, its lstat, and its
+ * directory fd and name) stays out of the layer, with all it holds. */
+typedef bool layer_skip_fn(const char *rel, const struct stat *st, int dirfd, const char *name);
+
 /* The same for an upper directory still in use (a running container's, for
- * commit): read only, overlayfs' bookkeeping xattrs left in place. */
-int layer_create_readonly(struct store *s, const char *dir, int64_t epoch,
+ * commit): read only, overlayfs' bookkeeping xattrs left in place, the
+ * entries `skip` names (NULL: none) left out. */
+int layer_create_readonly(struct store *s, const char *dir, int64_t epoch, layer_skip_fn *skip,
                           struct created_layer *out, keel_err *err);
 
 /* Renames dir (in the store's filesystem) to $root/layers/sha256/<diff_id hex>;

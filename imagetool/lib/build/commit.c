@@ -1,10 +1,14 @@
 /* commit: a bundle's upper directory becomes a layer over its image. */
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bundle.h"
 #include "image_write.h"
@@ -98,12 +102,53 @@ static int apply_change(struct builder *b, struct stage_image *st, const char *t
     return rc;
 }
 
+static bool front_end_file(const char *name)
+{
+    return strcmp(name, "hostname") == 0 || strcmp(name, "hosts") == 0 ||
+           strcmp(name, "resolv.conf") == 0;
+}
+
+/* The directory holds nothing, or (etc) only the front end's files. */
+static bool holds_nothing(int dirfd, const char *name, bool etc)
+{
+    int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+    if (d == NULL) {
+        if (fd >= 0)
+            close(fd);
+        return false;
+    }
+    struct dirent *e;
+    bool empty = true;
+    while (empty && (e = readdir(d)) != NULL)
+        empty = strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0 ||
+                (etc && front_end_file(e->d_name));
+    closedir(d);
+    return empty;
+}
+
+/* docker's init layer is not the container's: the files a front end mounts
+ * over (/etc/hostname, /etc/hosts, /etc/resolv.conf, and /etc when it holds
+ * only them) and the empty mount points the runtime made (/dev, /proc, /sys)
+ * stay out of a commit. */
+static bool init_layer(const char *rel, const struct stat *st, int dirfd, const char *name)
+{
+    if (strncmp(rel, "etc/", 4) == 0 && front_end_file(rel + 4))
+        return !S_ISCHR(st->st_mode); /* a whiteout of the image's file is a change */
+    if (!S_ISDIR(st->st_mode))
+        return false;
+    if (strcmp(rel, "etc") == 0)
+        return holds_nothing(dirfd, name, true);
+    return (strcmp(rel, "dev") == 0 || strcmp(rel, "proc") == 0 || strcmp(rel, "sys") == 0) &&
+           holds_nothing(dirfd, name, false);
+}
+
 static int add_layer(struct store *s, const char *dir, struct stage_image *st, keel_err *err)
 {
     char upper[PATH_MAX + 8];
     snprintf(upper, sizeof upper, "%s/" BUNDLE_UPPER, dir);
     struct created_layer l;
-    if (layer_create_readonly(s, upper, -1, &l, err) < 0)
+    if (layer_create_readonly(s, upper, -1, init_layer, &l, err) < 0)
         return keel_error_wrap(err, "commit %s", dir);
     if (descriptor_set(&st->layers[st->nlayers++], OCI_MEDIA_LAYER_GZIP, l.digest, l.size) < 0 ||
         spec_strs_append(&st->cfg.rootfs->diff_ids, &st->cfg.rootfs->diff_ids_len,

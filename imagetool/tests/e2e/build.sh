@@ -20,6 +20,7 @@ PODMAN=(podman --root "$WORK/podman" --runroot "$WORK/podman-run" --tmpdir "$WOR
     --storage-driver vfs --cgroup-manager cgroupfs --runtime runc)
 
 cleanup() {
+    [ -z "${KEEP_WORK:-}" ] || return 0
     if command -v buildah >/dev/null && [ -d "$WORK/buildah" ]; then
         "${BUILDAH[@]}" rm -a >/dev/null 2>&1 || true
         "${BUILDAH[@]}" rmi -af >/dev/null 2>&1 || true
@@ -272,6 +273,9 @@ check "keel-docker diff: docker's A/C/D lines" \
 kd commit -c 'CMD ["cat", "/new"]' kd-diff-$$ kdcommit >/dev/null
 check "keel-docker commit: the container's changes in a new image" \
     [ "$(kd run --rm --network none kdcommit)" = x ]
+ki unpack kdcommit "$WORK/kdcommit"
+check "... without keel-docker's /etc files or the runtime's mount points" \
+    [ "$(cd "$WORK/kdcommit" && echo *)" = "bin new" ]
 kd rm kd-diff-$$ >/dev/null
 kd builder prune -f >"$WORK/out"
 check "keel-docker builder prune" grep -q "^Total reclaimed space: " "$WORK/out"
