@@ -16,7 +16,7 @@ typedef int cmd_fn(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *e
 
 cmd_fn cmd_pull, cmd_ls, cmd_inspect, cmd_tag, cmd_rm, cmd_gc;
 cmd_fn cmd_unpack, cmd_bundle, cmd_unbundle, cmd_load, cmd_save;
-cmd_fn cmd_build, cmd_commit, cmd_builder;
+cmd_fn cmd_build, cmd_commit, cmd_builder, cmd_history;
 
 /* Fills err with "usage: keel-image <usage>" and returns -1. */
 int cmd_usage(keel_err *err, const char *usage);

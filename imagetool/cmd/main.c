@@ -32,6 +32,7 @@ static const struct command commands[] = {
      "[--pull] [-q] [--network host|none] [--label K=V]... [--progress auto|plain|quiet] "
      "[--iidfile FILE] CONTEXT|-"},
     {"builder", cmd_builder, "builder prune [-a] [-f] [-q] | builder du"},
+    {"history", cmd_history, "history [--no-trunc] [-q] [-H=true|false] REF"},
     {"commit", cmd_commit, "commit [-c|--change INSTR]... [-m MSG] [-a AUTHOR] BUNDLE [REF]"},
 };
 

@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # keel-docker builder prune: keel-image builder prune behind docker's prompt;
 # builder du: the cache's size.
+# the modular keel-docker loads helpers on demand (kd_lib); the single script has them all
+! declare -F kd_lib >/dev/null || kd_lib prune
 
 cmd_builder() {
     if [ "${1:-}" = du ]; then

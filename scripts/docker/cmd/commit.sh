@@ -1,6 +1,8 @@
 # shellcheck shell=bash
 # keel-docker commit: a container's writable layer as a new image
 # (keel-image commit on its bundle).
+# the modular keel-docker loads helpers on demand (kd_lib); the single script has them all
+! declare -F kd_lib >/dev/null || kd_lib record
 
 cmd_commit() {
     local -a a=()

@@ -4,6 +4,8 @@
 # the container (/dev, /proc, /sys, /etc/hostname, /etc/hosts,
 # /etc/resolv.conf) are docker's init layer, not the container's changes:
 # left out when they are new, as docker does.
+# the modular keel-docker loads helpers on demand (kd_lib); the single script has them all
+! declare -F kd_lib >/dev/null || kd_lib record
 
 cmd_diff() {
     [ $# -eq 1 ] || die "\"diff\" requires exactly 1 argument.
