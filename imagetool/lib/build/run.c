@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -40,6 +41,8 @@ struct run_cmd {
     size_t nmounts;
     struct step_fs from[4]; /* rootfs of --mount from= stages or images */
     size_t nfrom;
+    int locks[8]; /* cache mounts held with sharing=locked (flock on the directory) */
+    size_t nlocks;
 };
 
 static void run_cmd_release(struct run_cmd *c)
@@ -56,6 +59,8 @@ static void run_cmd_release(struct run_cmd *c)
     free(c->mounts);
     for (size_t i = 0; i < c->nfrom; i++)
         step_fs_release(&c->from[i]);
+    for (size_t i = 0; i < c->nlocks; i++)
+        close(c->locks[i]);
 }
 
 /* rest is only `<<[-]["']NAME["']`. */
@@ -369,6 +374,28 @@ static int cache_dir(struct builder *b, const char *id, char **out, keel_err *er
     return 0;
 }
 
+/* sharing=locked: one RUN at a time uses the directory (flock, held until the
+ * step ends); private is served the same way, never two writers at once. */
+static int lock_cache(struct run_cmd *c, const char *dir, const char *sharing, keel_err *err)
+{
+    if (strcmp(sharing, "locked") != 0 && strcmp(sharing, "private") != 0)
+        return keel_error(err, EINVAL, "--mount sharing=%s: expected shared, private or locked",
+                          sharing);
+    if (c->nlocks == sizeof c->locks / sizeof c->locks[0])
+        return keel_error(err, E2BIG, "RUN: too many locked cache mounts");
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0)
+        return keel_syserror(err, "open %s", dir);
+    while (flock(fd, LOCK_EX) < 0) {
+        if (errno != EINTR || build_interrupted) {
+            close(fd);
+            return keel_syserror(err, "lock %s", dir);
+        }
+    }
+    c->locks[c->nlocks++] = fd;
+    return 0;
+}
+
 static int add_mount(struct run_cmd *c, const char *src, const char *dst, bool ro, keel_err *err)
 {
     char *m;
@@ -393,8 +420,12 @@ static int one_mount(struct builder *b, const char *spec, struct run_cmd *c, FIL
         return keel_error(err, EINVAL, "--mount=%s: target must be an absolute path", spec);
     if (type != NULL && strcmp(type, "cache") == 0) {
         cleanup_free char *id = mount_field(spec, "id");
+        cleanup_free char *sharing = mount_field(spec, "sharing");
         cleanup_free char *dir = NULL;
         if (cache_dir(b, id != NULL && id[0] != '\0' ? id : target, &dir, err) < 0)
+            return -1;
+        if (sharing != NULL && strcmp(sharing, "shared") != 0 &&
+            lock_cache(c, dir, sharing, err) < 0)
             return -1;
         return add_mount(c, dir, target, false, err);
     }

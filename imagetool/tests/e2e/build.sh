@@ -223,7 +223,7 @@ check "FROM --platform of another platform is refused" grep -q "only this host's
 # RUN --mount and --network.
 cat >"$WORK/mount.Dockerfile" <<'DF'
 FROM bb
-RUN --mount=type=cache,target=/cache echo run >>/cache/log && wc -l </cache/log
+RUN --mount=type=cache,target=/cache,sharing=locked echo run >>/cache/log && wc -l </cache/log
 RUN --mount=type=bind,from=final,source=/out.txt,target=/x cat /x
 RUN --network=none cat /proc/net/dev | tail -n +3 | wc -l
 DF
