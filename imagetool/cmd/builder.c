@@ -11,17 +11,6 @@
 
 #define USAGE "builder prune [-a] [-f] [-q] | builder du"
 
-/* docker's units.HumanSize: 1000-based, four significant digits. */
-static void human(long long bytes, char *out, size_t size)
-{
-    static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
-    double v = (double)bytes;
-    size_t u = 0;
-    while (v >= 1000 && u + 1 < sizeof units / sizeof units[0])
-        v /= 1000, u++;
-    snprintf(out, size, "%.4g%s", v, units[u]);
-}
-
 static int builder_du(const struct cmd_ctx *ctx, keel_err *err)
 {
     struct store s;
@@ -33,7 +22,7 @@ static int builder_du(const struct cmd_ctx *ctx, keel_err *err)
     if (rc < 0)
         return -1;
     char size[32];
-    human(u.bytes, size, sizeof size);
+    cmd_human_size(u.bytes, 4, size, sizeof size);
     printf("Records:\t%zu\nTotal:\t%s\n", u.records, size);
     return 0;
 }
@@ -76,7 +65,7 @@ int cmd_builder(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
         return 0;
     }
     char size[32];
-    human(rep.bytes, size, sizeof size);
+    cmd_human_size(rep.bytes, 4, size, sizeof size);
     printf("Deleted build cache objects: %zu\n\nTotal reclaimed space: %s\n", removed, size);
     return 0;
 }

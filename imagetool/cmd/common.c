@@ -1,4 +1,5 @@
 /* Helpers every command file uses. */
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "commands.h"
@@ -24,4 +25,14 @@ int cmd_push(char ***v, size_t *len, char *s)
     grown[(*len)++] = s;
     *v = grown;
     return 0;
+}
+
+void cmd_human_size(long long bytes, int digits, char *out, size_t len)
+{
+    static const char *const units[] = {"B", "kB", "MB", "GB", "TB", "PB"};
+    double v = (double)bytes;
+    size_t u = 0;
+    while (v >= 1000 && u + 1 < sizeof units / sizeof units[0])
+        v /= 1000, u++;
+    snprintf(out, len, "%.*g%s", digits, v, units[u]);
 }

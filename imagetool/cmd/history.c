@@ -46,17 +46,6 @@ static void human_duration(int64_t s, char *out, size_t len)
         snprintf(out, len, "%" PRId64 " years", s / 31536000);
 }
 
-/* docker's units.HumanSize (1000-based, 3 significant digits). */
-static void human_size(int64_t n, char *out, size_t len)
-{
-    static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
-    double v = (double)n;
-    size_t u = 0;
-    while (v >= 1000 && u + 1 < sizeof units / sizeof units[0])
-        v /= 1000, u++;
-    snprintf(out, len, "%.3g%s", v, units[u]);
-}
-
 static void created_text(const char *created, const struct history_opts *o, char *out,
                          size_t len)
 {
@@ -133,7 +122,7 @@ static int show(const struct stored_image *img, const struct history_opts *o, ke
         char created[64], sz[32];
         created_text(h->created, o, created, sizeof created);
         if (o->human)
-            human_size(size, sz, sizeof sz);
+            cmd_human_size(size, 3, sz, sizeof sz); /* docker history's precision */
         else
             snprintf(sz, sizeof sz, "%" PRId64, size);
         struct row *r = &rows[n - 1 - i];

@@ -154,8 +154,8 @@ static int add_usage(void *arg, const char *path, keel_err *err)
     struct stat st;
     if (blob != NULL && stat(blob, &st) == 0)
         x->u->bytes += st.st_size;
-    if (layer != NULL)
-        x->u->bytes += tree_size(layer);
+    long long used = layer != NULL ? tree_size(layer) : -1;
+    x->u->bytes += used > 0 ? used : 0; /* -1: gone */
     return 0;
 }
 
@@ -168,6 +168,7 @@ int build_cache_usage(struct store *s, struct build_cache_usage *u, keel_err *er
     cleanup_free char *mounts = path_join(s->root, BUILD_MOUNTS_DIR);
     if (mounts == NULL)
         return keel_syserror(err, "build cache");
-    u->bytes += tree_size(mounts);
+    long long used = tree_size(mounts);
+    u->bytes += used > 0 ? used : 0; /* -1: no cache mount yet */
     return 0;
 }

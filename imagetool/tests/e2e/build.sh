@@ -162,7 +162,9 @@ ki rm final stage onb >/dev/null
 ki gc >/dev/null
 build --build-arg VERSION=3.0 -t final "$C"
 check "gc keeps the cached layers" steps_cached 10
-check "builder du counts the cache" [ "$(ki builder du | awk '/^Records:/ { print $2 }')" -gt 10 ]
+ki builder du >"$WORK/du"
+check "builder du counts the cache" [ "$(awk '/^Records:/ { print $2 }' "$WORK/du")" -gt 10 ]
+check "... and its size" grep -Eq '^Total:.[0-9.]+[kMG]B$' "$WORK/du"
 ki builder prune -a -f >"$WORK/prune"
 check "builder prune reports docker's total" grep -q "^Total reclaimed space: " "$WORK/prune"
 build --build-arg VERSION=3.0 -t final "$C"
