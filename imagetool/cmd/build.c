@@ -127,15 +127,18 @@ static int parse(int argc, char **argv, struct build_cli *c, keel_err *err)
     return 0;
 }
 
-/* CONTEXT, or "-": the Dockerfile on stdin and no context; -f - reads it
- * from stdin with a context. */
+/* CONTEXT, or "-": a Dockerfile or a tar of the context on stdin; -f -
+ * reads the Dockerfile from stdin with a context directory. */
 static int read_stdin_dockerfile(struct build_cli *c, const char *arg, char **text,
                                  keel_err *err)
 {
-    bool from_stdin = strcmp(arg, "-") == 0 ||
-                      (c->o.dockerfile != NULL && strcmp(c->o.dockerfile, "-") == 0);
+    bool file_stdin = c->o.dockerfile != NULL && strcmp(c->o.dockerfile, "-") == 0;
     c->o.context = strcmp(arg, "-") == 0 ? NULL : arg;
-    if (!from_stdin)
+    if (strcmp(arg, "-") == 0 && !file_stdin) {
+        c->o.stdin_fd = 0; /* a Dockerfile or a tar of the context: the builder reads it */
+        return 0;
+    }
+    if (!file_stdin)
         return 0;
     size_t len;
     if (read_fd_all(0, 4096, 4u << 20, text, &len) < 0)
@@ -157,7 +160,7 @@ static int write_iidfile(const char *path, const char *id, keel_err *err)
 
 int cmd_build(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
 {
-    struct build_cli c = {.o = {.epoch = -1}};
+    struct build_cli c = {.o = {.epoch = -1, .stdin_fd = -1}};
     cleanup_free char *text = NULL;
     char runtime[PATH_MAX];
     int rc = parse(argc, argv, &c, err);

@@ -8,16 +8,20 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "image_write.h"
 #include "keel/cleanup.h"
 #include "keel/fsutil.h"
+#include "layer_path.h"
 #include "layer_store.h"
 #include "platform.h"
 #include "pull.h"
 #include "step.h"
 #include "stored_image.h"
+#include "unpack.h"
 
 #define DOCKERFILE_MAX (4u << 20)
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -283,12 +287,81 @@ static int read_dockerfile(struct builder *b, char **text, size_t *len, keel_err
         return *text != NULL ? 0 : keel_syserror(err, "Dockerfile");
     }
     cleanup_free char *path = NULL;
-    if (o->dockerfile == NULL && asprintf(&path, "%s/Dockerfile", o->context) < 0)
+    if (b->dockerfile == NULL && asprintf(&path, "%s/Dockerfile", b->context) < 0)
         return keel_syserror(err, "Dockerfile");
-    const char *p = o->dockerfile != NULL ? o->dockerfile : path;
+    const char *p = b->dockerfile != NULL ? b->dockerfile : path;
     if (read_file(p, DOCKERFILE_MAX, text, len, err) < 0)
         return keel_error_wrap(err, "failed to read dockerfile");
     return 0;
+}
+
+/* Copies fd to a temp file in the store: stdin may be a pipe, read once. */
+static int spool(struct builder *b, int fd, char **path, keel_err *err)
+{
+    if (asprintf(path, "%s/tmp/build-stdin-XXXXXX", b->s->root) < 0)
+        return keel_syserror(err, "read stdin");
+    cleanup_close int out = mkostemp(*path, O_CLOEXEC);
+    if (out < 0)
+        return keel_syserror(err, "create %s", *path);
+    char buf[64 << 10];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return keel_syserror(err, "read stdin");
+        if (n == 0)
+            return 0;
+        if (write_all(out, buf, (size_t)n) < 0)
+            return keel_syserror(err, "write %s", *path);
+    }
+}
+
+static bool is_archive_file(const char *path)
+{
+    unsigned char h[512] = {0};
+    cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, h, sizeof h) : -1;
+    return n >= 4 && ((h[0] == 0x1f && h[1] == 0x8b) ||
+                      (h[0] == 0x28 && h[1] == 0xb5 && h[2] == 0x2f && h[3] == 0xfd) ||
+                      (n == (ssize_t)sizeof h && memcmp(h + 257, "ustar", 5) == 0));
+}
+
+static int extract_context(struct builder *b, const char *file, keel_err *err)
+{
+    if ((b->stdin_dir = store_mkdtemp(b->s, "build-context", err)) == NULL)
+        return -1;
+    b->context = b->stdin_dir;
+    if (b->o->dockerfile != NULL) {
+        if (asprintf(&b->owned_dockerfile, "%s/%s", b->stdin_dir, b->o->dockerfile) < 0)
+            return keel_syserror(err, "build context from stdin");
+        b->dockerfile = b->owned_dockerfile;
+    }
+    cleanup_close int dirfd = open(b->stdin_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (dirfd < 0)
+        return keel_syserror(err, "open %s", b->stdin_dir);
+    int fd = open(file, O_RDONLY | O_CLOEXEC);
+    if (fd < 0)
+        return keel_syserror(err, "open %s", file);
+    /* layer_apply takes fd */
+    return layer_apply(dirfd, fd, "the build context on stdin", LAYER_FLAT, NULL, NULL, err);
+}
+
+/* CONTEXT "-": a Dockerfile (read as the Dockerfile, no context) or a tar
+ * of the context, extracted (with unpack's path rules) into $root/tmp. */
+static int stdin_context(struct builder *b, char **text, keel_err *err)
+{
+    cleanup_free char *file = NULL;
+    int rc = spool(b, b->o->stdin_fd, &file, err);
+    if (rc == 0 && !is_archive_file(file)) {
+        size_t len;
+        rc = read_file(file, DOCKERFILE_MAX, text, &len, err);
+    } else if (rc == 0) {
+        rc = extract_context(b, file, err);
+    }
+    if (file != NULL)
+        unlink(file);
+    return rc;
 }
 
 static int add_labels(struct builder *b, struct stage_image *st, keel_err *err)
@@ -329,14 +402,19 @@ static void warn_unconsumed(struct builder *b)
 static int build_all(struct builder *b, char id_out[DIGEST_BUF], keel_err *err)
 {
     cleanup_free char *text = NULL;
-    size_t len;
-    if (read_dockerfile(b, &text, &len, err) < 0 ||
-        dockerfile_parse(text, len, b->dfname, &b->df, err) < 0 || resolve_build_args(b, err) < 0 ||
-        global_args(b, err) < 0)
+    size_t len = 0;
+    if (b->o->stdin_fd >= 0 && stdin_context(b, &text, err) < 0)
+        return -1;
+    if (text != NULL)
+        len = strlen(text);
+    else if (read_dockerfile(b, &text, &len, err) < 0)
+        return -1;
+    if (dockerfile_parse(text, len, b->dfname, &b->df, err) < 0 ||
+        resolve_build_args(b, err) < 0 || global_args(b, err) < 0)
         return -1;
     struct subst gsub = {.escape = b->df.escape, .lookup = global_lookup, .ctx = &b->globals};
     if (build_plan_make(&b->df, b->dfname, &gsub, b->o->target, &b->plan, err) < 0 ||
-        context_open(&b->ctx, b->o->context, b->o->dockerfile, err) < 0)
+        context_open(&b->ctx, b->context, b->dockerfile, err) < 0)
         return -1;
     if ((b->stages = calloc(b->plan.n, sizeof *b->stages)) == NULL)
         return keel_syserror(err, "build");
@@ -364,7 +442,7 @@ static void on_signal(int sig)
 int image_build(struct store *s, const struct build_opts *o, char id_out[DIGEST_BUF],
                 keel_err *err)
 {
-    struct builder b = {.s = s, .o = o};
+    struct builder b = {.s = s, .o = o, .context = o->context, .dockerfile = o->dockerfile};
     struct sigaction sa = {.sa_handler = on_signal}, old_int, old_term;
     build_interrupted = 0;
     sigaction(SIGINT, &sa, &old_int);
@@ -387,6 +465,12 @@ int image_build(struct store *s, const struct build_opts *o, char id_out[DIGEST_
     vars_release(&b.build_args);
     vars_release(&b.declared);
     context_close(&b.ctx);
+    if (b.stdin_dir != NULL) {
+        keel_err ignored;
+        remove_tree_at(AT_FDCWD, b.stdin_dir, &ignored);
+    }
+    free(b.stdin_dir);
+    free(b.owned_dockerfile);
     sigaction(SIGINT, &old_int, NULL);
     sigaction(SIGTERM, &old_term, NULL);
     return rc;

@@ -16,6 +16,9 @@ struct build_opts {
     const char *context;    /* directory; NULL: an empty context (Dockerfile from stdin) */
     const char *dockerfile; /* path; NULL: CONTEXT/Dockerfile */
     const char *dockerfile_text; /* the Dockerfile itself (read from stdin), or NULL */
+    /* CONTEXT "-": this fd holds a Dockerfile, or a tar of the context (plain,
+     * gzip or zstd) whose Dockerfile is `dockerfile` inside it; else -1 */
+    int stdin_fd;
     char **tags;            /* -t */
     size_t ntags;
     char **build_args;      /* K=V, or K (the value from the environment) */

@@ -166,7 +166,7 @@ int image_commit(struct store *s, const char *bundle, const char *ref,
     cleanup_free char *manifest = NULL;
     if (bundle_manifest(s, dir, &manifest, err) < 0)
         return -1;
-    static const struct build_opts quiet = {.epoch = -1};
+    static const struct build_opts quiet = {.epoch = -1, .stdin_fd = -1};
     struct stage_image st = {0};
     struct build_plan plan = {.v = &(struct build_stage){0}, .n = 1};
     struct builder b = {.s = s, .o = &quiet, .dfname = "--change", .stages = &st, .plan = plan};

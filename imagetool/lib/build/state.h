@@ -39,6 +39,9 @@ struct builder {
     struct store *s;
     const struct build_opts *o;
     const char *dfname;
+    const char *context, *dockerfile; /* the options', or a context read from stdin */
+    char *stdin_dir;                  /* that context's temp directory, or NULL */
+    char *owned_dockerfile;           /* -f inside it */
     struct dockerfile df;
     struct build_plan plan;
     struct stage_image *stages;

@@ -199,6 +199,15 @@ check "a source outside the context is refused" grep -q "forbidden path outside 
 printf 'FROM bb\nCOPY nothere /x\n' | ki build -f - "$C" >"$WORK/out" 2>&1 || true
 check "a missing source is docker's not found" grep -q '"/nothere": not found' "$WORK/out"
 
+# The context as a tar on stdin, as docker build - takes it.
+mkdir -p "$WORK/tctx"
+echo tarred >"$WORK/tctx/f"
+printf 'FROM bb\nCOPY f /f\nRUN cat /f\n' >"$WORK/tctx/ctx.Dockerfile"
+tar -C "$WORK/tctx" -czf - . | ki build --no-cache -f ctx.Dockerfile - >"$WORK/out" 2>&1
+check "a gzip tar on stdin is the context (-f names its Dockerfile)" \
+    grep -q '^#3 [0-9.]* tarred$' "$WORK/out"
+check "... and its temp copy is gone" nothing_left
+
 # ADD of a URL (a local web server), COPY of a heredoc with no context.
 mkdir -p "$WORK/www"
 echo "from the web" >"$WORK/www/page.txt"
