@@ -116,23 +116,21 @@ static int add_xattrs(struct gen *g, struct archive_entry *e, const char *full, 
     return 0;
 }
 
+static int add_data(void *arg, const void *buf, size_t len)
+{
+    struct gen *g = arg;
+    return archive_write_data(g->ar, buf, len) == (la_ssize_t)len ? 0 : -2;
+}
+
 static int write_data(struct gen *g, int dirfd, const char *name, const char *path)
 {
     cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return keel_syserror(g->err, "layer: open %s", path);
-    char buf[64 << 10];
-    for (;;) {
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return keel_syserror(g->err, "layer: read %s", path);
-        if (n == 0)
-            return 0;
-        if (archive_write_data(g->ar, buf, (size_t)n) != n)
-            return tar_error(g, path);
-    }
+    int rc = fd_each_chunk(fd, add_data, g);
+    if (rc == -1)
+        return keel_syserror(g->err, "layer: read %s", path);
+    return rc < 0 ? tar_error(g, path) : 0;
 }
 
 static int write_header(struct gen *g, struct archive_entry *e, const char *path)

@@ -101,3 +101,30 @@ int scandir_sorted(int dirfd, struct dirent ***names)
 {
     return scandirat(dirfd, ".", names, not_dot, byte_order);
 }
+
+int fd_each_chunk(int fd, int (*fn)(void *arg, const void *buf, size_t len), void *arg)
+{
+    char buf[64 << 10];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return (int)n;
+        int rc = fn(arg, buf, (size_t)n);
+        if (rc < 0)
+            return rc;
+    }
+}
+
+bool archive_magic(const unsigned char *h, size_t n)
+{
+    return (n >= 2 && h[0] == 0x1f && h[1] == 0x8b) ||
+           (n >= 4 && h[0] == 0x28 && h[1] == 0xb5 && h[2] == 0x2f && h[3] == 0xfd) ||
+           (n >= 262 && memcmp(h + 257, "ustar", 5) == 0);
+}
+
+int chunk_to_fd(void *arg, const void *buf, size_t len)
+{
+    return write_all(*(int *)arg, buf, len);
+}

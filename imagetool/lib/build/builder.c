@@ -22,6 +22,7 @@
 #include "step.h"
 #include "stored_image.h"
 #include "unpack.h"
+#include "util.h"
 
 #define DOCKERFILE_MAX (4u << 20)
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
@@ -303,28 +304,18 @@ static int spool(struct builder *b, int fd, char **path, keel_err *err)
     cleanup_close int out = mkostemp(*path, O_CLOEXEC);
     if (out < 0)
         return keel_syserror(err, "create %s", *path);
-    char buf[64 << 10];
-    for (;;) {
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return keel_syserror(err, "read stdin");
-        if (n == 0)
-            return 0;
-        if (write_all(out, buf, (size_t)n) < 0)
-            return keel_syserror(err, "write %s", *path);
-    }
+    int rc = fd_each_chunk(fd, chunk_to_fd, &out);
+    if (rc < 0)
+        return keel_syserror(err, "copy stdin to %s", *path);
+    return 0;
 }
 
 static bool is_archive_file(const char *path)
 {
-    unsigned char h[512] = {0};
+    unsigned char h[512];
     cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
     ssize_t n = fd >= 0 ? read(fd, h, sizeof h) : -1;
-    return n >= 4 && ((h[0] == 0x1f && h[1] == 0x8b) ||
-                      (h[0] == 0x28 && h[1] == 0xb5 && h[2] == 0x2f && h[3] == 0xfd) ||
-                      (n == (ssize_t)sizeof h && memcmp(h + 257, "ustar", 5) == 0));
+    return n > 0 && archive_magic(h, (size_t)n);
 }
 
 static int extract_context(struct builder *b, const char *file, keel_err *err)

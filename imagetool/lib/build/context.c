@@ -166,22 +166,20 @@ int source_select(const struct copy_source *src, const char *pattern, char ***ou
     return 0;
 }
 
+static int hash_chunk(void *arg, const void *buf, size_t len)
+{
+    digester_update(arg, buf, len);
+    return 0;
+}
+
 static int hash_file(int dirfd, const char *name, struct digester *d, keel_err *err)
 {
     cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     if (fd < 0)
         return keel_syserror(err, "open %s", name);
-    char buf[64 << 10];
-    for (;;) {
-        ssize_t r = read(fd, buf, sizeof buf);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-            return keel_syserror(err, "read %s", name);
-        if (r == 0)
-            return 0;
-        digester_update(d, buf, (size_t)r);
-    }
+    if (fd_each_chunk(fd, hash_chunk, d) < 0)
+        return keel_syserror(err, "read %s", name);
+    return 0;
 }
 
 static int hash_tree(const struct copy_source *src, int dirfd, const char *name, const char *rel,

@@ -21,6 +21,7 @@
 #include "passwd.h"
 #include "step.h"
 #include "unpack.h"
+#include "util.h"
 
 /* A source that is not a file of a tree: a heredoc or a download. */
 struct inline_file {
@@ -71,12 +72,7 @@ static int copy_data(int from, int to, const char *rel, keel_err *err)
             continue;
         if (errno != EXDEV && errno != ENOSYS && errno != EINVAL && errno != EOPNOTSUPP)
             return keel_syserror(err, "copy %s", rel);
-        char buf[64 << 10];
-        ssize_t r;
-        while ((r = read(from, buf, sizeof buf)) > 0)
-            if (write_all(to, buf, (size_t)r) < 0)
-                return keel_syserror(err, "copy %s", rel);
-        return r < 0 ? keel_syserror(err, "copy %s", rel) : 0;
+        return fd_each_chunk(from, chunk_to_fd, &to) < 0 ? keel_syserror(err, "copy %s", rel) : 0;
     }
 }
 
@@ -200,11 +196,8 @@ static bool is_archive(int dirfd, const char *name)
 {
     cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
     unsigned char h[512];
-    if (fd < 0 || read(fd, h, sizeof h) < 4)
-        return false;
-    return (h[0] == 0x1f && h[1] == 0x8b) || (h[0] == 0x28 && h[1] == 0xb5 && h[2] == 0x2f &&
-                                              h[3] == 0xfd) ||
-           memcmp(h + 257, "ustar", 5) == 0;
+    ssize_t n = fd >= 0 ? read(fd, h, sizeof h) : -1;
+    return n > 0 && archive_magic(h, (size_t)n);
 }
 
 static int extract(struct copier *c, int sdir, const char *sname, const char *srel, int dfd)
