@@ -1,6 +1,7 @@
 /* COPY's side of the build context: source selection (wildcards, paths out of
- * the context, .dockerignore, FILE.dockerignore) and the content checksum in
- * a COPY's cache key (names, modes and content count; mtimes do not). */
+ * the context, .dockerignore, FILE.dockerignore), the content checksum in a
+ * COPY's cache key (names, modes and content count; mtimes do not) and the
+ * file digest memo behind it. */
 #include <criterion/criterion.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -10,7 +11,9 @@
 #include <unistd.h>
 
 #include "build/context.h"
+#include "build/filesums.h"
 #include "layer_path.h"
+#include "store_fixture.h"
 
 static char dir[64];
 
@@ -146,4 +149,36 @@ Test(build_context, checksum_counts_content_and_mode_not_mtime)
     checksum(&src, paths, 1, b);
     cr_assert_str_eq(before, b);
     context_close(&c);
+}
+
+Test(build_context, file_digest_memo)
+{
+    char root[STORE_FIXTURE_ROOT_MAX];
+    struct store st;
+    store_fixture_open(root, &st);
+    struct filesums *f = filesums_load(&st);
+    cr_assert_not_null(f);
+    struct stat s = {.st_dev = 1, .st_ino = 42, .st_size = 7, .st_mtim = {100, 5},
+                     .st_ctim = {200, 6}};
+    char out[DIGEST_BUF];
+    cr_assert(!filesums_get(f, &s, out));
+    const char *d = "sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    filesums_put(f, &s, d);
+    cr_assert(filesums_get(f, &s, out));
+    cr_assert_str_eq(out, d);
+    keel_err err = {0};
+    cr_assert_eq(filesums_save(&st, f, &err), 0, "%s", err.msg);
+    filesums_free(f);
+
+    f = filesums_load(&st);
+    cr_assert(filesums_get(f, &s, out), "kept across builds");
+    cr_assert_str_eq(out, d);
+    struct stat changed = s;
+    changed.st_ctim.tv_nsec++;
+    cr_assert(!filesums_get(f, &changed, out), "any stat change is a miss");
+    changed = s;
+    changed.st_size++;
+    cr_assert(!filesums_get(f, &changed, out));
+    filesums_free(f);
+    store_fixture_close(root, &st);
 }

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "filesums.h"
 #include "image_write.h"
 #include "keel/cleanup.h"
 #include "keel/fsutil.h"
@@ -407,6 +408,8 @@ static int build_all(struct builder *b, char id_out[DIGEST_BUF], keel_err *err)
     if (build_plan_make(&b->df, b->dfname, &gsub, b->o->target, &b->plan, err) < 0 ||
         context_open(&b->ctx, b->context, b->dockerfile, err) < 0)
         return -1;
+    if ((b->sums = filesums_load(b->s)) == NULL)
+        return keel_syserror(err, "build");
     if ((b->stages = calloc(b->plan.n, sizeof *b->stages)) == NULL)
         return keel_syserror(err, "build");
     for (size_t i = 0; i <= b->plan.target; i++)
@@ -456,6 +459,11 @@ int image_build(struct store *s, const struct build_opts *o, char id_out[DIGEST_
     vars_release(&b.build_args);
     vars_release(&b.declared);
     context_close(&b.ctx);
+    if (b.sums != NULL) {
+        keel_err ignored; /* a memo that is not saved only costs re-reading next time */
+        filesums_save(s, b.sums, &ignored);
+        filesums_free(b.sums);
+    }
     if (b.stdin_dir != NULL) {
         keel_err ignored;
         remove_tree_at(AT_FDCWD, b.stdin_dir, &ignored);

@@ -132,8 +132,11 @@ int build_cache_prune(struct store *s, size_t *removed, keel_err *err)
     if (each_record(s, remove_record, removed, err) < 0)
         return -1;
     cleanup_free char *mounts = path_join(s->root, BUILD_MOUNTS_DIR);
-    if (mounts == NULL)
+    cleanup_free char *sums = path_join(s->root, BUILD_CACHE_DIR "/.filesums");
+    if (mounts == NULL || sums == NULL)
         return keel_syserror(err, "build cache");
+    if (unlink(sums) < 0 && errno != ENOENT)
+        return keel_syserror(err, "remove %s", sums);
     return remove_tree(mounts, err);
 }
 

@@ -9,8 +9,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "filesums.h"
 #include "keel/cleanup.h"
 #include "keel/fsutil.h"
 #include "layer_path.h"
@@ -172,13 +174,30 @@ static int hash_chunk(void *arg, const void *buf, size_t len)
     return 0;
 }
 
-static int hash_file(int dirfd, const char *name, struct digester *d, keel_err *err)
+/* A file's content goes into d as its own digest, taken from the memo when
+ * the file's stat has not changed since it was read. */
+static int hash_file(const struct copy_source *src, int dirfd, const char *name,
+                     const struct stat *st, struct digester *d, keel_err *err)
 {
-    cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0)
-        return keel_syserror(err, "open %s", name);
-    if (fd_each_chunk(fd, hash_chunk, d) < 0)
-        return keel_syserror(err, "read %s", name);
+    char sum[DIGEST_BUF];
+    if (src->sums == NULL || !filesums_get(src->sums, st, sum)) {
+        cleanup_close int fd = openat(dirfd, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+            return keel_syserror(err, "open %s", name);
+        struct digester *f = digester_new(err);
+        if (f == NULL)
+            return -1;
+        int rc = fd_each_chunk(fd, hash_chunk, f);
+        digester_final(f, sum);
+        digester_free(f);
+        if (rc < 0)
+            return keel_syserror(err, "read %s", name);
+        /* a file changed in the last seconds may change again within the
+         * timestamps' granularity: not remembered (git's racy-index rule) */
+        if (src->sums != NULL && st->st_ctim.tv_sec < time(NULL) - 2)
+            filesums_put(src->sums, st, sum);
+    }
+    digester_update(d, sum, strlen(sum));
     return 0;
 }
 
@@ -223,7 +242,7 @@ static int hash_tree(const struct copy_source *src, int dirfd, const char *name,
         return 0;
     }
     if (S_ISREG(st.st_mode))
-        return hash_file(dirfd, name, d, err);
+        return hash_file(src, dirfd, name, &st, d, err);
     if (!S_ISDIR(st.st_mode))
         return 0;
     cleanup_close int dfd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);

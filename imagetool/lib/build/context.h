@@ -25,9 +25,11 @@ void context_close(struct build_context *c);
 
 /* A source tree COPY reads: the context (with its ignore rules) or another
  * stage's or image's rootfs (no rules). */
+struct filesums;
 struct copy_source {
     int rootfd;
     const struct dockerignore *ignore; /* NULL: nothing excluded */
+    struct filesums *sums;             /* file digests memo (the context's), or NULL */
 };
 
 /* Expands one COPY source (wildcards as Go's filepath.Match per component)

@@ -506,7 +506,8 @@ int instr_copy(struct builder *b, struct stage_image *st, const struct df_instr 
     if (df_flags_check(in, add ? add_flags : copy_flags, b->dfname, err) < 0)
         return -1;
     struct copy_job j = {.add = add, .in = in, .chown = df_flag(in, "chown"),
-                         .src = {.rootfd = b->ctx.fd, .ignore = &b->ctx.ignore}};
+                         .src = {.rootfd = b->ctx.fd, .ignore = &b->ctx.ignore,
+                                 .sums = b->sums}};
     const char *from = df_flag(in, "from");
     struct step_fs other = {.rootfd = -1};
     int rc = parse_chmod(b, &j, err);

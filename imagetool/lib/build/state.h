@@ -48,6 +48,7 @@ struct builder {
     struct vars globals;    /* ARGs before the first FROM */
     struct vars build_args; /* --build-arg, values resolved */
     struct build_context ctx;
+    struct filesums *sums;  /* the context's file digests memo */
     int step;
     size_t cur;             /* the stage being built */
     size_t pos, count;      /* its step number and step count (for "[2/5]") */
