@@ -27,6 +27,8 @@ cleanup() {
     fi
     [ ! -d "$WORK/podman" ] || "${PODMAN[@]}" system reset -f >/dev/null 2>&1 || true
     [ -z "${web_pid:-}" ] || kill "$web_pid" 2>/dev/null || true
+    # keel-docker's cgroup parent for this run (its containers' own are gone)
+    find /sys/fs/cgroup/*/keel-build-e2e-$$ -maxdepth 0 -type d -exec rmdir {} + 2>/dev/null || true
     grep -o "${WORK}[^ ]*" /proc/self/mountinfo | sort -r | while read -r m; do
         umount -l "$m" 2>/dev/null || true
     done
