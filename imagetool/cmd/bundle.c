@@ -22,16 +22,6 @@ enum {
     OPT_NETNS, OPT_MEMORY, OPT_CPUS, OPT_PIDS, OPT_CGROUPS, OPT_MOUNT, OPT_ANNOTATION,
 };
 
-static int push(char ***v, size_t *len, char *s)
-{
-    char **grown = realloc(*v, (*len + 1) * sizeof *grown);
-    if (grown == NULL)
-        return -1;
-    grown[(*len)++] = s;
-    *v = grown;
-    return 0;
-}
-
 static int parse(int argc, char **argv, struct bundle_options *o, bool *print, keel_err *err)
 {
     static const struct option opts[] = {
@@ -61,7 +51,7 @@ static int parse(int argc, char **argv, struct bundle_options *o, bool *print, k
         case OPT_VOLATILE: o->volatile_upper = true; break;
         case OPT_PRINT: *print = true; break;
         case OPT_ENTRYPOINT: o->entrypoint_set = true; o->entrypoint = optarg; break;
-        case 'e': rc = push(&o->env, &o->env_len, optarg); break;
+        case 'e': rc = cmd_push(&o->env, &o->env_len, optarg); break;
         case 'w': o->workdir = optarg; break;
         case 'u': o->user = optarg; break;
         case OPT_HOSTNAME: o->hostname = optarg; break;
@@ -72,8 +62,8 @@ static int parse(int argc, char **argv, struct bundle_options *o, bool *print, k
         case OPT_CPUS: o->cpus = optarg; break;
         case OPT_PIDS: o->pids_limit = optarg; break;
         case OPT_CGROUPS: o->cgroups_path = optarg; break;
-        case OPT_MOUNT: rc = push(&o->mounts, &o->mounts_len, optarg); break;
-        case OPT_ANNOTATION: rc = push(&o->annotations, &o->annotations_len, optarg); break;
+        case OPT_MOUNT: rc = cmd_push(&o->mounts, &o->mounts_len, optarg); break;
+        case OPT_ANNOTATION: rc = cmd_push(&o->annotations, &o->annotations_len, optarg); break;
         default: return cmd_usage(err, USAGE);
         }
     }

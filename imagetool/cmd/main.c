@@ -30,6 +30,13 @@ static const struct command commands[] = {
     {"unbundle", cmd_unbundle, "unbundle DIR"},
     {"load", cmd_load, "load [-i FILE]"},
     {"save", cmd_save, "save [-o FILE] REF..."},
+    {"build", cmd_build,
+     "build [-t REF]... [-f FILE|-] [--build-arg K[=V]]... [--target STAGE] [--no-cache] "
+     "[--pull] [-q] [--network host|none] [--label K=V]... [--progress auto|plain|quiet] "
+     "[--iidfile FILE] CONTEXT|-"},
+    {"builder", cmd_builder, "builder prune [-a] [-f] [-q] | builder du"},
+    {"history", cmd_history, "history [--no-trunc] [-q] [-H=true|false] REF"},
+    {"commit", cmd_commit, "commit [-c|--change INSTR]... [-m MSG] [-a AUTHOR] BUNDLE [REF]"},
 };
 
 static void usage(FILE *f)

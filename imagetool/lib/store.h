@@ -63,6 +63,8 @@ int blob_writer_restart(struct blob_writer *w, keel_err *err);
 /* Verifies and publishes the blob; frees w either way. A mismatch names the
  * blob, the expected and the actual digest (or size) and leaves no trace. */
 int blob_writer_commit(struct blob_writer *w, keel_err *err);
+/* The same, giving the blob's digest (a blob whose digest was not known). */
+int blob_writer_commit_digest(struct blob_writer *w, char digest_out[DIGEST_BUF], keel_err *err);
 /* Removes the temp file and frees w. NULL is fine. */
 void blob_writer_abort(struct blob_writer *w);
 

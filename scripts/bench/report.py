@@ -2,7 +2,7 @@
 """Writes the benchmark report (markdown) and chart (gnuplot PNG) from the JSON
 results the benchmarks saved, with each of issue 7's targets marked met or not.
 
-usage: report.py DIR   (reads DIR/{runtime,image,e2e,monitor}.json; writes DIR/report.md, DIR/chart.png)"""
+usage: report.py DIR   (reads DIR/{runtime,image,e2e,monitor,build}.json; writes DIR/report.md, DIR/chart.png)"""
 import json
 import os
 import subprocess
@@ -38,6 +38,7 @@ def main():
     d = sys.argv[1]
     rt, img, e2e = load(d, "runtime"), load(d, "image"), load(d, "e2e")
     mon = load(d, "monitor")
+    bld = load(d, "build")
     targets, lines, chart = [], ["# Keel benchmarks", ""], []
 
     def target(what, value, limit, fmt="{:.2f}x"):
@@ -99,6 +100,13 @@ def main():
                   " once the start-up (the `true` rows) is taken off.", ""]
         chart += [("monitor", r["name"], r["median_ms"]) for r in mon["rows"]]
 
+    if bld:
+        g = bld["groups"]
+        for name, limit, title in (("full", 0.5, "full build"), ("cached", 0.1, "fully cached rebuild"),
+                                   ("onefile", 0.5, "rebuild after one copied file changed")):
+            target(f"keel-image build vs buildah bud: {title}", ratio(g[name], g[name][0]["name"], g[name][1]["name"]), limit)
+            lines += table(f"build: {title}", g[name], g[name][1]["name"])
+            chart += [("build " + name, r["name"], r["median_ms"]) for r in g[name]]
     head = ["## Targets", "", "| what | measured | target | |", "| --- | --- | --- | --- |"]
     head += [f"| {w} | {m} | {t} | {s} |" for w, m, t, s in targets]
     lines[2:2] = head + ["", "![medians](chart.png)", "", "## Results (medians of interleaved rounds)", ""]
