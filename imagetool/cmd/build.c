@@ -95,15 +95,15 @@ static int parse(int argc, char **argv, struct build_cli *c, keel_err *err)
     while ((ch = getopt_long(argc, argv, "+t:f:q", opts, NULL)) != -1) {
         int rc = 0;
         switch (ch) {
-        case 't': rc = cmd_push(&o->tags, &o->ntags, optarg); break;
+        case 't': rc = strv_append(&o->tags, &o->ntags, optarg); break;
         case 'f': o->dockerfile = optarg; break;
         case 'q': c->quiet = true; break;
-        case OPT_BUILD_ARG: rc = cmd_push(&o->build_args, &o->nbuild_args, optarg); break;
+        case OPT_BUILD_ARG: rc = strv_append(&o->build_args, &o->nbuild_args, optarg); break;
         case OPT_TARGET: o->target = optarg; break;
         case OPT_NO_CACHE: o->no_cache = true; break;
         case OPT_PULL: o->pull = true; break;
         case OPT_NETWORK: o->network = optarg; break;
-        case OPT_LABEL: rc = cmd_push(&o->labels, &o->nlabels, optarg); break;
+        case OPT_LABEL: rc = strv_append(&o->labels, &o->nlabels, optarg); break;
         case OPT_PROGRESS: c->progress = optarg; break;
         case OPT_IIDFILE: c->iidfile = optarg; break;
         default: return cmd_usage(err, USAGE);

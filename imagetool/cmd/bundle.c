@@ -51,7 +51,7 @@ static int parse(int argc, char **argv, struct bundle_options *o, bool *print, k
         case OPT_VOLATILE: o->volatile_upper = true; break;
         case OPT_PRINT: *print = true; break;
         case OPT_ENTRYPOINT: o->entrypoint_set = true; o->entrypoint = optarg; break;
-        case 'e': rc = cmd_push(&o->env, &o->env_len, optarg); break;
+        case 'e': rc = strv_append(&o->env, &o->env_len, optarg); break;
         case 'w': o->workdir = optarg; break;
         case 'u': o->user = optarg; break;
         case OPT_HOSTNAME: o->hostname = optarg; break;
@@ -62,8 +62,8 @@ static int parse(int argc, char **argv, struct bundle_options *o, bool *print, k
         case OPT_CPUS: o->cpus = optarg; break;
         case OPT_PIDS: o->pids_limit = optarg; break;
         case OPT_CGROUPS: o->cgroups_path = optarg; break;
-        case OPT_MOUNT: rc = cmd_push(&o->mounts, &o->mounts_len, optarg); break;
-        case OPT_ANNOTATION: rc = cmd_push(&o->annotations, &o->annotations_len, optarg); break;
+        case OPT_MOUNT: rc = strv_append(&o->mounts, &o->mounts_len, optarg); break;
+        case OPT_ANNOTATION: rc = strv_append(&o->annotations, &o->annotations_len, optarg); break;
         default: return cmd_usage(err, USAGE);
         }
     }

@@ -28,6 +28,6 @@ int cmd_open_store(const struct cmd_ctx *ctx, struct store *s, keel_err *err);
  * significant digits (4 in prune totals, 3 in history). */
 void cmd_human_size(long long bytes, int digits, char *out, size_t len);
 /* Appends s (not copied) to an argv-like vector; -1 with errno. */
-int cmd_push(char ***v, size_t *len, char *s);
+int strv_append(char ***v, size_t *len, char *s);
 
 #endif

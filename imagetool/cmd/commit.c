@@ -25,7 +25,7 @@ int cmd_commit(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
         } else if (c == 'a') {
             o.author = optarg;
         } else if (c == 'c') {
-            if (cmd_push(&o.changes, &o.nchanges, optarg) < 0)
+            if (strv_append(&o.changes, &o.nchanges, optarg) < 0)
                 rc = keel_syserror(err, "commit");
         } else {
             rc = cmd_usage(err, USAGE);

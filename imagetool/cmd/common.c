@@ -17,7 +17,7 @@ int cmd_open_store(const struct cmd_ctx *ctx, struct store *s, keel_err *err)
     return 0;
 }
 
-int cmd_push(char ***v, size_t *len, char *s)
+int strv_append(char ***v, size_t *len, char *s)
 {
     char **grown = realloc(*v, (*len + 1) * sizeof *grown);
     if (grown == NULL)
