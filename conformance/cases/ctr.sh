@@ -40,6 +40,10 @@ ctr_task_status() {
     ctr_ task ls | awk -v id="$1" '$1 == id { print $3 }'
 }
 
+ctr_task_is() {
+    [ "$(ctr_task_status "$1")" = "$2" ]
+}
+
 ctr_echo() {
     ctr_run echo1 -- echo ok through the shim
     eq "$RC" 0 "ctr run exit status"
@@ -76,7 +80,7 @@ ctr_pause() {
 
 ctr_kill() {
     ctr_ task kill -s KILL c1 || fail "ctr task kill failed"
-    wait_until 10 test "$(ctr_task_status c1)" = STOPPED ||
+    wait_until 10 ctr_task_is c1 STOPPED ||
         fail "task status after kill: $(ctr_task_status c1)"
     local out
     out=$(ctr_ task delete c1 2>&1) || fail "ctr task delete failed"
