@@ -1,7 +1,7 @@
 # containerd through its runc v2 shim with the runtime under test as the shim's binary
 # (ctr run --runtime io.containerd.runc.v2 --runc-binary RUNTIME), as containerd users and
 # Kubernetes nodes run it (issue 11). One containerd per case, its own root and sockets.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2016
 
 # ctr_ ARGS...: ctr on this case's containerd, in the namespace keel.
 ctr_() {

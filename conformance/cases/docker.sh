@@ -1,7 +1,7 @@
 # docker (Debian's docker.io) with the runtime under test added as `keel` (issue 11): a dockerd
 # of the case's own (--data-root, --exec-root, -H unix socket under $CDIR, no iptables, no
 # bridge), an image from `docker load` of a tar the case makes.
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2016
 
 dk() {
     DOCKER_CONFIG="$D/cli" DOCKER_HOST="unix://$D/d.sock" /usr/bin/docker "$@"
