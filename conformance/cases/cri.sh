@@ -56,6 +56,15 @@ cri_cleanup() {
     eng_cleanup "$D" "$D/runc" "$CG"
     ip link del "$BR" 2>/dev/null
     rm -f /var/lib/cni/results/"keel-$RUNID"-*
+    local what value
+    [ -f "$CDIR/pod" ] || return 0
+    while read -r what value; do
+        case "$what" in
+        netns) umount "$value" 2>/dev/null; rm -f "$value" ;;
+        # libcni's cache of the loopback network containerd adds to every pod
+        pod) rm -f "/var/lib/cni/results/cni-loopback-$value-lo" ;;
+        esac
+    done <"$CDIR/pod"
 }
 
 tcase cri_pod 'CRI' 'containerd CRI plugin with a runtime handler on RUNTIME: pull, pod on a CNI bridge, create/start, exec, exit codes, logs, stats, update, limits, securityContext, shared network, stop, remove, nothing left'
@@ -103,7 +112,7 @@ EOF
 )"
     "$CRI_PY" "$SUITE/tools/cri/cri.py" --sock "$CTD_SOCK" --stubs "$D/stubs" --handler keel \
         --image "$REG/keel/busybox:1" --cgroup-parent "/$CG" --dir "$D" --subnet "$subnet" \
-        --runc-root "$D/runc/k8s.io" --runtime "$RUNTIME" --netns-file "$CDIR/netns" \
+        --runc-root "$D/runc/k8s.io" --runtime "$RUNTIME" --record "$CDIR/pod" \
         >"$CDIR/cri.out" || RC=$?
     cat "$CDIR/cri.out"
     [ "${RC:-0}" -eq 0 ] || fail "$(tail -n 1 "$CDIR/cri.out")"

@@ -58,7 +58,7 @@ c_podman_privileged() {
     local out
     out=$(pm "${PM_RUN[@]}" --privileged keel-test-busybox sh -c \
         'grep CapEff /proc/self/status; test -c /dev/kmsg && echo kmsg' 2>"$CDIR/err") ||
-        fail "podman run --privileged failed: $(grep -v '^+' "$CDIR/err" | head -c 400)"
+        fail "podman run --privileged failed: $(errtext "$CDIR/err")"
     eq "$out" "$(grep CapEff /proc/self/status)
 kmsg" "capabilities and host devices of a privileged container"
 }
@@ -69,7 +69,7 @@ c_podman_device() {
     local out
     out=$(pm "${PM_RUN[@]}" --device /dev/zero:/dev/keel-zero keel-test-busybox sh -c \
         'stat -c "%F %a %t:%T" /dev/keel-zero; head -c 4 /dev/keel-zero | wc -c' 2>"$CDIR/err") ||
-        fail "podman run --device failed: $(grep -v '^+' "$CDIR/err" | head -c 400)"
+        fail "podman run --device failed: $(errtext "$CDIR/err")"
     eq "$out" "character special file $(stat -c '%a %t:%T' /dev/zero)
 4" "the device inside"
 }
@@ -82,7 +82,7 @@ c_podman_volume_slave() {
     mount --make-shared "$CDIR/vol"
     pm "${PM_RUN[@]/--rm/-d}" --name slave1 -v "$CDIR/vol:/vol:slave" keel-test-busybox \
         sleep 600 >/dev/null 2>"$CDIR/err" ||
-        fail "podman run -v ...:slave failed: $(grep -v '^+' "$CDIR/err" | head -c 400)"
+        fail "podman run -v ...:slave failed: $(errtext "$CDIR/err")"
     mkdir -p "$CDIR/vol/sub"
     mount -t tmpfs -o size=1m keel-slave "$CDIR/vol/sub"
     local out

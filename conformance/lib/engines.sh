@@ -60,7 +60,7 @@ cg_left() {
 
 # eng_cleanup DIR RUNCROOT CGPARENT: the daemons this case started end, then every process
 # with DIR on its command line (shims), the containers under RUNCROOT (the runtime's --root
-# parent), the processes in CGPARENT and the cgroups, mounts and network namespaces left.
+# parent), the processes in CGPARENT and the cgroups and mounts left.
 eng_cleanup() {
     local dir=$1 runcroot=$2 cg=$3 p root id m
     if [ -f "$CDIR/pids" ]; then
@@ -76,9 +76,6 @@ eng_cleanup() {
         done
     done
     for p in $(cg_procs "$cg"); do kill -9 "$p" 2>/dev/null; done
-    if [ -f "$CDIR/netns" ]; then
-        while read -r m; do umount "$m" 2>/dev/null; rm -f "$m"; done <"$CDIR/netns"
-    fi
     awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
         while read -r m; do umount -l "$m"; done
     sleep 0.2

@@ -28,7 +28,7 @@ A.add_argument("--dir", help="containerd's root/state directory of the case")
 A.add_argument("--subnet")
 A.add_argument("--runc-root", help="the shim's --root for the runtime (Root/k8s.io)")
 A.add_argument("--runtime", help="the runtime binary under test")
-A.add_argument("--netns-file", help="where the pod's network namespace path is written")
+A.add_argument("--record", help="where the pod's id and network namespace path are written")
 A.add_argument("--cleanup", action="store_true")
 ARGS = A.parse_args()
 sys.path.insert(0, ARGS.stubs)
@@ -39,7 +39,7 @@ import api_pb2_grpc  # noqa: E402
 CHAN = grpc.insecure_channel("unix://" + ARGS.sock)
 RT = api_pb2_grpc.RuntimeServiceStub(CHAN)
 IMG = api_pb2_grpc.ImageServiceStub(CHAN)
-TIMEOUT = 20  # seconds per call: a runtime that wedges the shim must not stall the suite
+TIMEOUT = 15  # seconds per call: a runtime that wedges the shim must not stall the suite
 S = {}  # what the steps learn: pod id, container ids, pod ip, netns path
 
 
@@ -72,6 +72,12 @@ def exec_ok(cid, script):
     code, out, err = exec_sync(S[cid], ["sh", "-c", script])
     check(code == 0, f"exec {script!r} in {cid}: exit {code}, stderr {err.strip()!r}")
     return out
+
+
+def record(what, value):
+    """For the case's cleanup, should the pod outlive the run."""
+    with open(ARGS.record, "a") as f:
+        f.write(f"{what} {value}\n")
 
 
 def status(cid):
@@ -154,6 +160,7 @@ def s_image_status():
 def s_run_pod():
     r = call(RT, "RunPodSandbox", config=sandbox_config(), runtime_handler=ARGS.handler)
     S["pod"] = r.pod_sandbox_id
+    record("pod", S["pod"])
 
 
 def s_pod_status():
@@ -167,8 +174,7 @@ def s_pod_status():
     nets = [n["path"] for n in info["runtimeSpec"]["linux"]["namespaces"]
             if n["type"] == "network"]
     S["netns"] = nets[0]
-    with open(ARGS.netns_file, "a") as f:
-        f.write(S["netns"] + "\n")
+    record("netns", S["netns"])
 
 
 def s_create_main():
@@ -261,7 +267,7 @@ def s_logs():
 
 def s_stop_containers():
     for name in ("web", "main"):
-        call(RT, "StopContainer", container_id=S[name], timeout=10)
+        call(RT, "StopContainer", container_id=S[name], timeout=5)
         st = status(name)
         check(st.state == pb.CONTAINER_EXITED and st.exit_code == 0,
               f"{name} after StopContainer: state {st.state}, exit {st.exit_code} ({st.reason})")
