@@ -6,8 +6,8 @@ on the runtime handler under test, and prints one line per step:
     STEP ok NAME | FAIL: step NAME: WHY ... STEPS: cri PASSED/TOTAL steps passed
 
 A failed step does not stop the run (later steps fail on their own when they needed it), so
-the count says how far a runtime gets. Exit status 0 when every step passed.
-With --cleanup it only stops and removes every pod sandbox left (the case's trap)."""
+the count says how far a runtime gets. Exit status 0 when every step passed. The case's trap,
+not this client, removes what a failed run leaves (it kills the daemons and shims first)."""
 import argparse
 import glob
 import ipaddress
@@ -22,14 +22,13 @@ A = argparse.ArgumentParser()
 A.add_argument("--sock", required=True)
 A.add_argument("--stubs", required=True)
 A.add_argument("--handler", default="keel")
-A.add_argument("--image")
-A.add_argument("--cgroup-parent")
-A.add_argument("--dir", help="containerd's root/state directory of the case")
-A.add_argument("--subnet")
-A.add_argument("--runc-root", help="the shim's --root for the runtime (Root/k8s.io)")
-A.add_argument("--runtime", help="the runtime binary under test")
-A.add_argument("--record", help="where the pod's id and network namespace path are written")
-A.add_argument("--cleanup", action="store_true")
+A.add_argument("--image", required=True)
+A.add_argument("--cgroup-parent", required=True)
+A.add_argument("--dir", required=True, help="containerd's root/state directory of the case")
+A.add_argument("--subnet", required=True)
+A.add_argument("--runc-root", required=True, help="the runtime's --root under the shim")
+A.add_argument("--runtime", required=True, help="the runtime binary under test")
+A.add_argument("--record", required=True, help="file for the pod id and netns path")
 ARGS = A.parse_args()
 sys.path.insert(0, ARGS.stubs)
 import grpc  # noqa: E402
@@ -332,25 +331,7 @@ STEPS = [
 ]
 
 
-def cleanup():
-    """Stops and removes every sandbox (and so its containers); errors only reported."""
-    try:
-        for p in call(RT, "ListPodSandbox").items:
-            for method in ("StopPodSandbox", "RemovePodSandbox"):
-                try:
-                    call(RT, method, pod_sandbox_id=p.id)
-                except grpc.RpcError as e:
-                    print(f"cleanup: {method} {p.id}: {e.details()}", file=sys.stderr)
-    except grpc.RpcError as e:
-        print(f"cleanup: {e.details()}", file=sys.stderr)
-
-
 def main():
-    global TIMEOUT
-    if ARGS.cleanup:
-        TIMEOUT = 15
-        cleanup()
-        return 0
     passed = 0
     for name, fn in STEPS:
         t0 = time.time()
