@@ -27,7 +27,7 @@ cri_registry() {
         "http: {addr: 127.0.0.1:$REG_PORT, secret: keel-conformance}" >"$D/registry.yml"
     daemon registry docker-registry serve "$D/registry.yml"
     wait_until 20 curl -sf -o /dev/null "http://127.0.0.1:$REG_PORT/v2/" ||
-        fail "docker-registry did not start: $(tail -n 5 "$CDIR/registry.log")"
+        cannot_start registry
     REG="127.0.0.1:$REG_PORT"
     busybox_archive "$D/busybox.tar" "$REG/keel/busybox:1" '["sh"]'
     busybox_archive "$D/pause.tar" "$REG/keel/pause:1" \

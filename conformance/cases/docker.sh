@@ -22,7 +22,7 @@ dk_setup() {
         --storage-driver overlay2 --cgroup-parent "/$CG" --oom-score-adjust 0 \
         --add-runtime "keel=$RUNTIME" --default-runtime runc --log-level warn
     wait_until 60 dk version >/dev/null 2>&1 ||
-        fail "dockerd did not start: $(tail -n 5 "$CDIR/dockerd.log")"
+        cannot_start dockerd
     busybox_archive "$CDIR/img.tar" keel/busybox:1 '["sh"]'
     DK_RUN=(run --runtime keel --network none)
 }
