@@ -18,11 +18,14 @@ endif
 $(eval $(call program,keel-bundle,$(KEEL_BUNDLE_SRCS),$(KEEL_BUNDLE_LIBS)))
 $(eval $(call unit_tests,imagetool,$(LIBS_imagetool) $(LIBS_specs)))
 
-# End-to-end pulls from a real docker-registry the suite starts on 127.0.0.1 (root).
+# End-to-end pulls, pushes and logins against a real docker-registry the suites
+# start on 127.0.0.1 (root).
 .PHONY: check-imagetool-e2e
 check-imagetool-e2e: $(BIN)/keel-image
-	shellcheck -x imagetool/tests/e2e/pull_test.sh imagetool/tests/e2e/registry.sh
+	shellcheck -x imagetool/tests/e2e/pull_test.sh imagetool/tests/e2e/push_test.sh \
+		imagetool/tests/e2e/registry.sh
 	bash imagetool/tests/e2e/pull_test.sh
+	bash imagetool/tests/e2e/push_test.sh
 CHECK_TARGETS += check-imagetool-e2e
 
 # End to end, as root: umoci-built images loaded, unpacked, bundled, run under runc, saved.

@@ -1,7 +1,8 @@
 # scripts/: keel-docker and its network helper, the demo, install-deps, benchmarks.
 INSTALL_SCRIPTS += scripts/keel-docker scripts/keel-docker-net
 SHELL_SCRIPTS := scripts/keel-docker scripts/keel-docker-net scripts/install-deps scripts/demo \
-	$(wildcard scripts/tests/*.sh scripts/tests/*.t scripts/bench/*.sh scripts/bench/run)
+	$(wildcard scripts/tests/*.sh scripts/tests/*.t scripts/bench/*.sh scripts/bench/run) \
+	$(wildcard scripts/docker/cmd/*.sh)
 
 .PHONY: check-shellcheck check-keel-docker
 check-shellcheck:

@@ -17,6 +17,9 @@ struct command {
 static const struct command commands[] = {
     {"pull", cmd_pull,
      "pull [--platform OS/ARCH[/VARIANT]] [--creds USER:PASS] [--insecure] [-q] REF"},
+    {"push", cmd_push, "push [--creds USER:PASS] [--insecure] [-q] REF [DEST-REF]"},
+    {"login", cmd_login, "login [-u USER] [-p PASS | --password-stdin] [SERVER]"},
+    {"logout", cmd_logout, "logout [SERVER]"},
     {"ls", cmd_ls, "ls [--format table|json] [-q]"},
     {"inspect", cmd_inspect, "inspect REF"},
     {"tag", cmd_tag, "tag SRC DST"},

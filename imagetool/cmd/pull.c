@@ -6,10 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
+#include "progress.h"
 #include "pull.h"
 
 #define USAGE "pull [--platform OS/ARCH[/VARIANT]] [--creds USER:PASS] [--insecure] [-q] REF"
@@ -29,13 +29,6 @@ struct view {
     long long last_draw_ms;
 };
 
-static long long now_ms(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static const char *human(int64_t n, char *buf, size_t len)
 {
     if (n < 1024)
@@ -51,19 +44,14 @@ static const char *human(int64_t n, char *buf, size_t len)
 
 static void draw(struct view *v, bool force)
 {
-    long long now = now_ms();
-    if (!force && now - v->last_draw_ms < 100)
+    if (!progress_due(&v->last_draw_ms, force))
         return;
-    v->last_draw_ms = now;
     if (v->drawn)
         printf("\033[%zuA", v->nrows);
     for (size_t i = 0; i < v->nrows; i++) {
         struct row *r = &v->rows[i];
-        char bar[BAR_WIDTH + 1], a[32], b[32];
-        int fill = r->total > 0 ? (int)(r->done * BAR_WIDTH / r->total) : 0;
-        for (int j = 0; j < BAR_WIDTH; j++)
-            bar[j] = j < fill ? '=' : (j == fill ? '>' : ' ');
-        bar[BAR_WIDTH] = '\0';
+        char bar[BAR_WIDTH + 2], a[32], b[32];
+        progress_bar(bar, BAR_WIDTH, r->done, r->total);
         printf("\r\033[K%-20s [%s] %9s/%-9s %s\n", r->what, bar, human(r->done, a, sizeof a),
                human(r->total, b, sizeof b), r->state);
     }

@@ -1,4 +1,4 @@
-/* Challenges, credentials and Basic auth. */
+/* Challenges, credentials, Basic auth and scopes. */
 #include "auth.h"
 
 #include <ctype.h>
@@ -10,7 +10,6 @@
 #include <strings.h>
 
 #include "keel/cleanup.h"
-#include "keel/distribution.h"
 
 void auth_challenge_release(struct auth_challenge *c)
 {
@@ -169,73 +168,8 @@ char *auth_basic_header(const struct auth_creds *c)
     return h;
 }
 
-/* config.json keys come as "host", "https://host", "https://host/v1/". */
-static bool key_matches(const char *key, const char *domain)
+char *auth_scope(const char *repo, const char *actions)
 {
-    const char *k = key;
-    const char *scheme = strstr(k, "://");
-    if (scheme != NULL)
-        k = scheme + 3;
-    size_t n = strcspn(k, "/");
-    if (strlen(domain) == n && strncmp(k, domain, n) == 0)
-        return true;
-    if (strcmp(domain, "docker.io") == 0)
-        return (n == 15 && strncmp(k, "index.docker.io", n) == 0) ||
-               (n == 20 && strncmp(k, "registry-1.docker.io", n) == 0);
-    return false;
-}
-
-static int entry_creds(const struct docker_auth_entry *e, const char *key, struct auth_creds *out,
-                       keel_err *err)
-{
-    if (e->auth != NULL && e->auth[0] != '\0') {
-        cleanup_free char *pair = base64_decode(e->auth, NULL);
-        if (pair == NULL)
-            return keel_error(err, 0, "auths[\"%s\"].auth is not base64", key);
-        int r = auth_creds_parse(pair, out, err);
-        explicit_bzero(pair, strlen(pair));
-        return r < 0 ? keel_error_wrap(err, "auths[\"%s\"].auth", key) : 0;
-    }
-    if (e->username == NULL || e->password == NULL)
-        return keel_error(err, 0, "auths[\"%s\"] has neither auth nor username and password", key);
-    out->user = strdup(e->username);
-    out->pass = strdup(e->password);
-    if (out->user == NULL || out->pass == NULL) {
-        auth_creds_release(out);
-        return keel_syserror(err, "credentials");
-    }
-    return 0;
-}
-
-int auth_creds_from_config(const char *domain, struct auth_creds *out, bool *found,
-                           keel_err *err)
-{
-    memset(out, 0, sizeof *out);
-    *found = false;
-    cleanup_free char *path = NULL;
-    const char *dir = getenv("DOCKER_CONFIG");
-    const char *home = getenv("HOME");
-    int r = dir != NULL && dir[0] != '\0' ? asprintf(&path, "%s/config.json", dir)
-            : home != NULL               ? asprintf(&path, "%s/.docker/config.json", home)
-                                         : -2;
-    if (r == -2)
-        return 0;
-    if (r < 0)
-        return keel_syserror(err, "docker config");
-    struct docker_cli_config cfg;
-    if (spec_parse_file(&spec_type_docker_cli_config, path, &cfg, err) < 0)
-        return err->errnum == ENOENT ? 0 : -1;
-    int ret = 0;
-    for (size_t i = 0; i < cfg.auths_len; i++) {
-        if (!key_matches(cfg.auths_keys[i], domain))
-            continue;
-        ret = entry_creds(&cfg.auths[i], cfg.auths_keys[i], out, err);
-        if (ret < 0)
-            keel_error_wrap(err, "%s", path);
-        else
-            *found = true;
-        break;
-    }
-    spec_release(&spec_type_docker_cli_config, &cfg);
-    return ret;
+    char *s = NULL;
+    return asprintf(&s, "repository:%s:%s", repo, actions) < 0 ? NULL : s;
 }

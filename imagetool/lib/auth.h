@@ -1,5 +1,5 @@
-/* Registry authentication: WWW-Authenticate challenges, credentials from
- * --creds or docker's config.json, Basic headers. The token exchange itself
+/* Registry authentication: WWW-Authenticate challenges, USER:PASS
+ * credentials, Basic headers, token scopes (config.json is docker_config.h). The token exchange itself
  * is in registry.c, which owns the HTTP client. */
 #ifndef KEEL_IMAGE_AUTH_H
 #define KEEL_IMAGE_AUTH_H
@@ -29,15 +29,13 @@ struct auth_creds {
 
 /* "USER:PASS" (the password may contain ':'). */
 int auth_creds_parse(const char *userpass, struct auth_creds *out, keel_err *err);
-/* Looks domain up in ${DOCKER_CONFIG:-$HOME/.docker}/config.json `auths`
- * (keys may carry a scheme and a path; docker.io also matches
- * https://index.docker.io/v1/). *found is false when there is no entry or no
- * file. */
-int auth_creds_from_config(const char *domain, struct auth_creds *out, bool *found,
-                           keel_err *err);
 void auth_creds_release(struct auth_creds *c);
 /* "Authorization: Basic <base64(user:pass)>", malloc'd. */
 char *auth_basic_header(const struct auth_creds *c);
+
+/* A token scope for a repository: "repository:<repo>:<actions>" (actions
+ * "pull" or "pull,push"), malloc'd. */
+char *auth_scope(const char *repo, const char *actions);
 
 /* base64 helpers (standard alphabet, padded). */
 char *base64_encode(const void *buf, size_t len);

@@ -1,5 +1,5 @@
 /* Garbage collection: mark what index.json and the live bundles reach, sweep
- * the rest of blobs/, layers/, bundles/ and tmp/. Runs under the exclusive
+ * the rest of blobs/, layers/, bundles/, sources/ and tmp/. Runs under the exclusive
  * store lock, so no pull, unpack or bundle is half done. */
 #include <dirent.h>
 #include <stdio.h>
@@ -186,6 +186,9 @@ int image_gc(struct store *s, bool dry_run, struct gc_report *rep, keel_err *err
         ret = sweep(s, "/oci/blobs/sha256", "blob", &m.blobs, dry_run, &rep->blobs, rep, err);
     if (ret == 0)
         ret = sweep(s, "/layers/sha256", "layer", &m.layers, dry_run, &rep->layers, rep, err);
+    if (ret == 0)
+        ret = sweep(s, "/sources/sha256", "blob source", &m.blobs, dry_run, &rep->sources, rep,
+                    err);
     if (ret == 0)
         ret = sweep(s, "/tmp", "temp", NULL, dry_run, &rep->temps, rep, err);
     set_free(&m.blobs);

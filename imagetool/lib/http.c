@@ -3,11 +3,13 @@
 #include "http.h"
 
 #include <curl/curl.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "keel/cleanup.h"
 
@@ -25,6 +27,7 @@ struct xfer {
     struct curl_slist *headers;
     long status;      /* of the response whose body is arriving */
     int64_t received; /* body bytes of that response */
+    int64_t sent;     /* request body bytes read so far */
     long long not_before_ms;
     bool running, finished;
 };
@@ -74,6 +77,8 @@ void http_response_release(struct http_response *r)
     free(r->content_digest);
     free(r->www_authenticate);
     free(r->retry_after);
+    free(r->location);
+    free(r->range);
     free(r->effective_url);
     free(r->body);
     memset(r, 0, sizeof *r);
@@ -121,6 +126,8 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *arg)
         {"docker-content-digest", &r->content_digest},
         {"www-authenticate", &r->www_authenticate},
         {"retry-after", &r->retry_after},
+        {"location", &r->location},
+        {"range", &r->range},
     };
     for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++)
         if (strlen(wanted[i].name) == klen && strncasecmp(buf, wanted[i].name, klen) == 0)
@@ -181,6 +188,78 @@ static size_t on_body(char *buf, size_t size, size_t nmemb, void *arg)
     return n;
 }
 
+/* The request body, from memory or read from the file at its offset. */
+static size_t on_read(char *buf, size_t size, size_t nitems, void *arg)
+{
+    struct xfer *x = arg;
+    struct http_request *req = x->req;
+    size_t want = size * nitems;
+    int64_t left = req->body_len - x->sent;
+    if (left <= 0)
+        return 0;
+    if ((int64_t)want > left)
+        want = (size_t)left;
+    if (req->body_buf != NULL) {
+        memcpy(buf, (const char *)req->body_buf + x->sent, want);
+    } else {
+        ssize_t n = pread(req->body_fd, buf, want, (off_t)(req->body_off + x->sent));
+        if (n <= 0) {
+            keel_error(&req->sink_err, n < 0 ? errno : EIO, "%s: read the body to send", req->url);
+            req->sink_failed = true;
+            return CURL_READFUNC_ABORT;
+        }
+        want = (size_t)n;
+    }
+    x->sent += (int64_t)want;
+    if (req->progress != NULL)
+        req->progress(req->progress_arg, x->sent, req->body_len);
+    return want;
+}
+
+/* curl sends a body again (a reused connection found closed, a redirect):
+ * back to where it asks. */
+static int on_seek(void *arg, curl_off_t offset, int origin)
+{
+    struct xfer *x = arg;
+    if (origin != SEEK_SET || offset < 0 || offset > x->req->body_len)
+        return CURL_SEEKFUNC_CANTSEEK;
+    x->sent = offset;
+    return CURL_SEEKFUNC_OK;
+}
+
+/* The method: GET, HEAD, or one that sends a body (with a Content-Length,
+ * and without curl's wait for a 100 Continue). */
+static void set_method(struct xfer *x)
+{
+    struct http_request *req = x->req;
+    CURL *e = x->easy;
+    if (req->method == NULL)
+        return;
+    if (strcmp(req->method, "HEAD") == 0) {
+        curl_easy_setopt(e, CURLOPT_NOBODY, 1L);
+        return;
+    }
+    curl_easy_setopt(e, CURLOPT_UPLOAD, 1L);
+    curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, req->method);
+    curl_easy_setopt(e, CURLOPT_INFILESIZE_LARGE, (curl_off_t)req->body_len);
+    curl_easy_setopt(e, CURLOPT_READFUNCTION, on_read);
+    curl_easy_setopt(e, CURLOPT_READDATA, x);
+    curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, on_seek);
+    curl_easy_setopt(e, CURLOPT_SEEKDATA, x);
+    curl_easy_setopt(e, CURLOPT_UPLOAD_BUFFERSIZE, 2L << 20);
+}
+
+static int add_headers(struct xfer *x, const char *const *h, size_t n, keel_err *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        struct curl_slist *l = curl_slist_append(x->headers, h[i]);
+        if (l == NULL)
+            return keel_error(err, 0, "%s: out of memory", x->req->url);
+        x->headers = l;
+    }
+    return 0;
+}
+
 static int xfer_start(struct http_client *c, struct xfer *x, keel_err *err)
 {
     struct http_request *req = x->req;
@@ -191,17 +270,17 @@ static int xfer_start(struct http_client *c, struct xfer *x, keel_err *err)
     req->attempts++;
     x->status = 0;
     x->received = 0;
+    x->sent = 0;
     x->easy = curl_easy_init();
     if (x->easy == NULL)
         return keel_error(err, 0, "%s: cannot create a curl handle", req->url);
     curl_slist_free_all(x->headers);
     x->headers = NULL;
-    for (size_t i = 0; i < req->nheaders; i++) {
-        struct curl_slist *l = curl_slist_append(x->headers, req->headers[i]);
-        if (l == NULL)
-            return keel_error(err, 0, "%s: out of memory", req->url);
-        x->headers = l;
-    }
+    static const char *const no_expect[] = {"Expect:"};
+    if (add_headers(x, req->headers, req->nheaders, err) < 0 ||
+        add_headers(x, req->extra_headers, req->nextra, err) < 0 ||
+        (req->method != NULL && add_headers(x, no_expect, 1, err) < 0))
+        return -1;
     CURL *e = x->easy;
     curl_easy_setopt(e, CURLOPT_URL, req->url);
     curl_easy_setopt(e, CURLOPT_PRIVATE, x);
@@ -224,6 +303,7 @@ static int xfer_start(struct http_client *c, struct xfer *x, keel_err *err)
     curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, 60L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "keel-image/0.1");
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
+    set_method(x);
     if (curl_multi_add_handle(c->multi, e) != CURLM_OK)
         return keel_error(err, 0, "%s: cannot start the transfer", req->url);
     x->running = true;

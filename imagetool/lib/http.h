@@ -20,6 +20,8 @@ struct http_response {
     char *content_digest; /* Docker-Content-Digest */
     char *www_authenticate;
     char *retry_after;
+    char *location;       /* Location (an upload's URL) */
+    char *range;          /* Range (an upload's progress: "0-N") */
     char *effective_url;  /* after redirects */
     char *body;           /* the body when there is no sink, or a non-2xx body (capped) */
     size_t body_len;
@@ -29,10 +31,20 @@ struct http_response {
 /* A request. The caller fills the first block; http_run fills the rest. */
 struct http_request {
     const char *url;
+    /* NULL is GET; "HEAD", or a method that sends a body (PUT, PATCH, POST):
+     * body_len bytes from body_buf, or else from body_fd at body_off (the
+     * Content-Length is always sent, 0 for none). */
+    const char *method;
+    const void *body_buf;
+    int body_fd;
+    int64_t body_off, body_len;
     /* "Name: value" lines; an Authorization line is only sent to the first
      * host: libcurl drops it when a redirect leads elsewhere. */
     const char *const *headers;
     size_t nheaders;
+    /* More header lines of this request alone (Content-Type, Content-Range). */
+    const char *const *extra_headers;
+    size_t nextra;
     /* A 2xx body goes to sink when set (returning -1 with err set stops the
      * transfer), else into resp.body up to max_body bytes. */
     int (*sink)(void *arg, const void *buf, size_t len, keel_err *err);
@@ -42,7 +54,8 @@ struct http_request {
      * that ignores the Range fails the transfer with curl's range error. */
     int64_t resume_from;
     /* Called as the body arrives: bytes so far and the total (-1 unknown),
-     * counting a resumed download's first part. */
+     * counting a resumed download's first part; for a request that sends a
+     * body, as it leaves (bytes of this request's body and body_len). */
     void (*progress)(void *arg, int64_t now, int64_t total);
     void *progress_arg;
     /* Called when the request is over (whatever the status). Returns 0 when

@@ -28,7 +28,7 @@ struct gc_report {
     void (*removed)(void *arg, const char *what, const char *name, long long bytes);
     void *arg;
     long long bytes;
-    size_t blobs, layers, records, temps;
+    size_t blobs, layers, records, sources, temps;
 };
 
 /* Removes every blob and unpacked layer that no reference and no live bundle

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "blob_source.h"
 #include "keel/cleanup.h"
 #include "keel/image_spec.h"
 #include "platform.h"
@@ -244,6 +245,19 @@ static int check_platform(struct pull *p, const struct oci_manifest *man, struct
     return ret;
 }
 
+/* Where the blobs came from, so that a push to another repository of this
+ * registry mounts them (a hint: failing to write it fails nothing). */
+static void record_sources(struct pull *p, const struct image_ref *r, const struct oci_manifest *man)
+{
+    cleanup_free char *repo = ref_repository(r);
+    keel_err ignored;
+    if (repo == NULL || blob_source_add(p->store, man->config->digest, repo, &ignored) < 0)
+        return;
+    for (size_t i = 0; i < man->layers_len; i++)
+        if (blob_source_add(p->store, man->layers[i].digest, repo, &ignored) < 0)
+            return;
+}
+
 static int pull_ref(struct pull *p, const struct image_ref *r, char digest_out[DIGEST_BUF],
                     keel_err *err)
 {
@@ -258,6 +272,8 @@ static int pull_ref(struct pull *p, const struct image_ref *r, char digest_out[D
         ret = check_platform(p, &man, &desc, err);
     if (ret == 0)
         ret = store_tag(p->store, p->name, &desc, err);
+    if (ret == 0)
+        record_sources(p, r, &man);
     if (ret == 0)
         snprintf(digest_out, DIGEST_BUF, "%s", desc.digest);
     spec_release(&spec_type_oci_manifest, &man);

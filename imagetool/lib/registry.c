@@ -1,6 +1,7 @@
 /* The distribution API as a puller uses it (distribution-spec spec.md), with
  * docker's token auth (token.md) and Basic auth. */
 #include "registry.h"
+#include "registry_internal.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -9,6 +10,7 @@
 #include <strings.h>
 
 #include "auth.h"
+#include "docker_config.h"
 #include "http.h"
 #include "keel/cleanup.h"
 #include "keel/distribution.h"
@@ -17,28 +19,6 @@
 #define DEFAULT_ATTEMPTS 5
 #define DEFAULT_BACKOFF_MS 250L
 #define MAX_BACKOFF_MS 10000L
-#define TOKEN_CACHE 8
-
-struct token {
-    char *scope;
-    char *header;
-};
-
-struct registry {
-    struct http_client *http;
-    char *domain;
-    char *base; /* "https://host[:port]" */
-    char *repo;
-    char *default_scope; /* "repository:<repo>:pull" */
-    struct auth_creds creds;
-    bool have_creds;
-    const char *auth_header; /* points into tokens[] or basic_header */
-    char *basic_header;
-    struct token tokens[TOKEN_CACHE];
-    size_t ntokens;
-    int max_attempts;
-    long backoff_ms;
-};
 
 static const char *const manifest_accept =
     "Accept: " OCI_MEDIA_INDEX ", " OCI_MEDIA_MANIFEST ", " DOCKER_MEDIA_MANIFEST_LIST
@@ -47,7 +27,7 @@ static const char *const manifest_accept =
 
 /* --- retries ------------------------------------------------------------- */
 
-static bool status_retryable(long s)
+bool registry_status_retryable(long s)
 {
     return s == 408 || s == 429 || s == 500 || s == 502 || s == 503 || s == 504;
 }
@@ -71,7 +51,7 @@ static bool should_retry(const struct registry *r, const struct http_request *re
 {
     if (req->attempts >= r->max_attempts || req->sink_failed)
         return false;
-    return http_transport_retryable(req) || (req->curl_code == 0 && status_retryable(req->resp.status));
+    return http_transport_retryable(req) || (req->curl_code == 0 && registry_status_retryable(req->resp.status));
 }
 
 static long retry_plain(void *arg, struct http_request *req)
@@ -83,7 +63,7 @@ static long retry_plain(void *arg, struct http_request *req)
 /* --- errors -------------------------------------------------------------- */
 
 /* "HTTP 404: MANIFEST_UNKNOWN: manifest unknown" from a finished request. */
-static int request_error(const struct http_request *req, keel_err *err, const char *what)
+int registry_request_error(const struct http_request *req, keel_err *err, const char *what)
 {
     char buf[512];
     http_failure(req, buf, sizeof buf);
@@ -136,13 +116,13 @@ static void drop_token(struct registry *r, const char *scope)
 static const char *cache_token(struct registry *r, const char *scope, const char *token)
 {
     drop_token(r, scope);
-    if (r->ntokens == TOKEN_CACHE) {
+    if (r->ntokens == REGISTRY_TOKEN_CACHE) {
         free(r->tokens[0].scope);
         free(r->tokens[0].header);
-        memmove(&r->tokens[0], &r->tokens[1], (TOKEN_CACHE - 1) * sizeof r->tokens[0]);
+        memmove(&r->tokens[0], &r->tokens[1], (REGISTRY_TOKEN_CACHE - 1) * sizeof r->tokens[0]);
         r->ntokens--;
     }
-    struct token *t = &r->tokens[r->ntokens];
+    struct registry_token *t = &r->tokens[r->ntokens];
     t->scope = strdup(scope);
     if (t->scope == NULL || asprintf(&t->header, "Authorization: Bearer %s", token) < 0) {
         free(t->scope);
@@ -152,20 +132,43 @@ static const char *cache_token(struct registry *r, const char *scope, const char
     return t->header;
 }
 
+/* realm?scope=A&scope=B&service=S: a challenge asking for several scopes
+ * separates them with spaces, the token request repeats the parameter. */
 static char *token_url(const struct auth_challenge *c, const char *scope)
 {
     CURL *e = curl_easy_init();
-    if (e == NULL)
-        return NULL;
-    char *svc = c->service ? curl_easy_escape(e, c->service, 0) : NULL;
-    char *sc = curl_easy_escape(e, scope, 0);
     char *url = NULL;
-    if (sc != NULL && (c->service == NULL || svc != NULL) &&
-        asprintf(&url, "%s%sscope=%s%s%s", c->realm, strchr(c->realm, '?') ? "&" : "?", sc,
-                 svc ? "&service=" : "", svc ? svc : "") < 0)
+    if (e == NULL || asprintf(&url, "%s", c->realm) < 0) {
+        curl_easy_cleanup(e);
+        return NULL;
+    }
+    char sep = strchr(c->realm, '?') ? '&' : '?';
+    for (const char *p = scope; url != NULL && *p != '\0';) {
+        size_t n = strcspn(p, " ");
+        char *sc = n > 0 ? curl_easy_escape(e, p, (int)n) : NULL;
+        char *next = NULL;
+        if (n > 0 && (sc == NULL || asprintf(&next, "%s%cscope=%s", url, sep, sc) < 0))
+            next = NULL;
+        if (n > 0) {
+            free(url);
+            url = next;
+            sep = '&';
+        }
+        curl_free(sc);
+        p += n + (p[n] == ' ');
+    }
+    char *svc = c->service ? curl_easy_escape(e, c->service, 0) : NULL;
+    if (url != NULL && svc != NULL) {
+        char *next = NULL;
+        if (asprintf(&next, "%s%cservice=%s", url, sep, svc) < 0)
+            next = NULL;
+        free(url);
+        url = next;
+    } else if (c->service != NULL) {
+        free(url);
         url = NULL;
+    }
     curl_free(svc);
-    curl_free(sc);
     curl_easy_cleanup(e);
     return url;
 }
@@ -199,7 +202,7 @@ static int fetch_token(struct registry *r, const struct auth_challenge *c, const
                              r->have_creds ? "the credentials" : "anonymous access; give --creds USER:PASS",
                              req.resp.status);
         else
-            ret = request_error(&req, err, "token server");
+            ret = registry_request_error(&req, err, "token server");
     }
     if (ret == 0) {
         struct dist_token_response tok;
@@ -232,6 +235,11 @@ static int authenticate(struct registry *r, const char *www_authenticate, keel_e
     int ret;
     if (auth_is_bearer(&c)) {
         ret = fetch_token(r, &c, c.scope ? c.scope : r->default_scope, err);
+        if (ret == 0) {
+            auth_challenge_release(&r->bearer);
+            r->bearer = c;
+            memset(&c, 0, sizeof c);
+        }
     } else if (auth_is_basic(&c)) {
         ret = r->have_creds ? 0
                             : keel_error(err, 0,
@@ -249,9 +257,29 @@ static int authenticate(struct registry *r, const char *www_authenticate, keel_e
 
 /* --- requests ------------------------------------------------------------ */
 
+/* A request refused twice: what the registry said, and a hint. */
+static int auth_failed(struct registry *r, const struct http_request *req, keel_err *err)
+{
+    cleanup_free char *what = NULL;
+    if (asprintf(&what, "registry %s: authentication failed%s%s%s", r->domain,
+                 r->repo[0] ? " for " : "", r->repo, r->have_creds ? " (wrong credentials, or no access?)" : " (give --creds USER:PASS)") < 0)
+        return keel_syserror(err, "registry %s", r->domain);
+    return registry_request_error(req, err, what);
+}
+
+int registry_add_scope(struct registry *r, const char *scope, keel_err *err)
+{
+    if (r->bearer.realm == NULL)
+        return 0;
+    cleanup_free char *both = NULL;
+    if (asprintf(&both, "%s %s", r->default_scope, scope) < 0)
+        return keel_syserror(err, "token scope");
+    return fetch_token(r, &r->bearer, both, err);
+}
+
 /* Runs requests with the current Authorization; requests answered 401 get
  * one more go after authenticating with their challenge. */
-static int run_authed(struct registry *r, struct http_request **reqs, size_t n, int parallel,
+int registry_run(struct registry *r, struct http_request **reqs, size_t n, int parallel,
                       const char *accept, keel_err *err)
 {
     const char *headers[2][2];
@@ -277,9 +305,7 @@ static int run_authed(struct registry *r, struct http_request **reqs, size_t n, 
         if (again == 0)
             return 0;
         if (round == 1)
-            return keel_error(err, 0, "registry %s: authentication failed for %s (HTTP 401)%s",
-                              r->domain, r->repo,
-                              r->have_creds ? ": wrong credentials?" : ": give --creds USER:PASS");
+            return auth_failed(r, reqs[0], err);
         if (authenticate(r, challenge, err) < 0)
             return -1;
         n = again;
@@ -318,6 +344,7 @@ void registry_free(struct registry *r)
     free(r->base);
     free(r->repo);
     free(r->default_scope);
+    auth_challenge_release(&r->bearer);
     auth_creds_release(&r->creds);
     if (r->basic_header != NULL)
         explicit_bzero(r->basic_header, strlen(r->basic_header));
@@ -335,7 +362,7 @@ static int load_creds(struct registry *r, const char *creds, keel_err *err)
         if (auth_creds_parse(creds, &r->creds, err) < 0)
             return keel_error_wrap(err, "--creds");
         r->have_creds = true;
-    } else if (auth_creds_from_config(r->domain, &r->creds, &r->have_creds, err) < 0) {
+    } else if (docker_config_creds(r->domain, &r->creds, &r->have_creds, err) < 0) {
         return -1;
     }
     if (r->have_creds && (r->basic_header = auth_basic_header(&r->creds)) == NULL)
@@ -358,7 +385,8 @@ struct registry *registry_open(const struct image_ref *ref, const struct registr
     r->repo = strdup(ref->path);
     if (r->domain == NULL || r->repo == NULL ||
         asprintf(&r->base, "%s://%s", plain ? "http" : "https", ref_registry_host(ref)) < 0 ||
-        asprintf(&r->default_scope, "repository:%s:pull", ref->path) < 0) {
+        (r->default_scope = ref->path[0] ? auth_scope(ref->path, o->push ? "pull,push" : "pull")
+                                         : strdup("")) == NULL) {
         keel_syserror(err, "registry %s", ref->domain);
         registry_free(r);
         return NULL;
@@ -369,6 +397,28 @@ struct registry *registry_open(const struct image_ref *ref, const struct registr
         return NULL;
     }
     return r;
+}
+
+int registry_verify_login(const char *domain, const struct registry_opts *o, keel_err *err)
+{
+    struct image_ref ref = {.domain = (char *)domain, .path = ""};
+    struct registry *r = registry_open(&ref, o, err);
+    if (r == NULL)
+        return -1;
+    cleanup_free char *url = NULL;
+    if (asprintf(&url, "%s/v2/", r->base) < 0) {
+        registry_free(r);
+        return keel_syserror(err, "login %s", domain);
+    }
+    struct http_request req = {.url = url, .max_body = 1u << 20, .done = retry_plain,
+                               .done_arg = r};
+    struct http_request *reqs[] = {&req};
+    int ret = registry_run(r, reqs, 1, 1, NULL, err);
+    if (ret == 0 && (req.curl_code != 0 || req.resp.status != 200))
+        ret = registry_request_error(&req, err, url);
+    http_response_release(&req.resp);
+    registry_free(r);
+    return ret;
 }
 
 /* --- manifests ----------------------------------------------------------- */
@@ -390,12 +440,12 @@ int registry_get_manifest(struct registry *r, const char *reference, struct regi
     struct http_request req = {.url = url, .max_body = STORE_DOC_MAX, .done = retry_plain,
                                .done_arg = r};
     struct http_request *reqs[] = {&req};
-    int ret = run_authed(r, reqs, 1, 1, manifest_accept, err);
+    int ret = registry_run(r, reqs, 1, 1, manifest_accept, err);
     cleanup_free char *what = NULL;
     if (asprintf(&what, "manifest %s/%s:%s", r->domain, r->repo, reference) < 0)
         what = NULL;
     if (ret == 0 && (req.curl_code != 0 || req.resp.status != 200 || req.sink_failed))
-        ret = request_error(&req, err, what ? what : reference);
+        ret = registry_request_error(&req, err, what ? what : reference);
     if (ret == 0) {
         digest_buffer(req.resp.body ? req.resp.body : "", req.resp.body_len, out->digest);
         const char *claimed = digest_is_valid(reference) ? reference : req.resp.content_digest;
@@ -412,6 +462,48 @@ int registry_get_manifest(struct registry *r, const char *reference, struct regi
         if (out->media_type != NULL)
             out->media_type[strcspn(out->media_type, ";")] = '\0';
     }
+    http_response_release(&req.resp);
+    return ret;
+}
+
+int registry_head_manifest(struct registry *r, const char *reference, char digest[DIGEST_BUF],
+                           keel_err *err)
+{
+    digest[0] = '\0';
+    cleanup_free char *url = NULL;
+    if (asprintf(&url, "%s/v2/%s/manifests/%s", r->base, r->repo, reference) < 0)
+        return keel_syserror(err, "manifest %s", reference);
+    struct http_request req = {.url = url, .method = "HEAD", .done = retry_plain, .done_arg = r};
+    struct http_request *reqs[] = {&req};
+    int ret = registry_run(r, reqs, 1, 1, manifest_accept, err);
+    if (ret == 0 && req.curl_code == 0 && req.resp.status == 200 &&
+        digest_is_valid(req.resp.content_digest))
+        snprintf(digest, DIGEST_BUF, "%s", req.resp.content_digest);
+    http_response_release(&req.resp);
+    return ret;
+}
+
+int registry_put_manifest(struct registry *r, const char *reference, const char *media_type,
+                          const char *body, size_t len, keel_err *err)
+{
+    cleanup_free char *url = NULL, *ctype = NULL, *what = NULL;
+    if (asprintf(&url, "%s/v2/%s/manifests/%s", r->base, r->repo, reference) < 0 ||
+        asprintf(&ctype, "Content-Type: %s", media_type) < 0 ||
+        asprintf(&what, "manifest %s/%s:%s", r->domain, r->repo, reference) < 0)
+        return keel_syserror(err, "manifest %s", reference);
+    const char *extra[] = {ctype};
+    struct http_request req = {.url = url, .method = "PUT", .body_buf = body,
+                               .body_len = (int64_t)len, .extra_headers = extra, .nextra = 1,
+                               .max_body = 1u << 20, .done = retry_plain, .done_arg = r};
+    struct http_request *reqs[] = {&req};
+    int ret = registry_run(r, reqs, 1, 1, NULL, err);
+    if (ret == 0 && (req.curl_code != 0 || req.resp.status != 201 || req.sink_failed))
+        ret = registry_request_error(&req, err, what);
+    char digest[DIGEST_BUF];
+    digest_buffer(body, len, digest);
+    if (ret == 0 && req.resp.content_digest != NULL && strcmp(req.resp.content_digest, digest) != 0)
+        ret = keel_error(err, 0, "%s: the registry stored digest %s, not %s", what,
+                         req.resp.content_digest, digest);
     http_response_release(&req.resp);
     return ret;
 }
@@ -495,7 +587,7 @@ static int fetch_finish(struct fetch *f, keel_err *err)
         cleanup_free char *what = NULL;
         if (asprintf(&what, "blob %s", f->blob->digest) < 0)
             return keel_syserror(err, "blob %s", f->blob->digest);
-        return request_error(req, err, what);
+        return registry_request_error(req, err, what);
     }
     return 0;
 }
@@ -532,7 +624,7 @@ int registry_fetch_blobs(struct registry *r, struct store *s, const struct regis
         reqs[i] = &f->req;
     }
     if (ret == 0)
-        ret = run_authed(r, reqs, n, parallel, NULL, err);
+        ret = registry_run(r, reqs, n, parallel, NULL, err);
     for (size_t i = 0; i < n && ret == 0; i++)
         ret = fetch_finish(&fs[i], err);
     free(reqs);

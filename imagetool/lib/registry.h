@@ -15,6 +15,7 @@
 struct registry_opts {
     const char *creds; /* "USER:PASS", or NULL for config.json / anonymous */
     bool insecure;     /* plain HTTP to a registry that is not on loopback */
+    bool push;         /* ask for pull,push access (else pull) */
     int max_attempts;  /* per request; 0 means the default (5) */
     long backoff_ms;   /* first retry delay; 0 means the default (250) */
 };
@@ -25,6 +26,10 @@ struct registry;
 struct registry *registry_open(const struct image_ref *ref, const struct registry_opts *o,
                                keel_err *err);
 void registry_free(struct registry *r);
+
+/* Checks credentials (o->creds) against the registry at domain: its /v2/
+ * must answer 200 with them, through Basic or a token (docker login). */
+int registry_verify_login(const char *domain, const struct registry_opts *o, keel_err *err);
 
 struct registry_manifest {
     char *body;
@@ -38,6 +43,17 @@ struct registry_manifest {
 int registry_get_manifest(struct registry *r, const char *reference, struct registry_manifest *out,
                           keel_err *err);
 void registry_manifest_release(struct registry_manifest *m);
+
+/* The digest the registry has under reference (a HEAD), or "" when it has
+ * none or does not say; fails only as any authenticated request does. */
+int registry_head_manifest(struct registry *r, const char *reference, char digest[DIGEST_BUF],
+                           keel_err *err);
+
+/* PUTs a manifest or index under reference (a tag, or its digest), byte for
+ * byte, so that its digest does not change; checks the digest the registry
+ * answers with. */
+int registry_put_manifest(struct registry *r, const char *reference, const char *media_type,
+                          const char *body, size_t len, keel_err *err);
 
 /* A blob to fetch into the store. */
 struct registry_blob {

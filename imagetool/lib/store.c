@@ -16,6 +16,7 @@
 
 static const char *const layout_dirs[] = {
     "", "/oci", "/oci/blobs", "/oci/blobs/sha256", "/layers", "/layers/sha256", "/bundles", "/tmp",
+    "/sources", "/sources/sha256",
 };
 
 static int create_layout(const char *root, keel_err *err)

@@ -5,6 +5,8 @@
  *   layers/sha256/<hex of DiffID>/   unpacked layers, shared read-only
  *   bundles/<hex of sha256 of the bundle dir>   one record per live bundle
  *   tmp/          temp files and dirs (same filesystem, so rename is atomic)
+ *   sources/sha256/<hex>   the repositories a blob is known to be in ("domain/path"
+ *                 lines), for cross-repository mounts on push
  *   lock          flock: shared while a handle is open, exclusive for gc
  *   index.lock    flock: exclusive around each index.json read-modify-write
  * Blobs become visible only by rename after their digest and size are checked,

@@ -1,4 +1,4 @@
-/* WWW-Authenticate parsing, credentials from --creds and config.json, base64. */
+/* WWW-Authenticate parsing, credentials from --creds, base64, token scopes. */
 #include <criterion/criterion.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -7,7 +7,6 @@
 
 #include "auth.h"
 #include "keel/cleanup.h"
-#include "util.h"
 
 Test(auth, bearer_challenge)
 {
@@ -73,36 +72,10 @@ Test(auth, base64_round_trip)
     cr_assert_null(base64_decode("a!c=", NULL));
 }
 
-Test(auth, docker_config)
+Test(auth, scopes)
 {
-    char dir[] = "/tmp/keel-auth-test-XXXXXX";
-    cr_assert_not_null(mkdtemp(dir));
-    cleanup_free char *path = path_join(dir, "/config.json");
-    FILE *f = fopen(path, "w");
-    /* "bob:hunter2" and an entry with username/password */
-    fputs("{\"auths\":{\"https://index.docker.io/v1/\":{\"auth\":\"Ym9iOmh1bnRlcjI=\"},"
-          "\"http://127.0.0.1:5000\":{\"username\":\"u\",\"password\":\"p\"},"
-          "\"bad.example\":{\"auth\":\"%%%\"}}}", f);
-    fclose(f);
-    setenv("DOCKER_CONFIG", dir, 1);
-    keel_err err = {0};
-    struct auth_creds c;
-    bool found;
-    cr_assert_eq(auth_creds_from_config("docker.io", &c, &found, &err), 0, "%s", err.msg);
-    cr_assert(found);
-    cr_assert_str_eq(c.user, "bob");
-    cr_assert_str_eq(c.pass, "hunter2");
-    auth_creds_release(&c);
-    cr_assert_eq(auth_creds_from_config("127.0.0.1:5000", &c, &found, &err), 0, "%s", err.msg);
-    cr_assert(found);
-    cr_assert_str_eq(c.user, "u");
-    auth_creds_release(&c);
-    cr_assert_eq(auth_creds_from_config("127.0.0.1:5001", &c, &found, &err), 0);
-    cr_assert_not(found);
-    cr_assert_eq(auth_creds_from_config("bad.example", &c, &found, &err), -1);
-    cr_assert(strstr(err.msg, "not base64") != NULL, "%s", err.msg);
-    setenv("DOCKER_CONFIG", "/nonexistent-keel", 1);
-    cr_assert_eq(auth_creds_from_config("docker.io", &c, &found, &err), 0, "%s", err.msg);
-    cr_assert_not(found);
-    remove_tree(dir, NULL);
+    cleanup_free char *pull = auth_scope("library/busybox", "pull");
+    cleanup_free char *push = auth_scope("team/app", "pull,push");
+    cr_assert_str_eq(pull, "repository:library/busybox:pull");
+    cr_assert_str_eq(push, "repository:team/app:pull,push");
 }

@@ -7,6 +7,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "blob_source.h"
 #include "image.h"
 #include "keel/cleanup.h"
 #include "store_fixture.h"
@@ -97,6 +98,9 @@ Test(gc, removes_only_unreachable)
     make_image("two", m2, l2, d2);
     char stray[DIGEST_BUF];
     put("unreferenced", stray);
+    keel_err serr = {0};
+    cr_assert_eq(blob_source_add(&st, stray, "r:5000/a/b", &serr), 0, "%s", serr.msg);
+    cr_assert_eq(blob_source_add(&st, l2, "r:5000/a/b", &serr), 0, "%s", serr.msg);
     cleanup_free char *tmpfile = path_join(root, "/tmp/blob-leftover");
     FILE *f = fopen(tmpfile, "w");
     fclose(f);
@@ -112,6 +116,9 @@ Test(gc, removes_only_unreachable)
     cr_assert_eq(rep.blobs, 1);
     cr_assert_eq(rep.layers, 0);
     cr_assert_not(blob_there(stray));
+    cr_assert_eq(rep.sources, 1);
+    cleanup_free char *kept = blob_source_find(&st, l2, "r:5000", "x/y");
+    cr_assert_str_eq(kept, "a/b");
     cr_assert_eq(access(tmpfile, F_OK), -1);
     cr_assert(blob_there(m1) && blob_there(l1) && blob_there(m2) && blob_there(l2));
     cr_assert(layer_there(d1) && layer_there(d2));

@@ -153,6 +153,52 @@ def delete_tree(path, record=True):
             f.write(f"{time.time()}\n")
 
 
+def bench_push(ki, store, ref, layout, targets, rounds, groups):
+    """Push from the keel store against skopeo from the OCI layout: to a fresh
+    empty registry each time (on a new port, so that neither keel's blob
+    source records nor skopeo's blob info cache offer a mount), then to one
+    that already has the image (HEADs only)."""
+    def keel_cmd(addr):
+        return [ki, "--root", store, "push", "-q", ref, f"{addr}/bench:latest"]
+
+    def skopeo_cmd(addr):
+        return ["skopeo", "copy", "--quiet", "--dest-tls-verify=false", f"oci:{layout}:bench",
+                f"docker://{addr}/bench:latest"]
+
+    def to_empty(cmd_of):
+        def run(r):
+            proc, addr = start_registry(targets.new("push-registry"))
+            try:
+                return timed(cmd_of(addr))
+            finally:
+                proc.kill()
+                proc.wait()
+        return run
+
+    again, addr = start_registry(targets.new("again-registry"))
+    try:
+        benchlib.measure(keel_cmd(addr))
+        benchlib.measure(skopeo_cmd(addr))
+        cases = {
+            "keel-image push": to_empty(keel_cmd),
+            "skopeo copy (push)": to_empty(skopeo_cmd),
+        }
+        res = benchlib.run_interleaved(cases, rounds)
+        groups["push"] = benchlib.summarize(res, "keel-image push")
+        benchlib.print_table("image: push to an empty registry", groups["push"], "keel-image push")
+        cases = {
+            "keel-image push (again)": lambda r: timed(keel_cmd(addr)),
+            "skopeo copy (push again)": lambda r: timed(skopeo_cmd(addr)),
+        }
+        res = benchlib.run_interleaved(cases, rounds)
+        groups["push_again"] = benchlib.summarize(res, "keel-image push (again)")
+        benchlib.print_table("image: push again (the registry has every blob)", groups["push_again"],
+                             "keel-image push (again)")
+    finally:
+        again.kill()
+        again.wait()
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--keel-image", required=True)
@@ -160,7 +206,9 @@ def main():
     ap.add_argument("--small", action="store_true")
     ap.add_argument("--out", default="build/bench")
     ap.add_argument("--cache", default="build/bench/cache")
+    ap.add_argument("--only", default="pull,unpack,runnable,push")
     a = ap.parse_args()
+    only = set(a.only.split(","))
     ki = os.path.abspath(a.keel_image)
     layout = os.path.abspath(os.path.join(a.cache, "image-small" if a.small else "image-350m"))
     os.makedirs(os.path.dirname(layout), exist_ok=True)
@@ -175,19 +223,22 @@ def main():
         ref = f"{addr}/bench:latest"
         sh("skopeo", "copy", "--quiet", "--dest-tls-verify=false", f"oci:{layout}:bench", f"docker://{ref}")
         targets = Targets(work)
+        groups, rows_all = {}, []
+        # the store pushes start from (untimed), also what unpack reads
+        store = targets.new("keel-store")
+        benchlib.measure([ki, "--root", store, "pull", "-q", ref])
         pull = {
             "keel-image pull": lambda r: timed([ki, "--root", targets.new("keel"), "pull", "-q", ref]),
             "skopeo copy": lambda r: timed(
                 ["skopeo", "copy", "--quiet", "--src-tls-verify=false", f"docker://{ref}",
                  f"oci:{targets.new('skopeo')}:bench"]),
         }
-        res = benchlib.run_interleaved(pull, a.rounds)
-        rows_pull = benchlib.summarize(res, "keel-image pull")
-        benchlib.print_table("image: pull (download and verify)", rows_pull, "keel-image pull")
+        if "pull" in only:
+            res = benchlib.run_interleaved(pull, a.rounds)
+            groups["pull"] = benchlib.summarize(res, "keel-image pull")
+            benchlib.print_table("image: pull (download and verify)", groups["pull"], "keel-image pull")
 
-        # unpack: from a keel store filled (untimed) here, from the umoci layout, from the layer blobs
-        store = targets.new("keel-store")
-        benchlib.measure([ki, "--root", store, "pull", "-q", ref])
+        # unpack: from the keel store, from the umoci layout, from the layer blobs
         blobs = json.load(open(os.path.join(layout, "index.json")))["manifests"][0]["digest"]
         manifest = json.load(open(os.path.join(layout, "blobs", "sha256", blobs.split(":")[1])))
         layer_files = [os.path.join(layout, "blobs", "sha256", l["digest"].split(":")[1])
@@ -201,9 +252,10 @@ def main():
             "tar -xzf (sequential)": lambda r: timed(["sh", "-c", tar_script, targets.new("unpacked")]
                                                      + layer_files),
         }
-        res = benchlib.run_interleaved(unpack, a.rounds)
-        rows_unpack = benchlib.summarize(res, "keel-image unpack")
-        benchlib.print_table("image: unpack into a flat rootfs", rows_unpack, "keel-image unpack")
+        if "unpack" in only:
+            res = benchlib.run_interleaved(unpack, a.rounds)
+            groups["unpack"] = benchlib.summarize(res, "keel-image unpack")
+            benchlib.print_table("image: unpack into a flat rootfs", groups["unpack"], "keel-image unpack")
 
         def keel_runnable(r):
             s = targets.new("keel")
@@ -222,13 +274,15 @@ def main():
             "keel-image pull + bundle": keel_runnable,
             "podman pull": podman_pull,
         }
-        res = benchlib.run_interleaved(runnable, a.rounds)
-        rows_run = benchlib.summarize(res, "keel-image pull + bundle")
-        benchlib.print_table("image: pull to runnable", rows_run, "keel-image pull + bundle")
+        if "runnable" in only:
+            res = benchlib.run_interleaved(runnable, a.rounds)
+            groups["runnable"] = benchlib.summarize(res, "keel-image pull + bundle")
+            benchlib.print_table("image: pull to runnable", groups["runnable"], "keel-image pull + bundle")
+        if "push" in only:
+            bench_push(ki, store, ref, layout, targets, a.rounds, groups)
         size = sum(os.path.getsize(f) for f in layer_files)
-        benchlib.save(a.out, "image", "image", rows_pull + rows_unpack + rows_run, "keel",
-                      {"compressed_bytes": size, "groups": {"pull": rows_pull, "unpack": rows_unpack,
-                                                            "runnable": rows_run}})
+        benchlib.save(a.out, "image", "image", [r for g in groups.values() for r in g], "keel",
+                      {"compressed_bytes": size, "groups": groups})
     finally:
         registry.kill()
         registry.wait()

@@ -63,11 +63,19 @@ def main():
             chart += [("runtime, one at a time", r["name"], r["median_ms"]) for r in iso["rows"]]
     if img:
         g = img["groups"]
-        target("keel-image pull vs skopeo copy", ratio(g["pull"], "keel-image pull", "skopeo copy"), 0.7)
-        target("keel-image unpack vs umoci unpack", ratio(g["unpack"], "keel-image unpack", "umoci unpack"), 0.2)
-        target("keel-image unpack vs sequential tar", ratio(g["unpack"], "keel-image unpack", "tar -xzf (sequential)"), 0.5)
+        target("keel-image pull vs skopeo copy", ratio(g.get("pull", []), "keel-image pull", "skopeo copy"), 0.7)
+        target("keel-image unpack vs umoci unpack", ratio(g.get("unpack", []), "keel-image unpack", "umoci unpack"), 0.2)
+        target("keel-image unpack vs sequential tar",
+               ratio(g.get("unpack", []), "keel-image unpack", "tar -xzf (sequential)"), 0.5)
+        target("keel-image push vs skopeo copy oci: docker://",
+               ratio(g.get("push", []), "keel-image push", "skopeo copy (push)"), 0.7)
+        target("keel-image push again vs skopeo's second copy",
+               ratio(g.get("push_again", []), "keel-image push (again)", "skopeo copy (push again)"), 0.5)
         lines += [f"Image: {img.get('compressed_bytes', 0) / 1e6:.0f} MB compressed.", ""]
-        for name, title in (("pull", "pull"), ("unpack", "unpack into a flat rootfs"), ("runnable", "pull to runnable")):
+        for name, title in (("pull", "pull"), ("unpack", "unpack into a flat rootfs"), ("runnable", "pull to runnable"),
+                            ("push", "push to an empty registry"), ("push_again", "push again (nothing to send)")):
+            if not g.get(name):
+                continue
             lines += table(title, g[name], g[name][0]["name"])
             chart += [(name, r["name"], r["median_ms"]) for r in g[name]]
     if e2e:

@@ -24,6 +24,7 @@ cleanup() {
     local id
     for id in $(kd ps -a -q --no-trunc 2>/dev/null); do kd rm -f "$id" >/dev/null 2>&1; done
     stop_registry
+    [ -z "${AUTH_PID:-}" ] || kill "$AUTH_PID" 2>/dev/null
     ip link del "$KEEL_BRIDGE" 2>/dev/null
     find /sys/fs/cgroup/*/"$KEEL_CGROUP_PARENT" -maxdepth 0 -type d -exec rmdir {} + 2>/dev/null
     rm -rf "$TMP" "$KEEL_RUN_ROOT" "$KEEL_NET_STATE"
@@ -253,9 +254,50 @@ sleep 0.3
 kd ps -a | grep "${did:0:12}" | grep -q Exited && ok "a container whose monitor died shows its real status" || not_ok "dead monitor" "$(kd ps -a)"
 
 # --- images -------------------------------------------------------------------------------------
+images_digest() { "$TOP/bin/keel-image" inspect "$1" | jq -r .digest; }
 kd images | grep -q "$REGISTRY/busybox" && ok "images lists the pulled image" || not_ok "images" "$(kd images)"
 kd rmi "$IMG" >/dev/null 2>&1
 expect_eq "rmi refuses an image a container uses" 1 "$?"
+
+# --- push, login, logout ---------------------------------------------------------------------------
+export DOCKER_CONFIG=$TMP/docker
+kd tag "$IMG" "$REGISTRY/pushed:v1" >/dev/null
+out=$(kd push "$REGISTRY/pushed:v1")
+pushed=$(skopeo inspect --tls-verify=false --format '{{.Digest}}' "docker://$REGISTRY/pushed:v1" 2>&1)
+grep -q "^The push refers to repository \[$REGISTRY/pushed\]$" <<<"$out" &&
+    grep -q "^v1: digest: $pushed size: [0-9]*$" <<<"$out" && [ "$(images_digest "$IMG")" = "$pushed" ] &&
+    ok "push sends the image, its digest unchanged, with docker's output" || not_ok "push" "$out $pushed"
+kd tag "$IMG" "$REGISTRY/pushed:v2" >/dev/null
+out=$(kd push --all-tags "$REGISTRY/pushed")
+grep -q "^v1: digest: $pushed" <<<"$out" && grep -q "^v2: digest: $pushed" <<<"$out" &&
+    ! grep -q ": Pushed$" <<<"$out" && ok "push --all-tags pushes every tag, nothing sent twice" || not_ok "push --all-tags" "$out"
+expect_eq "push -q prints the reference" "$REGISTRY/pushed:v1" "$(kd push -q "$REGISTRY/pushed:v1")"
+err=$(kd push "$REGISTRY/nothere:v1" 2>&1)
+rc=$?
+expect_eq "push of an image not in the store exits 1 with docker's message" \
+    "1 An image does not exist locally with the tag: $REGISTRY/nothere:v1" "$rc $err"
+kd push --bogus "$REGISTRY/pushed:v1" >/dev/null 2>&1
+expect_eq "push with an unknown flag exits 125" 125 "$?"
+kd push --all-tags "$REGISTRY/pushed:v1" >/dev/null 2>&1
+expect_eq "push --all-tags with a tag is refused" 1 "$?"
+
+MAIN_REGISTRY=$REGISTRY MAIN_PID=$REGISTRY_PID
+htpasswd -Bbn alice secret >"$TMP/htpasswd"
+start_registry "$TMP/authreg" "$TMP/htpasswd" || { echo "Bail out! no registry with auth"; exit 1; }
+AUTHREG=$REGISTRY AUTH_PID=$REGISTRY_PID REGISTRY=$MAIN_REGISTRY REGISTRY_PID=$MAIN_PID
+out=$(echo secret | kd login -u alice --password-stdin "$AUTHREG" 2>/dev/null)
+expect_eq "login --password-stdin succeeds" "Login Succeeded" "$out"
+kd tag "$IMG" "$AUTHREG/private:v1" >/dev/null
+check "push uses the credentials login stored" kd push "$AUTHREG/private:v1"
+kd login -u alice -p wrong "$AUTHREG" >/dev/null 2>&1
+expect_eq "login with a wrong password exits 1" 1 "$?"
+expect_eq "logout removes the credentials" "Removing login credentials for $AUTHREG" "$(kd logout "$AUTHREG")"
+kd push "$AUTHREG/private:v1" >/dev/null 2>&1
+expect_eq "push after logout is refused" 1 "$?"
+kd login --bogus >/dev/null 2>&1
+expect_eq "login with an unknown flag exits 125" 125 "$?"
+kill "$AUTH_PID" 2>/dev/null; wait "$AUTH_PID" 2>/dev/null
+kd rmi "$REGISTRY/pushed:v1" "$REGISTRY/pushed:v2" "$AUTHREG/private:v1" >/dev/null
 
 # --- prune ----------------------------------------------------------------------------------------
 out=$(kd system prune -f)

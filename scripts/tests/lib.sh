@@ -77,9 +77,10 @@ make_busybox_layout() {
     rm -rf "$work"
 }
 
-# start_registry DIR: runs docker-registry with storage in DIR; sets REGISTRY=127.0.0.1:PORT.
+# start_registry DIR [HTPASSWD]: runs docker-registry with storage in DIR (and
+# Basic auth from the HTPASSWD file); sets REGISTRY=127.0.0.1:PORT and REGISTRY_PID.
 start_registry() {
-    local dir=$1 port
+    local dir=$1 htpasswd=${2:-} port
     port=$(free_port)
     mkdir -p "$dir/storage"
     cat >"$dir/config.yml" <<YAML
@@ -94,12 +95,13 @@ storage:
 http:
   addr: 127.0.0.1:$port
 YAML
+    [ -z "$htpasswd" ] || printf 'auth:\n  htpasswd:\n    realm: keel-test\n    path: %s\n' "$htpasswd" >>"$dir/config.yml"
     docker-registry serve "$dir/config.yml" >"$dir/registry.log" 2>&1 &
     REGISTRY_PID=$!
     REGISTRY=127.0.0.1:$port
     local _
     for _ in $(seq 1 100); do
-        curl -sf "http://$REGISTRY/v2/" >/dev/null 2>&1 && return 0
+        curl -s -o /dev/null "http://$REGISTRY/v2/" 2>/dev/null && return 0
         sleep 0.05
     done
     echo "registry did not start: $(cat "$dir/registry.log")" >&2

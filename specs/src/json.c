@@ -503,7 +503,40 @@ static int gen_field(yajl_gen g, const struct spec_field *f, const void *obj)
     return -1;
 }
 
-static int gen_object(yajl_gen g, const struct spec_type *t, const void *obj)
+/* A parsed value as it was (members the type does not know, kept on rewrite). */
+static int gen_node(yajl_gen g, const struct jnode *v)
+{
+    yajl_gen_status st;
+    switch (v->type) {
+    case J_NULL: st = yajl_gen_null(g); break;
+    case J_BOOL: st = yajl_gen_bool(g, v->boolean); break;
+    case J_NUMBER: st = yajl_gen_number(g, v->text, v->text_len); break;
+    case J_STRING: st = yajl_gen_string(g, (const unsigned char *)v->text, v->text_len); break;
+    default: {
+        bool obj = v->type == J_OBJECT;
+        if ((obj ? yajl_gen_map_open(g) : yajl_gen_array_open(g)) != yajl_gen_status_ok)
+            return -1;
+        for (const struct jnode *c = v->first; c != NULL; c = c->next)
+            if ((obj && gen_str(g, c->key) < 0) || gen_node(g, c) < 0)
+                return -1;
+        st = obj ? yajl_gen_map_close(g) : yajl_gen_array_close(g);
+    }
+    }
+    return st == yajl_gen_status_ok ? 0 : -1;
+}
+
+static bool is_field(const struct spec_type *t, const char *key)
+{
+    for (size_t i = 0; i < t->nfields; i++)
+        if (strcmp(t->fields[i].json, key) == 0)
+            return true;
+    return false;
+}
+
+/* The object's fields, then the members of `keep` (an object, or NULL)
+ * that are not fields of t. */
+static int gen_object_keeping(yajl_gen g, const struct spec_type *t, const void *obj,
+                              const struct jnode *keep)
 {
     if (yajl_gen_map_open(g) != yajl_gen_status_ok)
         return -1;
@@ -514,11 +547,19 @@ static int gen_object(yajl_gen g, const struct spec_type *t, const void *obj)
         if (gen_str(g, f->json) < 0 || gen_field(g, f, obj) < 0)
             return -1;
     }
+    for (const struct jnode *c = keep ? keep->first : NULL; c != NULL; c = c->next)
+        if (!is_field(t, c->key) && (gen_str(g, c->key) < 0 || gen_node(g, c) < 0))
+            return -1;
     return yajl_gen_map_close(g) == yajl_gen_status_ok ? 0 : -1;
 }
 
-char *spec_generate(const struct spec_type *t, const void *obj, bool pretty, size_t *len,
-                    keel_err *err)
+static int gen_object(yajl_gen g, const struct spec_type *t, const void *obj)
+{
+    return gen_object_keeping(g, t, obj, NULL);
+}
+
+static char *generate(const struct spec_type *t, const void *obj, const struct jnode *keep,
+                      bool pretty, size_t *len, keel_err *err)
 {
     yajl_gen g = yajl_gen_alloc(NULL);
     if (g == NULL) {
@@ -536,7 +577,7 @@ char *spec_generate(const struct spec_type *t, const void *obj, bool pretty, siz
         else
             r = gen_array(g, f, obj);
     } else {
-        r = gen_object(g, t, obj);
+        r = gen_object_keeping(g, t, obj, keep);
     }
     char *out = NULL;
     if (r == 0) {
@@ -556,6 +597,29 @@ char *spec_generate(const struct spec_type *t, const void *obj, bool pretty, siz
         keel_error(err, 0, "generate %s: a string is not valid UTF-8", t->name);
     }
     yajl_gen_free(g);
+    return out;
+}
+
+char *spec_generate(const struct spec_type *t, const void *obj, bool pretty, size_t *len,
+                    keel_err *err)
+{
+    return generate(t, obj, NULL, pretty, len, err);
+}
+
+char *spec_generate_keeping(const struct spec_type *t, const void *obj, const char *orig,
+                            size_t orig_len, bool pretty, size_t *len, keel_err *err)
+{
+    if (orig == NULL || orig_len == 0)
+        return generate(t, obj, NULL, pretty, len, err);
+    struct jtree tree;
+    if (jtree_parse(&tree, orig, orig_len, t->name, err) < 0)
+        return NULL;
+    char *out = NULL;
+    if (tree.root->type != J_OBJECT)
+        keel_error(err, 0, "%s: expected object, got %s", t->name, json_type_name(tree.root));
+    else
+        out = generate(t, obj, tree.root, pretty, len, err);
+    jtree_free(&tree);
     return out;
 }
 

@@ -88,6 +88,25 @@ Test(image, docker_cli_config)
     spec_release(&spec_type_docker_cli_config, &c);
 }
 
+Test(image, generate_keeping_unknown_members)
+{
+    static const char doc[] = "{\"auths\":{\"old\":{\"auth\":\"x\"}},\"HttpHeaders\":{\"X\":[1,true,null,\"s\\n\"]},"
+                              "\"psFormat\":\"t\",\"n\":1.5e3}";
+    struct docker_cli_config c;
+    keel_err err = {0};
+    cr_assert_eq(PARSE(docker_cli_config, doc, &c, &err), 0, "%s", err.msg);
+    free(c.auths_keys[0]);
+    c.auths_keys[0] = strdup("new");
+    char *out = spec_generate_keeping(&spec_type_docker_cli_config, &c, doc, strlen(doc), false, NULL, &err);
+    cr_assert_not_null(out, "%s", err.msg);
+    cr_assert_str_eq(out, "{\"auths\":{\"new\":{\"auth\":\"x\"}},\"HttpHeaders\":{\"X\":[1,true,null,\"s\\n\"]},"
+                          "\"psFormat\":\"t\",\"n\":1.5e3}");
+    free(out);
+    cr_assert_null(spec_generate_keeping(&spec_type_docker_cli_config, &c, "[1]", 3, false, NULL, &err));
+    cr_assert(strstr(err.msg, "expected object") != NULL, "%s", err.msg);
+    spec_release(&spec_type_docker_cli_config, &c);
+}
+
 Test(image, token_response)
 {
     static const char doc[] = "{\"access_token\":\"a\",\"expires_in\":3600,\"issued_at\":\"2009-11-10T23:00:00Z\"}";

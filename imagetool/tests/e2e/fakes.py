@@ -4,7 +4,11 @@
   fakes.py token PORT ISSUER SERVICE KEY CERT USER:PASS
       a docker token server (token.md): RS256 JWTs with the cert in x5c, which
       docker-registry checks against its rootcertbundle. Good credentials get
-      pull+push; anonymous callers get pull on repositories under public/.
+      pull+push (only pull on readonly/..., nothing on forbidden/...);
+      anonymous callers get pull on
+      repositories under public/. A token naming expire/... lapses about 5 s
+      after it is issued (docker-registry allows 60 s of clock skew). Each
+      request's scopes are printed on stdout.
   fakes.py proxy PORT UPSTREAM_PORT STORAGE LOG [--basic USER:PASS]
       forwards to the registry on UPSTREAM_PORT, and:
         /v2/<repo>/blobs/<digest>: 307 to a blob server on another host name
@@ -17,6 +21,16 @@
         slow/...: blob bodies trickle (for kill tests);
         schema1/...: a Docker schema 1 manifest;
       with --basic, requires that Basic auth (the upstream needs none).
+  fakes.py uploadproxy PORT UPSTREAM_PORT LOG
+      forwards every request (Host and Authorization kept, so that upload
+      URLs lead back here) and logs "METHOD PATH" to LOG (and "status CODE
+      METHOD PATH" once answered), and:
+        drop/...: the first PATCH to each repository that does not start at
+          0 is read but not passed on, and its answer cut off;
+        gone/...: after the first blob upload request, every request for
+          the repository gets its connection closed (a registry gone away);
+        expire/...: the first PUT or PATCH of a blob waits 6 s (for a token
+          to lapse) before it is passed on.
   fakes.py push LAYOUT TAG PORT REPO:TAG [--decompress]
       uploads an OCI layout's image to the registry byte for byte, or with
       its gzip layers decompressed (skopeo would reuse blobs it has seen in
@@ -82,20 +96,40 @@ def token_server(port, issuer, service, key, cert, creds):
                     return
                 user = creds.split(":")[0]
             access = []
+            print("token", " ".join(q.get("scope", [])), flush=True)
             for scope in q.get("scope", []):
                 typ, name, _ = scope.split(":", 2)
+                if name.startswith("forbidden/"):
+                    continue
                 if user is not None:
-                    access.append({"type": typ, "name": name, "actions": ["pull", "push"]})
+                    actions = ["pull"] if name.startswith("readonly/") else ["pull", "push"]
+                    access.append({"type": typ, "name": name, "actions": actions})
                 elif name.startswith("public/"):
                     access.append({"type": typ, "name": name, "actions": ["pull"]})
             now = int(time.time())
+            short = any(a["name"].startswith("expire/") for a in access)
             claims = {"iss": issuer, "sub": user or "", "aud": q.get("service", [service])[0],
-                      "exp": now + 600, "nbf": now - 60, "iat": now,
+                      "exp": now - 55 if short else now + 600, "nbf": now - 60, "iat": now,
                       "jti": os.urandom(8).hex(), "access": access}
             body = json.dumps({"token": sign(claims), "expires_in": 600}).encode()
             self.reply(200, body, [("Content-Type", "application/json")])
 
     serve(Token, port)
+
+
+def relay_head(handler, conn):
+    """Reads the upstream's answer on conn and sends its status and headers
+    on; returns the response and its body, for the caller to send."""
+    resp = conn.getresponse()
+    body = resp.read()
+    conn.close()
+    handler.send_response(resp.status)
+    for k, v in resp.getheaders():
+        if k.lower() not in ("content-length", "connection", "transfer-encoding", "date"):
+            handler.send_header(k, v)
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    return resp, body
 
 
 SCHEMA1 = json.dumps({"schemaVersion": 1, "name": "schema1/old", "tag": "v1",
@@ -177,15 +211,7 @@ def proxy(port, upstream, storage, log, basic):
                 else ("authorization", "host")
             headers = {k: v for k, v in self.headers.items() if k.lower() not in dropped}
             conn.request(self.command, self.path, headers=headers)
-            resp = conn.getresponse()
-            body = resp.read()
-            conn.close()
-            self.send_response(resp.status)
-            for k, v in resp.getheaders():
-                if k.lower() not in ("content-length", "connection", "transfer-encoding", "date"):
-                    self.send_header(k, v)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
+            resp, body = relay_head(self, conn)
             if self.command == "HEAD":
                 return
             if drop_after is not None:
@@ -206,6 +232,69 @@ def proxy(port, upstream, storage, log, basic):
     blob_port_box.append(blob_srv.server_address[1])
     threading.Thread(target=blob_srv.serve_forever, daemon=True).start()
     serve(Proxy, port)
+
+
+def upload_proxy(port, upstream, log):
+    lock = threading.Lock()
+    patches = {}
+    state = {"gone": False, "waited": False}
+
+    class Up(Quiet):
+        def do_GET(self):
+            self.forward()
+
+        do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
+
+        def forward(self):
+            with open(log, "a") as f:
+                f.write("%s %s\n" % (self.command, self.path))
+            parts = self.path.split("/")
+            repo = "/".join(parts[2:4]) if len(parts) > 4 else ""
+            length = int(self.headers.get("Content-Length", "0"))
+            uploading = "/blobs/uploads/" in self.path
+            with lock:
+                if repo.startswith("gone/") and state["gone"]:
+                    self.close_connection = True
+                    self.connection.shutdown(2)
+                    return
+                if repo.startswith("gone/") and uploading:
+                    state["gone"] = True
+                key = self.path.split("?")[0]
+                drop = False
+                start = self.headers.get("Content-Range", "0-").split("-")[0]
+                if repo.startswith("drop/") and self.command == "PATCH" and start != "0" and \
+                        patches.get(repo, 0) < 1:
+                    patches[repo] = patches.get(repo, 0) + 1
+                    drop = True
+            if repo.startswith("expire/") and uploading and self.command != "POST":
+                with lock:
+                    wait = not state["waited"]
+                    state["waited"] = True
+                if wait:
+                    time.sleep(6)
+            if drop:
+                # the body is read and thrown away, the answer cut short: the
+                # client saw a response begin (so curl does not resend it on
+                # its own) and must ask the registry how far the upload got
+                self.rfile.read(length)
+                with open(log, "a") as f:
+                    f.write("dropped %s\n" % key)
+                self.wfile.write(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 100\r\n\r\ncut")
+                self.wfile.flush()
+                self.close_connection = True
+                self.connection.shutdown(2)
+                return
+            body = self.rfile.read(length) if length else None
+            conn = http.client.HTTPConnection("127.0.0.1", upstream)
+            headers = {k: v for k, v in self.headers.items() if k.lower() != "content-length"}
+            conn.request(self.command, self.path, body=body, headers=headers)
+            resp, data = relay_head(self, conn)
+            with open(log, "a") as f:
+                f.write("status %d %s %s\n" % (resp.status, self.command, self.path))
+            if self.command != "HEAD":
+                self.wfile.write(data)
+
+    serve(Up, port)
 
 
 def serve(handler, port):
@@ -268,6 +357,8 @@ def main():
         push(*sys.argv[2:6], decompress="--decompress" in sys.argv[6:])
     elif mode == "token":
         token_server(int(sys.argv[2]), *sys.argv[3:8])
+    elif mode == "uploadproxy":
+        upload_proxy(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     elif mode == "proxy":
         basic = sys.argv[7] if len(sys.argv) > 7 and sys.argv[6] == "--basic" else None
         proxy(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], basic)

@@ -50,16 +50,7 @@ push "$LAYOUT:amd64" "$PLAIN" norange/img:v1
 push "$LAYOUT:big" "$PLAIN" slow/big:v1
 
 # The two-platform index, assembled from the two manifests.
-index_entry() {
-	local f=$E2E_DIR/m-$1
-	curl -sf -H "Accept: $OCI_MANIFEST" -o "$f" "http://$R/v2/test/multi/manifests/$1"
-	printf '{"mediaType":"%s","digest":"sha256:%s","size":%s,"platform":{"os":"linux","architecture":"%s"}}' \
-		"$OCI_MANIFEST" "$(sha256sum <"$f" | cut -d' ' -f1)" "$(stat -c %s "$f")" "$1"
-}
-printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[%s,%s]}' \
-	"$(index_entry amd64)" "$(index_entry arm64)" >"$E2E_DIR/index.json"
-curl -sf -X PUT -H 'Content-Type: application/vnd.oci.image.index.v1+json' \
-	--data-binary "@$E2E_DIR/index.json" "http://$R/v2/test/multi/manifests/v1"
+push_index "$PLAIN" test/multi v1 amd64 arm64
 AMD64=$(registry_digest "$PLAIN" test/multi amd64)
 ARM64=$(registry_digest "$PLAIN" test/multi arm64)
 
@@ -194,15 +185,7 @@ check "Basic: credentials from \$DOCKER_CONFIG/config.json" \
 	env DOCKER_CONFIG="$E2E_DIR/dockercfg" "$KEEL_IMAGE" --root "$E2E_DIR/basic2" pull -q "$B/test/docker:v1"
 
 # --- Bearer tokens (docker-registry's token auth, tokens from fakes.py) ------------------
-openssl req -x509 -newkey rsa:2048 -nodes -keyout "$E2E_DIR/token.key" -out "$E2E_DIR/token.crt" \
-	-days 1 -subj /CN=keel-e2e-token 2>/dev/null
-TP=$(free_port)
-start_fake token token "$TP" keel-issuer keel-registry "$E2E_DIR/token.key" "$E2E_DIR/token.crt" alice:secret
-start_registry token "$STORAGE" "  token:
-    realm: http://127.0.0.1:$TP/token
-    service: keel-registry
-    issuer: keel-issuer
-    rootcertbundle: $E2E_DIR/token.crt"
+start_token_registry "$STORAGE"
 T=127.0.0.1:$REG_PORT
 token_pull() {
 	local want

@@ -96,6 +96,21 @@ start_registry() {
 	wait_http "$scheme://$host:$REG_PORT/"
 }
 
+# start_token_registry STORAGE: a registry with docker's token auth, its
+# tokens from fakes.py's token server (alice:secret; see fakes.py); sets REG_PORT.
+start_token_registry() {
+	local tp
+	openssl req -x509 -newkey rsa:2048 -nodes -keyout "$E2E_DIR/token.key" -out "$E2E_DIR/token.crt" \
+		-days 1 -subj /CN=keel-e2e-token 2>/dev/null
+	tp=$(free_port)
+	start_fake token token "$tp" keel-issuer keel-registry "$E2E_DIR/token.key" "$E2E_DIR/token.crt" alice:secret
+	start_registry token "$1" "  token:
+    realm: http://127.0.0.1:$tp/token
+    service: keel-registry
+    issuer: keel-issuer
+    rootcertbundle: $E2E_DIR/token.crt"
+}
+
 # start_fake NAME ARGS...: fakes.py in the background, once it is listening.
 start_fake() {
 	local name=$1
@@ -153,6 +168,23 @@ push() {
 		python3 "$E2E_HERE/fakes.py" push "$tmp/zstd" x "$port" "$dst"
 		;;
 	esac
+}
+
+# push_index PORT REPO TAG ARCH...: an OCI index of REPO:ARCH's manifests
+# (one per ARCH, already in the registry) put as REPO:TAG.
+push_index() {
+	local port=$1 repo=$2 tag=$3 arch f entries=
+	shift 3
+	for arch in "$@"; do
+		f=$E2E_DIR/m-$repo-$arch
+		mkdir -p "${f%/*}"
+		curl -sf -H "Accept: application/vnd.oci.image.manifest.v1+json" -o "$f" "http://127.0.0.1:$port/v2/$repo/manifests/$arch"
+		entries+="${entries:+,}$(printf '{"mediaType":"application/vnd.oci.image.manifest.v1+json","digest":"sha256:%s","size":%s,"platform":{"os":"linux","architecture":"%s"}}' \
+			"$(sha256sum <"$f" | cut -d' ' -f1)" "$(stat -c %s "$f")" "$arch")"
+	done
+	printf '{"schemaVersion":2,"mediaType":"application/vnd.oci.image.index.v1+json","manifests":[%s]}' "$entries" >"$E2E_DIR/index.json"
+	curl -sf -X PUT -H 'Content-Type: application/vnd.oci.image.index.v1+json' \
+		--data-binary "@$E2E_DIR/index.json" "http://127.0.0.1:$port/v2/$repo/manifests/$tag"
 }
 
 # registry_digest PORT REPO REFERENCE: the digest the registry gives a manifest.

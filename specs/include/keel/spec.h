@@ -65,6 +65,11 @@ int spec_parse_file(const struct spec_type *t, const char *path, void *out, keel
 /* Serializes; returns a malloc'd NUL-terminated string (length in *len when non-NULL). */
 char *spec_generate(const struct spec_type *t, const void *obj, bool pretty, size_t *len,
                     keel_err *err);
+/* The same, keeping the members of the JSON object orig (a document the
+ * struct was parsed from) that are not fields of t, after t's own: a
+ * rewrite that does not lose what another program put there. */
+char *spec_generate_keeping(const struct spec_type *t, const void *obj, const char *orig,
+                            size_t orig_len, bool pretty, size_t *len, keel_err *err);
 /* Frees what the struct owns (not the struct itself), and zeroes it. */
 void spec_release(const struct spec_type *t, void *obj);
 /* Deep copy of src into dst (zeroed first). */
