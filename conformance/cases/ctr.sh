@@ -36,6 +36,11 @@ ctr_run() {
     cat "$CDIR/err" >&2
 }
 
+# ctr cancels its copy of a process's output once the process has exited and is deleted:
+# under load the last lines were lost (seen with runc), so commands whose output is checked
+# wait a little before they exit.
+DRAIN='sleep 0.3'
+
 ctr_task_status() {
     ctr_ task ls | awk -v id="$1" '$1 == id { print $3 }'
 }
@@ -45,7 +50,7 @@ ctr_task_is() {
 }
 
 ctr_echo() {
-    ctr_run echo1 -- echo ok through the shim
+    ctr_run echo1 -- sh -c "echo ok through the shim; $DRAIN"
     eq "$RC" 0 "ctr run exit status"
     eq "$OUT" "ok through the shim" "ctr run output"
 }
@@ -63,7 +68,8 @@ ctr_detached() {
 
 ctr_exec() {
     local out rc=0
-    out=$(ctr_ task exec --exec-id e1 c1 sh -c 'echo exec as $(id -u); cat /proc/1/cmdline | tr "\0" " "')
+    out=$(ctr_ task exec --exec-id e1 c1 sh -c \
+        'echo exec as $(id -u); cat /proc/1/cmdline | tr "\0" " "; '"$DRAIN" </dev/null)
     eq "$out" "exec as 0
 sleep 600 " "exec output"
     ctr_ task exec --exec-id e2 c1 sh -c 'exit 4' || rc=$?
@@ -75,7 +81,8 @@ ctr_pause() {
     eq "$(ctr_task_status c1)" PAUSED "status after pause"
     ctr_ task resume c1 || fail "ctr task resume failed"
     eq "$(ctr_task_status c1)" RUNNING "status after resume"
-    eq "$(ctr_ task exec --exec-id e3 c1 echo alive)" alive "exec after resume"
+    eq "$(ctr_ task exec --exec-id e3 c1 sh -c "echo alive; $DRAIN" </dev/null)" alive \
+        "exec after resume"
 }
 
 ctr_kill() {
@@ -89,7 +96,8 @@ ctr_kill() {
 }
 
 ctr_privileged() {
-    ctr_run priv1 --privileged -- sh -c 'grep CapEff /proc/self/status; test -c /dev/kmsg && echo kmsg'
+    ctr_run priv1 --privileged -- sh -c \
+        'grep CapEff /proc/self/status; test -c /dev/kmsg && echo kmsg; '"$DRAIN"
     eq "$RC" 0 "ctr run --privileged exit status ($(errtext "$CDIR/err"))"
     eq "$OUT" "$(grep CapEff /proc/self/status)
 kmsg" "capabilities and host devices of a privileged container"
