@@ -119,5 +119,7 @@ EOF
         tee "$CDIR/cri.out"
     rc=${PIPESTATUS[0]}
     set -e
-    [ "$rc" -eq 0 ] || fail "$(tail -n 1 "$CDIR/cri.out")"
+    [ "$rc" -eq 0 ] && return
+    daemon_logs
+    fail "$(tail -n 1 "$CDIR/cri.out")"
 }

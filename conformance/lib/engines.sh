@@ -156,5 +156,17 @@ step() {
 
 steps_done() {
     echo "STEPS: $1 $PASSED/$STEPS steps passed"
-    [ "${#FAILED[@]}" -eq 0 ] || fail "$1: $PASSED/$STEPS steps passed, failed: ${FAILED[*]}"
+    [ "${#FAILED[@]}" -eq 0 ] && return
+    daemon_logs
+    fail "$1: $PASSED/$STEPS steps passed, failed: ${FAILED[*]}"
+}
+
+# daemon_logs: the end of each daemon's log into the case's log (they go with $CDIR).
+daemon_logs() {
+    local f
+    for f in "$CDIR"/*.log; do
+        [ -f "$f" ] || continue
+        echo "--- the end of ${f##*/}"
+        tail -n 40 "$f" | cut -c1-600
+    done
 }

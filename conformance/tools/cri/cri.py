@@ -245,9 +245,15 @@ def s_pod_ip_from_host():
     check(body == b"pod-net-ok\n", f"host got {body!r} from the pod ip over the CNI bridge")
 
 
+# The exiter shares the pod's pid namespace (the sandbox's pause is its pid 1), so that at its
+# exit the runc shim runs `RUNTIME kill --all ID 9` on a container that has stopped, as it does
+# for every pod with shareProcessNamespace.
 def s_exit_code():
-    script = "echo hello; echo oops >&2; touch /x 2>/dev/null && echo writable; exit 3"
-    sec = pb.LinuxContainerSecurityContext(readonly_rootfs=True, namespace_options=NS)
+    script = ("echo hello; echo oops >&2; touch /x 2>/dev/null && echo writable; "
+              "grep -q 2147483647 /proc/1/cmdline && echo pod-pid; exit 3")
+    sec = pb.LinuxContainerSecurityContext(
+        readonly_rootfs=True,
+        namespace_options=pb.NamespaceOption(network=pb.POD, pid=pb.POD, ipc=pb.POD))
     r = call(RT, "CreateContainer", pod_sandbox_id=S["pod"],
              config=container_config("exiter", script, security=sec), sandbox_config=sandbox_config())
     S["exiter"] = r.container_id
@@ -261,7 +267,8 @@ def s_logs():
     path = os.path.join(ARGS.dir, "logs", "exiter.log")
     with open(path) as f:
         lines = [ln.split(" ", 1)[1].rstrip("\n") for ln in f]
-    check(sorted(lines) == ["stderr F oops", "stdout F hello"], f"CRI log lines {lines}")
+    check(sorted(lines) == ["stderr F oops", "stdout F hello", "stdout F pod-pid"],
+          f"CRI log lines {lines}")
 
 
 def s_stop_containers():
