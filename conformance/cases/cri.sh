@@ -1,7 +1,7 @@
 # Kubernetes' own path (issue 11): containerd's CRI plugin with a runtime handler `keel` whose
 # runc v2 shim runs the runtime under test, a CNI bridge of the case's own, images pulled from a
 # docker-registry the case starts, and tools/cri/cri.py as the kubelet (the CRI gRPC API, stubs
-# compiled from tools/cri/api.proto at test time; crictl is not packaged).
+# compiled at test time from the shared specs' cri/api.proto; crictl is not packaged).
 # shellcheck shell=bash
 
 CRI_PY=/usr/bin/python3
@@ -79,9 +79,13 @@ c_cri_pod() {
     CG="$RUNID-cri"
     BR="kc${RUNID#cf}"
     CTD_SOCK="$D/c.sock"
+    # the CRI API as the project's shared specs keep it, beside the checkout
+    local proto_dir=${CRI_PROTO_DIR:-$SUITE/../../shared/specs/cri}
+    [ -f "$proto_dir/api.proto" ] ||
+        skip "no CRI api.proto at $proto_dir (set CRI_PROTO_DIR to the folder of Kubernetes' cri-api api.proto)"
     mkdir -p "$D/stubs"
     echo cri_cleanup >>"$CDIR/cleanup"
-    "$CRI_PY" -m grpc_tools.protoc -I "$SUITE/tools/cri" --python_out="$D/stubs" \
+    "$CRI_PY" -m grpc_tools.protoc -I "$proto_dir" --python_out="$D/stubs" \
         --grpc_python_out="$D/stubs" api.proto || fail "protoc of the CRI api.proto failed"
     cri_registry
     local subnet
