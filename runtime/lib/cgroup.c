@@ -755,6 +755,28 @@ int cgroup_destroy(struct cgroup *cg, bool force, keel_err *err)
     return 0;
 }
 
+bool cgroup_remove_if_empty(const char *root, const char *path)
+{
+    enum cgroup_mode mode;
+    keel_err err;
+    char dir[4096];
+
+    if (cgroup_detect_mode(root, &mode, &err) < 0)
+        return false; /* cgroup_open says why */
+    /* ENOENT: a hierarchy not mounted here, or the directory removed already */
+    for (size_t i = 0; mode != CGROUP_V2 && i < cg_v1_ncontrollers; i++) {
+        snprintf(dir, sizeof dir, "%s/%s%s", root, cg_v1_controllers[i].name, path);
+        if (rmdir(dir) < 0 && errno != ENOENT)
+            return false;
+    }
+    if (mode != CGROUP_V1) {
+        snprintf(dir, sizeof dir, mode == CGROUP_V2 ? "%s%s" : "%s/unified%s", root, path);
+        if (rmdir(dir) < 0 && errno != ENOENT)
+            return false;
+    }
+    return true;
+}
+
 int cgroup_stats(struct cgroup *cg, struct runc_stats *stats, keel_err *err)
 {
     memset(stats, 0, sizeof *stats);
