@@ -5,7 +5,8 @@ Every container gets its own cgroupsPath, as an engine gives it (the main rows);
 keel and crun also run with one fixed cgroupsPath shared by all their
 containers (the earlier benchmark's figure, rows "... (fixed cgroupsPath)").
 Every runtime runs in one private mount namespace with /sys/fs/cgroup/unified
-unmounted, so that all see the same pure-v1 host (crun 1.8 refuses hybrid hosts).
+unmounted, so that all see the same pure-v1 host (crun 1.8 refuses hybrid hosts),
+and keeps its state on a tmpfs mounted there (a host's /run is one).
 
 With --isolated (make bench), on a hybrid host, also runs keel and runc one
 container at a time on the host's own cgroup layout.
@@ -110,6 +111,13 @@ def main():
     a.unified_was_mounted = a.isolated and hybrid
 
     work = tempfile.mkdtemp(prefix="keel-bench-rt.")
+    # the runtimes' state on a tmpfs, as /run is on a host (here /run is on the
+    # disk): mounted in this private namespace only, so the host sees an empty
+    # directory, removed at the end
+    state = tempfile.mkdtemp(prefix="keel-bench-state.", dir="/run")
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "mode=0700", "tmpfs", state]).returncode != 0:
+        os.rmdir(state)
+        sys.exit("runtime.py: cannot mount a tmpfs for the runtimes' state")
     try:
         # keel spec's default config, as the issue asks; runc's when keel has none yet
         probe_dir = tempfile.mkdtemp(dir=work)
@@ -121,7 +129,7 @@ def main():
         for name, binary in runtimes.items():
             if not binary:
                 continue
-            root = os.path.join("/run", f"keel-bench-{name}")
+            root = os.path.join(state, name)
             b, cfg = make_bundle(os.path.join(work, name), spec_tool, ["/bin/true"],
                                  cgroup=f"/keel-bench/probe-{name}")
             if not works([binary, "--root", root, "run", "-b", b, f"probe-{name}"]):
@@ -151,7 +159,7 @@ def main():
                 continue
             b, _ = make_bundle(os.path.join(work, name + "-1m"), spec_tool, ["/bin/echo", "ok"],
                                memory_limit=1 << 20, cgroup=f"/keel-bench/{name}-1m")
-            small[name] = works([binary, "--root", f"/run/keel-bench-{name}", "run", "-b", b,
+            small[name] = works([binary, "--root", os.path.join(state, name), "run", "-b", b,
                                  f"small-{name}"])
         print("\n1 MiB memory limit, `echo ok`: " +
               ", ".join(f"{n}: {'runs' if ok else 'fails'}" for n, ok in small.items()))
@@ -178,8 +186,8 @@ def main():
                       {"memory_1mib": small, "isolated": {"title": isolated_title, "rows": isolated_rows},
                        "fixed_suffix": FIXED, "floor": FLOOR})
     finally:
-        for name in ("keel", "crun", "runc"):
-            shutil.rmtree(f"/run/keel-bench-{name}", ignore_errors=True)
+        subprocess.run(["umount", "-l", state])
+        os.rmdir(state)
         shutil.rmtree(work, ignore_errors=True)
         remove_parent_cgroups(hybrid)
 
