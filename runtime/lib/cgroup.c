@@ -237,7 +237,7 @@ static int make_hierarchy(const char *hier, const char *path, enum hier_kind kin
             dir_close(&child);
             goto out;
         }
-        if (kind == HIER_V1_CPUSET && cg_v1_cpuset_inherit(&parent, &child, err) < 0) {
+        if (kind == HIER_V1_CPUSET && cg_v1_cpuset_inherit(&parent, &child, NULL, err) < 0) {
             dir_close(&child);
             goto out;
         }
@@ -300,22 +300,56 @@ static int each_hierarchy(struct cgroup *cg, hier_fn fn, keel_err *err)
     return each_hierarchy_of(cg, HIERS_ALL, fn, err);
 }
 
+/* A new cpuset leaf takes its parent's cpus and mems; *ready is false when
+ * the parent has none (the long way then prepares the levels above). */
+static int cpuset_from_parent(const char *full, const struct cg_dir *leaf, bool *ready,
+                              keel_err *err)
+{
+    char path[4096];
+    struct cg_dir parent = { -1, path };
+    int rc;
+
+    snprintf(path, sizeof path, "%s", full);
+    *strrchr(path, '/') = '\0';
+    parent.fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (parent.fd < 0)
+        return keel_syserror(err, "open cgroup %s", path);
+    rc = cg_v1_cpuset_inherit(&parent, leaf, ready, err);
+    close(parent.fd);
+    return rc;
+}
+
+/* The common case, a new leaf under a parent that is ready, in a few calls:
+ * 1 when made, 0 to take the long way, -1 on error; nothing is left made
+ * unless it returns 1. v2 parents need their controllers enabled level by
+ * level, so they always take the long way. */
+static int create_leaf(const char *full, enum hier_kind kind, struct cg_dir *dir, keel_err *err)
+{
+    bool ready = true;
+    int rc;
+
+    if (kind == HIER_V2 || mkdir(full, 0755) < 0)
+        return 0; /* the long way says why, if it fails too */
+    rc = open_dir(dir, full, err);
+    if (rc == 0 && kind == HIER_V1_CPUSET)
+        rc = cpuset_from_parent(full, dir, &ready, err);
+    if (rc == 0 && ready)
+        return 1;
+    dir_close(dir);
+    rmdir(full);
+    return rc < 0 ? -1 : 0;
+}
+
 static int create_one(struct cgroup *cg, const char *hier, enum hier_kind kind,
                       struct cg_dir *dir, keel_err *err)
 {
     char full[4096];
     int made = 0;
+    int leaf;
 
     snprintf(full, sizeof full, "%s%s", hier, cg->path);
-    /* the common case, a new leaf under an existing parent, in two calls;
-     * cpuset and v2 parents need preparing, so they take the long way */
-    if (kind == HIER_V1 && mkdir(full, 0755) == 0) {
-        if (open_dir(dir, full, err) == 0)
-            return 0;
-        dir_close(dir);
-        rmdir(full);
-        return -1;
-    }
+    if ((leaf = create_leaf(full, kind, dir, err)) != 0)
+        return leaf > 0 ? 0 : -1;
     if (make_hierarchy(hier, cg->path, kind, dir, &made, err) == 0)
         return 0;
     remove_levels(full, made);
@@ -785,6 +819,28 @@ int cgroup_destroy(struct cgroup *cg, bool force, keel_err *err)
     if (cg->unified.fd >= 0 && remove_tree(cg->unified.path, err) < 0)
         return -1;
     return 0;
+}
+
+bool cgroup_remove_if_empty(const char *root, const char *path)
+{
+    enum cgroup_mode mode;
+    keel_err err;
+    char dir[4096];
+
+    if (cgroup_detect_mode(root, &mode, &err) < 0)
+        return false; /* cgroup_open says why */
+    /* ENOENT: a hierarchy not mounted here, or the directory removed already */
+    for (size_t i = 0; mode != CGROUP_V2 && i < cg_v1_ncontrollers; i++) {
+        snprintf(dir, sizeof dir, "%s/%s%s", root, cg_v1_controllers[i].name, path);
+        if (rmdir(dir) < 0 && errno != ENOENT)
+            return false;
+    }
+    if (mode != CGROUP_V1) {
+        snprintf(dir, sizeof dir, mode == CGROUP_V2 ? "%s%s" : "%s/unified%s", root, path);
+        if (rmdir(dir) < 0 && errno != ENOENT)
+            return false;
+    }
+    return true;
 }
 
 int cgroup_stats(struct cgroup *cg, struct runc_stats *stats, keel_err *err)

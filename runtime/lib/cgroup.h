@@ -109,6 +109,14 @@ int cgroup_kill_all(struct cgroup *cg, int sig, keel_err *err);
  * get that long) make it an error. The cgroup stays allocated (cgroup_free it). */
 int cgroup_destroy(struct cgroup *cg, bool force, keel_err *err);
 
+/* delete's usual case, an empty cgroup, in one rmdir per hierarchy: removes
+ * the directories at path without opening them or listing processes. True
+ * when every one is gone (or was never there); false when one is busy
+ * (processes, sub-cgroups) or cannot be removed: those removed so far stay
+ * removed, and cgroup_open() + cgroup_destroy() deal with the rest (a
+ * hierarchy without the directory is skipped there) and report errors. */
+bool cgroup_remove_if_empty(const char *root, const char *path);
+
 /* Fills *stats (zeroed first; spec_release it) with what the controllers report. */
 int cgroup_stats(struct cgroup *cg, struct runc_stats *stats, keel_err *err);
 

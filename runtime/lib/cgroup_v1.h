@@ -10,8 +10,10 @@ int cg_v1_cpu_apply(const struct cg_dir *d, const struct cg_apply *a, keel_err *
 int cg_v1_cpu_stats(const struct cg_dir *d, struct runc_stats *s, keel_err *err);
 int cg_v1_cpuacct_stats(const struct cg_dir *d, struct runc_stats *s, keel_err *err);
 /* A new cpuset cgroup starts with empty cpus and mems, which refuse tasks:
- * copy the parent's into dir (an fd of the new directory). */
-int cg_v1_cpuset_inherit(const struct cg_dir *parent, const struct cg_dir *child, keel_err *err);
+ * copy the parent's into child where child has none. *complete is false when
+ * the parent had none to give either (complete may be NULL). */
+int cg_v1_cpuset_inherit(const struct cg_dir *parent, const struct cg_dir *child, bool *complete,
+                         keel_err *err);
 int cg_v1_pids_apply(const struct cg_dir *d, const struct cg_apply *a, keel_err *err);
 int cg_v1_pids_stats(const struct cg_dir *d, struct runc_stats *s, keel_err *err);
 int cg_v1_blkio_apply(const struct cg_dir *d, const struct cg_apply *a, keel_err *err);

@@ -3,10 +3,13 @@
 
 #include "cgroup_v1.h"
 
-int cg_v1_cpuset_inherit(const struct cg_dir *parent, const struct cg_dir *child, keel_err *err)
+int cg_v1_cpuset_inherit(const struct cg_dir *parent, const struct cg_dir *child, bool *complete,
+                         keel_err *err)
 {
     static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
 
+    if (complete != NULL)
+        *complete = true;
     for (size_t i = 0; i < 2; i++) {
         char mine[4096], theirs[4096];
 
@@ -16,8 +19,12 @@ int cg_v1_cpuset_inherit(const struct cg_dir *parent, const struct cg_dir *child
             continue;
         if (cg_read(parent, files[i], theirs, sizeof theirs, err) < 0)
             return -1;
-        if (theirs[0] != '\0' && cg_write(child, files[i], theirs, err) < 0)
-            return -1;
+        if (theirs[0] != '\0') {
+            if (cg_write(child, files[i], theirs, err) < 0)
+                return -1;
+        } else if (complete != NULL) {
+            *complete = false;
+        }
     }
     return 0;
 }

@@ -146,6 +146,10 @@ int container_cgroup_remove(const struct container *c, bool force, keel_err *err
 
     if (c->st.cgroupPath == NULL)
         return 0;
+    /* the usual delete: the init was reaped and its pid namespace went with it,
+     * so the directories are empty and go without being opened or listed */
+    if (cgroup_remove_if_empty(CGROUP_DEFAULT_ROOT, c->st.cgroupPath))
+        return 0;
     cg = cgroup_open(CGROUP_DEFAULT_ROOT, c->st.cgroupPath, err);
     if (cg == NULL)
         return err->errnum == ENOENT ? 0 : -1;

@@ -320,7 +320,7 @@ container '["nonexistent-program"]'
 rc=0
 out=$(mon_start 2>&1) || rc=$?
 expect_eq "a missing program: 127, the runtime's message" "127 yes" \
-    "$rc $(case $out in "keel-monitor: "*"not found in \$PATH ("*"): No such file or directory") echo yes ;; *) echo "$out" ;; esac)"
+    "$rc $(case $out in "keel-monitor: "*'executable file not found in $PATH') echo yes ;; *) echo "$out" ;; esac)"
 expect_eq "nothing is left in the runtime" "" "$("$KEEL" --root "$ROOT" list -q | grep -x "$ID" || true)"
 container '["/etc"]'
 rc=0
