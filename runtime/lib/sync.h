@@ -18,6 +18,7 @@ enum sync_type {
     SYNC_READY,      /* child: waiting for start */
     SYNC_ERROR,      /* either: payload is the message */
     SYNC_PTY,        /* child: the pty master, as SCM_RIGHTS */
+    SYNC_SAVED,      /* parent: state.json written, the container is keel's to list and delete */
 };
 
 int sync_send(int fd, enum sync_type type, const void *data, size_t len, keel_err *err);
