@@ -5,10 +5,12 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bundle_staging.h"
 #include "keel/cleanup.h"
 #include "layer_path.h"
 #include "util.h"
@@ -38,5 +40,8 @@ int bundle_delete(struct store *s, const char *dir, keel_err *err)
         return keel_error_wrap(err, "unbundle %s", dir);
     if (store_bundle_remove(s, abs, err) < 0)
         return keel_error_wrap(err, "unbundle %s", dir);
+    /* and what bundles killed on the way left beside it */
+    *strrchr(abs, '/') = '\0';
+    bundle_staging_sweep(abs[0] != '\0' ? abs : "/");
     return 0;
 }

@@ -160,6 +160,11 @@ int dir_create_empty(const char *dir, bool *made, keel_err *err)
         return 0;
     if (errno != EEXIST)
         return keel_syserror(err, "create %s", dir);
+    return dir_check_empty(dir, err);
+}
+
+int dir_check_empty(const char *dir, keel_err *err)
+{
     cleanup_dir DIR *d = opendir(dir);
     if (d == NULL)
         return keel_syserror(err, "open %s", dir);

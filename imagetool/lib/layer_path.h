@@ -35,6 +35,8 @@ int remove_tree_contents(int dfd, const char *name, keel_err *err);
 /* Makes `dir` (mode 0755), or checks that it is an empty directory; *made
  * says which. */
 int dir_create_empty(const char *dir, bool *made, keel_err *err);
+/* Checks that `dir` is an empty directory. */
+int dir_check_empty(const char *dir, keel_err *err);
 
 /* Opens regular file `path` under rootfd for reading, resolved inside it;
  * anything but a regular file is an error. */
