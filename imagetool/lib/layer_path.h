@@ -9,8 +9,8 @@
 
 /* Cleans a tar member name into a path relative to the target: a leading "/"
  * or "./" and "." components go, "a/../b" becomes "b", a trailing "/" goes;
- * the target itself is "". Returns -1 (out untouched) when a ".." climbs
- * above the target or the result does not fit in outsz. */
+ * the target itself is "". Returns -1 when a ".." climbs above the target
+ * (errno EPERM) or the result does not fit in outsz (ENAMETOOLONG). */
 int layer_path_clean(const char *name, char *out, size_t outsz);
 
 /* Splits a cleaned path at its last "/": *dir gets the parent ("" for the

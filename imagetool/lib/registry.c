@@ -71,6 +71,10 @@ static bool should_retry(const struct registry *r, const struct http_request *re
 {
     if (req->attempts >= r->max_attempts || req->sink_failed)
         return false;
+    /* a stalled server gets one more chance, not four: a pull that stalls
+     * fails within two deadlines (about a minute by default) */
+    if (req->timeouts >= 2)
+        return false;
     return http_transport_retryable(req) || (req->curl_code == 0 && status_retryable(req->resp.status));
 }
 
