@@ -38,7 +38,7 @@ struct xfer {
     int64_t received; /* body bytes of that response */
     long long not_before_ms;
     long long started_ms;
-    long headers_ms;        /* connect + headers deadlines */
+    long headers_ms;        /* from the connection to the response headers */
     bool running, finished;
     bool any_header;        /* of the current response */
     bool headers_timed_out; /* aborted by the headers deadline */
@@ -236,7 +236,11 @@ static int on_xferinfo(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off
 {
     struct xfer *x = arg;
     (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
-    if (x->any_header || now_ms() - x->started_ms < x->headers_ms)
+    curl_off_t connected_us = 0;
+    if (x->any_header || curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &connected_us) != CURLE_OK ||
+        connected_us == 0)
+        return 0; /* answered, or not connected yet (CONNECTTIMEOUT's part) */
+    if (now_ms() - x->started_ms - connected_us / 1000 < x->headers_ms)
         return 0;
     x->headers_timed_out = true;
     return 1;
@@ -254,7 +258,7 @@ static int xfer_start(struct http_client *c, struct xfer *x, keel_err *err)
     x->received = 0;
     x->any_header = x->headers_timed_out = false;
     x->started_ms = now_ms();
-    x->headers_ms = c->limits.headers_ms + c->limits.connect_ms;
+    x->headers_ms = c->limits.headers_ms;
     x->easy = curl_easy_init();
     if (x->easy == NULL)
         return keel_error(err, 0, "%s: cannot create a curl handle", req->url);
@@ -303,7 +307,7 @@ static void xfer_finish(struct http_client *c, struct xfer *x, CURLcode code)
     struct http_request *req = x->req;
     if (x->headers_timed_out) {
         code = CURLE_OPERATION_TIMEDOUT;
-        snprintf(req->curl_error, sizeof req->curl_error, "no response within %.1f s",
+        snprintf(req->curl_error, sizeof req->curl_error, "no response headers within %.1f s",
                  (double)x->headers_ms / 1000);
     }
     if (code == CURLE_OPERATION_TIMEDOUT)

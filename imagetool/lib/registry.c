@@ -93,7 +93,7 @@ static int request_error(const struct http_request *req, keel_err *err, const ch
     http_failure(req, buf, sizeof buf);
     if (req->sink_failed) {
         *err = req->sink_err;
-        return -1;
+        return keel_error_wrap(err, "%s", what);
     }
     struct dist_error_body body;
     keel_err ignored;
