@@ -283,6 +283,20 @@ static __attribute__((noreturn)) void exec_in_container(struct exec_ctx *x)
     child_fail(x->sync[1], &err);
 }
 
+static int exec_oom_score_adj(struct exec_ctx *x, keel_err *err)
+{
+    if (!x->p.has_oomScoreAdj)
+        return 0;
+    char buf[32];
+    int n = snprintf(buf, sizeof buf, "%d", x->p.oomScoreAdj);
+    cleanup_close int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, buf, (size_t)n) != n)
+        return keel_syserror(err, "process.oomScoreAdj: write %d to /proc/self/oom_score_adj",
+                             x->p.oomScoreAdj);
+    x->p.has_oomScoreAdj = false; /* done: process_prepare leaves it */
+    return 0;
+}
+
 /* The helper: cgroup, namespaces, then the fork into the pid namespace; it
  * reports that process' pid and leaves. */
 static __attribute__((noreturn)) void exec_helper(struct exec_ctx *x)
@@ -290,6 +304,17 @@ static __attribute__((noreturn)) void exec_helper(struct exec_ctx *x)
     keel_err err = {0};
     close(x->sync[0]);
     close(x->seccomp_sock[0]);
+    /* The process forked below is in the container's pid namespace until its
+     * exec: not dumpable, so that the container's processes cannot ptrace it
+     * or open its fds (runc's CVE-2016-9962), holding no fd of the host. Its
+     * oom_score_adj is written here, in the host's /proc (as runc does),
+     * since a non-dumpable process in a user namespace may not write its own. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        keel_syserror(&err, "prctl PR_SET_DUMPABLE");
+        child_fail(x->sync[1], &err);
+    }
+    if (exec_oom_score_adj(x, &err) < 0)
+        child_fail(x->sync[1], &err);
     /* single-threaded (forked): joins by `tasks`, without the grace period (cgroup.h) */
     if (x->cgroup != NULL && cgroup_add_self(x->cgroup, &err) < 0) {
         keel_error_wrap(&err, "join the container's cgroup");
@@ -297,6 +322,13 @@ static __attribute__((noreturn)) void exec_helper(struct exec_ctx *x)
     }
     if (join_namespaces(x, &err) < 0)
         child_fail(x->sync[1], &err);
+    cgroup_free(x->cgroup); /* its directories' fds: the host's cgroupfs */
+    x->cgroup = NULL;
+    for (size_t i = 0; i < EXEC_NS_COUNT; i++)
+        if (x->ns_fds[i] >= 0) {
+            close(x->ns_fds[i]);
+            x->ns_fds[i] = -1;
+        }
     pid_t pid = fork();
     if (pid < 0) {
         keel_syserror(&err, "fork into the container's pid namespace");
