@@ -180,6 +180,15 @@ void container_init(const struct init_args *a)
      * and in any case at the sync socket's EOF, which every step up to
      * SYNC_SAVED waits on or writes to (a creator gone before the prctl too) */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    /* until its exec, the processes of a pid namespace it joins must not
+     * reach the host through its /proc entries (its cwd and root are the
+     * host's until pivot_root; runc's CVE-2016-9962). With a user namespace
+     * it stays dumpable: keel writes its id maps, and it its own /proc files. */
+    if (!ns_plan_has(a->plan, CLONE_NEWUSER) && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        keel_syserror(&err, "prctl PR_SET_DUMPABLE");
+        sync_send_error(a->sync_fd, &err);
+        _exit(1);
+    }
     if (init_prepare(a, &ready, state, sizeof state, &err) < 0) {
         sync_send_error(a->sync_fd, &err);
         _exit(1);
