@@ -16,6 +16,7 @@
 #include "imageconfig_to_spec.h"
 #include "keel/cleanup.h"
 #include "layer_path.h"
+#include "layer_shadow.h"
 #include "layer_store.h"
 #include "stored_image.h"
 #include "unpack.h"
@@ -64,6 +65,10 @@ static int mount_overlay_fsconfig(char **layers, size_t n, const char *upper, co
     return 0;
 }
 
+/* rootfs_overlay's answer for an image whose layers an overlay would show
+ * otherwise than unpack applies them (layer_shadow.h): a flat copy is made. */
+#define ROOTFS_NEEDS_COPY 1
+
 static int rootfs_overlay(struct store *s, const struct stored_image *img, const char *dir,
                           const char *rootfs, bool volatile_upper, keel_err *err)
 {
@@ -75,6 +80,11 @@ static int rootfs_overlay(struct store *s, const struct stored_image *img, const
     char **layers = NULL;
     if (layer_store_ensure(s, img, &layers, err) < 0)
         return -1;
+    bool shadow;
+    if (layers_shadow_links(layers, n, &shadow, err) < 0 || shadow) {
+        layer_paths_free(layers, n);
+        return shadow ? ROOTFS_NEEDS_COPY : -1;
+    }
     cleanup_free char *upper = path_join(dir, "/" BUNDLE_UPPER);
     cleanup_free char *work = path_join(dir, "/" BUNDLE_WORK);
     cleanup_free char *opts = upper != NULL && work != NULL
@@ -165,9 +175,11 @@ int bundle_create(struct store *s, const char *ref, const char *dir,
     /* built at st.dir, recorded under its final name, renamed there last */
     cleanup_free char *rootfs = path_join(st.dir, "/" BUNDLE_ROOTFS);
     int rc = rootfs != NULL ? 0 : keel_syserror(err, "bundle %s", dir);
-    if (rc == 0)
-        rc = copy ? image_unpack_layers(s, &img, rootfs, err)
-                  : rootfs_overlay(s, &img, st.dir, rootfs, o != NULL && o->volatile_upper, err);
+    if (rc == 0 && !copy)
+        rc = rootfs_overlay(s, &img, st.dir, rootfs, o != NULL && o->volatile_upper, err);
+    if (rc == ROOTFS_NEEDS_COPY || (rc == 0 && copy)) {
+        rc = image_unpack_layers(s, &img, rootfs, err);
+    }
     if (rc == 0)
         rc = write_config(&img, o, st.dir, rootfs, command, err);
     if (rc == 0)

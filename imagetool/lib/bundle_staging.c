@@ -97,8 +97,8 @@ static int staging_paths(const char *dir, struct bundle_staging *st, keel_err *e
     return 0;
 }
 
-/* A fresh staging directory, locked; retried when a sweep removed it
- * between its making and the lock. */
+/* A fresh staging directory, locked; retried when a concurrent bundle's
+ * sweep removed it between its making and the lock. */
 static int staging_make(struct bundle_staging *st, keel_err *err)
 {
     for (int tries = 0; tries < 10; tries++) {
@@ -111,6 +111,8 @@ static int staging_make(struct bundle_staging *st, keel_err *err)
         if (mkdtemp(st->dir) == NULL)
             return keel_syserror(err, "create a directory beside %s", st->final);
         st->lockfd = open(st->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (st->lockfd < 0 && errno == ENOENT)
+            continue; /* swept already */
         struct stat sb;
         if (st->lockfd < 0 || flock(st->lockfd, LOCK_EX) < 0 || fstat(st->lockfd, &sb) < 0)
             return keel_syserror(err, "lock %s", st->dir);
