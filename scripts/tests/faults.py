@@ -84,30 +84,24 @@ def live_pids():
             yield int(d[6:])
 
 
-def pids_in_cgroup(path, below=False):
-    """Live processes whose cgroup (any hierarchy) ends with path, or with
-    below, is under it."""
-    found = []
-    for pid in live_pids():
-        try:
-            with open("/proc/%d/cgroup" % pid) as f:
-                if any(path in line if below else line.rstrip("\n").endswith(path) for line in f):
-                    found.append(pid)
-        except OSError:
-            pass
-    return found
-
-
-def pids_with_arg(word):
-    """Live processes (not this one) with word in their command line."""
+def pids_where(arg=None, cgroup=None, below=False):
+    """Live processes (not this one) with arg in their command line, or in
+    a cgroup (any hierarchy) ending with cgroup (with below: under it)."""
     found = []
     for pid in live_pids():
         if pid == os.getpid():
             continue
         try:
-            with open("/proc/%d/cmdline" % pid, "rb") as f:
-                if word.encode() in f.read():
-                    found.append(pid)
+            if arg is not None:
+                with open("/proc/%d/cmdline" % pid, "rb") as f:
+                    if arg.encode() in f.read():
+                        found.append(pid)
+                        continue
+            if cgroup is not None:
+                with open("/proc/%d/cgroup" % pid) as f:
+                    if any(cgroup in line if below else line.rstrip("\n").endswith(cgroup)
+                           for line in f):
+                        found.append(pid)
         except OSError:
             pass
     return found
@@ -154,9 +148,7 @@ def runtime(keel, root, bundle, prefix, rounds):
         return cid in run(*k("list", "-q"), capture=True).stdout.split()
 
     def leaks(cid):
-        left = []
-        left += ["process %d" % p for p in settle(lambda: pids_in_cgroup("/keel/" + cid))]
-        left += ["process %d" % p for p in settle(lambda: pids_with_arg(cid))]
+        left = ["process %d" % p for p in settle(lambda: pids_where(cid, "/keel/" + cid))]
         left += ["cgroup %s" % d for d in cgroup_dirs("/keel/" + cid)]
         left += ["state %s" % d for d in glob.glob(os.path.join(root, cid))]
         left += ["mount %s" % m for m in mounts_under(root)]
@@ -169,7 +161,7 @@ def runtime(keel, root, bundle, prefix, rounds):
         loop.kills += kill_at_random(k(*argv), loop.span)
         # crash-safe: a container keel does not list has no process
         if not listed(cid):
-            alive = settle(lambda: pids_in_cgroup("/keel/" + cid) + pids_with_arg(cid), 2.0)
+            alive = settle(lambda: pids_where(cid, "/keel/" + cid), 2.0)
             if alive and not listed(cid):
                 loop.orphans += 1
                 loop.report("orphan", alive)
@@ -242,23 +234,24 @@ def image(keel_image, store, ref, work, rounds):
     ki = lambda *a: [keel_image, "--root", store] + list(a)
     target = os.path.join(work, "b")
 
-    def bundle_state():
-        """A bundle directory is whole (config.json and rootfs) or absent."""
+    def bundle_state(unbundling=False):
+        """A bundle directory is whole (config.json and rootfs) or absent; one
+        that an unbundle was removing keeps config.json (the next one ends it)."""
         if not os.path.lexists(target):
             return []
-        if os.path.exists(os.path.join(target, "config.json")) and \
-                os.path.isdir(os.path.join(target, "rootfs")):
+        whole = os.path.isdir(os.path.join(target, "rootfs")) or unbundling
+        if os.path.exists(os.path.join(target, "config.json")) and whole:
             return []
         return ["partial bundle %s: %s" % (target, sorted(os.listdir(target)))]
 
     def leftovers():
         left = ["staging %s" % s for s in glob.glob(os.path.join(work, ".keel-bundle-*"))]
         left += ["mount %s" % m for m in mounts_under(work)]
-        left += ["process %d" % p for p in settle(lambda: pids_with_arg(store))]
+        left += ["process %d" % p for p in settle(lambda: pids_where(store))]
         return left
 
-    def check(loop, extra):
-        left = extra + verify_store(store) + bundle_state()
+    def check(loop, extra, unbundling=False):
+        left = extra + verify_store(store) + bundle_state(unbundling)
         if left:
             loop.leaks += 1
             loop.report("leak", left)
@@ -300,7 +293,7 @@ def image(keel_image, store, ref, work, rounds):
         loop.rounds += 1
         run(*ki("bundle", ref, target))
         loop.kills += kill_at_random(ki("unbundle", target), loop.span)
-        check(loop, [])
+        check(loop, [], unbundling=True)
         if os.path.lexists(target):
             r = run(*ki("unbundle", target), capture=True)
             if r.returncode != 0:
@@ -328,12 +321,12 @@ def docker(kd, img, tmp, rounds):
 
     def clear():
         # what a killed keel-docker had started goes on: let it end, then rm
-        settle(lambda: list(set(pids_with_arg(tmp)) - set(pids_in_cgroup(parent, True))))
+        settle(lambda: list(set(pids_where(tmp)) - set(pids_where(cgroup=parent, below=True))))
         for cid in ids():
             run(kd, "rm", "-f", cid)
 
     def leaks():
-        left = ["process %d" % p for p in settle(lambda: pids_in_cgroup(parent, True))]
+        left = ["process %d" % p for p in settle(lambda: pids_where(cgroup=parent, below=True))]
         left += ["cgroup %s" % d for d in glob.glob(CGROOT + "/*" + parent + "*") +
                  glob.glob(CGROOT + parent + "*") if os.path.isdir(d)]
         containers = os.path.join(root, "containers")

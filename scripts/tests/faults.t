@@ -7,8 +7,8 @@
 # store verification; then a fault-injecting proxy (imagetool/tests/e2e/
 # fakes.py faults) in front of a real registry, where each fault must give a
 # clear error within its deadline and a pull after it must succeed.
-# FAULT_ROUNDS: rounds of each runtime loop (default 60; the image and
-# keel-docker loops run a third of that).
+# FAULT_ROUNDS: rounds of each runtime loop (default 50; the image loops run
+# a third of that, the keel-docker ones a fifth).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
 TOP=$(pwd)
@@ -17,8 +17,9 @@ TOP=$(pwd)
 
 [ "$(id -u)" -eq 0 ] || { echo "1..0 # SKIP the fault suite needs root"; exit 0; }
 
-ROUNDS=${FAULT_ROUNDS:-60}
+ROUNDS=${FAULT_ROUNDS:-50}
 FEW=$(((ROUNDS + 2) / 3))
+FEWER=$(((ROUNDS + 4) / 5))
 TMP=$(mktemp -d /tmp/keel-faults.XXXXXX)
 RUNTIME_ROOT=/run/keel-faults-$$
 export KEEL_ROOT=$TMP/root
@@ -82,7 +83,7 @@ python3 "$FAULTS" image "$KI" "$TMP/store" "$REGISTRY/busybox" "$TMP/bundles" "$
 for op in pull bundle unbundle; do expect_loop "$TMP/image.out" "keel-image $op"; done
 
 # --- keel-docker ----------------------------------------------------------------------------
-python3 "$FAULTS" docker "$TOP/scripts/keel-docker" "$REGISTRY/busybox" "$TMP" "$FEW" \
+python3 "$FAULTS" docker "$TOP/scripts/keel-docker" "$REGISTRY/busybox" "$TMP" "$FEWER" \
     >"$TMP/docker.out" 2>"$TMP/docker.out.err"
 for op in run rm; do expect_loop "$TMP/docker.out" "keel-docker $op"; done
 
