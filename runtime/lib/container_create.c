@@ -224,6 +224,10 @@ static int create_clone(struct create_ctx *x, keel_err *err)
         close(sv[1]);
         return -1;
     }
+    /* oomScoreAdj: written by keel in the host's /proc (create_release_child) */
+    struct oci_process *p = x->cfg.process;
+    bool oom = p->has_oomScoreAdj;
+    p->has_oomScoreAdj = false;
     bool into = false;
     pid_t pid = clone_into_cgroup(flags, x->cg != NULL ? cgroup_unified_fd(x->cg) : -1, &into);
     if (pid == 0) {
@@ -232,6 +236,7 @@ static int create_clone(struct create_ctx *x, keel_err *err)
         close(x->c.dirfd);
         container_init(&a);
     }
+    p->has_oomScoreAdj = oom;
     int saved = errno;
     create_restore_for_children(saved_time, saved_pid);
     close(sv[1]);
@@ -248,6 +253,9 @@ static int create_clone(struct create_ctx *x, keel_err *err)
 static int create_release_child(struct create_ctx *x, keel_err *err)
 {
     if ((x->plan.create & CLONE_NEWUSER) && ns_write_id_maps(x->pid, &x->cfg, err) < 0)
+        return -1;
+    const struct oci_process *p = x->cfg.process;
+    if (p->has_oomScoreAdj && proc_write_oom_score_adj(x->pid, p->oomScoreAdj, err) < 0)
         return -1;
     /* cgroups: the child joins its cgroup here, before GO, so that everything
      * it does from here on (and the cgroup namespace it makes) is inside it */

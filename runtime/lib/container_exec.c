@@ -283,20 +283,6 @@ static __attribute__((noreturn)) void exec_in_container(struct exec_ctx *x)
     child_fail(x->sync[1], &err);
 }
 
-static int exec_oom_score_adj(struct exec_ctx *x, keel_err *err)
-{
-    if (!x->p.has_oomScoreAdj)
-        return 0;
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%d", x->p.oomScoreAdj);
-    cleanup_close int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
-    if (fd < 0 || write(fd, buf, (size_t)n) != n)
-        return keel_syserror(err, "process.oomScoreAdj: write %d to /proc/self/oom_score_adj",
-                             x->p.oomScoreAdj);
-    x->p.has_oomScoreAdj = false; /* done: process_prepare leaves it */
-    return 0;
-}
-
 /* The helper: cgroup, namespaces, then the fork into the pid namespace; it
  * reports that process' pid and leaves. */
 static __attribute__((noreturn)) void exec_helper(struct exec_ctx *x)
@@ -313,8 +299,9 @@ static __attribute__((noreturn)) void exec_helper(struct exec_ctx *x)
         keel_syserror(&err, "prctl PR_SET_DUMPABLE");
         child_fail(x->sync[1], &err);
     }
-    if (exec_oom_score_adj(x, &err) < 0)
+    if (x->p.has_oomScoreAdj && proc_write_oom_score_adj(0, x->p.oomScoreAdj, &err) < 0)
         child_fail(x->sync[1], &err);
+    x->p.has_oomScoreAdj = false; /* done: process_prepare leaves it */
     /* single-threaded (forked): joins by `tasks`, without the grace period (cgroup.h) */
     if (x->cgroup != NULL && cgroup_add_self(x->cgroup, &err) < 0) {
         keel_error_wrap(&err, "join the container's cgroup");

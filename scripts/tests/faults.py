@@ -256,6 +256,15 @@ def image(keel_image, store, ref, work, rounds):
             loop.leaks += 1
             loop.report("leak", left)
 
+    def unbundle_again(loop):
+        """What a killed bundle or unbundle left, unbundle removes."""
+        if os.path.lexists(target):
+            r = run(*ki("unbundle", target), capture=True)
+            if r.returncode != 0:
+                loop.leaks += 1
+                loop.report("unbundle refused", r.stderr.strip())
+                run("rm", "-rf", target)
+
     loop = Loop("keel-image pull")
     forget = lambda: (run(*ki("rm", ref)), run(*ki("gc")))
     loop.span = 1.3 * duration(ki("pull", "-q", ref), after=forget)
@@ -275,12 +284,7 @@ def image(keel_image, store, ref, work, rounds):
         loop.rounds += 1
         loop.kills += kill_at_random(ki("bundle", ref, target), loop.span)
         check(loop, [])
-        if os.path.lexists(target):
-            r = run(*ki("unbundle", target), capture=True)
-            if r.returncode != 0:
-                loop.leaks += 1
-                loop.report("unbundle refused", r.stderr.strip())
-                run("rm", "-rf", target)
+        unbundle_again(loop)
     # the next bundle there clears what killed ones left
     run(*ki("bundle", ref, target))
     run(*ki("unbundle", target))
@@ -294,12 +298,7 @@ def image(keel_image, store, ref, work, rounds):
         run(*ki("bundle", ref, target))
         loop.kills += kill_at_random(ki("unbundle", target), loop.span)
         check(loop, [], unbundling=True)
-        if os.path.lexists(target):
-            r = run(*ki("unbundle", target), capture=True)
-            if r.returncode != 0:
-                loop.leaks += 1
-                loop.report("unbundle refused", r.stderr.strip())
-                run("rm", "-rf", target)
+        unbundle_again(loop)
     run(*ki("gc"))
     check(loop, leftovers() + verify_store(store, no_garbage=True))
     loop.done()
