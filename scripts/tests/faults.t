@@ -7,7 +7,7 @@
 # store verification; then a fault-injecting proxy (imagetool/tests/e2e/
 # fakes.py faults) in front of a real registry, where each fault must give a
 # clear error within its deadline and a pull after it must succeed.
-# FAULT_ROUNDS: rounds of each runtime loop (default 50; the image loops run
+# FAULT_ROUNDS: rounds of each runtime loop (default 40; the image loops run
 # a third of that, the keel-docker ones a fifth).
 set -u
 cd "$(dirname "$0")/../.." || exit 1
@@ -17,7 +17,7 @@ TOP=$(pwd)
 
 [ "$(id -u)" -eq 0 ] || { echo "1..0 # SKIP the fault suite needs root"; exit 0; }
 
-ROUNDS=${FAULT_ROUNDS:-50}
+ROUNDS=${FAULT_ROUNDS:-40}
 FEW=$(((ROUNDS + 2) / 3))
 FEWER=$(((ROUNDS + 4) / 5))
 TMP=$(mktemp -d /tmp/keel-faults.XXXXXX)
