@@ -271,6 +271,23 @@ chmod 755 "$WORK"
 expect_eq "the same in a user namespace (CAP_SYS_PTRACE there)" "" \
     "$(ptrace_attack u "$userns" 100000:100000)"
 
+# A created container's init joining another container's pid namespace (a pod)
+# waits for start with fds of the host open (exec.fifo, exec.err in keel's state
+# directory): the other container's processes must not reach them through
+# /proc/PID/fd (it is not dumpable until its exec).
+# shellcheck disable=SC2016
+bundle "$WORK/pod" "c['process']['args'] = ['sh', '-c', 'while :; do for f in /proc/[0-9]*/fd/*; do case \$f in /proc/\$\$/*) ;; *) [ -f \$f ] && echo \$f >>/tmp/seen ;; esac; done; sleep 0.05; done']
+c['root']['readonly'] = False"
+keel run -d -b "$WORK/pod" "$ID-pod" >/dev/null
+pod_pid=$(keel state "$ID-pod" | python3 -c 'import json, sys; print(json.load(sys.stdin)["pid"])')
+bundle "$WORK/pod2" "[n.update(path='/proc/$pod_pid/ns/pid') for n in c['linux']['namespaces'] if n['type'] == 'pid']"
+keel create -b "$WORK/pod2" "$ID-pod2" >/dev/null
+sleep 1
+expect_eq "a process of a pod's other container reaches no host file of a created init's" "" \
+    "$(keel exec "$ID-pod" sh -c 'sort -u /tmp/seen 2>/dev/null')"
+keel delete -f "$ID-pod2" >/dev/null 2>&1 || true
+keel delete -f "$ID-pod" >/dev/null 2>&1 || true
+
 # --- mount destinations through symlinks ---------------------------------------
 mkdir "$WORK/hostdir"
 bundle "$WORK/s" "c[\"mounts\"] += [
