@@ -177,9 +177,8 @@ int bundle_create(struct store *s, const char *ref, const char *dir,
     int rc = rootfs != NULL ? 0 : keel_syserror(err, "bundle %s", dir);
     if (rc == 0 && !copy)
         rc = rootfs_overlay(s, &img, st.dir, rootfs, o != NULL && o->volatile_upper, err);
-    if (rc == ROOTFS_NEEDS_COPY || (rc == 0 && copy)) {
+    if (rc == ROOTFS_NEEDS_COPY || (rc == 0 && copy))
         rc = image_unpack_layers(s, &img, rootfs, err);
-    }
     if (rc == 0)
         rc = write_config(&img, o, st.dir, rootfs, command, err);
     if (rc == 0)
