@@ -242,6 +242,10 @@ static int create_clone(struct create_ctx *x, keel_err *err)
         close(sv[1]);
         return -1;
     }
+    /* oomScoreAdj: written by keel in the host's /proc (create_release_child) */
+    struct oci_process *p = x->cfg.process;
+    bool oom = p->has_oomScoreAdj;
+    p->has_oomScoreAdj = false;
     bool into = false;
     pid_t pid = clone_into_cgroup(flags, x->cg != NULL ? cgroup_unified_fd(x->cg) : -1, &into);
     if (pid == 0) {
@@ -250,6 +254,7 @@ static int create_clone(struct create_ctx *x, keel_err *err)
         close(x->c.dirfd);
         container_init(&a);
     }
+    p->has_oomScoreAdj = oom;
     int saved = errno;
     create_restore_for_children(saved_time, saved_pid);
     close(sv[1]);
@@ -292,6 +297,9 @@ static int create_send_idmapped(struct create_ctx *x, keel_err *err)
 static int create_release_child(struct create_ctx *x, keel_err *err)
 {
     if ((x->plan.create & CLONE_NEWUSER) && ns_write_id_maps(x->pid, &x->cfg, err) < 0)
+        return -1;
+    const struct oci_process *p = x->cfg.process;
+    if (p->has_oomScoreAdj && proc_write_oom_score_adj(x->pid, p->oomScoreAdj, err) < 0)
         return -1;
     /* cgroups: the child joins its cgroup here, before GO, so that everything
      * it does from here on (and the cgroup namespace it makes) is inside it */
@@ -411,6 +419,10 @@ static int create_run(struct create_ctx *x, keel_err *err)
         return -1;
     if (container_new(x->o->root, x->o->id, &x->c, err) < 0)
         return -1;
+    /* first: a create killed from here on leaves the config, from which
+     * `delete -f` finds the cgroup to remove (container_delete.c) */
+    if (create_copy_config(x, err) < 0)
+        return -1;
     if (mkfifoat(x->c.dirfd, EXEC_FIFO, 0600) < 0)
         return keel_syserror(err, "mkfifo %s/%s", x->c.dir, EXEC_FIFO);
     x->fifo_fd = openat(x->c.dirfd, EXEC_FIFO, O_RDWR | O_CLOEXEC);
@@ -446,15 +458,17 @@ static int create_run(struct create_ctx *x, keel_err *err)
     /* the init makes its pty after pivot_root, before its process setup */
     if (x->cfg.process->terminal && (x->master = sync_expect_fd(x->sync_fd, SYNC_PTY, err)) < 0)
         return -1;
-    /* while the init finishes its setup: read only under the lock, once state.json exists */
-    if (create_copy_config(x, err) < 0 || create_wait_ready(x, err) < 0)
+    if (create_wait_ready(x, err) < 0)
         return -1;
     if (x->master >= 0 && x->o->console_socket != NULL &&
         terminal_send_master(x->o->console_socket, x->master, err) < 0)
         return -1;
     if (pidfd_socket_send(x->o->pidfd_socket, x->pid, err) < 0)
         return -1;
-    if (container_save(&x->c, err) < 0 || create_write_pid_file(x, err) < 0)
+    /* the init waits for SYNC_SAVED and leaves if keel dies before: a
+     * container either is in state.json or has no process */
+    if (container_save(&x->c, err) < 0 || sync_send(x->sync_fd, SYNC_SAVED, NULL, 0, err) < 0 ||
+        create_write_pid_file(x, err) < 0)
         return -1;
     log_debug("create %s: created, init %d waits on %s/%s", x->c.id, (int)x->pid, x->c.dir, EXEC_FIFO);
     return 0;

@@ -20,6 +20,7 @@ enum sync_type {
     SYNC_ERROR,      /* either: payload is the message */
     SYNC_PTY,        /* child: the pty master, as SCM_RIGHTS */
     SYNC_MOUNT_FDS,  /* parent, after GO: the idmapped mounts it made, as SCM_RIGHTS */
+    SYNC_SAVED,      /* parent: state.json written, the container is keel's to list and delete */
 };
 
 int sync_send(int fd, enum sync_type type, const void *data, size_t len, keel_err *err);
