@@ -12,7 +12,7 @@ struct cmd_ctx {
  * it once as "keel-image: <msg>"). */
 typedef int cmd_fn(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err);
 
-cmd_fn cmd_pull, cmd_ls, cmd_inspect, cmd_tag, cmd_rm, cmd_gc;
+cmd_fn cmd_pull, cmd_ls, cmd_inspect, cmd_tag, cmd_rm, cmd_resolve, cmd_gc;
 cmd_fn cmd_unpack, cmd_bundle, cmd_unbundle, cmd_load, cmd_save;
 
 /* Fills err with "usage: keel-image <usage>" and returns -1. */

@@ -21,6 +21,7 @@ static int summarize(struct store *s, const struct oci_descriptor *d, const char
     keel_err ignored;
     if (stored_image_read(s, name, &img, &ignored) < 0)
         return 0; /* not an image this store can read: listed by name and digest */
+    out->id = strdup(img.manifest.config->digest);
     int64_t size = img.manifest.config->size;
     for (size_t i = 0; i < img.manifest.layers_len; i++)
         size += img.manifest.layers[i].size;
@@ -95,12 +96,13 @@ int image_inspect(struct store *s, const char *ref, struct keel_image_inspect *o
     int ret = 0;
     out->reference = strdup(name ? name : ref);
     out->digest = strdup(img.desc.digest);
+    out->id = strdup(img.manifest.config->digest);
     out->mediaType = img.desc.mediaType ? strdup(img.desc.mediaType) : NULL;
     out->size = img.desc.size;
     out->has_size = img.desc.has_size;
     out->manifest = calloc(1, sizeof *out->manifest);
     out->config = calloc(1, sizeof *out->config);
-    if (out->reference == NULL || out->digest == NULL || out->manifest == NULL ||
+    if (out->reference == NULL || out->digest == NULL || out->id == NULL || out->manifest == NULL ||
         out->config == NULL)
         ret = keel_syserror(err, "inspect %s", ref);
     if (ret == 0) {

@@ -381,13 +381,28 @@ for c in "$lid2" "$bid" "$nid" "$aid" "$sid" "$said" "$fid2" "$alw" "$tty_id" it
 kd images | grep -q "$REGISTRY/busybox" && ok "images lists the pulled image" || not_ok "images" "$(kd images)"
 kd rmi "$IMG" >/dev/null 2>&1
 expect_eq "rmi refuses an image a container uses" 1 "$?"
+# image IDs are the config digest, as docker's: the same in images, inspect and run
+iid=$("$TOP/bin/keel-image" --root "$KEEL_ROOT" resolve "$IMG" | jq -r .id)
+check "images -q lists the image's ID" grep -qx "${iid:7:12}" <(kd images -q)
+expect_eq "run takes an ID prefix (no pull)" "by-id" "$(kd run --rm "${NONE[@]}" "${iid:7:5}" echo by-id 2>&1)"
+expect_eq "inspect takes the ID" "$iid" "$(kd inspect "${iid:7}" | jq -r '.[0].id')"
+kd tag "${iid:7:12}" kd-alias:v1
+err=$(kd rmi "${iid:7:8}" 2>&1)
+grep -q "conflict: unable to delete ${iid:7:12} (must be forced) - image is referenced in multiple repositories" <<<"$err" &&
+    ok "rmi ID of an image with two names needs -f, in docker's words" || not_ok "rmi ID conflict" "$err"
+expect_eq "rmi of one name untags only it" "Untagged: kd-alias:v1" "$(kd rmi kd-alias:v1)"
+err=$(kd rmi 0123456789ab 2>&1)
+expect_eq "rmi of an unknown ID exits 1" 1 "$(kd rmi 0123456789ab >/dev/null 2>&1; echo $?)"
+grep -q "No such image: 0123456789ab:latest" <<<"$err" && ok "rmi of an unknown image is docker's message" || not_ok "rmi unknown" "$err"
 
 # --- prune ----------------------------------------------------------------------------------------
 out=$(kd system prune -f)
 grep -q "Total reclaimed space" <<<"$out" && ok "system prune -f reports the space reclaimed" || not_ok "prune" "$out"
 expect_eq "system prune removed every stopped container" "" "$(kd ps -a | tail -n +2 | grep -v ' Up ')"
 for id in $(kd ps -a -q); do kd rm -f "$id" >/dev/null; done
-kd rmi "$IMG" "$EP_IMG" >/dev/null
+out=$(kd rmi "${iid:7:6}" "$EP_IMG")
+grep -qx "Deleted: $iid" <<<"$out" && grep -qx "Untagged: $IMG:latest" <<<"$out" &&
+    ok "rmi by ID untags and deletes, as docker reports it" || not_ok "rmi by ID" "$out"
 expect_eq "rmi removes the image once unused" "" "$(kd images -q)"
 
 # --- nothing left behind -----------------------------------------------------------------------------

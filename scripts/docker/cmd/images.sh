@@ -1,6 +1,6 @@
 # shellcheck shell=bash
 # keel-docker images: the image store as docker's table.
-kd_lib record format
+kd_lib image format
 
 USAGE='[OPTIONS] [REPOSITORY[:TAG]]'
 ABOUT='List images'
@@ -16,7 +16,7 @@ cmd_images() {
     local json
     json=$(images ls --format json) || exit 1
     if [ "$OPT_quiet" = 1 ]; then
-        jq -r '.[] | .digest | sub("^sha256:"; "") | .[0:12]' <<<"$json" | awk '!seen[$0]++'
+        jq -r '.[] | .id // .digest | sub("^sha256:"; "") | .[0:12]' <<<"$json"
         return 0
     fi
     list_images "$json" | table_columns
@@ -26,6 +26,7 @@ list_images() {
     local json=$1 ref digest created size repo tag
     printf 'REPOSITORY\tTAG\tIMAGE ID\tCREATED\tSIZE\n'
     while IFS=$'\t' read -r ref digest created size; do
+        familiar ref "$ref"
         repo=${ref%:*} tag=${ref##*:}
         case "$ref" in *@*) repo=${ref%@*} tag="<none>" ;; esac
         local ago=N/A
@@ -35,5 +36,5 @@ list_images() {
         fi
         digest=${digest#sha256:}
         printf '%s\t%s\t%s\t%s\t%s\n' "$repo" "$tag" "${digest:0:12}" "$ago" "$(human_size "$size")"
-    done < <(jq -r '.[] | [.reference, .digest, (.created // ""), (.size // 0)] | @tsv' <<<"$json")
+    done < <(jq -r '.[] | [.reference, .id // .digest, (.created // ""), (.size // 0)] | @tsv' <<<"$json")
 }

@@ -2,7 +2,7 @@
 # What the prune commands remove: stopped containers, unused images, volumes
 # and the bridge. Each prune_* prints the bytes it freed; what it removed goes
 # to stderr.
-kd_lib lifecycle format
+kd_lib lifecycle format image
 
 dir_bytes() { du -sb "$@" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
 
@@ -23,10 +23,12 @@ prune_images() {
     local all=$1 before after ref
     before=$(dir_bytes "$KEEL_ROOT/oci" "$KEEL_ROOT/layers")
     if [ "$all" = 1 ]; then
-        while read -r ref; do
-            [ -z "$(image_user "$ref")" ] || continue
-            images rm "$ref" >/dev/null 2>&1 && echo "untagged: $ref" >&2
-        done < <(images ls --format json | jq -r '.[].reference')
+        local id
+        while read -r ref id; do
+            image_users "$id"
+            [ -z "$IMG_RUNNING$IMG_STOPPED" ] || continue
+            images rm -f "$ref" >/dev/null 2>&1 && echo "untagged: $ref" >&2
+        done < <(images ls --format json | jq -r '.[] | "\(.reference) \(.id)"')
     fi
     images gc >/dev/null
     after=$(dir_bytes "$KEEL_ROOT/oci" "$KEEL_ROOT/layers")

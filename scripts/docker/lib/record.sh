@@ -203,12 +203,3 @@ resolve_container() {
     complain "Error response: No such container: $arg"
     return 1
 }
-
-# image_user REF: the id of a container made from image REF ('' when none).
-image_user() {
-    local id image
-    for id in $(all_ids); do
-        record_get image "$id" image
-        [ "$image" != "$1" ] || { echo "$id"; return 0; }
-    done
-}

@@ -15,11 +15,21 @@ SPEC_DECLARE(keel_bundle_record, KEEL_BUNDLE_RECORD)
 /* One image in `ls --format json`. */
 #define KEEL_IMAGE_SUMMARY(X, T) \
     X(T, STR, reference, "reference", _) \
+    X(T, STR, id, "id", _) \
     X(T, STR, digest, "digest", _) \
     X(T, I64, size, "size", _) \
     X(T, STR, created, "created", _) \
     X(T, STR, platform, "platform", _)
 SPEC_DECLARE(keel_image_summary, KEEL_IMAGE_SUMMARY)
+
+/* What `resolve ARG` prints: the image an argument names as docker reads it. */
+#define KEEL_IMAGE_MATCH(X, T) \
+    X(T, STR, id, "id", _) \
+    X(T, STR, manifest, "manifest", _) \
+    X(T, STR, reference, "reference", _) \
+    X(T, BOOL, by_id, "by_id", _) \
+    X(T, STRS, references, "references", _)
+SPEC_DECLARE(keel_image_match, KEEL_IMAGE_MATCH)
 
 /* The array `ls --format json` prints. */
 #define KEEL_IMAGE_LIST(X, T) \
@@ -38,6 +48,7 @@ SPEC_DECLARE(keel_image_layer, KEEL_IMAGE_LAYER)
 /* What `inspect REF` prints. */
 #define KEEL_IMAGE_INSPECT(X, T) \
     X(T, STR, reference, "reference", _) \
+    X(T, STR, id, "id", _) \
     X(T, STR, digest, "digest", _) \
     X(T, STR, mediaType, "mediaType", _) \
     X(T, I64, size, "size", _) \
