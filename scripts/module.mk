@@ -11,7 +11,7 @@ SHELL_SCRIPTS := scripts/keel-docker scripts/keel-docker-net scripts/install-dep
 install: install-keel-docker-modules
 install-keel-docker-modules:
 	install -d $(DESTDIR)$(PREFIX)/lib/keel-docker/lib $(DESTDIR)$(PREFIX)/lib/keel-docker/cmd
-	install -m 0644 $(filter scripts/docker/lib/%,$(KEEL_DOCKER_MODULES)) $(DESTDIR)$(PREFIX)/lib/keel-docker/lib/
+	install -m 0644 $(filter scripts/docker/lib/%,$(KEEL_DOCKER_MODULES)) scripts/docker/lib/*.jq $(DESTDIR)$(PREFIX)/lib/keel-docker/lib/
 	install -m 0644 $(filter scripts/docker/cmd/%,$(KEEL_DOCKER_MODULES)) $(DESTDIR)$(PREFIX)/lib/keel-docker/cmd/
 	install -m 0755 scripts/docker/exit-hook $(DESTDIR)$(PREFIX)/lib/keel-docker/
 
@@ -27,9 +27,15 @@ check-keel-docker-options:
 CHECK_TARGETS += check-keel-docker-options
 
 # End to end, as root: real containers, a real registry, the bridge network.
-check-keel-docker: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor
+check-keel-docker: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BIN)/keel-format
 	bash scripts/tests/keel-docker.t
 CHECK_TARGETS += check-keel-docker
+
+# The same commands against docker (a dockerd of its own) and keel-docker, compared.
+.PHONY: check-docker-compat
+check-docker-compat: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BIN)/keel-format
+	bash scripts/tests/docker-compat.t
+CHECK_TARGETS += check-docker-compat
 
 # Benchmarks against runc, crun, skopeo, umoci and podman (not part of check;
 # a one-round smoke run is).

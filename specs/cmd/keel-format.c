@@ -2,7 +2,8 @@
  * docker does. With --header (a JSON object: field -> column title) it is
  * docker's --format for lists ("table ..." aligned under a header, \t and \n
  * escapes); without, inspect -f's: the template once per element. Each
- * element's text is followed by a newline. */
+ * element's text is followed by a newline. A template that does not parse
+ * exits 64 (docker inspect's status), one that fails while it runs 1. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -59,7 +60,7 @@ int main(int argc, char **argv)
     free(rows);
     if (rc < 0) {
         fprintf(stderr, "%s\n", err.msg);
-        return 1;
+        return strstr(err.msg, ": executing") != NULL ? 1 : 64;
     }
     fwrite(out, 1, out_len, stdout);
     free(out);

@@ -312,6 +312,28 @@ static int json_value(struct exec *x, struct buf *b, const struct value *v)
 
 /* ---- fields, variables, functions ---- */
 
+/* docker's maps, as opposed to its structs: a missing key of a map is
+ * "<no value>", of a struct an error (Go's typed execution, then docker's
+ * retry over the raw map with missingkey=error). JSON does not tell them
+ * apart: a struct has members, all of them capitalized, and is not one of
+ * these fields. */
+static bool is_struct(const struct jnode *obj)
+{
+    static const char *const maps[] = {"Labels", "Label", "Networks", "Ports", "ExposedPorts",
+                                       "Volumes", "PortBindings", "Options", "DriverOpts",
+                                       "Data", "Annotations", "Sysctls"};
+    if (obj->count == 0)
+        return false;
+    for (size_t i = 0; obj->key != NULL && i < sizeof maps / sizeof maps[0]; i++)
+        if (strcmp(obj->key, maps[i]) == 0)
+            return false;
+    /* LogConfig.Config is a map, a container's Config a struct: the members tell */
+    for (const struct jnode *c = obj->first; c != NULL; c = c->next)
+        if (!(c->key[0] >= 'A' && c->key[0] <= 'Z'))
+            return false;
+    return true;
+}
+
 static struct value field(struct exec *x, const struct value *v, const char *name)
 {
     if (v->k == V_MISSING || v->k == V_NULL)
@@ -323,6 +345,8 @@ static struct value field(struct exec *x, const struct value *v, const char *nam
     for (const struct jnode *c = v->node->first; c != NULL; c = c->next)
         if (strcmp(c->key, name) == 0)
             return from_node(c);
+    if (is_struct(v->node))
+        fail(x, "map has no entry for key \"%s\"", name);
     return (struct value){.k = V_MISSING};
 }
 
@@ -442,7 +466,8 @@ static struct value index_one(struct exec *x, const struct value *v, const struc
         for (const struct jnode *c = v->node->first; c != NULL; c = c->next)
             if (strlen(c->key) == k->len && memcmp(c->key, k->s, k->len) == 0)
                 return from_node(c);
-        return (struct value){.k = V_MISSING};
+        /* docker's maps are typed (map[string]string): a missing key is "" */
+        return (struct value){.k = V_STR, .s = "", .len = 0};
     }
     fail(x, "error calling index: can't index item of type %s", type_name(v));
     return (struct value){.k = V_MISSING};
@@ -626,6 +651,9 @@ static void printf_verb(struct exec *x, struct buf *b, const char *spec, size_t 
         break;
     case 'v':
         print_value(x, &tmp, v, false);
+        break;
+    case 'T':
+        puts_(x, &tmp, type_name(v));
         break;
     default:
         return bad_verb(x, b, verb, v);

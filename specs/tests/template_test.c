@@ -51,8 +51,9 @@ Test(template, fields_and_printing)
 {
     expect("{{.Name}}", "web");
     expect("{{.A.B}}", "bee");
-    expect("{{.Missing}}", "<no value>");
-    expect("{{.Missing.Deeper}}", "<no value>");
+    /* a struct's missing field is an error, a map's missing key "<no value>" */
+    expect_error("{{.Missing}}", "map has no entry for key \"Missing\"");
+    expect("{{.M.zz}} {{.A.C.D}}", "<no value> <no value>");
     expect("{{.N}} {{.F}} {{.T}}", "3 1.5 true");
     expect("{{.L}}", "[x y]");
     expect("{{.E}}", "[]");
@@ -67,7 +68,7 @@ Test(template, json)
 {
     expect("{{json .L}}", "[\"x\",\"y\"]");
     expect("{{json .S}}", "\"a<b>&\\\"q\\\"\"");
-    expect("{{json .Missing}}", "null");
+    expect("{{json .M.zz}}", "null");
     expect("{{json .N}}", "3");
     expect("{{json .E}}", "[]");
 }
@@ -86,7 +87,7 @@ Test(template, control)
     expect("{{if eq .N 1}}one{{else if eq .N 3}}three{{else}}other{{end}}", "three");
     expect("{{if gt .N 5}}big{{else if lt .N 2}}small{{end}}.", ".");
     expect("{{with .A}}{{.B}}{{end}}", "bee");
-    expect("{{with .Missing}}a{{else}}b{{end}}", "b");
+    expect("{{with .M.zz}}a{{else}}b{{end}}", "b");
     expect("{{$x := .Name}}{{$x}}{{$x = \"other\"}} {{$x}}", "web other");
     expect("{{if .T}}{{$y := 1}}{{$y}}{{end}}", "1");
     expect_error("{{if .T}}{{$y := 1}}{{end}}{{$y}}", "undefined variable: $y");
@@ -107,7 +108,7 @@ Test(template, functions)
 {
     expect("{{len .L}} {{len .Name}} {{len .M}}", "2 3 2");
     expect("{{index .L 1}} {{index .M \"b\"}} {{index .A \"B\"}}", "y 2 bee");
-    expect("{{index .M \"zz\"}}", "<no value>");
+    expect("{{index .M \"zz\"}}|", "|");
     expect_error("{{index .L 5}}", "index out of range: 5");
     expect("{{join .L \", \"}}", "x, y");
     expect("{{split \"a/b/c\" \"/\"}} {{index (split \"a:b\" \":\") 1}}", "[a b c] b");
@@ -116,6 +117,7 @@ Test(template, functions)
     expect("{{printf \"%s\" .N}}", "%!s(int=3)");
     expect("{{printf \"%.1f %05d %x\" .F .N .Name}}", "1.5 00003 776562");
     expect("{{printf \"%d\"}}", "%!d(MISSING)");
+    expect("{{printf \"%T %T %T\" .N .Name .L}}", "int string []interface {}");
     expect("{{println .Name .N}}", "web 3\n");
     expect("{{print \"a\" 1 2 \"b\"}}", "a1 2b");
     expect("{{.Name | printf \"<%s>\"}}", "<web>");
@@ -159,7 +161,7 @@ Test(template, docker_formats)
     expect_format("{{.Names}}", rows, head, "web\nx\n");
     expect_format("{{.ID}}: {{upper .Names}}\\n-", rows, head, "abc: WEB\n-\ndefgh12345678: X\n-\n");
     expect_format("table {{.Names}}\\t{{.Label \"k\"}}", rows, head,
-                  "NAMES     LABEL\nweb       v\nx         <no value>\n");
+                  "NAMES     LABEL\nweb       v\nx         \n");
     expect_format("table {{.Names}}", "[]", head, "NAMES\n");
     /* inspect -f: no table, no escapes */
     expect_format("{{.Names}}\\t", rows, NULL, "web\\t\nx\\t\n");

@@ -36,25 +36,25 @@ rmi_one() {
     fi
     short=${IMG_ID#sha256:} short=${short:0:12}
     image_users "$IMG_ID"
-    if [ "$IMG_BY_ID" = false ]; then
-        if [ "${#IMG_REFS[@]}" -eq 1 ] && [ "$OPT_force" = 0 ] && [ -n "$IMG_RUNNING$IMG_STOPPED" ]; then
-            line=${IMG_RUNNING:-$IMG_STOPPED}
-            complain "Error response: conflict: unable to remove repository reference \"$arg\" (must force) - container ${line:0:12} is using its referenced image $short"
-            return 1
-        fi
-    elif [ "${#IMG_REFS[@]}" -gt 1 ] && [ "$OPT_force" = 0 ]; then
+    # docker's order: a running container, then several names, then a stopped one
+    local last=false
+    [ "$IMG_BY_ID" = false ] && [ "${#IMG_REFS[@]}" -gt 1 ] || last=true
+    if [ "$IMG_BY_ID" = false ] && [ "$last" = true ] && [ "$OPT_force" = 0 ] && [ -n "$IMG_RUNNING$IMG_STOPPED" ]; then
+        line=${IMG_RUNNING:-$IMG_STOPPED}
+        complain "Error response: conflict: unable to remove repository reference \"$arg\" (must force) - container ${line:0:12} is using its referenced image $short"
+        return 1
+    fi
+    if [ "$last" = true ] && [ -n "$IMG_RUNNING" ]; then
+        complain "Error response: conflict: unable to delete $short (cannot be forced) - image is being used by running container ${IMG_RUNNING:0:12}"
+        return 1
+    fi
+    if [ "$IMG_BY_ID" = true ] && [ "${#IMG_REFS[@]}" -gt 1 ] && [ "$OPT_force" = 0 ]; then
         complain "Error response: conflict: unable to delete $short (must be forced) - image is referenced in multiple repositories"
         return 1
     fi
-    if [ "$IMG_BY_ID" = true ] || [ "${#IMG_REFS[@]}" -eq 1 ]; then
-        if [ -n "$IMG_RUNNING" ]; then
-            complain "Error response: conflict: unable to delete $short (cannot be forced) - image is being used by running container ${IMG_RUNNING:0:12}"
-            return 1
-        fi
-        if [ -n "$IMG_STOPPED" ] && [ "$OPT_force" = 0 ]; then
-            complain "Error response: conflict: unable to delete $short (must be forced) - image is being used by stopped container ${IMG_STOPPED:0:12}"
-            return 1
-        fi
+    if [ "$last" = true ] && [ -n "$IMG_STOPPED" ] && [ "$OPT_force" = 0 ]; then
+        complain "Error response: conflict: unable to delete $short (must be forced) - image is being used by stopped container ${IMG_STOPPED:0:12}"
+        return 1
     fi
     # the checks are docker's and done: keel-image's own guard (its live
     # bundles, which are these containers') is passed with -f

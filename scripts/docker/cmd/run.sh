@@ -122,6 +122,7 @@ cmd_run() {
     record_put "$id" path "$path"
     record_put "$id" image_id "$image_id"
     [ -z "$OPT_user" ] || record_put "$id" user "$OPT_user"
+    [ -z "${OPT_GIVEN[entrypoint]:-}" ] || record_put "$id" entrypoint "$OPT_entrypoint"
     record_command "$id"
     record_publish "$id"
 
