@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "image.h"
 #include "image_find.h"
@@ -175,4 +176,25 @@ Test(image_find, rm_as_docker)
     cr_assert_eq(image_find(&st, short_id, &f, &err), -1);
     cr_assert_eq(image_find(&st, "example.com/two:v1", &f, &err), 0, "the other image stays");
     image_found_release(&f);
+}
+
+Test(image_find, content_size_is_dockers)
+{
+    /* the fixture's layers hold one file of one byte; a hard link counts once */
+    keel_err err = {0};
+    cleanup_free char *dir = store_layer_path(&st, d1, &err);
+    cleanup_free char *file = NULL, *link_ = NULL, *sym = NULL;
+    cr_assert_geq(asprintf(&file, "%s/file", dir), 0);
+    cr_assert_geq(asprintf(&link_, "%s/hard", dir), 0);
+    cr_assert_geq(asprintf(&sym, "%s/sym", dir), 0);
+    cr_assert_eq(link(file, link_), 0);
+    cr_assert_eq(symlink("a-long-target-that-does-not-count", sym), 0);
+    struct keel_image_list l;
+    cr_assert_eq(image_list(&st, &l, &err), 0, "%s", err.msg);
+    cr_assert_eq(l.images_len, 3);
+    for (size_t i = 0; i < l.images_len; i++) {
+        cr_assert(l.images[i].has_content_size, "%s", l.images[i].reference);
+        cr_assert_eq(l.images[i].content_size, 1, "%s", l.images[i].reference);
+    }
+    spec_release(&spec_type_keel_image_list, &l);
 }

@@ -406,8 +406,8 @@ expect_eq "images --filter reference= globs" "" "$(kd images -q --filter 'refere
 expect_eq "images --filter dangling=true: keel keeps no dangling image" "" "$(kd images -q --filter dangling=true)"
 kd tag "${iid:7:12}" kd-alias:v1
 err=$(kd rmi "${iid:7:8}" 2>&1)
-grep -q "conflict: unable to delete ${iid:7:12} (must be forced) - image is referenced in multiple repositories" <<<"$err" &&
-    ok "rmi ID of an image with two names needs -f, in docker's words" || not_ok "rmi ID conflict" "$err"
+grep -q "conflict: unable to delete ${iid:7:12} (cannot be forced) - image is being used by running container" <<<"$err" &&
+    ok "rmi ID of an image a running container uses: docker's first conflict" || not_ok "rmi ID conflict" "$err"
 expect_eq "rmi of one name untags only it" "Untagged: kd-alias:v1" "$(kd rmi kd-alias:v1)"
 err=$(kd rmi 0123456789ab 2>&1)
 expect_eq "rmi of an unknown ID exits 1" 1 "$(kd rmi 0123456789ab >/dev/null 2>&1; echo $?)"

@@ -39,16 +39,9 @@ cmd_images() {
         *) images_bad_filter "Invalid filter '${f%%=*}'" ;;
         esac
     done
-    local format=$OPT_format
-    if [ "$OPT_quiet" = 1 ]; then
-        format='{{.ID}}'
-    elif [ "$format" = json ]; then
-        format='{{json .}}'
-    elif [ -z "$format" ] || [ "$format" = table ]; then
-        format='table {{.Repository}}\t{{.Tag}}\t'
-        [ "$OPT_digests" = 0 ] || format+='{{.Digest}}\t'
-        format+='{{.ID}}\t{{.CreatedSince}}\t{{.Size}}'
-    fi
+    local format table='table {{.Repository}}\t{{.Tag}}\t'
+    [ "$OPT_digests" = 0 ] || table+='{{.Digest}}\t'
+    list_format format "$table"'{{.ID}}\t{{.CreatedSince}}\t{{.Size}}'
     local now_s json
     printf -v now_s '%(%s)T' -1
     json=$(images ls --format json) || exit 1

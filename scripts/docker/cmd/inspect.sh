@@ -79,8 +79,8 @@ inspect_container() {
     container_status "$id"
     local size_rw=null size_root=null
     if [ "$OPT_size" = 1 ]; then
-        size_rw=$(du -sb "$dir/bundle/upper" 2>/dev/null | cut -f1)
-        size_root=$(du -sb "$dir/bundle/rootfs" 2>/dev/null | cut -f1)
+        size_rw=$(find "$dir/bundle/upper" -type f -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
+        size_root=$(( size_rw + $(images inspect "${r[image_id]}" 2>/dev/null | jq '[.layers[] | .content_size // .size] | add // 0' || echo 0) ))
     fi
     # Config.Entrypoint: the one given to run, else the image's
     local ep=null

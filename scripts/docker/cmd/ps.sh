@@ -3,7 +3,7 @@
 # (keel-format: the default table, --format templates, -q). Constant work per
 # container: its facts and the status file its monitor keeps are read by the
 # shell itself; one jq and one keel-format for the whole list.
-kd_lib state image
+kd_lib state image format
 
 USAGE='[OPTIONS]'
 ABOUT='List containers'
@@ -37,15 +37,9 @@ cmd_ps() {
     [ -z "${FILTERS[status]:-}${FILTERS[exited]:-}" ] || all=1
     local -a ids=()
     listed_ids "$all" "$last"
-    local format=$OPT_format
-    if [ "$OPT_quiet" = 1 ]; then
-        format='{{.ID}}'
-    elif [ "$format" = json ]; then
-        format='{{json .}}'
-    elif [ -z "$format" ] || [ "$format" = table ]; then
-        format='table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}'
-        [ "$OPT_size" = 0 ] || format+='\t{{.Size}}'
-    fi
+    local format table='table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}'
+    [ "$OPT_size" = 0 ] || table+='\t{{.Size}}'
+    list_format format "$table"
     ps_rows | ps_json | "$KEEL_FORMAT" --header "$PS_HEADER" "$format" || exit 1
 }
 
@@ -196,8 +190,13 @@ listed_ids() {
 ps_rows() {
     local id cmd image created name status ports ago network now_s size labels mounts
     local -a cmds=() configs=()
-    local -A line=()
+    local -A line=() IMAGE_BYTES=()
     printf -v now_s '%(%s)T' -1
+    if [ "$OPT_size" = 1 ]; then
+        local k v
+        while read -r k v; do IMAGE_BYTES[$k]=$v; done < <(images ls --format json |
+            jq -r '.[] | "\(.id) \(.content_size // .size // 0)"')
+    fi
     # records from before `command` was a fact: one jq for all of them
     for id in "${ids[@]}"; do
         [ ! -e "$CONTAINERS/$id/command" ] || continue
@@ -234,11 +233,13 @@ ps_rows() {
     done
 }
 
-# docker's SIZE: the writable layer, and the image's size as "virtual".
+# docker's SIZE: the bytes of the writable layer's regular files, and with
+# the image's (IMAGE_BYTES: image ID -> bytes, from keel-image ls) as "virtual".
 ps_size() {
-    local rw
-    rw=$(du -sb "$CONTAINERS/$1/bundle/upper" 2>/dev/null | cut -f1)
-    printf '%s (virtual %s)\n' "$(human_size "${rw:-0}")" "$(human_size "$(du -sb "$CONTAINERS/$1/bundle/rootfs" 2>/dev/null | cut -f1)")"
+    local rw image_id
+    rw=$(find "$CONTAINERS/$1/bundle/upper" -type f -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
+    record_get image_id "$1" image_id
+    printf '%s (virtual %s)\n' "$(human_size "$rw")" "$(human_size $((rw + ${IMAGE_BYTES[$image_id]:-0})))"
 }
 
 # ps_rows' lines as the objects docker's ps formats (its field names), one jq.

@@ -31,3 +31,18 @@ human_size() {
 
 # Aligns tab-separated rows as docker's tables are: columns three spaces apart.
 table_columns() { column -t -s $'\t' -o '   '; }
+
+# list_format VAR DEFAULT: the template a list command (ps, images) runs, into
+# VAR: {{.ID}} for -q, {{json .}} for "json", DEFAULT for none or "table",
+# else --format's own.
+list_format() {
+    local _f=$OPT_format
+    if [ "$OPT_quiet" = 1 ]; then
+        _f='{{.ID}}'
+    elif [ "$_f" = json ]; then
+        _f='{{json .}}'
+    elif [ -z "$_f" ] || [ "$_f" = table ]; then
+        _f=$2
+    fi
+    printf -v "$1" '%s' "$_f"
+}

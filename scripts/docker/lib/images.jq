@@ -55,6 +55,6 @@ def glob($p): test("^" + ($p | gsub("[.+^$(){}|\\[\\]\\\\]"; "\\\\\(.)") | gsub(
     CreatedSince: (if .epoch > 0 then ago($now - .epoch) + " ago" else "N/A" end),
     Digest: (if (.reference | test("@")) then (.reference | split("@")[1]) else "<none>" end),
     ID: (if $trunc then (.id // .digest | sub("^sha256:"; "") | .[0:12]) else (.id // .digest) end),
-    Repository: .repo, SharedSize: "N/A", Size: size(.size // 0), Tag: .tag, UniqueSize: "N/A",
-    VirtualSize: size(.size // 0)
+    Repository: .repo, SharedSize: "N/A", Size: size(.content_size // .size // 0), Tag: .tag,
+    UniqueSize: "N/A", VirtualSize: size(.content_size // .size // 0)
   })

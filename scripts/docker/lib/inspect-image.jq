@@ -1,5 +1,6 @@
 # An image as docker's inspect shows it, from keel-image inspect's JSON and
-# its references ($refs, familiar spellings).
+# its references ($refs, familiar spellings). Size is docker's measure (the
+# unpacked layers' file bytes) once the layers are unpacked, else the blobs'.
 (.config.config // {}) as $x
 | ({Hostname: "", Domainname: "", User: ($x.User // ""), AttachStdin: false, AttachStdout: false,
    AttachStderr: false}
@@ -20,7 +21,8 @@
                       WorkingDir: "", Entrypoint: null, OnBuild: null, Labels: null},
     DockerVersion: "", Author: (.config.author // ""), Config: $config,
     Architecture: (.config.architecture // ""), Os: (.config.os // ""),
-    Size: ([.layers[].size] | add // 0), VirtualSize: ([.layers[].size] | add // 0),
+    Size: (if all(.layers[]; .content_size) then [.layers[].content_size] else [.layers[].size] end | add // 0),
+    VirtualSize: (if all(.layers[]; .content_size) then [.layers[].content_size] else [.layers[].size] end | add // 0),
     GraphDriver: {Data: null, Name: "overlay"},
     RootFS: {Type: "layers", Layers: [.layers[].diff_id]},
     Metadata: {LastTagTime: "0001-01-01T00:00:00Z"}

@@ -41,27 +41,19 @@ prune_images() {
 
 # prune_report: what the prune_* removed, in docker's sections, and the space.
 prune_report() {
-    if [ "${#PRUNED_CONTAINERS[@]}" -gt 0 ]; then
-        printf 'Deleted Containers:\n'
-        printf '%s\n' "${PRUNED_CONTAINERS[@]}"
-        echo
-    fi
-    if [ "${#PRUNED_VOLUMES[@]}" -gt 0 ]; then
-        printf 'Deleted Volumes:\n'
-        printf '%s\n' "${PRUNED_VOLUMES[@]}"
-        echo
-    fi
-    if [ "${#PRUNED_NETWORKS[@]}" -gt 0 ]; then
-        printf 'Deleted Networks:\n'
-        printf '%s\n' "${PRUNED_NETWORKS[@]}"
-        echo
-    fi
-    if [ "${#PRUNED_IMAGES[@]}" -gt 0 ]; then
-        printf 'Deleted Images:\n'
-        printf '%s\n' "${PRUNED_IMAGES[@]}"
-        echo
-    fi
+    prune_section 'Deleted Containers:' "${PRUNED_CONTAINERS[@]}"
+    prune_section 'Deleted Volumes:' "${PRUNED_VOLUMES[@]}"
+    prune_section 'Deleted Networks:' "${PRUNED_NETWORKS[@]}"
+    prune_section 'Deleted Images:' "${PRUNED_IMAGES[@]}"
     echo "Total reclaimed space: $(human_size "$PRUNED_BYTES")"
+}
+
+# prune_section TITLE LINE...: the title, the lines and a blank line; nothing
+# without lines.
+prune_section() {
+    [ $# -gt 1 ] || return 0
+    printf '%s\n' "$@"
+    echo
 }
 
 PRUNED_BYTES=0

@@ -12,12 +12,15 @@
     X(T, STR, manifest, "manifest", _)
 SPEC_DECLARE(keel_bundle_record, KEEL_BUNDLE_RECORD)
 
-/* One image in `ls --format json`. */
+/* One image in `ls --format json`. content_size is docker's measure of an
+ * image: the bytes of its unpacked layers' regular files (absent while a
+ * layer is not unpacked). */
 #define KEEL_IMAGE_SUMMARY(X, T) \
     X(T, STR, reference, "reference", _) \
     X(T, STR, id, "id", _) \
     X(T, STR, digest, "digest", _) \
     X(T, I64, size, "size", _) \
+    X(T, I64, content_size, "content_size", _) \
     X(T, STR, created, "created", _) \
     X(T, STR, platform, "platform", _)
 SPEC_DECLARE(keel_image_summary, KEEL_IMAGE_SUMMARY)
@@ -42,7 +45,8 @@ SPEC_DECLARE(keel_image_list, KEEL_IMAGE_LIST)
     X(T, STR, mediaType, "mediaType", _) \
     X(T, I64, size, "size", _) \
     X(T, STR, diff_id, "diff_id", _) \
-    X(T, STR, unpacked, "unpacked", _)
+    X(T, STR, unpacked, "unpacked", _) \
+    X(T, I64, content_size, "content_size", _)
 SPEC_DECLARE(keel_image_layer, KEEL_IMAGE_LAYER)
 
 /* What `inspect REF` prints. */
