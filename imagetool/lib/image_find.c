@@ -131,12 +131,16 @@ static int fill(const struct image_entries *e, size_t k, bool by_id, struct imag
     out->manifest = strdup(e->manifests[k]);
     out->id = strdup(e->ids[k]);
     out->refs = calloc(e->len + 1, sizeof *out->refs);
-    if (out->ref == NULL || out->manifest == NULL || out->id == NULL || out->refs == NULL)
+    out->ref_manifests = calloc(e->len + 1, sizeof *out->ref_manifests);
+    if (out->ref == NULL || out->manifest == NULL || out->id == NULL || out->refs == NULL ||
+        out->ref_manifests == NULL)
         return keel_syserror(err, "image %s", e->refs[k]);
     for (size_t i = 0; i < e->len; i++) {
         if (e->ids[i] == NULL || strcmp(e->ids[i], e->ids[k]) != 0)
             continue;
-        if ((out->refs[out->refs_len++] = strdup(e->refs[i])) == NULL)
+        out->refs[out->refs_len] = strdup(e->refs[i]);
+        out->ref_manifests[out->refs_len] = strdup(e->manifests[i]);
+        if (out->refs[out->refs_len++] == NULL || out->ref_manifests[out->refs_len - 1] == NULL)
             return keel_syserror(err, "image %s", e->refs[k]);
     }
     return 0;
@@ -188,9 +192,12 @@ int image_find(struct store *s, const char *arg, struct image_found *out, keel_e
 
 void image_found_release(struct image_found *f)
 {
-    for (size_t i = 0; i < f->refs_len; i++)
+    for (size_t i = 0; i < f->refs_len; i++) {
         free(f->refs[i]);
+        free(f->ref_manifests[i]);
+    }
     free(f->refs);
+    free(f->ref_manifests);
     free(f->id);
     free(f->manifest);
     free(f->ref);

@@ -31,6 +31,7 @@ struct image_found {
     char *ref;      /* the store entry named, or the first naming the ID */
     bool by_id;     /* the argument was the ID or a prefix of it */
     char **refs;    /* every store entry naming this image, in index order */
+    char **ref_manifests; /* the manifest digest each of refs names */
     size_t refs_len;
 };
 

@@ -108,8 +108,18 @@ static int remove_found(struct store *s, const struct image_found *f, const char
                           "conflict: unable to delete %.12s (must be forced) - image is "
                           "referenced in multiple repositories", f->id + 7);
     bool last = f->by_id || f->refs_len == 1;
-    if (last && !force && check_unused(s, arg, f->manifest, err) < 0)
-        return -1;
+    /* a live bundle guards its manifest: the references that go must not be
+     * the last ones naming a manifest one uses */
+    for (size_t i = 0; i < f->refs_len && !force; i++) {
+        const char *m = f->ref_manifests[i];
+        bool goes = f->by_id || strcmp(f->refs[i], f->ref) == 0;
+        size_t staying = 0;
+        for (size_t j = 0; j < f->refs_len; j++)
+            staying += strcmp(f->ref_manifests[j], m) == 0 &&
+                       !(f->by_id || strcmp(f->refs[j], f->ref) == 0);
+        if (goes && staying == 0 && check_unused(s, arg, m, err) < 0)
+            return -1;
+    }
     struct stored_image img;
     if (stored_image_read(s, f->ref, &img, err) < 0)
         return -1;

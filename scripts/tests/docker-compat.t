@@ -217,8 +217,17 @@ same inspect -f '{{.Name' c-run
 same inspect -f '{{index .Config.Labels "nope"}}|{{.Config.Labels.nope}}' c-run
 same_error inspect nosuch
 same_error inspect --type image c-ok
+same inspect -f '{{json .State}}' c-exit3
+same inspect -f '{{.State}}' c-exit3
+same inspect -f '{{.Config.Hostname}} {{len .Config.Hostname}}' c-ok
+same inspect -s -f '{{.SizeRw}} {{.SizeRootFs}}' c-ok
+same inspect -f '{{.Config.Entrypoint}} {{.HostConfig.PidsLimit}} {{.HostConfig.Binds}}' c-ok
 same_keys inspect c-exit3
+same_keys inspect -s c-exit3
 same_keys inspect busybox
+same_error inspect
+same ps --format '{{.Nope}}'
+same images --format '{{.Repository'
 
 # --- run's exit statuses ------------------------------------------------------------------
 same run --rm --network none busybox sh -c 'exit 7'
@@ -227,6 +236,19 @@ same run --rm --network none "${SHORT:0:5}" echo by-id
 same run --rm --network none "$IMAGE_ID" echo by-full-id
 same_error run --rm --network none busybox nosuchcommand
 same_error run --rm --network none --bogus busybox true
+same_error run
+same run --rm --network none -u nobody busybox id -un
+same run --rm --network none -w /tmp busybox pwd
+same run --rm --network none -e A=1 busybox sh -c 'echo $A $HOME ${#HOSTNAME}'
+same run --rm --network none --entrypoint echo busybox hi
+same_error rm nosuch
+same_error stop nosuch
+same_error logs nosuch
+same_error exec nosuch true
+same_error tag nosuch x:y
+same tag "${SHORT:0:7}" compat/by-id:v2
+same images compat/by-id --format '{{.Repository}}:{{.Tag}} {{.ID}}'
+same rmi compat/by-id:v2
 
 # --- rmi ----------------------------------------------------------------------------------
 same_error rmi "${SHORT:0:8}"
