@@ -127,7 +127,7 @@ static struct value int_value(struct exec *x, long long n)
 static struct value from_node(const struct jnode *n)
 {
     switch (n->type) {
-    case J_NULL: return (struct value){.k = V_NULL};
+    case J_NULL: return (struct value){.k = V_NULL, .node = n};
     case J_BOOL: return bool_value(n->boolean);
     case J_NUMBER: return (struct value){.k = V_NUM, .num = strtod(n->text, NULL), .s = n->text, .len = n->text_len};
     case J_STRING: return (struct value){.k = V_STR, .s = n->text, .len = n->text_len};
@@ -168,6 +168,51 @@ static bool truth(const struct value *v)
     }
 }
 
+/* docker's maps, as opposed to its structs: a missing key of a map is
+ * "<no value>", of a struct an error (Go's typed execution, then docker's
+ * retry over the raw map with missingkey=error). JSON does not tell them
+ * apart: a struct has members, all of them capitalized, and is not one of
+ * these fields. */
+static bool is_struct(const struct jnode *obj)
+{
+    static const char *const maps[] = {"Labels", "Label", "Networks", "Ports", "ExposedPorts",
+                                       "Volumes", "PortBindings", "Options", "DriverOpts",
+                                       "Data", "Annotations", "Sysctls"};
+    if (obj->count == 0)
+        return false;
+    for (size_t i = 0; obj->key != NULL && i < sizeof maps / sizeof maps[0]; i++)
+        if (strcmp(obj->key, maps[i]) == 0)
+            return false;
+    /* LogConfig.Config is a map, a container's Config a struct: the members tell */
+    for (const struct jnode *c = obj->first; c != NULL; c = c->next)
+        if (!(c->key[0] >= 'A' && c->key[0] <= 'Z'))
+            return false;
+    return true;
+}
+
+/* A null printed as Go prints docker's typed nil: a slice "[]", a map
+ * "map[]", a pointer "<nil>"; the field's name tells which. */
+static const char *typed_nil(const struct jnode *n)
+{
+    static const char *const slices[] = {
+        "Entrypoint", "Cmd", "Env", "Binds", "Links", "CapAdd", "CapDrop", "Dns", "DnsOptions",
+        "DnsSearch", "ExtraHosts", "GroupAdd", "SecurityOpt", "VolumesFrom", "ExecIDs", "OnBuild",
+        "DeviceCgroupRules", "DeviceRequests", "SecondaryIPAddresses", "SecondaryIPv6Addresses",
+        "Aliases", "Mounts", "Args", "RepoTags", "RepoDigests", "Layers", "Shell", "Ulimits",
+        "Devices", "MaskedPaths", "ReadonlyPaths", "Tmpfs"};
+    static const char *const maps[] = {"Labels", "Volumes", "ExposedPorts", "Ports",
+                                       "PortBindings", "Networks", "DriverOpts", "Options",
+                                       "Sysctls", "StorageOpt"};
+    const char *key = n != NULL ? n->key : NULL;
+    for (size_t i = 0; key != NULL && i < sizeof slices / sizeof slices[0]; i++)
+        if (strcmp(key, slices[i]) == 0)
+            return "[]";
+    for (size_t i = 0; key != NULL && i < sizeof maps / sizeof maps[0]; i++)
+        if (strcmp(key, maps[i]) == 0)
+            return "map[]";
+    return "<nil>";
+}
+
 /* ---- printing as fmt's %v ---- */
 
 static int cmp_keys(const void *a, const void *b)
@@ -193,7 +238,7 @@ static int print_value(struct exec *x, struct buf *b, const struct value *v, boo
 {
     switch (v->k) {
     case V_MISSING: return puts_(x, b, nested ? "<nil>" : "<no value>");
-    case V_NULL: return puts_(x, b, "<nil>");
+    case V_NULL: return puts_(x, b, typed_nil(v->node));
     case V_BOOL: return puts_(x, b, v->b ? "true" : "false");
     case V_NUM:
     case V_STR: return put(x, b, v->s, v->len);
@@ -217,6 +262,17 @@ static int print_value(struct exec *x, struct buf *b, const struct value *v, boo
                 puts_(x, b, " ");
         }
         return puts_(x, b, "]");
+    }
+    if (is_struct(v->node)) {
+        /* a struct: its fields' values in order, as Go's %v prints one */
+        puts_(x, b, "{");
+        for (const struct jnode *c = v->node->first; c != NULL; c = c->next) {
+            struct value e = from_node(c);
+            print_value(x, b, &e, true);
+            if (c->next != NULL)
+                puts_(x, b, " ");
+        }
+        return puts_(x, b, "}");
     }
     const struct jnode **m = sorted_members(x, v->node);
     if (m == NULL)
@@ -311,28 +367,6 @@ static int json_value(struct exec *x, struct buf *b, const struct value *v)
 }
 
 /* ---- fields, variables, functions ---- */
-
-/* docker's maps, as opposed to its structs: a missing key of a map is
- * "<no value>", of a struct an error (Go's typed execution, then docker's
- * retry over the raw map with missingkey=error). JSON does not tell them
- * apart: a struct has members, all of them capitalized, and is not one of
- * these fields. */
-static bool is_struct(const struct jnode *obj)
-{
-    static const char *const maps[] = {"Labels", "Label", "Networks", "Ports", "ExposedPorts",
-                                       "Volumes", "PortBindings", "Options", "DriverOpts",
-                                       "Data", "Annotations", "Sysctls"};
-    if (obj->count == 0)
-        return false;
-    for (size_t i = 0; obj->key != NULL && i < sizeof maps / sizeof maps[0]; i++)
-        if (strcmp(obj->key, maps[i]) == 0)
-            return false;
-    /* LogConfig.Config is a map, a container's Config a struct: the members tell */
-    for (const struct jnode *c = obj->first; c != NULL; c = c->next)
-        if (!(c->key[0] >= 'A' && c->key[0] <= 'Z'))
-            return false;
-    return true;
-}
 
 static struct value field(struct exec *x, const struct value *v, const char *name)
 {

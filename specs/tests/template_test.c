@@ -57,9 +57,12 @@ Test(template, fields_and_printing)
     expect("{{.N}} {{.F}} {{.T}}", "3 1.5 true");
     expect("{{.L}}", "[x y]");
     expect("{{.E}}", "[]");
-    expect("{{.A}}", "map[B:bee C:<nil>]");
+    expect("{{.A}}", "{<nil> bee}");
     expect("{{.M}}", "map[a:1 b:2]");
-    expect("{{.}}", "map[A:map[B:bee C:<nil>] E:[] F:1.5 L:[x y] M:map[a:1 b:2] N:3 Name:web S:a<b>&\"q\" T:true Z:0]");
+    /* docker's structs print as Go's {v1 v2}, its maps as map[k:v] sorted, its nil
+     * slices as [] */
+    expect("{{.}}", "{web 3 0 1.5 true {<nil> bee} [x y] [] map[a:1 b:2] a<b>&\"q\"}");
+    expect("{{.M}} {{.A.C}}", "map[a:1 b:2] <nil>");
     expect("a{{/* a comment */}}b", "ab");
     expect_error("{{.Name.X}}", "can't evaluate field X in type string");
 }
@@ -163,6 +166,9 @@ Test(template, docker_formats)
     expect_format("table {{.Names}}\\t{{.Label \"k\"}}", rows, head,
                   "NAMES     LABEL\nweb       v\nx         \n");
     expect_format("table {{.Names}}", "[]", head, "NAMES\n");
+    /* docker's typed nils: a slice prints [], a map map[], a pointer <nil> */
+    expect_format("{{.Entrypoint}} {{.Labels}} {{.Health}}",
+                  "[{\"Entrypoint\":null,\"Labels\":null,\"Health\":null}]", NULL, "[] map[] <nil>\n");
     /* inspect -f: no table, no escapes */
     expect_format("{{.Names}}\\t", rows, NULL, "web\\t\nx\\t\n");
 }
