@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# docker's ways of showing times and sizes, and its tables.
+# docker's ways of showing times and sizes, and the template its list commands
+# format with (keel-format aligns the tables).
 
 # human_duration VAR SECONDS: docker's HumanDuration ("Less than a second",
 # "3 minutes", "About an hour", ...) into VAR, without a subshell.
@@ -28,9 +29,6 @@ human_size() {
         while (b >= 1000 && i < 5) { b /= 1000; i++ }
         if (i == 1) printf "%dB\n", b; else printf "%.3g%s\n", b, u[i] }'
 }
-
-# Aligns tab-separated rows as docker's tables are: columns three spaces apart.
-table_columns() { column -t -s $'\t' -o '   '; }
 
 # list_format VAR DEFAULT: the template a list command (ps, images) runs, into
 # VAR: {{.ID}} for -q, {{json .}} for "json", DEFAULT for none or "table",
