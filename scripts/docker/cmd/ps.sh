@@ -40,7 +40,15 @@ cmd_ps() {
     local format table='table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}'
     [ "$OPT_size" = 0 ] || table+='\t{{.Size}}'
     list_format format "$table"
-    ps_rows | ps_json | "$KEEL_FORMAT" --header "$PS_HEADER" "$format" || exit 1
+    if [ "$format" = '{{.ID}}' ]; then
+        # -q: the IDs alone, with no row to build
+        local id
+        for id in "${ids[@]}"; do
+            if [ "$OPT_no_trunc" = 1 ]; then echo "$id"; else echo "${id:0:12}"; fi
+        done
+        return 0
+    fi
+    ps_rows | "$KEEL_FORMAT" --header "$PS_HEADER" "$format" || exit 1
 }
 
 # --filter KEY=VALUE...: FILTERS[KEY] holds the values, newline-separated
@@ -98,6 +106,20 @@ created_us() {
     *) _c=${_c}000000 ;;
     esac
     printf -v "$1" '%s' "$((10#$_c))"
+}
+
+# label_members VAR LABELS: "k=v,k2=v2" as JSON members ("k":"v","k2":"v2")
+# into VAR, for the .Label "k" placeholder.
+label_members() {
+    local _kv _k _v _out='' _sep='' IFS=,
+    for _kv in $2; do
+        _k=${_kv%%=*} _v=${_kv#*=}
+        json_str _k "$_k"
+        json_str _v "$_v"
+        _out+="$_sep$_k:$_v"
+        _sep=,
+    done
+    printf -v "$1" '%s' "$_out"
 }
 
 # any_of VALUE LIST: VALUE is one of LIST's lines.
@@ -171,7 +193,9 @@ listed_ids() {
     local all=$1 last=$2 id created
     local -a lines=()
     for id in $(all_ids); do
-        container_status "$id"
+        if [ "$all" = 0 ] || [ "${#FILTERS[@]}" -gt 0 ]; then
+            container_status "$id"
+        fi
         if [ "$all" = 0 ]; then
             [ "$ST_state" = running ] || [ "$ST_state" = restarting ] || continue
         fi
@@ -185,15 +209,16 @@ listed_ids() {
     [ "$last" -lt 0 ] || ids=("${ids[@]:0:$last}")
 }
 
-# One tab-separated line per container of ids: ID IMAGE COMMAND RUNNINGFOR
-# STATUS PORTS NAMES STATE CREATED NETWORK SIZE LABELS MOUNTS.
+# ps_rows: the JSON array docker's ps formats (its field names), one object
+# per container of ids, written by the shell itself: no process per container
+# and none for the whole list.
 ps_rows() {
-    local id cmd image created name status ports ago network now_s size labels mounts
+    local id cmd image created name status ports ago network now_s size labels label k v sep=''
     local -a cmds=() configs=()
     local -A line=() IMAGE_BYTES=()
+    local -x TZ=UTC
     printf -v now_s '%(%s)T' -1
     if [ "$OPT_size" = 1 ]; then
-        local k v
         while read -r k v; do IMAGE_BYTES[$k]=$v; done < <(images ls --format json |
             jq -r '.[] | "\(.id) \(.content_size // .size // 0)"')
     fi
@@ -207,6 +232,7 @@ ps_rows() {
     [ "${#configs[@]}" -eq 0 ] ||
         mapfile -t cmds < <(jq -r '.process.args | map(if test("\\s") then "\u0027" + . + "\u0027" else . end) | join(" ") | gsub("\n"; " ")' \
             "${configs[@]}")
+    printf '['
     for id in "${ids[@]}"; do
         record_get cmd "$id" command
         [ -z "${line[$id]:-}" ] || cmd=${cmds[${line[$id]}]:-}
@@ -223,14 +249,24 @@ ps_rows() {
         [ "$ST_state" != running ] || ports_text ports "$id"
         size=''
         [ "$OPT_size" = 0 ] || size=$(ps_size "$id")
-        mounts=''
         if [ "$OPT_no_trunc" = 0 ]; then
             [ "${#cmd}" -le 20 ] || cmd="${cmd:0:19}…"
             id=${id:0:12}
         fi
-        printf '%s\t%s\t%s\t%s ago\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$id" "$image" "$cmd" "$ago" \
-            "$status" "$ports" "$name" "$ST_state" "${created:-0}" "${network:-bridge}" "$size" "$labels" "$mounts"
+        # .Command is docker's strconv.Quote of the command, then a JSON string
+        json_str cmd "$cmd"
+        json_str cmd "$cmd"
+        json_str image "$image"
+        json_str name "$name"
+        label_members label "$labels"
+        json_str labels "$labels"
+        printf -v created '%(%Y-%m-%d %H:%M:%S +0000 UTC)T' "${created:-0}"
+        printf '%s{"Command":%s,"CreatedAt":"%s","ID":"%s","Image":%s,"Labels":%s,"Label":{%s},"LocalVolumes":"0","Mounts":"","Names":%s,"Networks":"%s","Ports":"%s","RunningFor":"%s ago","Size":"%s","State":"%s","Status":"%s"}\n' \
+            "$sep" "$cmd" "$created" "$id" "$image" "$labels" "$label" "$name" \
+            "${network:-bridge}" "$ports" "$ago" "$size" "$ST_state" "$status"
+        sep=,
     done
+    printf ']\n'
 }
 
 # docker's SIZE: the bytes of the writable layer's regular files, and with
@@ -240,14 +276,4 @@ ps_size() {
     rw=$(find "$CONTAINERS/$1/bundle/upper" -type f -printf '%s\n' 2>/dev/null | awk '{ s += $1 } END { print s + 0 }')
     record_get image_id "$1" image_id
     printf '%s (virtual %s)\n' "$(human_size "$rw")" "$(human_size $((rw + ${IMAGE_BYTES[$image_id]:-0})))"
-}
-
-# ps_rows' lines as the objects docker's ps formats (its field names), one jq.
-ps_json() {
-    jq -sR 'split("\n") | map(select(length > 0) | split("\t") | {
-        Command: (.[2] | tojson), CreatedAt: (.[8] | tonumber | strftime("%Y-%m-%d %H:%M:%S +0000 UTC")),
-        ID: .[0], Image: .[1], Labels: .[11],
-        Label: (.[11] | split(",") | map(select(length > 0) | split("=") | {key: .[0], value: (.[1:] | join("="))}) | from_entries),
-        LocalVolumes: "0", Mounts: .[12], Names: .[6], Networks: .[9], Ports: .[5],
-        RunningFor: .[3], Size: .[10], State: .[7], Status: .[4]})'
 }

@@ -44,3 +44,12 @@ list_format() {
     fi
     printf -v "$1" '%s' "$_f"
 }
+
+# json_str VAR TEXT: TEXT as a JSON string (quotes, backslashes, tabs, newlines
+# and carriage returns escaped) into VAR, without a process.
+json_str() {
+    local _s=$2
+    _s=${_s//\\/\\\\} _s=${_s//\"/\\\"}
+    _s=${_s//$'\t'/\\t} _s=${_s//$'\n'/\\n} _s=${_s//$'\r'/\\r}
+    printf -v "$1" '"%s"' "$_s"
+}
