@@ -99,6 +99,13 @@ static int summarize(struct store *s, const struct oci_descriptor *d, const char
                                                img.config.variant, plat, sizeof plat));
     if (img.config.created != NULL)
         out->created = strdup(img.config.created);
+    const struct oci_image_exec_config *ec = img.config.config;
+    for (size_t i = 0; ec != NULL && i < ec->Labels_len; i++)
+        if (spec_map_set(&out->labels_keys, &out->labels, &out->labels_len, ec->Labels_keys[i],
+                         ec->Labels[i]) < 0) {
+            stored_image_release(&img);
+            return keel_syserror(err, "ls");
+        }
     stored_image_release(&img);
     return 0;
 }

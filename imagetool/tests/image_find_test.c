@@ -193,6 +193,7 @@ Test(image_find, content_size_is_dockers)
     cr_assert_eq(image_list(&st, &l, &err), 0, "%s", err.msg);
     cr_assert_eq(l.images_len, 3);
     for (size_t i = 0; i < l.images_len; i++) {
+        cr_assert_eq(l.images[i].labels_len, 0);
         cr_assert(l.images[i].has_content_size, "%s", l.images[i].reference);
         cr_assert_eq(l.images[i].content_size, 1, "%s", l.images[i].reference);
     }

@@ -64,8 +64,13 @@ K() { "$TOP/scripts/keel-docker" "$@"; }
 
 make_busybox_layout "$TMP/layout" latest
 skopeo copy --quiet "oci:$TMP/layout:latest" "docker-archive:$TMP/busybox.tar:busybox:latest"
-D load -i "$TMP/busybox.tar" >/dev/null
-K load -i "$TMP/busybox.tar" >/dev/null
+# the same image with a label, for the label filter
+umoci config --image "$TMP/layout:latest" --tag labeled --config.label compat=yes >/dev/null
+skopeo copy --quiet "oci:$TMP/layout:labeled" "docker-archive:$TMP/labeled.tar:compat/labeled:v1"
+for tar in busybox labeled; do
+    D load -i "$TMP/$tar.tar" >/dev/null
+    K load -i "$TMP/$tar.tar" >/dev/null
+done
 IMAGE_ID=$(D images -q --no-trunc busybox)
 [ "$IMAGE_ID" = "$(K images -q --no-trunc busybox)" ] && ok "the same image has the same ID in both" ||
     not_ok "image ID" "docker: $IMAGE_ID keel: $(K images -q --no-trunc busybox)"
@@ -122,7 +127,8 @@ verdict() {
 
 # same ARGS...: stdout (normalised) and exit status of docker ARGS and keel-docker
 # ARGS. With SAME_LINES=any the lines are compared in any order: docker lists
-# the names of one image in Go's random map order.
+# the names of one image in Go's random map order, and images created at the
+# same time (the labeled image is busybox's config plus a label) in any order.
 same() {
     local d k drc krc
     d=$(D "$@" 2>/dev/null </dev/null); drc=$?
@@ -160,8 +166,8 @@ same_keys() {
 
 # --- images ---------------------------------------------------------------------------------
 SAME_LINES=any same images
-same images -q
-same images -q --no-trunc
+SAME_LINES=any same images -q
+SAME_LINES=any same images -q --no-trunc
 SAME_LINES=any same images --format '{{.Repository}}:{{.Tag}} {{.ID}} {{.Digest}}'
 SAME_LINES=any same images --format 'table {{.Repository}}\t{{.Tag}}\t{{.ID}}'
 SAME_LINES=any same images --digests
@@ -169,9 +175,13 @@ same images busybox
 same images compat/bb:v1 --format '{{.Tag}}'
 same images --filter 'reference=compat/*' --format '{{.Repository}}'
 same images --filter dangling=true
-same images --filter dangling=false -q
+SAME_LINES=any same images --filter dangling=false -q
 same images --filter "before=$SHORT" -q
 same images --format '{{.Size}}'
+same images --filter label=compat --format '{{.Repository}}'
+same images --filter label=compat=yes --filter label=compat --format '{{.Repository}}'
+same images --filter label=compat=no -q
+same inspect -f '{{.Config.Labels}} {{index .Config.Labels "compat"}}' compat/labeled:v1
 SIZES=p same images --format 'sizes as they are: {{.Size}}'
 same_error images --filter nosuch=1
 
@@ -259,7 +269,7 @@ same rmi compat/bb:v1
 same_error rmi "$SHORT"
 
 # --- prune --------------------------------------------------------------------------------
-same image prune -a -f
+SAME_LINES=any same image prune -a -f
 same container prune -f
 D rm -f c-run >/dev/null; K rm -f c-run >/dev/null
 same system prune -f

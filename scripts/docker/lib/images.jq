@@ -26,7 +26,9 @@ def size($b):
        elif $v >= 10 then (($v * 10 | round) / 10 | tostring)
        else (($v * 100 | round) / 100 | tostring) end) + $p[0] end;
 
-def epoch: if . == null or . == "" then 0 else sub("\\.[0-9]+"; "") | sub("Z$"; "Z") | fromdateiso8601 end;
+# RFC 3339 to seconds, the fraction kept (docker orders images by it)
+def epoch: if . == null or . == "" then 0
+  else ((sub("\\.[0-9]+"; "") | fromdateiso8601) + ((capture("\\.(?<f>[0-9]+)").f // "0") | "0." + . | tonumber)) end;
 
 # glob: * matches within a path segment, ? one character
 def glob($p): test("^" + ($p | gsub("[.+^$(){}|\\[\\]\\\\]"; "\\\\\(.)") | gsub("\\*"; "[^/]*") | gsub("\\?"; "[^/]")) + "$");
@@ -44,15 +46,17 @@ def glob($p): test("^" + ($p | gsub("[.+^$(){}|\\[\\]\\\\]"; "\\\\\(.)") | gsub(
   | . as $i
   | select(values("reference") as $r | ($r | length) == 0 or any($r[]; . as $p | ($i.repo | glob($p)) or ("\($i.repo):\($i.tag)" | glob($p))))
   | select(values("repo") as $r | ($r | length) == 0 or any($r[]; . == $i.repo or . == "\($i.repo):\($i.tag)"))
-  | select(values("label") as $l | ($l | length) == 0)
+  | select(all(values("label")[]; . as $l | ($i.labels // {}) as $have
+        | if ($l | test("=")) then $have[$l | split("=")[0]] == ($l | split("=")[1:] | join("="))
+          else $have | has($l) end))
   | select($before == "" or .epoch < $created[$before])
   | select($since == "" or .epoch > $created[$since])
 ]
 | sort_by(-.epoch, .reference)
 | map({
     Containers: "N/A",
-    CreatedAt: (if .epoch > 0 then (.epoch | strftime("%Y-%m-%d %H:%M:%S +0000 UTC")) else "" end),
-    CreatedSince: (if .epoch > 0 then ago($now - .epoch) + " ago" else "N/A" end),
+    CreatedAt: (if .epoch > 0 then (.epoch | floor | strftime("%Y-%m-%d %H:%M:%S +0000 UTC")) else "" end),
+    CreatedSince: (if .epoch > 0 then ago($now - .epoch | floor) + " ago" else "N/A" end),
     Digest: (if (.reference | test("@")) then (.reference | split("@")[1]) else "<none>" end),
     ID: (if $trunc then (.id // .digest | sub("^sha256:"; "") | .[0:12]) else (.id // .digest) end),
     Repository: .repo, SharedSize: "N/A", Size: size(.content_size // .size // 0), Tag: .tag,

@@ -22,7 +22,8 @@ SPEC_DECLARE(keel_bundle_record, KEEL_BUNDLE_RECORD)
     X(T, I64, size, "size", _) \
     X(T, I64, content_size, "content_size", _) \
     X(T, STR, created, "created", _) \
-    X(T, STR, platform, "platform", _)
+    X(T, STR, platform, "platform", _) \
+    X(T, MAP, labels, "labels", _)
 SPEC_DECLARE(keel_image_summary, KEEL_IMAGE_SUMMARY)
 
 /* What `resolve ARG` prints: the image an argument names as docker reads it. */
