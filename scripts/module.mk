@@ -50,6 +50,6 @@ $(BENCH_TIMEIT): scripts/bench/timeit.c
 bench: deps all $(BENCH_TIMEIT)
 	bash scripts/bench/run
 
-check-bench-smoke: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BENCH_TIMEIT)
+check-bench-smoke: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BIN)/keel-format $(BENCH_TIMEIT)
 	bash scripts/bench/run --smoke
 CHECK_TARGETS += check-bench-smoke
