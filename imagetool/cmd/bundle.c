@@ -93,7 +93,7 @@ int cmd_bundle(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
         rc = bundle_create(&s, argv[optind], argv[optind + 1], &o, print ? &command : NULL, err);
         store_close(&s);
         if (rc == 0 && print)
-            printf("%s\n%s\n", command.arg0, command.path);
+            printf("%s\n%s\n%s\n", command.arg0, command.path, command.image_id);
         bundle_command_release(&command);
     }
     free(o.env);

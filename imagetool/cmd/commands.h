@@ -14,7 +14,8 @@ struct cmd_ctx {
  * it once as "keel-image: <msg>"). */
 typedef int cmd_fn(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err);
 
-cmd_fn cmd_pull, cmd_push, cmd_login, cmd_logout, cmd_ls, cmd_inspect, cmd_tag, cmd_rm, cmd_gc;
+cmd_fn cmd_pull, cmd_push, cmd_login, cmd_logout, cmd_ls, cmd_inspect, cmd_tag, cmd_rm, cmd_resolve,
+    cmd_gc;
 cmd_fn cmd_unpack, cmd_bundle, cmd_unbundle, cmd_load, cmd_save;
 cmd_fn cmd_build, cmd_commit, cmd_builder, cmd_history;
 

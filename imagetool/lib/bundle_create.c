@@ -55,13 +55,15 @@ static int rootfs_overlay(struct store *s, const struct stored_image *img, const
 }
 
 /* What a front end checks before it runs the bundle: args[0] and PATH. */
-static int command_of(const struct oci_process *p, struct bundle_command *out, keel_err *err)
+static int command_of(const struct oci_process *p, const char *image_id,
+                      struct bundle_command *out, keel_err *err)
 {
     const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     for (size_t i = 0; i < p->env_len; i++)
         if (strncmp(p->env[i], "PATH=", 5) == 0)
             path = p->env[i] + 5;
-    if ((out->arg0 = strdup(p->args[0])) == NULL || (out->path = strdup(path)) == NULL)
+    if ((out->arg0 = strdup(p->args[0])) == NULL || (out->path = strdup(path)) == NULL ||
+        (out->image_id = strdup(image_id)) == NULL)
         return keel_syserror(err, "bundle command");
     return 0;
 }
@@ -76,7 +78,7 @@ static int write_config(const struct stored_image *img, const struct bundle_opti
     struct oci_config cfg;
     if (imageconfig_to_spec(&img->config, o, rootfd, &cfg, err) < 0)
         return keel_error_wrap(err, "runtime config");
-    if (command != NULL && command_of(cfg.process, command, err) < 0) {
+    if (command != NULL && command_of(cfg.process, img->manifest.config->digest, command, err) < 0) {
         spec_release(&spec_type_oci_config, &cfg);
         return -1;
     }
@@ -100,7 +102,8 @@ void bundle_command_release(struct bundle_command *c)
 {
     free(c->arg0);
     free(c->path);
-    c->arg0 = c->path = NULL;
+    free(c->image_id);
+    c->arg0 = c->path = c->image_id = NULL;
 }
 
 int bundle_create(struct store *s, const char *ref, const char *dir,

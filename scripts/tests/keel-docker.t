@@ -95,6 +95,21 @@ expect_eq "ps -q shows the 12-digit id" "${id:0:12}" "$(kd ps -q)"
 line=$(kd ps | tail -n +2)
 grep -q "Up " <<<"$line" && grep -q "web1" <<<"$line" && ok "ps shows Up and the name" || not_ok "ps shows Up and the name" "$line"
 expect_eq "ps --format json gives the state" running "$(kd ps --format json | jq -r .State)"
+# docker's formatter and filters (the compatibility suite compares them with docker's)
+expect_eq "ps --format takes a Go template" 'web1 running "sleep 300" WEB1' \
+    "$(kd ps --format '{{.Names}} {{.State}} {{.Command}} {{upper .Names}}')"
+kd ps --format 'table {{.ID}}\t{{.Names}}' | head -1 | grep -qx 'CONTAINER ID   NAMES' &&
+    ok "ps --format table has docker's header and spacing" || not_ok "ps table" "$(kd ps --format 'table {{.ID}}\t{{.Names}}')"
+expect_eq "ps --filter name= and status=" "web1" "$(kd ps -a --filter name=web --filter status=running --format '{{.Names}}')"
+expect_eq "ps --filter status=exited leaves out a running one" "" "$(kd ps --filter status=exited --filter name=web1 -q)"
+expect_eq "ps -n 1 shows the newest" "web1" "$(kd ps -n 1 --format '{{.Names}}')"
+expect_eq "ps --filter with a bad key is docker's error, status 1" 1 "$(kd ps --filter nope=1 >/dev/null 2>&1; echo $?)"
+expect_eq "inspect -f" "/web1 running true" "$(kd inspect -f '{{.Name}} {{.State.Status}} {{.State.Running}}' web1)"
+expect_eq "inspect -f with range and json" "none" \
+    "$(kd inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}' web1 | sed 's/bridge/none/')"
+expect_eq "inspect --type image of a container is not found" 1 "$(kd inspect --type image web1 >/dev/null 2>&1; echo $?)"
+expect_eq "inspect -f of a missing field is an error" 1 "$(kd inspect -f '{{.State.Nope}}' web1 >/dev/null 2>&1; echo $?)"
+expect_eq "inspect -f that does not parse exits 64" 64 "$(kd inspect -f '{{.Name' web1 >/dev/null 2>&1; echo $?)"
 
 err=$(kd run -d --name web1 "$IMG" true 2>&1 >/dev/null)
 expect_eq "a taken name is refused with 125" 125 "$?"
@@ -223,7 +238,7 @@ for _ in $(seq 1 30); do [ "$(kd exec "$id2" cat /tmp/exec-d 2>/dev/null)" = det
 expect_eq "exec -itd runs the command in the background" detached "$(kd exec "$id2" cat /tmp/exec-d)"
 out=$(script -qec "$KD exec -it $id2 sh -c '[ -t 0 ] && [ -t 1 ] && echo in-exec-tty'" /dev/null </dev/null | tr -d '\r')
 grep -q 'in-exec-tty' <<<"$out" && ok "exec -it gives a terminal" || not_ok "exec -it" "$out"
-expect_eq "inspect of an image shows its config" '["sh"]' "$(kd inspect "$IMG" | jq -c '.[0].config.config.Cmd')"
+expect_eq "inspect of an image shows its config" '["sh"]' "$(kd inspect "$IMG" | jq -c '.[0].Config.Cmd')"
 kd tag "$IMG" "$REGISTRY/busybox:copy" >/dev/null
 kd images | grep -q "copy" && ok "tag adds a reference" || not_ok "tag" "$(kd images)"
 kd save -o "$TMP/saved.tar" "$REGISTRY/busybox:copy" >/dev/null
@@ -383,6 +398,22 @@ images_digest() { "$TOP/bin/keel-image" inspect "$1" | jq -r .digest; }
 kd images | grep -q "$REGISTRY/busybox" && ok "images lists the pulled image" || not_ok "images" "$(kd images)"
 kd rmi "$IMG" >/dev/null 2>&1
 expect_eq "rmi refuses an image a container uses" 1 "$?"
+# image IDs are the config digest, as docker's: the same in images, inspect and run
+iid=$("$TOP/bin/keel-image" --root "$KEEL_ROOT" resolve "$IMG" | jq -r .id)
+check "images -q lists the image's ID" grep -qx "${iid:7:12}" <(kd images -q)
+expect_eq "run takes an ID prefix (no pull)" "by-id" "$(kd run --rm "${NONE[@]}" "${iid:7:5}" echo by-id 2>&1)"
+expect_eq "inspect takes the ID" "$iid" "$(kd inspect "${iid:7}" | jq -r '.[0].Id')"
+expect_eq "images --format and a REPOSITORY operand" "$IMG latest ${iid:7:12}" "$(kd images --format '{{.Repository}} {{.Tag}} {{.ID}}' "$IMG")"
+expect_eq "images --filter reference= globs" "" "$(kd images -q --filter 'reference=nomatch*')"
+expect_eq "images --filter dangling=true: keel keeps no dangling image" "" "$(kd images -q --filter dangling=true)"
+kd tag "${iid:7:12}" kd-alias:v1
+err=$(kd rmi "${iid:7:8}" 2>&1)
+grep -q "conflict: unable to delete ${iid:7:12} (cannot be forced) - image is being used by running container" <<<"$err" &&
+    ok "rmi ID of an image a running container uses: docker's first conflict" || not_ok "rmi ID conflict" "$err"
+expect_eq "rmi of one name untags only it" "Untagged: kd-alias:v1" "$(kd rmi kd-alias:v1)"
+err=$(kd rmi 0123456789ab 2>&1)
+expect_eq "rmi of an unknown ID exits 1" 1 "$(kd rmi 0123456789ab >/dev/null 2>&1; echo $?)"
+grep -q "No such image: 0123456789ab:latest" <<<"$err" && ok "rmi of an unknown image is docker's message" || not_ok "rmi unknown" "$err"
 
 # --- push, login, logout ---------------------------------------------------------------------------
 export DOCKER_CONFIG=$TMP/docker
@@ -427,9 +458,15 @@ kd rmi "$REGISTRY/pushed:v1" "$REGISTRY/pushed:v2" "$AUTHREG/private:v1" >/dev/n
 # --- prune ----------------------------------------------------------------------------------------
 out=$(kd system prune -f)
 grep -q "Total reclaimed space" <<<"$out" && ok "system prune -f reports the space reclaimed" || not_ok "prune" "$out"
+grep -qx "Deleted Containers:" <<<"$out" && ok "system prune lists the containers it deleted" || not_ok "prune list" "$out"
+out=$(echo n | kd system prune --volumes 2>&1)
+grep -qx "  - all anonymous volumes not used by at least one container" <<<"$out" && ! grep -q with_volumes <<<"$out" &&
+    ok "system prune's warning is docker's" || not_ok "prune warning" "$out"
 expect_eq "system prune removed every stopped container" "" "$(kd ps -a | tail -n +2 | grep -v ' Up ')"
 for id in $(kd ps -a -q); do kd rm -f "$id" >/dev/null; done
-kd rmi "$IMG" "$EP_IMG" >/dev/null
+out=$(kd rmi "${iid:7:6}" "$EP_IMG")
+grep -qx "Deleted: $iid" <<<"$out" && grep -qx "Untagged: $IMG:latest" <<<"$out" &&
+    ok "rmi by ID untags and deletes, as docker reports it" || not_ok "rmi by ID" "$out"
 expect_eq "rmi removes the image once unused" "" "$(kd images -q)"
 
 # --- nothing left behind -----------------------------------------------------------------------------

@@ -115,11 +115,14 @@ cmd_run() {
     [ -z "$memory" ] || bundle+=(--memory "$memory")
     [ -z "$OPT_cpus" ] || bundle+=(--cpus "$OPT_cpus")
     [ -z "$OPT_pids_limit" ] || bundle+=(--pids-limit "$OPT_pids_limit")
-    local cmd0 path
+    local cmd0 path image_id
     bundle_image "$image" "$dir/bundle" "${bundle[@]}" -- "$@"
-    { IFS= read -r cmd0; IFS= read -r path; } <<<"$BUNDLE_OUT"
+    { IFS= read -r cmd0; IFS= read -r path; IFS= read -r image_id; } <<<"$BUNDLE_OUT"
     check_command "$dir/bundle/rootfs" "$cmd0" "$path" "failed to create task"
     record_put "$id" path "$path"
+    record_put "$id" image_id "$image_id"
+    [ -z "$OPT_user" ] || record_put "$id" user "$OPT_user"
+    [ -z "${OPT_GIVEN[entrypoint]:-}" ] || record_put "$id" entrypoint "$OPT_entrypoint"
     record_command "$id"
     record_publish "$id"
 

@@ -135,11 +135,12 @@ opts_fail() {
 }
 
 # The wrong number of operands: docker says so with its usage line and exits 1.
-# opts_nargs min|exact|none N
+# opts_nargs min|max|exact|none N
 opts_nargs() {
     local n=${#ARGS[@]} what word=See
     case "$1" in
     min) [ "$n" -lt "$2" ] || return 0; what="requires at least $2 argument" ;;
+    max) [ "$n" -gt "$2" ] || return 0; what="requires at most $2 argument" ;;
     exact) [ "$n" -ne "$2" ] || return 0; what="requires $2 argument" word=Run ;;
     none) [ "$n" -ne 0 ] || return 0; what="accepts no arguments" word=Run ;;
     esac

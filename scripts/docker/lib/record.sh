@@ -52,10 +52,12 @@ record_drop() {
 }
 
 # record_publish ID: the record is complete; ps lists it from now on.
-record_publish() { now >"$CONTAINERS/$1/created"; }
+# `created` is the time in microseconds (seconds.micros), so that containers
+# made within one second keep their order in ps, as docker's do.
+record_publish() { printf '%s\n' "$EPOCHREALTIME" >"$CONTAINERS/$1/created"; }
 
 # record_command ID: the `command` fact, the container's process.args as ps
-# shows them (joined by spaces, an argument with a space in double quotes),
+# shows them (joined by spaces, an argument with a space in single quotes),
 # read from the bundle's config.json by the shell (keel-bundle writes it one
 # argument a line), so that neither run nor ps needs a jq process for it.
 record_command() {
@@ -70,7 +72,7 @@ record_command() {
         line=${line%,} line=${line#\"} line=${line%\"}
         line=${line//\\\\/$'\x01'} line=${line//\\\"/\"} line=${line//\\n/ } line=${line//\\t/ }
         line=${line//$'\x01'/\\}
-        [[ "$line" != *[[:space:]]* ]] || line="\"$line\""
+        [[ "$line" != *[[:space:]]* ]] || line="'$line'"
         cmd+=${cmd:+ }$line
     done <"$f"
     record_put "$1" command "$cmd"
@@ -218,13 +220,4 @@ resolve_container() {
     esac
     complain "Error response: No such container: $arg"
     return 1
-}
-
-# image_user REF: the id of a container made from image REF ('' when none).
-image_user() {
-    local id image
-    for id in $(all_ids); do
-        record_get image "$id" image
-        [ "$image" != "$1" ] || { echo "$id"; return 0; }
-    done
 }
