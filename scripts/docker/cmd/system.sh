@@ -42,5 +42,6 @@ system_prune() {
     prune_networks
     [ "$OPT_volumes" = 0 ] || prune_volumes
     prune_images "$OPT_all"
+    prune_build_cache "$OPT_all"
     prune_report
 }

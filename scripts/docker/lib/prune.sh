@@ -39,6 +39,16 @@ prune_images() {
     PRUNED_BYTES=$((PRUNED_BYTES + (before > after ? before - after : 0)))
 }
 
+# prune_build_cache ALL: the build cache (with ALL all of it, else what keel-image
+# counts as unused), the bytes it held added to PRUNED_BYTES.
+prune_build_cache() {
+    local -a all=()
+    [ "$1" = 0 ] || all=(-a)
+    local b
+    b=$(images builder prune "${all[@]}" -f -q 2>/dev/null) || b=0
+    PRUNED_BYTES=$((PRUNED_BYTES + ${b:-0}))
+}
+
 # prune_report: what the prune_* removed, in docker's sections, and the space.
 prune_report() {
     prune_section 'Deleted Containers:' "${PRUNED_CONTAINERS[@]}"
