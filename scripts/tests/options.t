@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# cond && ok || not_ok is meant (ok never fails); OPT_* are set by the parser by name.
-# shellcheck disable=SC2015,SC2154
+# cond && ok || not_ok is meant (ok never fails); OPT_* are set by the parser by name;
+# each case runs the parser in a subshell of its own, its variables meant to stay there.
+# shellcheck disable=SC2015,SC2154,SC2030,SC2031
 # Unit tests of keel-docker's option parser (scripts/docker/lib/options.sh):
 # docker's forms, messages and exit statuses, with no container and no root.
 set -u
