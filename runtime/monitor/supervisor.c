@@ -367,10 +367,8 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return 0;
 }
 
-/* No restart follows: record it, run the hook, remove, tell the clients.
- * DELETING is the runtime's delete of the container, still running (or -1):
- * the clients hear of the end once it is done. */
-static void finish(struct monitor *m, int code, pid_t deleting)
+/* No restart follows: record it, run the hook, remove, tell the clients. */
+static void finish(struct monitor *m, int code)
 {
     const struct monitor_opts *o = m->o;
     disarm_timer(m);
@@ -390,8 +388,6 @@ static void finish(struct monitor *m, int code, pid_t deleting)
         /* the hook's failure is its own to report (its stderr is /dev/null) */
         (void)run_program(argv, &err);
     }
-    if (deleting > 0)
-        runtime_wait_unlogged(deleting);
     if (o->rm)
         nftw(o->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     clients_exit(m, code, true);
@@ -412,20 +408,14 @@ static void on_container_exit(struct monitor *m)
         disarm_timer(m);
     long oom = m->oom_path[0] ? oom_count(m->oom_path) : -1;
     m->st.oom_killed = oom > m->oom_before && m->oom_before >= 0;
+    runtime_delete(m);
+    reap_orphans(m);
     time_rfc3339(m->st.finished_at, sizeof m->st.finished_at);
     m->st.exit_code = code;
     if (!restart_wanted(&m->o->restart, code, m->st.restart_count, m->st.stopped_by_user)) {
-        /* the runtime's delete (its state, the cgroups) and the exit hook's
-         * work (the network, a --rm container's files) need nothing of each
-         * other once the container's processes are gone: they overlap */
-        const char *args[] = {"delete", "--force", m->o->id, NULL};
-        keel_err err;
-        finish(m, code, runtime_spawn_unlogged(m->o, args, &err));
-        reap_orphans(m);
+        finish(m, code);
         return;
     }
-    runtime_delete(m);
-    reap_orphans(m);
     m->st.state = CSTATE_RESTARTING;
     m->st.pid = 0;
     save_status(m);
@@ -438,7 +428,7 @@ static void restart(struct monitor *m)
     keel_err err;
     m->st.restart_count++;
     if (launch(m, &err) < 0)
-        finish(m, runtime_error_status(err.msg), -1);
+        finish(m, runtime_error_status(err.msg));
 }
 
 static void on_timer(struct monitor *m)
@@ -469,7 +459,7 @@ int monitor_stop(struct monitor *m, int timeout, int sig, keel_err *err)
         sig = m->o->stop_signal;
     m->st.stopped_by_user = true;
     if (m->st.state == CSTATE_RESTARTING) {
-        finish(m, m->st.exit_code, -1);
+        finish(m, m->st.exit_code);
         return 0;
     }
     if (!monitor_running(m))
@@ -599,7 +589,7 @@ int monitor_run(const struct monitor_opts *o, int client)
     }
     if (launch(&m, &err) < 0) {
         int code = runtime_error_status(err.msg);
-        finish(&m, code, -1);
+        finish(&m, code);
         answer_start(client, code, err.msg);
         return 0;
     }

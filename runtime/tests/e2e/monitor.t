@@ -342,7 +342,7 @@ mon_start --attach --rm --exit-hook "$WORK/hook" && rc=0 || rc=$?
 expect_eq "--exit-hook gets CDIR ID STATUS before the client returns" "4 $C $ID 4" \
     "$rc $(cat "$WORK/hook.out" 2>/dev/null)"
 check "--rm removed CDIR" test ! -e "$C"
-# the runtime's delete runs beside the hook; the client hears of the end after both
+# the runtime's delete is done before the status says exited and the client hears of it
 expect_eq "... and the runtime's state is gone when the client returns" "" \
     "$("$KEEL" --root "$ROOT" list -q | grep -x "$ID" || true)"
 
