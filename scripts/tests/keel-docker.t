@@ -478,6 +478,10 @@ err=$(kd build -q -f - "$TMP/ctx" <"$TMP/stages.Dockerfile" 2>&1)
 rc=$?
 [ "$rc" = 1 ] && grep -q "The command '/bin/sh -c false' returned a non-zero code: 1$" <<<"$err" &&
     ok "a failed step exits 1 with docker's message" || not_ok "failed step" "$rc $err"
+err=$(printf 'FROM %s\nCOPY ../outside /x\n' "$IMG" | kd build -f - "$TMP/ctx" 2>&1)
+rc=$?
+[ "$rc" = 1 ] && grep -q 'forbidden path outside the build context: ../outside$' <<<"$err" &&
+    ok "a COPY from outside the context is refused with docker's words" || not_ok "COPY outside" "$rc $err"
 kd build --memory 1g "$TMP/ctx" >/dev/null 2>&1
 expect_eq "a build flag keel-docker does not take exits 125" 125 "$?"
 kd rmi kdb1 kdb2 kdtarget >/dev/null
