@@ -367,19 +367,16 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return 0;
 }
 
-/* No restart follows: record it, run the hook, remove, tell the clients. */
-static void finish(struct monitor *m, int code)
+/* No restart follows: run the hook, record the end, remove, tell the clients.
+ * DELETING (-1 if none) is the runtime's delete of the container, still
+ * running beside the hook: the container's processes are gone, and neither
+ * the delete nor the hook (networking, a --rm container's files) needs the
+ * other. The status says exited only once the delete is done, so that a
+ * client reading it may start the container again at once. */
+static void finish(struct monitor *m, int code, pid_t deleting)
 {
     const struct monitor_opts *o = m->o;
     disarm_timer(m);
-    m->st.state = CSTATE_EXITED;
-    m->st.pid = 0;
-    m->st.exit_code = code;
-    save_status(m);
-    /* clients that come now read the status file */
-    unlinkat(m->dirfd, "attach.sock", 0);
-    unlinkat(m->dirfd, "monitor.pid", 0);
-    close_fd(m, &m->listenfd);
     if (o->exit_hook != NULL) {
         char code_s[16];
         keel_err err;
@@ -388,6 +385,17 @@ static void finish(struct monitor *m, int code)
         /* the hook's failure is its own to report (its stderr is /dev/null) */
         (void)run_program(argv, &err);
     }
+    if (deleting > 0)
+        runtime_wait_unlogged(deleting);
+    m->st.state = CSTATE_EXITED;
+    m->st.pid = 0;
+    m->st.exit_code = code;
+    save_status(m);
+    /* clients that come now read the status file; those that came during the
+     * hook see their connection closed and read it too */
+    unlinkat(m->dirfd, "attach.sock", 0);
+    unlinkat(m->dirfd, "monitor.pid", 0);
+    close_fd(m, &m->listenfd);
     if (o->rm)
         nftw(o->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     clients_exit(m, code, true);
@@ -408,14 +416,18 @@ static void on_container_exit(struct monitor *m)
         disarm_timer(m);
     long oom = m->oom_path[0] ? oom_count(m->oom_path) : -1;
     m->st.oom_killed = oom > m->oom_before && m->oom_before >= 0;
-    runtime_delete(m);
-    reap_orphans(m);
     time_rfc3339(m->st.finished_at, sizeof m->st.finished_at);
     m->st.exit_code = code;
     if (!restart_wanted(&m->o->restart, code, m->st.restart_count, m->st.stopped_by_user)) {
-        finish(m, code);
+        /* logged nowhere: the hook may be removing CDIR meanwhile */
+        const char *args[] = {"delete", "--force", m->o->id, NULL};
+        keel_err err;
+        finish(m, code, runtime_spawn_unlogged(m->o, args, &err));
+        reap_orphans(m);
         return;
     }
+    runtime_delete(m);
+    reap_orphans(m);
     m->st.state = CSTATE_RESTARTING;
     m->st.pid = 0;
     save_status(m);
@@ -428,7 +440,7 @@ static void restart(struct monitor *m)
     keel_err err;
     m->st.restart_count++;
     if (launch(m, &err) < 0)
-        finish(m, runtime_error_status(err.msg));
+        finish(m, runtime_error_status(err.msg), -1);
 }
 
 static void on_timer(struct monitor *m)
@@ -459,7 +471,7 @@ int monitor_stop(struct monitor *m, int timeout, int sig, keel_err *err)
         sig = m->o->stop_signal;
     m->st.stopped_by_user = true;
     if (m->st.state == CSTATE_RESTARTING) {
-        finish(m, m->st.exit_code);
+        finish(m, m->st.exit_code, -1);
         return 0;
     }
     if (!monitor_running(m))
@@ -589,7 +601,7 @@ int monitor_run(const struct monitor_opts *o, int client)
     }
     if (launch(&m, &err) < 0) {
         int code = runtime_error_status(err.msg);
-        finish(&m, code);
+        finish(&m, code, -1);
         answer_start(client, code, err.msg);
         return 0;
     }

@@ -75,10 +75,26 @@ grep -q "^unknown flag: --bogus$" <<<"$err" && grep -q "Run 'keel-docker run --h
 expect_eq "a bad boolean exits 125" 125 "$(kd run --rm=maybe "$IMG" true >/dev/null 2>&1; echo $?)"
 expect_eq "a missing operand exits 1, as docker's does" 1 "$(kd logs >/dev/null 2>&1; echo $?)"
 helps=0
-for c in run ps exec logs attach wait start stop restart kill rm inspect images rmi pull tag load save; do
+for c in run ps exec logs attach wait start stop restart kill rm inspect images rmi pull tag load save \
+    push login logout build commit history diff; do
     [[ "$(kd "$c" --help 2>&1 | head -n1)" == "Usage:  keel-docker $c "* ]] || { helps=$c; break; }
 done
 expect_eq "every command answers --help with its usage line" 0 "$helps"
+expect_eq "builder prune --help is docker's" "Usage:  keel-docker builder prune|Remove build cache" \
+    "$(kd builder prune --help | sed -n '1p;3p' | paste -sd '|')"
+flags=
+for c in push login logout build commit history diff "builder prune"; do
+    # shellcheck disable=SC2086 # "builder prune" is two words
+    kd $c --bogus x >/dev/null 2>&1
+    flags+="$? "
+done
+expect_eq "an unknown flag exits 125 in every command" "125 125 125 125 125 125 125 125 " "$flags"
+expect_eq "docker's operand counts (push, login, commit, history, diff, build, builder prune)" \
+    "1 1 1 1 1 1 1 " "$(for c in push "login a b" commit history "diff a b" build "builder prune x"; do
+        # shellcheck disable=SC2086 # the operands are words
+        kd $c >/dev/null 2>&1; printf '%s ' $?; done)"
+expect_eq "the operand count's message" "keel-docker: 'keel-docker commit' requires at least 1 and at most 2 arguments" \
+    "$(kd commit a b c 2>&1 | head -n1)"
 expect_eq "container ls is ps" "Usage:  keel-docker container ls [OPTIONS]" "$(kd container ls --help | head -n1)"
 kd run --rm "$IMG" /etc/passwd >/dev/null 2>&1
 expect_eq "run of a file that is not executable exits 126" 126 "$?"
@@ -454,6 +470,62 @@ kd login --bogus >/dev/null 2>&1
 expect_eq "login with an unknown flag exits 125" 125 "$?"
 kill "$AUTH_PID" 2>/dev/null; wait "$AUTH_PID" 2>/dev/null
 kd rmi "$REGISTRY/pushed:v1" "$REGISTRY/pushed:v2" "$AUTHREG/private:v1" >/dev/null
+
+# --- build: docker's flags and outputs ----------------------------------------------------------
+config_digest() { "$TOP/bin/keel-image" --root "${2:-$KEEL_ROOT}" inspect "$1" | jq -r .manifest.config.digest; }
+mkdir -p "$TMP/ctx/sub" "$TMP/ctx/skip"
+echo kept >"$TMP/ctx/sub/kept"
+echo secret >"$TMP/ctx/skip/secret"
+echo log >"$TMP/ctx/drop.log"
+printf 'skip\n*.log\n' >"$TMP/ctx/.dockerignore"
+printf 'FROM %s\nARG WHO=nobody\nRUN echo "built for $WHO" >/built\nCOPY . /ctx/\nCMD ["cat", "/built"]\n' "$IMG" \
+    >"$TMP/build.Dockerfile"
+# from another directory, with a Dockerfile outside the context
+out=$(cd / && kd build -qt kdb1 --tag=kdb2 -t "$REGISTRY/built:v1" --build-arg WHO=you \
+    -f "$TMP/build.Dockerfile" "$TMP/ctx" 2>"$TMP/build.err")
+rc=$?
+[[ "$rc $out" =~ ^0\ sha256:[0-9a-f]{64}$ ]] && [ ! -s "$TMP/build.err" ] &&
+    ok "build -q prints only the image ID" || not_ok "build -q" "$rc $out $(cat "$TMP/build.err")"
+expect_eq "the ID is the image's config digest, under every -t" "$out $out $out" \
+    "$(config_digest kdb1) $(config_digest kdb2) $(config_digest "$REGISTRY/built:v1")"
+expect_eq "--build-arg reaches RUN" "built for you" "$(kd run --rm "${NONE[@]}" kdb1)"
+expect_eq "a context given by path, its .dockerignore honoured" "/ctx/.dockerignore /ctx/sub /ctx/sub/kept " \
+    "$(kd run --rm "${NONE[@]}" kdb1 find /ctx -mindepth 1 | sort | tr '\n' ' ')"
+kd build -t kdb1 --build-arg WHO=you -f "$TMP/build.Dockerfile" "$TMP/ctx" >"$TMP/build.out" 2>&1
+expect_eq "a rebuild takes every step from the cache" 2 "$(grep -c ' CACHED$' "$TMP/build.out")"
+kd build --no-cache --progress=plain -t kdb1 --build-arg WHO=you -f "$TMP/build.Dockerfile" "$TMP/ctx" \
+    >"$TMP/build.out" 2>&1
+grep -q CACHED "$TMP/build.out" && not_ok "--no-cache runs every step" "$(cat "$TMP/build.out")" ||
+    ok "--no-cache runs every step"
+printf 'FROM %s AS one\nRUN echo one >/one\nFROM one AS two\nRUN echo two; echo two >/two\nFROM %s\nRUN false\n' \
+    "$IMG" "$IMG" >"$TMP/stages.Dockerfile"
+kd build --target two --progress plain -t kdtarget -f - "$TMP/ctx" <"$TMP/stages.Dockerfile" >"$TMP/build.out" 2>&1
+expect_eq "-f - and --target: the stage and what it needs, not the later failing one" "0 one two" \
+    "$? $(kd run --rm "${NONE[@]}" kdtarget cat /one /two | tr '\n' ' ' | sed 's/ $//')"
+grep -q '^#[0-9]* [0-9.]* two$' "$TMP/build.out" && ok "--progress plain shows a RUN's output" ||
+    not_ok "--progress plain" "$(cat "$TMP/build.out")"
+expect_eq "--progress quiet prints nothing" "" "$(kd build --progress quiet -f - "$TMP/ctx" <"$TMP/stages.Dockerfile" --target one 2>&1)"
+err=$(kd build -q -f - "$TMP/ctx" <"$TMP/stages.Dockerfile" 2>&1)
+rc=$?
+[ "$rc" = 1 ] && grep -q "The command '/bin/sh -c false' returned a non-zero code: 1$" <<<"$err" &&
+    ok "a failed step exits 1 with docker's message" || not_ok "failed step" "$rc $err"
+err=$(printf 'FROM %s\nCOPY ../outside /x\n' "$IMG" | kd build -f - "$TMP/ctx" 2>&1)
+rc=$?
+[ "$rc" = 1 ] && grep -q 'forbidden path outside the build context: ../outside$' <<<"$err" &&
+    ok "a COPY from outside the context is refused with docker's words" || not_ok "COPY outside" "$rc $err"
+kd build --memory 1g "$TMP/ctx" >/dev/null 2>&1
+expect_eq "a build flag keel-docker does not take exits 125" 125 "$?"
+kd rmi kdb1 kdb2 kdtarget >/dev/null
+
+# --- a built image pushed, pulled on another store, run there --------------------------------------
+kd push "$REGISTRY/built:v1" >"$TMP/push.out"
+check "the built image is pushed" grep -q "^v1: digest: sha256:" "$TMP/push.out"
+out=$(KEEL_ROOT=$TMP/root2 kd run --rm "${NONE[@]}" "$REGISTRY/built:v1" 2>/dev/null)
+expect_eq "pulled into another store, it runs with its output" "built for you" "$out"
+expect_eq "... the same image there" "$(config_digest "$REGISTRY/built:v1")" \
+    "$(config_digest "$REGISTRY/built:v1" "$TMP/root2")"
+KEEL_ROOT=$TMP/root2 kd rmi "$REGISTRY/built:v1" >/dev/null
+kd rmi "$REGISTRY/built:v1" >/dev/null
 
 # --- prune ----------------------------------------------------------------------------------------
 out=$(kd system prune -f)

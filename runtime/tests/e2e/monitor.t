@@ -342,6 +342,22 @@ mon_start --attach --rm --exit-hook "$WORK/hook" && rc=0 || rc=$?
 expect_eq "--exit-hook gets CDIR ID STATUS before the client returns" "4 $C $ID 4" \
     "$rc $(cat "$WORK/hook.out" 2>/dev/null)"
 check "--rm removed CDIR" test ! -e "$C"
+# the runtime's delete is done before the status says exited and the client hears of it
+expect_eq "... and the runtime's state is gone when the client returns" "" \
+    "$("$KEEL" --root "$ROOT" list -q | grep -x "$ID" || true)"
+# a slow hook: `wait` during it gets the status, which says exited only once the
+# runtime has let the id go (the container can be started again at once)
+container '["sh","-c","exit 6"]'
+printf '#!/bin/sh\nsleep 0.6\n' >"$WORK/slowhook"
+chmod +x "$WORK/slowhook"
+mon_start --exit-hook "$WORK/slowhook"
+sleep 0.3
+out=$("$MON" wait "$C" 2>&1)
+expect_eq "wait during the exit hook gives the status, the runtime's state gone by then" "6 " \
+    "$out $("$KEEL" --root "$ROOT" list -q | grep -x "$ID" || true)"
+rc=0
+mon_start --attach || rc=$?
+expect_eq "... and the container starts again at once" 6 "$rc"
 
 # --- OOM ----------------------------------------------------------------------------
 container '["sh","-c","x=$(head -c 300000000 /dev/zero | tr \"\\\\0\" a); echo survived"]' \

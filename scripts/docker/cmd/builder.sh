@@ -1,30 +1,38 @@
 # shellcheck shell=bash
-# keel-docker builder prune: keel-image builder prune behind docker's prompt;
-# builder du: the cache's size.
-# the modular keel-docker loads helpers on demand (kd_lib); the single script has them all
-! declare -F kd_lib >/dev/null || kd_lib prune
+# keel-docker builder: build (keel-docker build), prune (keel-image builder
+# prune behind docker's prompt) and du (the build cache's size, as buildx du).
+kd_lib group
 
-cmd_builder() {
-    if [ "${1:-}" = du ]; then
-        images builder du
-        return
-    fi
-    [ "${1:-}" = prune ] || die "usage: keel-docker builder prune [-a] [-f] | builder du"
-    shift
-    local all=0 force=0
-    while [ $# -gt 0 ]; do
-        case "$1" in
-        -a | --all) all=1 ;;
-        -f | --force) force=1 ;;
-        -af | -fa) all=1 force=1 ;;
-        *) die "unknown flag: $1" ;;
-        esac
-        shift
-    done
-    if [ "$force" = 0 ]; then
+USAGE='COMMAND'
+ABOUT='Manage builds'
+OPTS=()
+
+cmd_builder() { group_run builder '' "$@"; }
+
+builder_prune() {
+    kd_lib prune
+    USAGE=''
+    ABOUT='Remove build cache'
+    OPTS=(
+        'a|all|bool|Remove all unused build cache, not just dangling ones'
+        'f|force|bool|Do not prompt for confirmation'
+    )
+    opts_parse 1 "$@"
+    opts_nargs none
+    if [ "$OPT_force" = 0 ]; then
         local what="WARNING! This will remove all dangling build cache."
-        [ "$all" = 0 ] || what="WARNING! This will remove all build cache."
+        [ "$OPT_all" = 0 ] || what="WARNING! This will remove all build cache."
         confirm "$what" || return 0
     fi
+    # keel's cache has no dangling records apart from the others: all of it goes
     images builder prune -a -f
+}
+
+builder_du() {
+    USAGE=''
+    ABOUT='Disk usage'
+    OPTS=()
+    opts_parse 1 "$@"
+    opts_nargs none
+    images builder du
 }

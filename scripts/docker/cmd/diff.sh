@@ -4,16 +4,20 @@
 # the container (/dev, /proc, /sys, /etc/hostname, /etc/hosts,
 # /etc/resolv.conf) are docker's init layer, not the container's changes:
 # left out when they are new, as docker does.
-# the modular keel-docker loads helpers on demand (kd_lib); the single script has them all
-! declare -F kd_lib >/dev/null || kd_lib record
+kd_lib record
+
+USAGE='CONTAINER'
+ABOUT="Inspect changes to files or directories on a container's filesystem"
+ALIASES='container diff, diff'
+OPTS=()
 
 cmd_diff() {
-    [ $# -eq 1 ] || die "\"diff\" requires exactly 1 argument.
-Usage:  keel-docker diff CONTAINER"
+    opts_parse 1 "$@"
+    opts_nargs exact 1
     local id upper image
-    id=$(resolve_container "$1") || exit 1
+    id=$(resolve_container "${ARGS[0]}") || exit 1
     upper=$CONTAINERS/$id/bundle/upper
-    image=$(cat "$CONTAINERS/$id/image")
+    record_get image "$id" image
     local -a lowers=()
     mapfile -t lowers < <(images inspect "$image" | jq -r '.layers[].unpacked // empty')
     [ -d "$upper" ] || return 0

@@ -2,19 +2,20 @@
 # keel-docker history: keel-image history (docker's table, newest first; the
 # size of a layer is its stored, compressed blob).
 
+USAGE='[OPTIONS] IMAGE'
+ABOUT='Show the history of an image'
+ALIASES='image history, history'
+OPTS=(
+    'H|human|bool|Print sizes and dates in human readable format (default true)'
+    '|no-trunc|bool|Don'\''t truncate output'
+    'q|quiet|bool|Only show image IDs'
+)
+
 cmd_history() {
+    opts_parse 1 "$@"
+    opts_nargs exact 1
     local -a a=()
-    local ref=
-    while [ $# -gt 0 ]; do
-        case "$1" in
-        --no-trunc | -q | --quiet) a+=("$1") ;;
-        -H | --human) a+=(-H=true) ;;
-        -H=* | --human=*) a+=("-H=${1#*=}") ;;
-        -?*) die "unknown flag: $1" ;;
-        *) [ -z "$ref" ] || die "\"history\" requires exactly 1 argument."; ref=$1 ;;
-        esac
-        shift
-    done
-    [ -n "$ref" ] || die "\"history\" requires exactly 1 argument."
-    images history "${a[@]}" "$ref"
+    opts_forward a no-trunc quiet
+    [ -z "${OPT_GIVEN[human]:-}" ] || a+=("--human=$([ "$OPT_human" = 1 ] && echo true || echo false)")
+    images history "${a[@]}" "${ARGS[0]}"
 }
