@@ -31,6 +31,13 @@ check-keel-docker: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor
 	bash scripts/tests/keel-docker.t
 CHECK_TARGETS += check-keel-docker
 
+# The fault suite (issue 17), as root: kill -9 loops over keel, keel-image and
+# keel-docker with leak checks, and a fault-injecting proxy before a real registry.
+.PHONY: check-faults
+check-faults: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-bundle
+	bash scripts/tests/faults.t
+CHECK_TARGETS += check-faults
+
 # Benchmarks against runc, crun, skopeo, umoci and podman (not part of check;
 # a one-round smoke run is).
 .PHONY: bench check-bench-smoke

@@ -12,14 +12,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bundle_staging.h"
 #include "imageconfig_to_spec.h"
 #include "keel/cleanup.h"
 #include "layer_path.h"
+#include "layer_shadow.h"
 #include "layer_store.h"
 #include "overlay.h"
 #include "stored_image.h"
 #include "unpack.h"
 #include "util.h"
+
+/* rootfs_overlay's answer for an image whose layers an overlay would show
+ * otherwise than unpack applies them (layer_shadow.h): a flat copy is made. */
+#define ROOTFS_NEEDS_COPY 1
 
 static int rootfs_overlay(struct store *s, const struct stored_image *img, const char *dir,
                           const char *rootfs, bool volatile_upper, keel_err *err)
@@ -32,6 +38,11 @@ static int rootfs_overlay(struct store *s, const struct stored_image *img, const
     char **layers = NULL;
     if (layer_store_ensure(s, img, &layers, err) < 0)
         return -1;
+    bool shadow;
+    if (layers_shadow_links(layers, n, &shadow, err) < 0 || shadow) {
+        layer_paths_free(layers, n);
+        return shadow ? ROOTFS_NEEDS_COPY : -1;
+    }
     cleanup_free char *upper = path_join(dir, "/" BUNDLE_UPPER);
     cleanup_free char *work = path_join(dir, "/" BUNDLE_WORK);
     int rc = 0;
@@ -107,36 +118,30 @@ int bundle_create(struct store *s, const char *ref, const char *dir,
         stored_image_release(&img);
         return keel_error(err, EINVAL, "bundle %s: the image has neither Entrypoint nor Cmd", ref);
     }
-    bool made;
-    if (dir_create_empty(dir, &made, err) < 0) {
+    struct bundle_staging st;
+    if (bundle_staging_begin(dir, &st, err) < 0) {
         stored_image_release(&img);
         return keel_error_wrap(err, "bundle");
     }
-    char abs[PATH_MAX];
-    cleanup_free char *rootfs = NULL;
-    int rc = realpath(dir, abs) != NULL ? 0 : keel_syserror(err, "bundle %s", dir);
-    if (rc == 0 && (rootfs = path_join(abs, "/" BUNDLE_ROOTFS)) == NULL)
-        rc = keel_syserror(err, "bundle %s", dir);
+    /* built at st.dir, recorded under its final name, renamed there last */
+    cleanup_free char *rootfs = path_join(st.dir, "/" BUNDLE_ROOTFS);
+    int rc = rootfs != NULL ? 0 : keel_syserror(err, "bundle %s", dir);
+    if (rc == 0 && !copy)
+        rc = rootfs_overlay(s, &img, st.dir, rootfs, o != NULL && o->volatile_upper, err);
+    if (rc == ROOTFS_NEEDS_COPY || (rc == 0 && copy))
+        rc = image_unpack_layers(s, &img, rootfs, err);
     if (rc == 0)
-        rc = copy ? image_unpack_layers(s, &img, rootfs, err)
-                  : rootfs_overlay(s, &img, abs, rootfs, o != NULL && o->volatile_upper, err);
+        rc = write_config(&img, o, st.dir, rootfs, command, err);
     if (rc == 0)
-        rc = write_config(&img, o, abs, rootfs, command, err);
+        rc = store_bundle_add(s, st.final, img.desc.digest, !(o != NULL && o->volatile_upper), err);
+    bool recorded = rc == 0;
     if (rc == 0)
-        rc = store_bundle_add(s, abs, img.desc.digest, !(o != NULL && o->volatile_upper), err);
+        rc = bundle_staging_commit(&st, err);
     stored_image_release(&img);
     if (rc == 0)
         return 0;
-
-    keel_err ignored;
-    if (rootfs != NULL && !copy)
-        umount2(rootfs, MNT_DETACH);
-    if (made) {
-        remove_tree_at(AT_FDCWD, dir, &ignored);
-    } else {
-        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd >= 0)
-            remove_tree_contents(fd, dir, &ignored);
-    }
+    if (recorded)
+        store_bundle_remove(s, st.final, &(keel_err){0}); /* the first error is the one to report */
+    bundle_staging_abort(&st);
     return keel_error_wrap(err, "bundle %s in %s", ref, dir);
 }

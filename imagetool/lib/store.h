@@ -26,8 +26,9 @@
 
 #define STORE_DEFAULT_ROOT "/var/lib/keel"
 #define STORE_REF_ANNOTATION OCI_ANNOTATION_REF_NAME
-/* Manifests, indexes and configs are read whole; larger ones are refused. */
-#define STORE_DOC_MAX (8u << 20)
+/* Manifests, indexes and configs are read whole; larger ones are refused
+ * (4 MiB: the distribution spec's figure, where skopeo and containerd stop). */
+#define STORE_DOC_MAX (4u << 20)
 
 enum store_mode {
     STORE_SHARED,    /* every command but gc: may add blobs, layers, tags */

@@ -40,6 +40,9 @@ int state_validate_id(const char *id, keel_err *err);
 int container_new(const char *root, const char *id, struct container *c, keel_err *err);
 /* Locks an existing container's state directory and reads its state. */
 int container_open(const char *root, const char *id, struct container *c, keel_err *err);
+/* Locks the state directory of a container whose create never finished
+ * (killed before state.json): EEXIST when it has a state after all. */
+int container_open_unfinished(const char *root, const char *id, struct container *c, keel_err *err);
 /* The same without the lock, for readers that must not wait on a create in
  * progress (list): state.json is replaced atomically, so it reads whole. */
 int container_peek(const char *root, const char *id, struct container *c, keel_err *err);

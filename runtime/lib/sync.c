@@ -33,7 +33,7 @@ const char *sync_type_name(uint32_t type, char buf[static 24])
     static const char *const names[] = {
         [SYNC_GO] = "GO", [SYNC_PID] = "PID", [SYNC_MOUNTED] = "MOUNTED",
         [SYNC_HOOKS_DONE] = "HOOKS_DONE", [SYNC_READY] = "READY", [SYNC_ERROR] = "ERROR",
-        [SYNC_PTY] = "PTY", [SYNC_MOUNT_FDS] = "MOUNT_FDS",
+        [SYNC_PTY] = "PTY", [SYNC_MOUNT_FDS] = "MOUNT_FDS", [SYNC_SAVED] = "SAVED",
     };
     if (type < sizeof names / sizeof names[0] && names[type] != NULL)
         return names[type];

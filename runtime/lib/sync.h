@@ -19,7 +19,10 @@
  *                 <----------------------- PTY [pty master] (process.terminal)
  *                                          process settings (seccomp NOTIFY listener
  *                                          on its own socket meanwhile)
- *                 <----------------------- READY, then waits on exec.fifo
+ *                 <----------------------- READY
+ *   state.json written
+ *   SAVED -------------------------------> waits on exec.fifo (until SAVED, a keel that
+ *                                          died leaves no container behind: EOF, exit)
  *
  * exec (container_exec.c): a helper joins the cgroup and namespaces and forks
  * the process into the pid namespace; both write on the same socket.
@@ -52,6 +55,7 @@ enum sync_type {
     SYNC_ERROR,      /* either: payload is the message */
     SYNC_PTY,        /* child: the pty master, as SCM_RIGHTS */
     SYNC_MOUNT_FDS,  /* parent, after GO: the idmapped mounts it made, as SCM_RIGHTS */
+    SYNC_SAVED,      /* parent: state.json written, the container is keel's to list and delete */
 };
 
 /* "GO", "PID", ... for messages; "message N" for a type this build lacks. */

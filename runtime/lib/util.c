@@ -72,6 +72,20 @@ bool proc_alive(pid_t pid, uint64_t start)
     return !zombie && now == start;
 }
 
+int proc_write_oom_score_adj(pid_t pid, int value, keel_err *err)
+{
+    char path[64], buf[32];
+    if (pid > 0)
+        snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)pid);
+    else
+        snprintf(path, sizeof path, "/proc/self/oom_score_adj");
+    int n = snprintf(buf, sizeof buf, "%d", value);
+    cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, buf, (size_t)n) != n)
+        return keel_syserror(err, "process.oomScoreAdj: write %d to %s", value, path);
+    return 0;
+}
+
 void time_rfc3339(char *buf, size_t len)
 {
     struct timespec ts;

@@ -22,6 +22,11 @@ int proc_start_time(pid_t pid, uint64_t *start, bool *zombie);
 /* Whether pid is alive (not a zombie) and started at `start`. */
 bool proc_alive(pid_t pid, uint64_t start);
 
+/* Writes process.oomScoreAdj to the host's /proc/PID/oom_score_adj (0: this
+ * process), before the process is in the container: the container's /proc
+ * could be redirected by a racing shared mount (CVE-2025-52881). */
+int proc_write_oom_score_adj(pid_t pid, int value, keel_err *err);
+
 /* "2026-11-28T03:51:21.123456789Z" */
 void time_rfc3339(char *buf, size_t len);
 

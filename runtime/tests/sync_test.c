@@ -92,6 +92,8 @@ Test(sync, create_sequence)
     close(master);
     cr_assert_eq(sync_send(sv[1], SYNC_READY, NULL, 0, &err), 0);
     cr_assert_eq(sync_expect(sv[0], SYNC_READY, buf, sizeof buf, &err), 0, "%s", err.msg);
+    cr_assert_eq(sync_send(sv[0], SYNC_SAVED, NULL, 0, &err), 0);
+    cr_assert_eq(sync_expect(sv[1], SYNC_SAVED, buf, sizeof buf, &err), 0, "%s", err.msg);
     close(sv[1]);
     /* then the init execs: EOF, which a wait for one more message reports */
     cr_assert_eq(sync_expect(sv[0], SYNC_READY, buf, sizeof buf, &err), -1);

@@ -228,6 +228,10 @@ static int create_clone(struct create_ctx *x, keel_err *err)
         close(sv[1]);
         return -1;
     }
+    /* oomScoreAdj: written by keel in the host's /proc (create_release_child) */
+    struct oci_process *p = x->cfg.process;
+    bool oom = p->has_oomScoreAdj;
+    p->has_oomScoreAdj = false;
     pid_t pid = setup_clone(flags, x->cg, err);
     if (pid == 0) {
         close(sv[0]);
@@ -235,6 +239,7 @@ static int create_clone(struct create_ctx *x, keel_err *err)
         close(x->c.dirfd);
         container_init(&a);
     }
+    p->has_oomScoreAdj = oom;
     create_restore_for_children(saved_time, saved_pid);
     close(sv[1]);
     if (pid < 0)
@@ -274,6 +279,9 @@ static int create_send_idmapped(struct create_ctx *x, keel_err *err)
 static int create_release_child(struct create_ctx *x, keel_err *err)
 {
     if ((x->plan.create & CLONE_NEWUSER) && ns_write_id_maps(x->pid, &x->cfg, err) < 0)
+        return -1;
+    const struct oci_process *p = x->cfg.process;
+    if (p->has_oomScoreAdj && proc_write_oom_score_adj(x->pid, p->oomScoreAdj, err) < 0)
         return -1;
     /* cgroups: the child joins its cgroup here, before GO, so that everything
      * it does from here on (and the cgroup namespace it makes) is inside it */
@@ -376,6 +384,10 @@ static int create_run(struct create_ctx *x, keel_err *err)
         return -1;
     if (container_new(x->o->root, x->o->id, &x->c, err) < 0)
         return -1;
+    /* first: a create killed from here on leaves the config, from which
+     * `delete -f` finds the cgroup to remove (container_delete.c) */
+    if (create_copy_config(x, err) < 0)
+        return -1;
     if (mkfifoat(x->c.dirfd, EXEC_FIFO, 0600) < 0)
         return keel_syserror(err, "mkfifo %s/%s", x->c.dir, EXEC_FIFO);
     x->fifo_fd = openat(x->c.dirfd, EXEC_FIFO, O_RDWR | O_CLOEXEC);
@@ -411,12 +423,14 @@ static int create_run(struct create_ctx *x, keel_err *err)
     /* the init makes its pty after pivot_root, before its process setup */
     if (x->cfg.process->terminal && (x->master = sync_expect_fd(x->sync_fd, SYNC_PTY, err)) < 0)
         return -1;
-    /* while the init finishes its setup: read only under the lock, once state.json exists */
-    if (create_copy_config(x, err) < 0 || create_wait_ready(x, err) < 0)
+    if (create_wait_ready(x, err) < 0)
         return -1;
     if (setup_hand_over(x->o->console_socket, x->master, x->o->pidfd_socket, x->pid, err) < 0)
         return -1;
-    if (container_save(&x->c, err) < 0 || setup_pid_file(x->o->pid_file, x->pid, err) < 0)
+    /* the init waits for SYNC_SAVED and leaves if keel dies before: a
+     * container either is in state.json or has no process */
+    if (container_save(&x->c, err) < 0 || sync_send(x->sync_fd, SYNC_SAVED, NULL, 0, err) < 0 ||
+        setup_pid_file(x->o->pid_file, x->pid, err) < 0)
         return -1;
     log_debug("create %s: created, init %d waits on %s/%s", x->c.id, (int)x->pid, x->c.dir, EXEC_FIFO);
     return 0;

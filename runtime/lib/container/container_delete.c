@@ -89,22 +89,37 @@ int container_destroy_locked(struct container *c, keel_err *err)
     return delete_locked(c, true, err);
 }
 
+/* A create killed before state.json leaves its directory with the config it
+ * copied first: the cgroup that names is removed with whatever is in it (an
+ * init that has not yet seen its creator die), then the directory. */
+static int delete_unfinished(const char *root, const char *id, keel_err *err)
+{
+    struct container c;
+    keel_err none;
+    if (container_open_unfinished(root, id, &c, &none) < 0)
+        return none.errnum == EEXIST ? container_delete(root, id, true, err) : 0;
+    struct oci_config cfg = {0};
+    int r = 0;
+    if (container_load_config(&c, &cfg, &none) == 0) {
+        const char *given = cfg.linux != NULL ? cfg.linux->cgroupsPath : NULL;
+        c.st.cgroupPath = cgroup_resolve_path(given, id, &none);
+        if (c.st.cgroupPath != NULL && geteuid() == 0)
+            r = container_cgroup_remove(&c, true, err);
+        spec_release(&spec_type_oci_config, &cfg);
+    }
+    if (r == 0)
+        r = container_remove(&c, err);
+    container_close(&c);
+    return r;
+}
+
 int container_delete(const char *root, const char *id, bool force, keel_err *err)
 {
     struct container c;
     if (container_open(root, id, &c, err) < 0) {
         if (!force || state_validate_id(id, NULL) < 0)
             return -1;
-        /* a create that died before state.json leaves an empty directory */
-        char path[4200];
-        snprintf(path, sizeof path, "%s/%s", root, id);
-        struct container leftover = {.dir = path};
-        leftover.dirfd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (leftover.dirfd >= 0) {
-            container_remove(&leftover, NULL);
-            close(leftover.dirfd);
-        }
-        return 0;
+        return delete_unfinished(root, id, err);
     }
     int r = delete_locked(&c, force, err);
     container_close(&c);

@@ -301,6 +301,18 @@ static __attribute__((noreturn)) void exec_helper(struct exec_ctx *x)
     keel_err err = {0};
     close(x->sync[0]);
     close(x->seccomp_sock[0]);
+    /* The process forked below is in the container's pid namespace until its
+     * exec: not dumpable, so that the container's processes cannot ptrace it
+     * or open its fds (runc's CVE-2016-9962), holding no fd of the host. Its
+     * oom_score_adj is written here, in the host's /proc (as runc does),
+     * since a non-dumpable process in a user namespace may not write its own. */
+    if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        keel_syserror(&err, "prctl PR_SET_DUMPABLE");
+        child_fail(x->sync[1], &err);
+    }
+    if (x->p.has_oomScoreAdj && proc_write_oom_score_adj(0, x->p.oomScoreAdj, &err) < 0)
+        child_fail(x->sync[1], &err);
+    x->p.has_oomScoreAdj = false; /* done: process_prepare leaves it */
     /* single-threaded (forked): joins by `tasks`, without the grace period (cgroup.h) */
     if (x->cgroup != NULL && cgroup_add_self(x->cgroup, &err) < 0) {
         keel_error_wrap(&err, "join the container's cgroup");
@@ -308,6 +320,13 @@ static __attribute__((noreturn)) void exec_helper(struct exec_ctx *x)
     }
     if (join_namespaces(x, &err) < 0)
         child_fail(x->sync[1], &err);
+    cgroup_free(x->cgroup); /* its directories' fds: the host's cgroupfs */
+    x->cgroup = NULL;
+    for (size_t i = 0; i < EXEC_NS_COUNT; i++)
+        if (x->ns_fds[i] >= 0) {
+            close(x->ns_fds[i]);
+            x->ns_fds[i] = -1;
+        }
     pid_t pid = fork();
     if (pid < 0) {
         keel_syserror(&err, "fork into the container's pid namespace");

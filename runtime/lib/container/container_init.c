@@ -204,14 +204,28 @@ void container_init(const struct init_args *a)
     keel_err err = {0};
     static char state[65536];
     struct process_ready ready;
-    /* until create returns, the container dies with its creator */
+    /* until create has written state.json the container dies with its
+     * creator: by this signal while it lasts (a credential change clears it),
+     * and in any case at the sync socket's EOF, which every step up to
+     * SYNC_SAVED waits on or writes to (a creator gone before the prctl too) */
     prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+    /* until its exec, the processes of a pid namespace it joins must not
+     * reach the host through its /proc entries (its cwd and root are the
+     * host's until pivot_root; runc's CVE-2016-9962). With a user namespace
+     * it stays dumpable: keel writes its id maps, and it its own /proc files. */
+    if (!ns_plan_has(a->plan, CLONE_NEWUSER) && prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0) {
+        keel_syserror(&err, "prctl PR_SET_DUMPABLE");
+        sync_send_error(a->sync_fd, &err);
+        _exit(1);
+    }
     if (init_prepare(a, &ready, state, sizeof state, &err) < 0) {
         sync_send_error(a->sync_fd, &err);
         _exit(1);
     }
     prctl(PR_SET_PDEATHSIG, 0, 0, 0, 0);
-    if (sync_send(a->sync_fd, SYNC_READY, NULL, 0, &err) < 0)
+    char saved[8];
+    if (sync_send(a->sync_fd, SYNC_READY, NULL, 0, &err) < 0 ||
+        sync_expect(a->sync_fd, SYNC_SAVED, saved, sizeof saved, &err) < 0)
         _exit(1);
     close(a->sync_fd);
     init_catch_terminating_signals();

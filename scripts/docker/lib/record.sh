@@ -116,6 +116,11 @@ record_new() {
     enable -f /usr/lib/bash/mkdir mkdir 2>/dev/null || true
     new_id id
     [ -d "$CONTAINERS/.names" ] || mkdir -p "$CONTAINERS/.names"
+    # the directory before the name: a run killed in between leaves a record
+    # that ps -a lists once its creator is gone and rm removes, never a name
+    # without one
+    mkdir -p "$CONTAINERS/$id"
+    printf '%s\n' "$$" >"$CONTAINERS/$id/creator"
     if [ -z "$name" ]; then
         kd_lib names
         random=1
@@ -123,14 +128,14 @@ record_new() {
     fi
     while ! claim_name "$CONTAINERS/.names/$name" "$id"; do
         [ -e "$CONTAINERS/.names/$name" ] || [ -L "$CONTAINERS/.names/$name" ] ||
-            die "cannot make $CONTAINERS/.names/$name"
+            { rm -rf "${CONTAINERS:?}/$id"; die "cannot make $CONTAINERS/.names/$name"; }
         if [ "$random" = 0 ]; then
             name_id owner "$CONTAINERS/.names/$name"
+            rm -rf "${CONTAINERS:?}/$id"
             die "Error response: Conflict. The container name \"/$name\" is already in use by container \"$owner\". You have to remove (or rename) that container to be able to reuse that name."
         fi
         random_name name
     done
-    mkdir -p "$CONTAINERS/$id"
     printf '%s\n' "$name" >"$CONTAINERS/$id/name"
     REC_ID=$id REC_NAME=$name
 }
@@ -145,21 +150,32 @@ record_remove() {
     [ "$owner" != "$id" ] || names=("$CONTAINERS/.names/$name")
     # keel-bundle unbundles and removes in one process; else unbundle, then rm
     if [ "${KEEL_BUNDLE##*/}" = keel-bundle ] &&
-        bundles remove "$dir/bundle" "$dir" "${names[@]}" >/dev/null 2>&1; then
+        bundles remove "$dir/bundle" "${names[@]}" "$dir" >/dev/null 2>&1; then
         return 0
     fi
     if [ -d "$dir/bundle" ]; then
         bundles unbundle "$dir/bundle" >/dev/null 2>&1 || true
     fi
-    rm -rf "$dir" "${names[@]}"
+    # a bundle killed before it was complete left its overlay mounted in $dir
+    local m
+    awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+        while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    rm -rf "${names[@]}" "$dir"
 }
 
-# The ids of every published record.
+# The ids of every published record, and of every record whose creator was
+# killed before it published it (so that rm removes it); a record still being
+# made is not listed.
 all_ids() {
-    local d
+    local d pid
     for d in "$CONTAINERS"/*/; do
         d=${d%/}
-        [ ! -e "$d/created" ] || echo "${d##*/}"
+        if [ ! -e "$d/created" ]; then
+            pid=''
+            { read -r pid <"$d/creator"; } 2>/dev/null || true
+            [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null || continue
+        fi
+        echo "${d##*/}"
     done
 }
 
