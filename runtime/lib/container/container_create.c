@@ -460,37 +460,35 @@ static void create_undo(struct create_ctx *x)
     }
 }
 
+/* What a create holds, released whether it succeeded or was undone. */
+static void create_ctx_release(struct create_ctx *x)
+{
+    int fds[] = {x->fifo_fd, x->exec_err_fd, x->sync_fd, x->master, x->seccomp_sock[0],
+                 x->seccomp_sock[1]};
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    keel_seccomp_release(&x->seccomp);
+    ns_plan_close(&x->plan);
+    free(x->bound_rootfs);
+    cgroup_free(x->cg);
+    container_close(&x->c);
+    spec_release(&spec_type_oci_config, &x->cfg);
+    free(x->bundle);
+}
+
 int container_create(const struct create_opts *o, struct created *out, keel_err *err)
 {
-    struct create_ctx x = {.o = o, .fifo_fd = -1, .exec_err_fd = -1, .sync_fd = -1, .master = -1,
-                           .seccomp_sock = {-1, -1}};
-    x.c.dirfd = -1;
-    int r = create_run(&x, err);
-    if (r < 0) {
+    __attribute__((cleanup(create_ctx_release))) struct create_ctx x = {
+        .o = o, .fifo_fd = -1, .exec_err_fd = -1, .sync_fd = -1, .master = -1,
+        .seccomp_sock = {-1, -1}, .c = CONTAINER_INIT};
+    if (create_run(&x, err) < 0) {
         create_undo(&x);
-        keel_error_wrap(err, "create %s", o->id);
+        return keel_error_wrap(err, "create %s", o->id);
     }
-    if (x.fifo_fd >= 0)
-        close(x.fifo_fd);
-    if (x.exec_err_fd >= 0)
-        close(x.exec_err_fd);
-    if (x.sync_fd >= 0)
-        close(x.sync_fd);
-    if (r == 0 && out != NULL) {
+    if (out != NULL) {
         out->pid = x.pid;
         out->master = o->foreground && o->console_socket == NULL ? steal_fd(x.master) : -1;
     }
-    if (x.master >= 0)
-        close(x.master);
-    for (int i = 0; i < 2; i++)
-        if (x.seccomp_sock[i] >= 0)
-            close(x.seccomp_sock[i]);
-    keel_seccomp_release(&x.seccomp);
-    ns_plan_close(&x.plan);
-    free(x.bound_rootfs);
-    cgroup_free(x.cg);
-    container_close(&x.c);
-    spec_release(&spec_type_oci_config, &x.cfg);
-    free(x.bundle);
-    return r;
+    return 0;
 }

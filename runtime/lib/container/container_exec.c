@@ -454,8 +454,9 @@ static int exec_prepare(struct exec_ctx *x, keel_err *err)
 /* From the fork to the exec: the pid, the listener fd, then EOF or an error. */
 static int exec_start(struct exec_ctx *x, keel_err *err)
 {
-    /* the helper is cloned into the container's cgroup2 directory where it can be */
-    pid_t helper = setup_clone(0, x->cgroup, err);
+    /* the helper is cloned into the container's cgroup2 directory where it can be;
+     * it leaves once it reported the pid, or is killed when keel fails first */
+    cleanup_pid pid_t helper = setup_clone(0, x->cgroup, err);
     if (helper < 0)
         return -1;
     if (helper == 0)
@@ -464,9 +465,6 @@ static int exec_start(struct exec_ctx *x, keel_err *err)
     close(x->seccomp_sock[1]);
     x->sync[1] = x->seccomp_sock[1] = -1;
     int r = read_child(x, &x->pid, err);
-    int hstatus;
-    while (waitpid(helper, &hstatus, 0) < 0 && errno == EINTR)
-        ;
     if (r == 0)
         return keel_error(err, 0, "the exec helper exited without a report");
     if (r < 0)
@@ -532,9 +530,9 @@ static void exec_ctx_release(struct exec_ctx *x)
 
 int container_exec(const struct exec_opts *o, int *status, keel_err *err)
 {
-    struct exec_ctx x = {.o = o, .tty = {.master = -1, .slave = -1},
-                         .sync = {-1, -1}, .seccomp_sock = {-1, -1}, .root_fd = -1};
-    x.c.dirfd = -1;
+    __attribute__((cleanup(exec_ctx_release))) struct exec_ctx x = {
+        .o = o, .tty = {.master = -1, .slave = -1}, .sync = {-1, -1}, .seccomp_sock = {-1, -1},
+        .root_fd = -1, .c = CONTAINER_INIT};
     for (size_t i = 0; i < EXEC_NS_COUNT; i++)
         x.ns_fds[i] = -1;
     *status = 0;
@@ -562,7 +560,6 @@ int container_exec(const struct exec_opts *o, int *status, keel_err *err)
             *status = st;
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
-    exec_ctx_release(&x);
     if (r < 0)
         keel_error_wrap(err, "exec in %s", o->id);
     return r;

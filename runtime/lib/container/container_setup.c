@@ -91,11 +91,9 @@ int setup_pid_file(const char *pid_file, pid_t pid, keel_err *err)
 
 void setup_kill(pid_t pid, pid_t reap)
 {
-    if (pid > 0)
+    if (pid > 0 && pid != reap)
         kill(pid, SIGKILL);
-    if (reap > 0)
-        while (waitpid(reap, NULL, 0) < 0 && errno == EINTR)
-            ;
+    kill_and_reap(&reap);
     if (pid != reap && pid > 0) {
         /* a process left behind by an intermediate is not our child */
         for (int i = 0; i < 1000 && kill(pid, 0) == 0; i++)

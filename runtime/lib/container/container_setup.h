@@ -42,8 +42,8 @@ int setup_hand_over(const char *console_socket, int master, const char *pidfd_so
 /* --pid-file: pid written atomically; nothing without a path. */
 int setup_pid_file(const char *pid_file, pid_t pid, keel_err *err);
 
-/* Undoes a started child: SIGKILL to pid, then reaped through `reap` (keel's
- * own child: pid, or the intermediate that forked it; 0 for none); a pid that
+/* Undoes a started child: SIGKILL to pid and to `reap` (keel's own child: pid,
+ * or the intermediate that forked it; 0 for none), which is reaped; a pid that
  * is not keel's child is waited for (up to a second) to be gone. */
 void setup_kill(pid_t pid, pid_t reap);
 
