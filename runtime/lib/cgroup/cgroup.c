@@ -252,5 +252,6 @@ bool cgroup_remove_if_empty(const char *root, const char *path)
 
     if (cgroup_detect_mode(root, &mode, &err) < 0)
         return false; /* cgroup_open says why */
-    return cgroup_manager_for(mode)->remove_if_empty(root, path);
+    const struct cgroup_manager *m = cgroup_manager_for(mode);
+    return m->remove_if_empty(m, root, path);
 }

@@ -1,6 +1,6 @@
 /* The container's directories in cgroupfs, per kind of hierarchy (the v1 ones,
  * the cgroup2 one): made level by level, opened, joined and removed. The
- * managers (cgroup_manager_*.c) say which kinds a host has. */
+ * managers (cgroup_manager_fs.c) say which kinds a host has. */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>

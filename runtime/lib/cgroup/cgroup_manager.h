@@ -16,8 +16,13 @@
 
 #include "cgroup.h"
 
+struct cg_fs_layout;
+
 struct cgroup_manager {
     const char *name;
+    /* The cgroupfs managers' layout (cgroup_manager_fs.c); another kind of
+     * manager keeps what it needs elsewhere. */
+    const struct cg_fs_layout *fs;
     /* Makes what a process can be cloned straight into (CLONE_INTO_CGROUP),
      * before the clone: the cgroup2 directory, nothing on v1. On failure
      * nothing it made is left. */
@@ -32,7 +37,7 @@ struct cgroup_manager {
     /* Removes the directories (what is in them was killed already). */
     int (*destroy)(struct cgroup *cg, keel_err *err);
     /* delete's empty case at path, without opening (cgroup_remove_if_empty). */
-    bool (*remove_if_empty)(const char *root, const char *path);
+    bool (*remove_if_empty)(const struct cgroup_manager *m, const char *root, const char *path);
     /* Moves pid into every directory. */
     int (*add_pid)(struct cgroup *cg, pid_t pid, keel_err *err);
     /* Moves pid where that takes no threadgroup lock (cgroup2, unless the
