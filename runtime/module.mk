@@ -54,6 +54,7 @@ MONITOR_SRCS := $(filter-out runtime/monitor/main.c,$(wildcard runtime/monitor/*
 MONITOR_LIB := $(BUILD)/libmonitor.a
 $(MONITOR_LIB): $(call objs,$(MONITOR_SRCS))
 	@mkdir -p $(@D)
+	@rm -f $@
 	$(AR) rcs $@ $^
 ifeq ($(SAN_FLAGS),)
 $(BIN)/keel-monitor: ALL_LDFLAGS += -static-pie
