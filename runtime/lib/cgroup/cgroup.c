@@ -159,17 +159,24 @@ struct cgroup *cgroup_create(const char *root, const char *path, keel_err *err)
     return cg;
 }
 
-struct cgroup *cgroup_create_unified(const char *root, const char *path, keel_err *err)
+/* A struct cgroup at path on which the manager's first step succeeded:
+ * making its directories (create_early), or opening them. */
+static struct cgroup *cg_begin(const char *root, const char *path, bool create, keel_err *err)
 {
     struct cgroup *cg = cg_alloc(root, path, err);
 
     if (cg == NULL)
         return NULL;
-    if (cg->manager->create_early(cg, err) < 0) {
+    if ((create ? cg->manager->create_early(cg, err) : cg->manager->open(cg, err)) < 0) {
         cgroup_free(cg);
         return NULL;
     }
     return cg;
+}
+
+struct cgroup *cgroup_create_unified(const char *root, const char *path, keel_err *err)
+{
+    return cg_begin(root, path, true, err);
 }
 
 int cgroup_create_v1(struct cgroup *cg, keel_err *err)
@@ -189,15 +196,7 @@ void cgroup_set_unified_joined(struct cgroup *cg)
 
 struct cgroup *cgroup_open(const char *root, const char *path, keel_err *err)
 {
-    struct cgroup *cg = cg_alloc(root, path, err);
-
-    if (cg == NULL)
-        return NULL;
-    if (cg->manager->open(cg, err) < 0) {
-        cgroup_free(cg);
-        return NULL;
-    }
-    return cg;
+    return cg_begin(root, path, false, err);
 }
 
 int cgroup_add_pid(struct cgroup *cg, pid_t pid, keel_err *err)
