@@ -51,6 +51,10 @@ int container_save(struct container *c, keel_err *err);
 /* Removes the state directory (the lock goes with it). */
 int container_remove(struct container *c, keel_err *err);
 void container_close(struct container *c);
+/* A struct container that closes itself at the end of its scope; initialise it
+ * with CONTAINER_INIT (container_open and friends leave it closable on failure). */
+#define cleanup_container __attribute__((cleanup(container_close)))
+#define CONTAINER_INIT { .dirfd = -1 }
 
 /* The status derived from the process and the exec FIFO. */
 enum container_status container_status(const struct container *c);

@@ -2,6 +2,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -133,4 +135,16 @@ char *path_absolute(const char *path, keel_err *err)
     if (out == NULL)
         keel_error(err, ENOMEM, "%s", path);
     return out;
+}
+
+void kill_and_reap(pid_t *pid)
+{
+    if (*pid <= 0)
+        return;
+    int saved = errno;
+    kill(*pid, SIGKILL);
+    while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    *pid = -1;
+    errno = saved;
 }

@@ -11,6 +11,12 @@
 #include "keel/error.h"
 #include "keel/fsutil.h"
 
+/* A child that is killed (SIGKILL) and reaped when its variable leaves scope,
+ * unless handed on with steal_fd (crun's cleanup_pid): the undo of a fork.
+ * Only for keel's own children; nothing for pid <= 0. */
+void kill_and_reap(pid_t *pid);
+#define cleanup_pid __attribute__((cleanup(kill_and_reap)))
+
 /* Writes data to dirfd/name through a temporary name and rename (no fsync:
  * state lives on tmpfs and a crash loses the containers anyway). */
 int write_file_atomic(int dirfd, const char *name, const void *data, size_t len, mode_t mode,

@@ -8,6 +8,7 @@
 
 #include "cgroup.h"
 #include "cgroup_convert.h"
+#include "cgroup_manager.h"
 
 /* One cgroup directory, opened once; control files are reached with openat.
  * fd is -1 when the hierarchy is not there. path is for messages. */
@@ -43,6 +44,7 @@ extern const size_t cg_v2_ncontrollers;
 
 struct cgroup {
     enum cgroup_mode mode;
+    const struct cgroup_manager *manager; /* chosen from mode, cgroup_manager_for */
     char *root;
     char *path;
     struct cg_dir v1[CG_V1_MAX]; /* indexed like cg_v1_controllers */
@@ -51,6 +53,36 @@ struct cgroup {
     uint64_t oom_kills;            /* v2 memory.events oom_kill last seen */
     bool unified_joined;           /* the process was cloned into unified (CLONE_INTO_CGROUP) */
 };
+
+/* --- the directories in cgroupfs (cgroup_fs.c), for the managers --- */
+/* Which kinds of hierarchy an operation covers. */
+enum { CG_HIERS_V1 = 1, CG_HIERS_V2 = 2, CG_HIERS_ALL = 3 };
+/* Makes the container's directory in each hierarchy of the kinds given and
+ * keeps it open; on failure removes the leaves it made. */
+int cg_fs_create(struct cgroup *cg, int which, keel_err *err);
+/* Removes the leaves cg_fs_create made (parents shared with others stay). */
+void cg_fs_undo_create(struct cgroup *cg, int which);
+/* Opens the directories made earlier; a v1 hierarchy without one is skipped,
+ * none at all is ENOENT. */
+int cg_fs_open(struct cgroup *cg, int which, keel_err *err);
+/* rmdir of the open directories, sub-cgroups first; EBUSY retried for a second. */
+int cg_fs_remove(struct cgroup *cg, int which, keel_err *err);
+/* rmdir of root/<hierarchy>path without opening anything; unified is where
+ * cgroup2 is under root ("" or "/unified"). False at the first busy one. */
+bool cg_fs_remove_if_empty(const char *root, const char *path, int which, const char *unified);
+/* pid into cgroup.procs of each open directory of the kinds given. */
+int cg_fs_add_pid(struct cgroup *cg, int which, pid_t pid, keel_err *err);
+/* The open v1 directories' `tasks` files, for cgroup_join_self. */
+int cg_fs_open_tasks(struct cgroup *cg, int *fds, size_t *n, keel_err *err);
+/* The v1 hierarchy's open directory, NULL when there is none. */
+struct cg_dir *cg_v1_dir(struct cgroup *cg, const char *name);
+void cg_dir_close(struct cg_dir *d);
+/* Whether word is one of the space-separated words of list. */
+bool cg_has_word(const char *list, const char *word);
+
+/* Whether a v2 controller serves cg: always on v2; on hybrid only where its
+ * v1 hierarchy is missing and cgroup2 has the controller (cgroup_resources.c). */
+bool cg_v2_serves(struct cgroup *cg, const struct cg_controller *c);
 
 /* --- control files (cgroup_file.c) --- */
 /* Writes value to file; the error names the file's full path and the value:

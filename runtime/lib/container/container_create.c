@@ -17,8 +17,8 @@
 
 #include "container.h"
 #include "container_cgroup.h"
-#include "clone_into.h"
 #include "container_init.h"
+#include "container_setup.h"
 #include "hooks.h"
 #include "log.h"
 #include "mounts.h"
@@ -59,19 +59,10 @@ struct create_ctx {
 /* In keel, before anything exists: a bad profile fails create cleanly. */
 static int create_compile_seccomp(struct create_ctx *x, keel_err *err)
 {
-    const struct oci_seccomp *sc = x->cfg.linux != NULL ? x->cfg.linux->seccomp : NULL;
-    if (sc == NULL)
-        return 0;
-    char cache[4200];
-    snprintf(cache, sizeof cache, "%s/" KEEL_SECCOMP_CACHE_DIR, x->o->root);
-    if (keel_seccomp_compile_cached(sc, cache, &x->seccomp, err) < 0)
-        return keel_error_wrap(err, "config.json");
-    x->has_seccomp = true;
-    for (size_t i = 0; i < x->seccomp.unknown_len; i++)
+    if (setup_seccomp(&x->cfg, x->o->root, &x->seccomp, &x->has_seccomp, x->seccomp_sock, err) < 0)
+        return -1;
+    for (size_t i = 0; x->has_seccomp && i < x->seccomp.unknown_len; i++)
         log_warn("linux.seccomp: syscall %s is unknown to libseccomp: skipped", x->seccomp.unknown[i]);
-    if (x->seccomp.notify &&
-        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, x->seccomp_sock) < 0)
-        return keel_syserror(err, "socketpair");
     return 0;
 }
 
@@ -85,14 +76,9 @@ static int create_wait_ready(struct create_ctx *x, keel_err *err)
     if (x->has_seccomp && x->seccomp.notify) {
         close(x->seccomp_sock[1]);
         x->seccomp_sock[1] = -1;
-        struct oci_state state;
-        if (container_oci_state(&x->c, STATUS_CREATING, &state, err) < 0)
-            return -1;
         keel_err ferr = {0};
-        int r = keel_seccomp_forward_listener(&x->seccomp, x->seccomp_sock[0], x->pid, &state,
-                                              &ferr);
-        spec_release(&spec_type_oci_state, &state);
-        if (r < 0) {
+        if (setup_forward_listener(&x->c, STATUS_CREATING, &x->seccomp, x->seccomp_sock[0], x->pid,
+                                   &ferr) < 0) {
             /* an init that failed before loading the filter says why on the sync socket */
             if (sync_expect(x->sync_fd, SYNC_READY, buf, sizeof buf, err) < 0)
                 return -1;
@@ -209,8 +195,8 @@ static bool create_hooks_sync(const struct oci_config *cfg)
 static int create_clone(struct create_ctx *x, keel_err *err)
 {
     int sv[2];
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
-        return keel_syserror(err, "socketpair");
+    if (setup_sync_pair(sv, err) < 0)
+        return -1;
     x->sync_fd = sv[0];
     bool user_joined = ns_plan_join_fd(&x->plan, CLONE_NEWUSER) >= 0;
     int flags = user_joined ? 0 : x->plan.create & ~(CLONE_NEWCGROUP | CLONE_NEWTIME);
@@ -246,8 +232,7 @@ static int create_clone(struct create_ctx *x, keel_err *err)
     struct oci_process *p = x->cfg.process;
     bool oom = p->has_oomScoreAdj;
     p->has_oomScoreAdj = false;
-    bool into = false;
-    pid_t pid = clone_into_cgroup(flags, x->cg != NULL ? cgroup_unified_fd(x->cg) : -1, &into);
+    pid_t pid = setup_clone(flags, x->cg, err);
     if (pid == 0) {
         close(sv[0]);
         /* the lock belongs to keel: the container must not hold it while it waits */
@@ -255,13 +240,10 @@ static int create_clone(struct create_ctx *x, keel_err *err)
         container_init(&a);
     }
     p->has_oomScoreAdj = oom;
-    int saved = errno;
     create_restore_for_children(saved_time, saved_pid);
     close(sv[1]);
     if (pid < 0)
-        return keel_error(err, saved, "clone the container process");
-    if (into)
-        cgroup_set_unified_joined(x->cg);
+        return -1;
     x->pid = x->reap = pid;
     log_debug("create %s: init %d cloned with flags %#x", x->c.id, (int)pid, (unsigned)flags);
     return 0;
@@ -395,23 +377,6 @@ static int create_copy_config(struct create_ctx *x, keel_err *err)
     return 0;
 }
 
-static int create_write_pid_file(struct create_ctx *x, keel_err *err)
-{
-    if (x->o->pid_file == NULL)
-        return 0;
-    cleanup_free char *path = path_absolute(x->o->pid_file, err);
-    if (path == NULL)
-        return -1;
-    char *slash = strrchr(path, '/');
-    *slash = '\0';
-    cleanup_close int dirfd = open(slash == path ? "/" : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0)
-        return keel_syserror(err, "--pid-file %s", x->o->pid_file);
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%d", (int)x->pid);
-    return write_file_atomic(dirfd, slash + 1, buf, (size_t)n, 0644, err);
-}
-
 static int create_run(struct create_ctx *x, keel_err *err)
 {
     char buf[sizeof err->msg];
@@ -460,15 +425,12 @@ static int create_run(struct create_ctx *x, keel_err *err)
         return -1;
     if (create_wait_ready(x, err) < 0)
         return -1;
-    if (x->master >= 0 && x->o->console_socket != NULL &&
-        terminal_send_master(x->o->console_socket, x->master, err) < 0)
-        return -1;
-    if (pidfd_socket_send(x->o->pidfd_socket, x->pid, err) < 0)
+    if (setup_hand_over(x->o->console_socket, x->master, x->o->pidfd_socket, x->pid, err) < 0)
         return -1;
     /* the init waits for SYNC_SAVED and leaves if keel dies before: a
      * container either is in state.json or has no process */
     if (container_save(&x->c, err) < 0 || sync_send(x->sync_fd, SYNC_SAVED, NULL, 0, err) < 0 ||
-        create_write_pid_file(x, err) < 0)
+        setup_pid_file(x->o->pid_file, x->pid, err) < 0)
         return -1;
     log_debug("create %s: created, init %d waits on %s/%s", x->c.id, (int)x->pid, x->c.dir, EXEC_FIFO);
     return 0;
@@ -478,16 +440,7 @@ static int create_run(struct create_ctx *x, keel_err *err)
  * then the poststop hooks if the hooks had begun, and the state directory. */
 static void create_undo(struct create_ctx *x)
 {
-    if (x->pid > 0)
-        kill(x->pid, SIGKILL);
-    if (x->reap > 0)
-        while (waitpid(x->reap, NULL, 0) < 0 && errno == EINTR)
-            ;
-    if (x->pid != x->reap && x->pid > 0) {
-        /* the init left behind by an intermediate is not our child */
-        for (int i = 0; i < 1000 && kill(x->pid, 0) == 0; i++)
-            usleep(1000);
-    }
+    setup_kill(x->pid, x->reap);
     if (x->cg != NULL) {
         keel_err ignored;
         cgroup_destroy(x->cg, true, &ignored); /* create's own error is the one to report */
@@ -507,37 +460,35 @@ static void create_undo(struct create_ctx *x)
     }
 }
 
+/* What a create holds, released whether it succeeded or was undone. */
+static void create_ctx_release(struct create_ctx *x)
+{
+    int fds[] = {x->fifo_fd, x->exec_err_fd, x->sync_fd, x->master, x->seccomp_sock[0],
+                 x->seccomp_sock[1]};
+    for (size_t i = 0; i < sizeof fds / sizeof fds[0]; i++)
+        if (fds[i] >= 0)
+            close(fds[i]);
+    keel_seccomp_release(&x->seccomp);
+    ns_plan_close(&x->plan);
+    free(x->bound_rootfs);
+    cgroup_free(x->cg);
+    container_close(&x->c);
+    spec_release(&spec_type_oci_config, &x->cfg);
+    free(x->bundle);
+}
+
 int container_create(const struct create_opts *o, struct created *out, keel_err *err)
 {
-    struct create_ctx x = {.o = o, .fifo_fd = -1, .exec_err_fd = -1, .sync_fd = -1, .master = -1,
-                           .seccomp_sock = {-1, -1}};
-    x.c.dirfd = -1;
-    int r = create_run(&x, err);
-    if (r < 0) {
+    __attribute__((cleanup(create_ctx_release))) struct create_ctx x = {
+        .o = o, .fifo_fd = -1, .exec_err_fd = -1, .sync_fd = -1, .master = -1,
+        .seccomp_sock = {-1, -1}, .c = CONTAINER_INIT};
+    if (create_run(&x, err) < 0) {
         create_undo(&x);
-        keel_error_wrap(err, "create %s", o->id);
+        return keel_error_wrap(err, "create %s", o->id);
     }
-    if (x.fifo_fd >= 0)
-        close(x.fifo_fd);
-    if (x.exec_err_fd >= 0)
-        close(x.exec_err_fd);
-    if (x.sync_fd >= 0)
-        close(x.sync_fd);
-    if (r == 0 && out != NULL) {
+    if (out != NULL) {
         out->pid = x.pid;
         out->master = o->foreground && o->console_socket == NULL ? steal_fd(x.master) : -1;
     }
-    if (x.master >= 0)
-        close(x.master);
-    for (int i = 0; i < 2; i++)
-        if (x.seccomp_sock[i] >= 0)
-            close(x.seccomp_sock[i]);
-    keel_seccomp_release(&x.seccomp);
-    ns_plan_close(&x.plan);
-    free(x.bound_rootfs);
-    cgroup_free(x.cg);
-    container_close(&x.c);
-    spec_release(&spec_type_oci_config, &x.cfg);
-    free(x.bundle);
-    return r;
+    return 0;
 }

@@ -5,11 +5,10 @@
 
 int container_print_state(const char *root, const char *id, FILE *out, keel_err *err)
 {
-    struct container c;
+    cleanup_container struct container c = CONTAINER_INIT;
     if (container_open(root, id, &c, err) < 0)
         return -1;
     cleanup_free char *json = container_state_json(&c, container_status(&c), true, err);
-    container_close(&c);
     if (json == NULL)
         return -1;
     fprintf(out, "%s\n", json);

@@ -39,8 +39,8 @@ static int print_stats(FILE *out, struct cgroup *cg, const char *id, keel_err *e
 int container_events(const char *root, const char *id, bool stats_once, long interval_ms,
                      FILE *out, keel_err *err)
 {
-    struct container c;
-    struct cgroup *cg;
+    cleanup_container struct container c = CONTAINER_INIT;
+    cleanup_cgroup struct cgroup *cg = NULL;
     pid_t pid;
     uint64_t start;
     cleanup_close int oom = -1;
@@ -48,26 +48,19 @@ int container_events(const char *root, const char *id, bool stats_once, long int
 
     if (container_open(root, id, &c, err) < 0)
         return -1;
-    if (container_status(&c) == STATUS_STOPPED) {
-        container_close(&c);
+    if (container_status(&c) == STATUS_STOPPED)
         return keel_error(err, 0, "container with id %s is not running", id);
-    }
     cg = container_cgroup_open(&c, err);
     pid = c.st.pid;
     start = c.st.pidStartTime;
-    container_close(&c);
+    container_close(&c); /* the lock: kill and delete must work meanwhile */
     if (cg == NULL)
         return -1;
-    if (stats_once) {
-        rc = print_stats(out, cg, id, err);
-        cgroup_free(cg);
-        return rc;
-    }
+    if (stats_once)
+        return print_stats(out, cg, id, err);
     oom = cgroup_oom_watch(cg, err);
-    if (oom < 0 && err->errnum != ENOTSUP) {
-        cgroup_free(cg);
+    if (oom < 0 && err->errnum != ENOTSUP)
         return -1;
-    }
     while (rc == 0 && proc_alive(pid, start)) {
         struct pollfd p = { .fd = oom, .events = POLLIN };
         int n = poll(&p, oom >= 0 ? 1 : 0, (int)interval_ms);
@@ -80,6 +73,5 @@ int container_events(const char *root, const char *id, bool stats_once, long int
         else if (n > 0 && (rc = cgroup_oom_check(cg, oom, &hit, err)) == 0 && hit)
             rc = print_event(out, "oom", id, NULL, err);
     }
-    cgroup_free(cg);
     return rc;
 }

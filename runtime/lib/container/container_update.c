@@ -4,8 +4,8 @@
 int container_update(const char *root, const char *id, const struct oci_resources *r,
                      keel_err *err)
 {
-    struct container c;
-    struct cgroup *cg = NULL;
+    cleanup_container struct container c = CONTAINER_INIT;
+    cleanup_cgroup struct cgroup *cg = NULL;
     enum container_status s;
     int rc = -1;
 
@@ -16,7 +16,5 @@ int container_update(const char *root, const char *id, const struct oci_resource
         keel_error(err, 0, "container not running");
     else if ((cg = container_cgroup_open(&c, err)) != NULL)
         rc = cgroup_update(cg, r, err);
-    cgroup_free(cg);
-    container_close(&c);
     return rc < 0 ? keel_error_wrap(err, "update %s", id) : 0;
 }

@@ -28,18 +28,15 @@ static int list_collect(const char *root, struct keel_state_list *list, keel_err
     while ((de = readdir(d)) != NULL) {
         if (de->d_name[0] == '.' || state_validate_id(de->d_name, NULL) < 0)
             continue;
-        struct container c;
+        cleanup_container struct container c = CONTAINER_INIT;
         keel_err ignored;
         if (container_peek(root, de->d_name, &c, &ignored) < 0)
             continue;
         struct oci_state *grown = realloc(list->items, (list->items_len + 1) * sizeof *grown);
-        if (grown == NULL) {
-            container_close(&c);
+        if (grown == NULL)
             return keel_error(err, ENOMEM, "list");
-        }
         list->items = grown;
         int r = container_oci_state(&c, container_status(&c), &list->items[list->items_len], err);
-        container_close(&c);
         if (r < 0)
             return -1;
         list->items_len++;

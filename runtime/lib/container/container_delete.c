@@ -94,7 +94,7 @@ int container_destroy_locked(struct container *c, keel_err *err)
  * init that has not yet seen its creator die), then the directory. */
 static int delete_unfinished(const char *root, const char *id, keel_err *err)
 {
-    struct container c;
+    cleanup_container struct container c = CONTAINER_INIT;
     keel_err none;
     if (container_open_unfinished(root, id, &c, &none) < 0)
         return none.errnum == EEXIST ? container_delete(root, id, true, err) : 0;
@@ -109,19 +109,16 @@ static int delete_unfinished(const char *root, const char *id, keel_err *err)
     }
     if (r == 0)
         r = container_remove(&c, err);
-    container_close(&c);
     return r;
 }
 
 int container_delete(const char *root, const char *id, bool force, keel_err *err)
 {
-    struct container c;
+    cleanup_container struct container c = CONTAINER_INIT;
     if (container_open(root, id, &c, err) < 0) {
         if (!force || state_validate_id(id, NULL) < 0)
             return -1;
         return delete_unfinished(root, id, err);
     }
-    int r = delete_locked(&c, force, err);
-    container_close(&c);
-    return r;
+    return delete_locked(&c, force, err);
 }

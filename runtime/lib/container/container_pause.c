@@ -3,8 +3,8 @@
 
 int container_pause(const char *root, const char *id, bool pause, keel_err *err)
 {
-    struct container c;
-    struct cgroup *cg = NULL;
+    cleanup_container struct container c = CONTAINER_INIT;
+    cleanup_cgroup struct cgroup *cg = NULL;
     enum container_status s;
     int rc = -1;
 
@@ -17,7 +17,5 @@ int container_pause(const char *root, const char *id, bool pause, keel_err *err)
         keel_error(err, 0, "container not paused");
     else if ((cg = container_cgroup_open(&c, err)) != NULL)
         rc = cgroup_freeze(cg, pause, err);
-    cgroup_free(cg);
-    container_close(&c);
     return rc < 0 ? keel_error_wrap(err, "%s %s", pause ? "pause" : "resume", id) : 0;
 }

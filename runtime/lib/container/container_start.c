@@ -78,10 +78,8 @@ static int start_locked(struct container *c, keel_err *err)
 
 int container_start(const char *root, const char *id, keel_err *err)
 {
-    struct container c;
+    cleanup_container struct container c = CONTAINER_INIT;
     if (container_open(root, id, &c, err) < 0)
         return -1;
-    int r = start_locked(&c, err);
-    container_close(&c);
-    return r;
+    return start_locked(&c, err);
 }

@@ -23,7 +23,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
-#include "clone_into.h"
+#include "container_setup.h"
 #include "foreground.h"
 #include "keel/cleanup.h"
 #include "lsm.h"
@@ -213,12 +213,10 @@ struct exec_ctx {
     pid_t pid;                  /* the process in the container */
 };
 
-/* A failure in a child: its message to keel, then out. */
+/* A failure in a child: its errno and message to keel (SYNC_ERROR), then out. */
 static __attribute__((noreturn)) void child_fail(int sync_fd, const keel_err *err)
 {
-    char msg[sizeof err->msg + 1];
-    int n = snprintf(msg, sizeof msg, "E%s", err->msg);
-    (void)!send(sync_fd, msg, (size_t)n, MSG_NOSIGNAL); /* keel sees EOF at worst */
+    sync_send_error(sync_fd, err); /* keel sees EOF at worst */
     _exit(1);
 }
 
@@ -285,7 +283,7 @@ static __attribute__((noreturn)) void exec_in_container(struct exec_ctx *x)
         /* in the container's mount namespace: its devpts, as runc does */
         uint32_t uid = x->p.user != NULL ? x->p.user->uid : 0;
         if (terminal_open(&x->tty, &x->p, uid, &err) < 0 ||
-            terminal_send_fd(x->sync[1], "T", x->tty.master, &err) < 0 ||
+            sync_send_fd(x->sync[1], SYNC_PTY, x->tty.master, &err) < 0 ||
             terminal_become_controlling(x->tty.slave, &err) < 0)
             child_fail(x->sync[1], &err);
         terminal_close(&x->tty);
@@ -337,50 +335,35 @@ static __attribute__((noreturn)) void exec_helper(struct exec_ctx *x)
     if (pid == 0)
         exec_in_container(x);
     char msg[32];
-    int n = snprintf(msg, sizeof msg, "P%d", (int)pid);
-    _exit(send(x->sync[1], msg, (size_t)n, MSG_NOSIGNAL) == n ? 0 : 1);
+    int n = snprintf(msg, sizeof msg, "%d", (int)pid);
+    _exit(sync_send(x->sync[1], SYNC_PID, msg, (size_t)n, NULL) < 0 ? 1 : 0);
 }
 
 /* --- keel's side ---------------------------------------------------------- */
 
-/* One message from the children, "T" (the pty master, kept in x->tty) read
- * on the way whenever it comes: 1 with the pid, 0 at EOF (exec'd), -1 with
- * the child's error. */
+/* One message from the children (sync.h's exec sequence), the pty master
+ * (PTY, kept in x->tty) taken on the way whenever it comes: 1 with the pid
+ * (PID), 0 at EOF (exec'd), -1 with the child's error and errno, or for a
+ * message out of order. */
 static int read_child(struct exec_ctx *x, pid_t *pid, keel_err *err)
 {
     for (;;) {
-        char buf[sizeof err->msg + 2];
-        union {
-            char buf[CMSG_SPACE(sizeof(int))];
-            struct cmsghdr align;
-        } ctl;
-        struct iovec iov = {.iov_base = buf, .iov_len = sizeof buf - 1};
-        struct msghdr msg = {.msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf,
-                             .msg_controllen = sizeof ctl.buf};
-        ssize_t n;
-        do
-            n = recvmsg(x->sync[0], &msg, MSG_CMSG_CLOEXEC);
-        while (n < 0 && errno == EINTR);
-        if (n < 0)
-            return keel_syserror(err, "read from the exec'd process");
-        if (n == 0)
-            return 0;
-        buf[n] = '\0';
-        int fd = -1;
-        struct cmsghdr *c = CMSG_FIRSTHDR(&msg);
-        if (c != NULL && c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS)
-            memcpy(&fd, CMSG_DATA(c), sizeof fd);
-        if (buf[0] == 'T' && fd >= 0 && x->tty.master < 0) {
-            x->tty.master = fd;
+        char buf[SYNC_ERROR_MAX];
+        struct sync_msg m = {.data = buf, .cap = sizeof buf};
+        int r = sync_receive(x->sync[0], &m, err);
+        if (r <= 0)
+            return r;
+        if (m.type == SYNC_PTY && m.nfds == 1 && x->tty.master < 0) {
+            x->tty.master = m.fds[0];
             continue;
         }
-        if (fd >= 0)
-            close(fd);
-        if (buf[0] == 'P' && pid != NULL) {
-            *pid = (pid_t)atoi(buf + 1);
-            return 1;
-        }
-        return keel_error(err, 0, "%s", buf[0] == 'E' ? buf + 1 : buf);
+        if (sync_check(&m, pid != NULL ? SYNC_PID : SYNC_PTY, err) < 0)
+            return -1;
+        sync_close_fds(&m);
+        if (m.type != SYNC_PID)
+            return keel_error(err, 0, "sync: PTY without a pty, or a second one");
+        *pid = (pid_t)atoi(buf);
+        return 1;
     }
 }
 
@@ -451,14 +434,8 @@ static int exec_prepare(struct exec_ctx *x, keel_err *err)
     if (container_load_config(&x->c, &x->cfg, err) < 0 ||
         exec_build_process(o, &x->cfg, &x->p, err) < 0 || lsm_check(&x->p, "exec", err) < 0)
         return -1;
-    const struct oci_seccomp *sc = x->cfg.linux != NULL ? x->cfg.linux->seccomp : NULL;
-    if (sc != NULL) {
-        char cache[4200];
-        snprintf(cache, sizeof cache, "%s/" KEEL_SECCOMP_CACHE_DIR, o->root);
-        if (keel_seccomp_compile_cached(sc, cache, &x->seccomp, err) < 0)
-            return keel_error_wrap(err, "config.json");
-        x->has_seccomp = true;
-    }
+    if (setup_seccomp(&x->cfg, o->root, &x->seccomp, &x->has_seccomp, x->seccomp_sock, err) < 0)
+        return -1;
     if (x->p.terminal) {
         if (o->console_socket == NULL && o->detach)
             return keel_error(err, 0, "exec -t -d needs --console-socket");
@@ -471,64 +448,31 @@ static int exec_prepare(struct exec_ctx *x, keel_err *err)
         return -1;
     if (exec_open_cgroup(x, err) < 0)
         return -1;
-    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, x->sync) < 0 ||
-        socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, x->seccomp_sock) < 0)
-        return keel_syserror(err, "socketpair");
-    return 0;
-}
-
-static int write_pid_file(const char *pid_file, pid_t pid, keel_err *err)
-{
-    cleanup_free char *path = path_absolute(pid_file, err);
-    if (path == NULL)
-        return -1;
-    char *slash = strrchr(path, '/');
-    *slash = '\0';
-    cleanup_close int dirfd = open(slash == path ? "/" : path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (dirfd < 0)
-        return keel_syserror(err, "--pid-file %s", pid_file);
-    char buf[32];
-    int n = snprintf(buf, sizeof buf, "%d", (int)pid);
-    return write_file_atomic(dirfd, slash + 1, buf, (size_t)n, 0644, err);
-}
-
-/* The NOTIFY listener fd, on to the agent with the state ("running"). */
-static int exec_forward_listener(struct exec_ctx *x, keel_err *err)
-{
-    struct oci_state state;
-    if (container_oci_state(&x->c, STATUS_RUNNING, &state, err) < 0)
-        return -1;
-    int r = keel_seccomp_forward_listener(&x->seccomp, x->seccomp_sock[0], x->pid, &state, err);
-    spec_release(&spec_type_oci_state, &state);
-    return r;
+    return setup_sync_pair(x->sync, err);
 }
 
 /* From the fork to the exec: the pid, the listener fd, then EOF or an error. */
 static int exec_start(struct exec_ctx *x, keel_err *err)
 {
-    /* the helper is cloned into the container's cgroup2 directory where it can be */
-    bool into = false;
-    pid_t helper = clone_into_cgroup(0, x->cgroup != NULL ? cgroup_unified_fd(x->cgroup) : -1, &into);
+    /* the helper is cloned into the container's cgroup2 directory where it can be;
+     * it leaves once it reported the pid, or is killed when keel fails first */
+    cleanup_pid pid_t helper = setup_clone(0, x->cgroup, err);
     if (helper < 0)
-        return keel_syserror(err, "fork");
-    if (helper == 0) {
-        if (into)
-            cgroup_set_unified_joined(x->cgroup);
+        return -1;
+    if (helper == 0)
         exec_helper(x);
-    }
     close(x->sync[1]);
     close(x->seccomp_sock[1]);
     x->sync[1] = x->seccomp_sock[1] = -1;
     int r = read_child(x, &x->pid, err);
-    int hstatus;
-    while (waitpid(helper, &hstatus, 0) < 0 && errno == EINTR)
-        ;
     if (r == 0)
         return keel_error(err, 0, "the exec helper exited without a report");
     if (r < 0)
         return -1;
     keel_err ferr = {0};
-    if (x->has_seccomp && x->seccomp.notify && exec_forward_listener(x, &ferr) < 0) {
+    if (x->has_seccomp && x->seccomp.notify &&
+        setup_forward_listener(&x->c, STATUS_RUNNING, &x->seccomp, x->seccomp_sock[0], x->pid,
+                               &ferr) < 0) {
         /* the process' own error, when it failed before sending the fd, says more */
         if (read_child(x, NULL, err) < 0)
             return -1;
@@ -539,12 +483,9 @@ static int exec_start(struct exec_ctx *x, keel_err *err)
         return -1;
     if (x->p.terminal && x->tty.master < 0)
         return keel_error(err, 0, "the exec'd process sent no pty");
-    if (x->o->console_socket != NULL &&
-        terminal_send_master(x->o->console_socket, x->tty.master, err) < 0)
+    if (setup_hand_over(x->o->console_socket, x->tty.master, x->o->pidfd_socket, x->pid, err) < 0)
         return -1;
-    if (pidfd_socket_send(x->o->pidfd_socket, x->pid, err) < 0)
-        return -1;
-    return x->o->pid_file != NULL ? write_pid_file(x->o->pid_file, x->pid, err) : 0;
+    return setup_pid_file(x->o->pid_file, x->pid, err);
 }
 
 /* In the foreground: keel relays the pty when no console socket took it. */
@@ -589,9 +530,9 @@ static void exec_ctx_release(struct exec_ctx *x)
 
 int container_exec(const struct exec_opts *o, int *status, keel_err *err)
 {
-    struct exec_ctx x = {.o = o, .tty = {.master = -1, .slave = -1},
-                         .sync = {-1, -1}, .seccomp_sock = {-1, -1}, .root_fd = -1};
-    x.c.dirfd = -1;
+    __attribute__((cleanup(exec_ctx_release))) struct exec_ctx x = {
+        .o = o, .tty = {.master = -1, .slave = -1}, .sync = {-1, -1}, .seccomp_sock = {-1, -1},
+        .root_fd = -1, .c = CONTAINER_INIT};
     for (size_t i = 0; i < EXEC_NS_COUNT; i++)
         x.ns_fds[i] = -1;
     *status = 0;
@@ -608,12 +549,9 @@ int container_exec(const struct exec_opts *o, int *status, keel_err *err)
         x.c.dirfd = -1;
         r = exec_start(&x, err);
     }
-    if (r < 0 && x.pid > 0) {
-        kill(x.pid, SIGKILL);
-        if (!o->detach)
-            while (waitpid(x.pid, NULL, 0) < 0 && errno == EINTR)
-                ;
-    }
+    /* detached, the process is not keel's child (keel is no subreaper) */
+    if (r < 0 && x.pid > 0)
+        setup_kill(x.pid, o->detach ? 0 : x.pid);
     if (r == 0 && !o->detach) {
         int st = exec_wait(&x, &sigs, err);
         if (st < 0)
@@ -622,7 +560,6 @@ int container_exec(const struct exec_opts *o, int *status, keel_err *err)
             *status = st;
     }
     sigprocmask(SIG_SETMASK, &old, NULL);
-    exec_ctx_release(&x);
     if (r < 0)
         keel_error_wrap(err, "exec in %s", o->id);
     return r;

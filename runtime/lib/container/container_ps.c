@@ -3,8 +3,8 @@
 
 int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, keel_err *err)
 {
-    struct container c;
-    struct cgroup *cg;
+    cleanup_container struct container c = CONTAINER_INIT;
+    cleanup_cgroup struct cgroup *cg = NULL;
     int rc = -1;
 
     *pids = NULL;
@@ -14,7 +14,5 @@ int container_pids(const char *root, const char *id, pid_t **pids, size_t *n, ke
     cg = container_cgroup_open(&c, err);
     if (cg != NULL)
         rc = cgroup_pids(cg, pids, n, err);
-    cgroup_free(cg);
-    container_close(&c);
     return rc;
 }

@@ -57,7 +57,7 @@ static int kill_stopped(const struct container *c, int sig, keel_err *err)
 
 int container_kill(const char *root, const char *id, int sig, bool all, keel_err *err)
 {
-    struct container c;
+    cleanup_container struct container c = CONTAINER_INIT;
     if (container_open(root, id, &c, err) < 0)
         return -1;
     int r = 0;
@@ -72,6 +72,5 @@ int container_kill(const char *root, const char *id, int sig, bool all, keel_err
         r = kill_pid_namespace(c.st.pid, sig, err);
     else if (kill(c.st.pid, sig) < 0)
         r = keel_syserror(err, "kill %d", c.st.pid);
-    container_close(&c);
     return r;
 }
