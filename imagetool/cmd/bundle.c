@@ -28,16 +28,6 @@ enum {
     OPT_CAP_DROP, OPT_DEVICE, OPT_NNP, OPT_SECCOMP, OPT_APPARMOR,
 };
 
-static int push(char ***v, size_t *len, char *s)
-{
-    char **grown = realloc(*v, (*len + 1) * sizeof *grown);
-    if (grown == NULL)
-        return -1;
-    grown[(*len)++] = s;
-    *v = grown;
-    return 0;
-}
-
 static int parse(int argc, char **argv, struct bundle_options *o, bool *print, keel_err *err)
 {
     static const struct option opts[] = {
@@ -80,7 +70,7 @@ static int parse(int argc, char **argv, struct bundle_options *o, bool *print, k
         case OPT_VOLATILE: o->volatile_upper = true; break;
         case OPT_PRINT: *print = true; break;
         case OPT_ENTRYPOINT: o->entrypoint_set = true; o->entrypoint = optarg; break;
-        case 'e': rc = push(&o->env, &o->env_len, optarg); break;
+        case 'e': rc = strv_append(&o->env, &o->env_len, optarg); break;
         case 'w': o->workdir = optarg; break;
         case 'u': o->user = optarg; break;
         case OPT_HOSTNAME: o->hostname = optarg; break;
@@ -91,18 +81,18 @@ static int parse(int argc, char **argv, struct bundle_options *o, bool *print, k
         case OPT_CPUS: o->cpus = optarg; break;
         case OPT_PIDS: o->pids_limit = optarg; break;
         case OPT_CGROUPS: o->cgroups_path = optarg; break;
-        case OPT_MOUNT: rc = push(&o->mounts, &o->mounts_len, optarg); break;
-        case OPT_ANNOTATION: rc = push(&o->annotations, &o->annotations_len, optarg); break;
+        case OPT_MOUNT: rc = strv_append(&o->mounts, &o->mounts_len, optarg); break;
+        case OPT_ANNOTATION: rc = strv_append(&o->annotations, &o->annotations_len, optarg); break;
         case OPT_SHARES: o->cpu_shares = optarg; break;
         case OPT_PIDNS: o->pidns = optarg; break;
         case OPT_IPCNS: o->ipcns = optarg; break;
-        case OPT_ULIMIT: rc = push(&o->ulimits, &o->ulimits_len, optarg); break;
+        case OPT_ULIMIT: rc = strv_append(&o->ulimits, &o->ulimits_len, optarg); break;
         case OPT_SHM: o->shm_size = optarg; break;
         case OPT_INIT: o->init = optarg; break;
         case OPT_PRIVILEGED: o->privileged = true; break;
-        case OPT_CAP_ADD: rc = push(&o->cap_add, &o->cap_add_len, optarg); break;
-        case OPT_CAP_DROP: rc = push(&o->cap_drop, &o->cap_drop_len, optarg); break;
-        case OPT_DEVICE: rc = push(&o->devices, &o->devices_len, optarg); break;
+        case OPT_CAP_ADD: rc = strv_append(&o->cap_add, &o->cap_add_len, optarg); break;
+        case OPT_CAP_DROP: rc = strv_append(&o->cap_drop, &o->cap_drop_len, optarg); break;
+        case OPT_DEVICE: rc = strv_append(&o->devices, &o->devices_len, optarg); break;
         case OPT_NNP: o->no_new_privileges = true; break;
         case OPT_SECCOMP: o->seccomp = optarg; break;
         case OPT_APPARMOR: o->apparmor = optarg; break;
@@ -135,7 +125,7 @@ int cmd_bundle(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
         rc = bundle_create(&s, argv[optind], argv[optind + 1], &o, print ? &command : NULL, err);
         store_close(&s);
         if (rc == 0 && print)
-            printf("%s\n%s\n", command.arg0, command.path);
+            printf("%s\n%s\n%s\n", command.arg0, command.path, command.image_id);
         bundle_command_release(&command);
     }
     free(o.env);

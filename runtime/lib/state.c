@@ -134,6 +134,21 @@ int container_open(const char *root, const char *id, struct container *c, keel_e
     return 0;
 }
 
+int container_open_unfinished(const char *root, const char *id, struct container *c, keel_err *err)
+{
+    if (container_init_paths(root, id, c, err) < 0)
+        return -1;
+    if (container_lock(c, err) < 0) {
+        container_close(c);
+        return -1;
+    }
+    if (faccessat(c->dirfd, STATE_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+        container_close(c);
+        return keel_error(err, EEXIST, "container %s has a state", id);
+    }
+    return 0;
+}
+
 int container_peek(const char *root, const char *id, struct container *c, keel_err *err)
 {
     if (container_init_paths(root, id, c, err) < 0)
@@ -166,11 +181,19 @@ int container_remove(struct container *c, keel_err *err)
     }
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+            strcmp(de->d_name, STATE_FILE) == 0 || strcmp(de->d_name, CONFIG_COPY) == 0)
             continue;
         if (unlinkat(c->dirfd, de->d_name, 0) < 0 && errno != ENOENT)
             return keel_syserror(err, "remove %s/%s", c->dir, de->d_name);
     }
+    /* in this order: a delete killed on the way leaves a directory that the
+     * next `delete` still knows (state.json), or one that `delete -f` still
+     * finds the cgroup of (config.json, see container_delete.c) */
+    static const char *const last[] = {STATE_FILE, CONFIG_COPY};
+    for (size_t i = 0; i < 2; i++)
+        if (unlinkat(c->dirfd, last[i], 0) < 0 && errno != ENOENT)
+            return keel_syserror(err, "remove %s/%s", c->dir, last[i]);
     if (rmdir(c->dir) < 0 && errno != ENOENT)
         return keel_syserror(err, "remove %s", c->dir);
     return 0;

@@ -181,15 +181,31 @@ static int start_parse(int argc, char **argv, struct monitor_opts *o, keel_err *
     return 0;
 }
 
+/* *p made absolute when it names a path (a bare name is looked up in PATH,
+ * and NULL stays NULL); the copy goes to *owned. */
+static int absolute_if_path(const char **p, char **owned, keel_err *err)
+{
+    if (*p == NULL || strchr(*p, '/') == NULL)
+        return 0;
+    if ((*owned = path_absolute(*p, err)) == NULL)
+        return -1;
+    *p = *owned;
+    return 0;
+}
+
 static int cmd_start(int argc, char **argv)
 {
     struct monitor_opts o;
     keel_err err = {0};
     if (start_parse(argc, argv, &o, &err) < 0)
         return fail(STATUS_ENGINE_ERROR, &err);
+    /* the monitor runs in / : every path it is given made absolute */
     cleanup_free char *dir = path_absolute(o.dir, &err);
     cleanup_free char *bundle = dir ? path_absolute(o.bundle, &err) : NULL;
-    if (bundle == NULL)
+    cleanup_free char *runtime = NULL, *root = NULL, *hook = NULL;
+    if (bundle == NULL || absolute_if_path(&o.runtime, &runtime, &err) < 0 ||
+        absolute_if_path(&o.runtime_root, &root, &err) < 0 ||
+        absolute_if_path(&o.exit_hook, &hook, &err) < 0)
         return fail(STATUS_ENGINE_ERROR, &err);
     o.dir = dir;
     o.bundle = bundle;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cgroup_internal.h"
 
 static char root[128];
 
@@ -482,5 +483,31 @@ Test(cgroup_v1, two_steps_on_v1_first_makes_nothing, .init = make_v1_tree, .fini
     cr_assert_not_null(cg, "%s", err.msg);
     cr_assert_eq(cgroup_unified_fd(cg), -1);
     cr_assert_eq(cgroup_create_v1(cg, &err), 0, "%s", err.msg);
+    cgroup_free(cg);
+}
+
+/* One manager per layout, chosen where the cgroup is allocated; destroy goes
+ * through it and removes the leaf in every hierarchy the layout has. */
+Test(cgroup_hybrid, manager_per_layout, .init = make_hybrid_tree, .fini = remove_root)
+{
+    keel_err err = { 0 };
+    char v1[PATH_MAX], unified[PATH_MAX];
+    struct stat st;
+    struct cgroup *cg = cgroup_create(root, "/keel/c1", &err);
+
+    cr_assert_eq(cgroup_manager_for(CGROUP_V1), &cgroup_manager_v1);
+    cr_assert_eq(cgroup_manager_for(CGROUP_V2), &cgroup_manager_v2);
+    cr_assert_not_null(cg, "%s", err.msg);
+    cr_assert_eq(cg->manager, &cgroup_manager_hybrid);
+    cr_assert_str_eq(cg->manager->name, "hybrid");
+    snprintf(v1, sizeof v1, "%s/memory/keel/c1", root);
+    snprintf(unified, sizeof unified, "%s/unified/keel/c1", root);
+    cr_assert_eq(stat(v1, &st), 0, "no %s", v1);
+    snprintf(unified, sizeof unified, "%s/unified/" LEAF "cgroup.procs", root);
+    unlink(unified); /* the scratch tree's file, which a real cgroupfs would not let rmdir see */
+    snprintf(unified, sizeof unified, "%s/unified/keel/c1", root);
+    cr_assert_eq(cgroup_destroy(cg, false, &err), 0, "%s", err.msg);
+    cr_assert_eq(stat(v1, &st), -1, "%s left", v1);
+    cr_assert_eq(stat(unified, &st), -1, "%s left", unified);
     cgroup_free(cg);
 }

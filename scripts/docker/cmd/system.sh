@@ -24,22 +24,26 @@ system_prune() {
   - all stopped containers
   - all networks not used by at least one container"
         [ "$OPT_volumes" = 0 ] || what="$what
-  - all with_volumes not used by at least one container"
+  - all anonymous volumes not used by at least one container"
         if [ "$OPT_all" = 1 ]; then what="$what
   - all images without at least one container associated to them"
         else what="$what
   - all dangling images"
         fi
-        what="$what
+        if [ "$OPT_all" = 1 ]; then what="$what
   - all build cache"
-        confirm "$what" || return 0
+        else what="$what
+  - unused build cache"
+        fi
+        confirm "$what
+" || return 0
     fi
-    local c i v=0
-    c=$(prune_containers 2>/dev/null)
-    prune_networks 2>/dev/null
-    [ "$OPT_volumes" = 0 ] || v=$(prune_volumes 2>/dev/null)
-    i=$(prune_images "$OPT_all" 2>/dev/null)
-    echo "Total reclaimed space: $(human_size $((c + i + v)))"
+    prune_containers
+    prune_networks
+    [ "$OPT_volumes" = 0 ] || prune_volumes
+    prune_images "$OPT_all"
+    prune_build_cache "$OPT_all"
+    prune_report
 }
 
 system_df() {
@@ -135,7 +139,7 @@ system_df() {
             [ "${#cmd}" -le 20 ] || cmd="${cmd:0:19}…"
             container_status "$id"
             status_text st "$id"
-            human_duration ago $((now_s - ${cr:-0}))
+            human_duration ago $((now_s - ${cr%.*}))
             printf '%s\t%s\t"%s"\t0\t%s\t%s ago\t%s\t%s\n' "${id:0:12}" "$image" "$cmd" \
                 "$(human_size "$(dir_bytes "$CONTAINERS/$id/bundle/upper")")" "$ago" "$st" "$name"
         done

@@ -38,6 +38,8 @@ find_tool KEEL_BUNDLE keel-bundle
 find_tool KEEL_NET keel-docker-net
 # the container monitor: bin/ in the tree, beside keel-docker when installed
 find_tool KEEL_MONITOR keel-monitor
+# Go templates (--format, inspect -f) over JSON
+find_tool KEEL_FORMAT keel-format
 
 # keel-docker's own failures: one line on stderr, docker's exit status 125.
 die() {

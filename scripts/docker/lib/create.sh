@@ -143,11 +143,14 @@ create_container() {
     never) images inspect "$image" >/dev/null 2>&1 || die "Error response: No such image: $image" ;;
     esac
     [ -z "$OPT_platform" ] || check_platform "$image"
-    local cmd0 path
+    local cmd0 path image_id
     bundle_image "$image" "$dir/bundle" "${bundle[@]}" -- "$@"
-    { IFS= read -r cmd0; IFS= read -r path; } <<<"$BUNDLE_OUT"
+    { IFS= read -r cmd0; IFS= read -r path; IFS= read -r image_id; } <<<"$BUNDLE_OUT"
     check_command "$dir/bundle/rootfs" "$cmd0" "$path" "failed to create task"
     record_put "$id" path "$path"
+    record_put "$id" image_id "$image_id"
+    [ -z "$OPT_user" ] || record_put "$id" user "$OPT_user"
+    [ -z "${OPT_GIVEN[entrypoint]:-}" ] || record_put "$id" entrypoint "$OPT_entrypoint"
     if [ -n "$OPT_cidfile" ]; then
         printf '%s' "$id" >"$OPT_cidfile" || die "failed to write the container ID to the file: $OPT_cidfile"
     fi

@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# docker's ways of showing times and sizes, and its tables.
+# docker's ways of showing times and sizes, and the template its list commands
+# format with (keel-format aligns the tables).
 
 # human_duration VAR SECONDS: docker's HumanDuration ("Less than a second",
 # "3 minutes", "About an hour", ...) into VAR, without a subshell.
@@ -29,5 +30,26 @@ human_size() {
         if (i == 1) printf "%dB\n", b; else printf "%.3g%s\n", b, u[i] }'
 }
 
-# Aligns tab-separated rows as docker's tables are: columns three spaces apart.
-table_columns() { column -t -s $'\t' -o '   '; }
+# list_format VAR DEFAULT: the template a list command (ps, images) runs, into
+# VAR: {{.ID}} for -q, {{json .}} for "json", DEFAULT for none or "table",
+# else --format's own.
+list_format() {
+    local _f=$OPT_format
+    if [ "$OPT_quiet" = 1 ]; then
+        _f='{{.ID}}'
+    elif [ "$_f" = json ]; then
+        _f='{{json .}}'
+    elif [ -z "$_f" ] || [ "$_f" = table ]; then
+        _f=$2
+    fi
+    printf -v "$1" '%s' "$_f"
+}
+
+# json_str VAR TEXT: TEXT as a JSON string (quotes, backslashes, tabs, newlines
+# and carriage returns escaped) into VAR, without a process.
+json_str() {
+    local _s=$2
+    _s=${_s//\\/\\\\} _s=${_s//\"/\\\"}
+    _s=${_s//$'\t'/\\t} _s=${_s//$'\n'/\\n} _s=${_s//$'\r'/\\r}
+    printf -v "$1" '"%s"' "$_s"
+}

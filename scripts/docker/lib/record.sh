@@ -52,13 +52,15 @@ record_drop() {
 }
 
 # record_publish ID: the record is complete; ps lists it from now on.
+# `created` is the time in microseconds (seconds.micros), so that containers
+# made within one second keep their order in ps, as docker's do.
 record_publish() {
-    now >"$CONTAINERS/$1/created"
+    printf '%s\n' "$EPOCHREALTIME" >"$CONTAINERS/$1/created"
     record_event "$1" create
 }
 
 # record_command ID: the `command` fact, the container's process.args as ps
-# shows them (joined by spaces, an argument with a space in double quotes),
+# shows them (joined by spaces, an argument with a space in single quotes),
 # read from the bundle's config.json by the shell (keel-bundle writes it one
 # argument a line), so that neither run nor ps needs a jq process for it.
 record_command() {
@@ -73,7 +75,7 @@ record_command() {
         line=${line%,} line=${line#\"} line=${line%\"}
         line=${line//\\\\/$'\x01'} line=${line//\\\"/\"} line=${line//\\n/ } line=${line//\\t/ }
         line=${line//$'\x01'/\\}
-        [[ "$line" != *[[:space:]]* ]] || line="\"$line\""
+        [[ "$line" != *[[:space:]]* ]] || line="'$line'"
         cmd+=${cmd:+ }$line
     done <"$f"
     record_put "$1" command "$cmd"
@@ -119,6 +121,11 @@ record_new() {
     enable -f /usr/lib/bash/mkdir mkdir 2>/dev/null || true
     new_id id
     [ -d "$CONTAINERS/.names" ] || mkdir -p "$CONTAINERS/.names"
+    # the directory before the name: a run killed in between leaves a record
+    # that ps -a lists once its creator is gone and rm removes, never a name
+    # without one
+    mkdir -p "$CONTAINERS/$id"
+    printf '%s\n' "$$" >"$CONTAINERS/$id/creator"
     if [ -z "$name" ]; then
         kd_lib names
         random=1
@@ -126,14 +133,14 @@ record_new() {
     fi
     while ! claim_name "$CONTAINERS/.names/$name" "$id"; do
         [ -e "$CONTAINERS/.names/$name" ] || [ -L "$CONTAINERS/.names/$name" ] ||
-            die "cannot make $CONTAINERS/.names/$name"
+            { rm -rf "${CONTAINERS:?}/$id"; die "cannot make $CONTAINERS/.names/$name"; }
         if [ "$random" = 0 ]; then
             name_id owner "$CONTAINERS/.names/$name"
+            rm -rf "${CONTAINERS:?}/$id"
             die "Error response: Conflict. The container name \"/$name\" is already in use by container \"$owner\". You have to remove (or rename) that container to be able to reuse that name."
         fi
         random_name name
     done
-    mkdir -p "$CONTAINERS/$id"
     printf '%s\n' "$name" >"$CONTAINERS/$id/name"
     REC_ID=$id REC_NAME=$name
 }
@@ -149,21 +156,32 @@ record_remove() {
     [ "$owner" != "$id" ] || names=("$CONTAINERS/.names/$name")
     # keel-bundle unbundles and removes in one process; else unbundle, then rm
     if [ "${KEEL_BUNDLE##*/}" = keel-bundle ] &&
-        bundles remove "$dir/bundle" "$dir" "${names[@]}" >/dev/null 2>&1; then
+        bundles remove "$dir/bundle" "${names[@]}" "$dir" >/dev/null 2>&1; then
         return 0
     fi
     if [ -d "$dir/bundle" ]; then
         bundles unbundle "$dir/bundle" >/dev/null 2>&1 || true
     fi
-    rm -rf "$dir" "${names[@]}"
+    # a bundle killed before it was complete left its overlay mounted in $dir
+    local m
+    awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+        while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    rm -rf "${names[@]}" "$dir"
 }
 
-# The ids of every published record.
+# The ids of every published record, and of every record whose creator was
+# killed before it published it (so that rm removes it); a record still being
+# made is not listed.
 all_ids() {
-    local d
+    local d pid
     for d in "$CONTAINERS"/*/; do
         d=${d%/}
-        [ ! -e "$d/created" ] || echo "${d##*/}"
+        if [ ! -e "$d/created" ]; then
+            pid=''
+            { read -r pid <"$d/creator"; } 2>/dev/null || true
+            [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null || continue
+        fi
+        echo "${d##*/}"
     done
 }
 
@@ -206,15 +224,6 @@ resolve_container() {
     esac
     complain "Error response: No such container: $arg"
     return 1
-}
-
-# image_user REF: the id of a container made from image REF ('' when none).
-image_user() {
-    local id image
-    for id in $(all_ids); do
-        record_get image "$id" image
-        [ "$image" != "$1" ] || { echo "$id"; return 0; }
-    done
 }
 
 # record_rename ID NEW: the container's name is NEW (claimed as record_new
