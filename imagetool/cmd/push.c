@@ -13,70 +13,33 @@
 #include "commands.h"
 #include "progress.h"
 #include "push.h"
+#include "registry_options.h"
 
 #define USAGE "push [--creds USER:PASS] [--insecure] [-q] REF [DEST-REF]"
 #define BAR_WIDTH 50
 
-struct row {
-    char id[16];
-    char state[128];
-    int64_t done, total;
-    bool pushing;
-};
-
-struct view {
-    bool tty, quiet;
-    struct row *rows;
-    size_t nrows;
-    bool drawn;
-    long long last_draw_ms;
-};
-
-/* docker's units.HumanSize: decimal units, four significant digits. */
-static const char *human(int64_t n, char *buf, size_t len)
-{
-    static const char *const units[] = {"B", "kB", "MB", "GB", "TB"};
-    double v = (double)n;
-    size_t u = 0;
-    while (v >= 1000 && u + 1 < sizeof units / sizeof units[0]) {
-        v /= 1000;
-        u++;
-    }
-    snprintf(buf, len, "%.4g%s", v, units[u]);
-    return buf;
-}
-
 /* docker lists the top layer first. */
-static struct row *row_at(struct view *v, size_t index)
+static struct progress_row *row_at(struct progress_view *v, size_t index)
 {
     return index < v->nrows ? &v->rows[v->nrows - 1 - index] : NULL;
 }
 
-static void draw(struct view *v, bool force)
+static void print_row(const struct progress_row *r, const char *bar)
 {
-    if (!progress_due(&v->last_draw_ms, force))
-        return;
-    if (v->drawn)
-        printf("\033[%zuA", v->nrows);
-    for (size_t i = 0; i < v->nrows; i++) {
-        struct row *r = &v->rows[i];
-        printf("\r\033[K%s: %s", r->id, r->state);
-        if (r->pushing) {
-            char bar[BAR_WIDTH + 2], a[32], b[32];
-            progress_bar(bar, BAR_WIDTH, r->done, r->total);
-            printf(" [%s]  %s/%s", bar, human(r->done, a, sizeof a), human(r->total, b, sizeof b));
-        }
-        printf("\n");
+    printf("%s: %s", r->label, r->state);
+    if (r->bar) {
+        char a[32], b[32];
+        cmd_human_size(r->done, 4, a, sizeof a); /* docker's units.HumanSize */
+        cmd_human_size(r->total, 4, b, sizeof b);
+        printf(" [%s]  %s/%s", bar, a, b);
     }
-    v->drawn = true;
-    fflush(stdout);
+    printf("\n");
 }
 
 static void on_start(void *arg, const char *repository, size_t nlayers)
 {
-    struct view *v = arg;
-    v->rows = calloc(nlayers ? nlayers : 1, sizeof *v->rows);
-    v->nrows = v->rows != NULL ? nlayers : 0;
+    struct progress_view *v = arg;
+    progress_view_rows(v, nlayers);
     if (!v->quiet)
         printf("The push refers to repository [%s]\n", repository);
 }
@@ -84,13 +47,13 @@ static void on_start(void *arg, const char *repository, size_t nlayers)
 static void on_layer(void *arg, size_t index, const char *id, int64_t size, enum push_event ev,
                      const char *from)
 {
-    struct view *v = arg;
-    struct row *r = row_at(v, index);
+    struct progress_view *v = arg;
+    struct progress_row *r = row_at(v, index);
     if (v->quiet || r == NULL)
         return;
-    snprintf(r->id, sizeof r->id, "%s", id);
+    snprintf(r->label, sizeof r->label, "%s", id);
     r->total = size;
-    r->pushing = ev == PUSH_PUSHING;
+    r->bar = ev == PUSH_PUSHING;
     switch (ev) {
     case PUSH_PREPARING: snprintf(r->state, sizeof r->state, "Preparing"); break;
     case PUSH_EXISTS: snprintf(r->state, sizeof r->state, "Layer already exists"); break;
@@ -101,33 +64,27 @@ static void on_layer(void *arg, size_t index, const char *id, int64_t size, enum
     if (v->tty) {
         /* the rows are drawn once all are known */
         if (ev != PUSH_PREPARING || index + 1 == v->nrows)
-            draw(v, true);
+            progress_view_draw(v, true);
     } else if (ev != PUSH_PUSHING) {
-        printf("%s: %s\n", r->id, r->state);
+        printf("%s: %s\n", r->label, r->state);
         fflush(stdout);
     }
 }
 
 static void on_progress(void *arg, size_t index, int64_t done, int64_t total)
 {
-    struct view *v = arg;
-    struct row *r = row_at(v, index);
-    if (!v->tty || v->quiet || r == NULL)
-        return;
-    r->done = done;
-    r->total = total;
-    draw(v, false);
+    struct progress_view *v = arg;
+    progress_view_update(v, row_at(v, index), done, total);
 }
 
 int cmd_push(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
 {
     static const struct option opts[] = {
-        {"creds", required_argument, NULL, 'c'},
-        {"insecure", no_argument, NULL, 'k'},
-        {"quiet", no_argument, NULL, 'q'},
+        REGISTRY_LONG_OPTIONS,
         {0},
     };
-    struct view v = {.tty = isatty(STDOUT_FILENO) == 1};
+    struct progress_view v;
+    progress_view_init(&v, BAR_WIDTH, print_row);
     struct push_observer obs = {.arg = &v, .start = on_start, .layer = on_layer,
                                 .progress = on_progress};
     struct push_opts o = {.observer = &obs};
@@ -135,21 +92,9 @@ int cmd_push(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
     if (chunk != NULL)
         o.chunk = strtoll(chunk, NULL, 10);
     int c;
-    while ((c = getopt_long(argc, argv, "+q", opts, NULL)) != -1) {
-        switch (c) {
-        case 'c':
-            o.registry.creds = optarg;
-            break;
-        case 'k':
-            o.registry.insecure = true;
-            break;
-        case 'q':
-            v.quiet = true;
-            break;
-        default:
+    while ((c = getopt_long(argc, argv, "+q", opts, NULL)) != -1)
+        if (!registry_option(c, &o.registry, &v.quiet))
             return cmd_usage(err, USAGE);
-        }
-    }
     if (argc - optind != 1 && argc - optind != 2)
         return cmd_usage(err, USAGE);
     struct store s;
@@ -159,7 +104,7 @@ int cmd_push(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
     int ret = image_push(&s, argv[optind], argc - optind == 2 ? argv[optind + 1] : NULL, &o, &res,
                          err);
     store_close(&s);
-    free(v.rows);
+    progress_view_release(&v);
     if (ret < 0)
         return -1;
     if (v.quiet)

@@ -13,20 +13,7 @@
 #include "store_fixture.h"
 #include "util.h"
 
-static char root[STORE_FIXTURE_ROOT_MAX];
-static struct store st;
-
-static void setup(void)
-{
-    store_fixture_open(root, &st);
-}
-
-static void teardown(void)
-{
-    store_fixture_close(root, &st);
-}
-
-TestSuite(gc, .init = setup, .fini = teardown);
+STORE_FIXTURE_SUITE(gc);
 
 static void put(const char *content, char d[DIGEST_BUF])
 {

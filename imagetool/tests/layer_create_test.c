@@ -18,20 +18,7 @@
 #include "util.h"
 #include "whiteout.h"
 
-static char root[STORE_FIXTURE_ROOT_MAX];
-static struct store st;
-
-static void setup(void)
-{
-    store_fixture_open(root, &st);
-}
-
-static void teardown(void)
-{
-    store_fixture_close(root, &st);
-}
-
-TestSuite(layer_create, .init = setup, .fini = teardown);
+STORE_FIXTURE_SUITE(layer_create);
 
 /* dir/rel in one of a ring of buffers; dir must not be one of them. */
 static char *at(const char *dir, const char *rel)

@@ -2,6 +2,8 @@
 #ifndef KEEL_STORE_FIXTURE_H
 #define KEEL_STORE_FIXTURE_H
 
+#include <criterion/criterion.h>
+
 #include "digest.h"
 #include "store.h"
 
@@ -9,6 +11,21 @@
 
 void store_fixture_open(char root[STORE_FIXTURE_ROOT_MAX], struct store *st);
 void store_fixture_close(const char *root, struct store *st);
+
+/* The criterion suite `name` whose every test starts on a fresh store: the
+ * file gets `root` (its directory) and `st` (the store opened on it). */
+#define STORE_FIXTURE_SUITE(name)                                                                 \
+    static char root[STORE_FIXTURE_ROOT_MAX];                                                     \
+    static struct store st;                                                                       \
+    static void name##_store_open(void)                                                           \
+    {                                                                                             \
+        store_fixture_open(root, &st);                                                            \
+    }                                                                                             \
+    static void name##_store_close(void)                                                          \
+    {                                                                                             \
+        store_fixture_close(root, &st);                                                           \
+    }                                                                                             \
+    TestSuite(name, .init = name##_store_open, .fini = name##_store_close)
 
 /* An image with one layer "layer-<layer_name>" (its DiffID is the digest of
  * "diff-<layer_name>", unpacked as a directory holding one file), tagged as

@@ -16,18 +16,7 @@
 
 #define ABC "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
 
-static char root[STORE_FIXTURE_ROOT_MAX];
-static struct store st;
-
-static void setup(void)
-{
-    store_fixture_open(root, &st);
-}
-
-static void teardown(void)
-{
-    store_fixture_close(root, &st);
-}
+STORE_FIXTURE_SUITE(store);
 
 static int count_entries(const char *sub)
 {
@@ -40,8 +29,6 @@ static int count_entries(const char *sub)
         n += e->d_name[0] != '.';
     return n;
 }
-
-TestSuite(store, .init = setup, .fini = teardown);
 
 Test(store, creates_layout)
 {

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keel/strbuf.h"
 #include "keel/template.h"
 
 struct cell {
@@ -24,28 +25,14 @@ struct tw {
     size_t widths[256];
     size_t nwidths;
     size_t minwidth, padding;
-    char *out;
-    size_t len, cap;
+    struct strbuf out;
     bool oom;
 };
 
 static void emit(struct tw *w, const char *s, size_t n)
 {
-    if (w->oom)
-        return;
-    if (w->len + n + 1 > w->cap) {
-        size_t cap = (w->len + n + 1) * 2;
-        char *p = realloc(w->out, cap);
-        if (p == NULL) {
-            w->oom = true;
-            return;
-        }
-        w->out = p;
-        w->cap = cap;
-    }
-    memcpy(w->out + w->len, s, n);
-    w->len += n;
-    w->out[w->len] = '\0';
+    if (!w->oom && strbuf_add(&w->out, s, n) < 0)
+        w->oom = true;
 }
 
 static void pad(struct tw *w, size_t n)
@@ -173,9 +160,9 @@ char *keel_tabwriter(const char *text, size_t len, size_t minwidth, size_t paddi
     flush(&w, false);
     free(w.lines);
     if (w.oom) {
-        free(w.out);
+        free(w.out.p);
         return NULL;
     }
-    *out_len = w.len;
-    return w.out;
+    *out_len = w.out.len;
+    return w.out.p;
 }

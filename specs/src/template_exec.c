@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "keel/strbuf.h"
 #include "json_tree.h"
 #include "template_internal.h"
 
@@ -26,11 +27,6 @@ struct value {
     size_t n;
 };
 
-struct buf {
-    char *p;
-    size_t len, cap;
-};
-
 struct var {
     const char *name;
     struct value v;
@@ -45,7 +41,7 @@ struct exec {
     struct var vars[128];
     size_t nvars;
     struct chunk *arena;
-    struct buf *out;
+    struct strbuf *out;
     bool header;
     int line;
     keel_err *err;
@@ -79,23 +75,12 @@ static void *xalloc(struct exec *x, size_t n)
     return c->data;
 }
 
-static int put(struct exec *x, struct buf *b, const char *s, size_t n)
+static int put(struct exec *x, struct strbuf *b, const char *s, size_t n)
 {
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = (b->len + n + 1) * 2 + 64;
-        char *p = realloc(b->p, cap);
-        if (p == NULL)
-            return fail(x, "out of memory");
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return 0;
+    return strbuf_add(b, s, n) < 0 ? fail(x, "out of memory") : 0;
 }
 
-static int puts_(struct exec *x, struct buf *b, const char *s)
+static int puts_(struct exec *x, struct strbuf *b, const char *s)
 {
     return put(x, b, s, strlen(s));
 }
@@ -234,7 +219,7 @@ static const struct jnode **sorted_members(struct exec *x, const struct jnode *o
     return m;
 }
 
-static int print_value(struct exec *x, struct buf *b, const struct value *v, bool nested)
+static int print_value(struct exec *x, struct strbuf *b, const struct value *v, bool nested)
 {
     switch (v->k) {
     case V_MISSING: return puts_(x, b, nested ? "<nil>" : "<no value>");
@@ -294,7 +279,7 @@ static struct value to_string(struct exec *x, const struct value *v)
 {
     if (v->k == V_STR)
         return *v;
-    struct buf b = {0};
+    struct strbuf b = {0};
     print_value(x, &b, v, false);
     struct value s = str_value(x, b.p ? b.p : "", b.len);
     free(b.p);
@@ -303,7 +288,7 @@ static struct value to_string(struct exec *x, const struct value *v)
 
 /* ---- json, as encoding/json without HTML escaping ---- */
 
-static int json_string(struct exec *x, struct buf *b, const char *s, size_t n)
+static int json_string(struct exec *x, struct strbuf *b, const char *s, size_t n)
 {
     puts_(x, b, "\"");
     for (size_t i = 0; i < n; i++) {
@@ -332,7 +317,7 @@ static int json_string(struct exec *x, struct buf *b, const char *s, size_t n)
     return puts_(x, b, "\"");
 }
 
-static int json_value(struct exec *x, struct buf *b, const struct value *v)
+static int json_value(struct exec *x, struct strbuf *b, const struct value *v)
 {
     switch (v->k) {
     case V_MISSING:
@@ -572,7 +557,7 @@ static struct value fn_le(struct exec *x, struct value *a, size_t n) { return or
 static struct value fn_gt(struct exec *x, struct value *a, size_t n) { return ordered(x, a, n, "gt", 1, 1); }
 static struct value fn_ge(struct exec *x, struct value *a, size_t n) { return ordered(x, a, n, "ge", 0, 1); }
 
-static struct value from_buf(struct exec *x, struct buf *b)
+static struct value from_buf(struct exec *x, struct strbuf *b)
 {
     struct value v = str_value(x, b->p ? b->p : "", b->len);
     free(b->p);
@@ -582,7 +567,7 @@ static struct value from_buf(struct exec *x, struct buf *b)
 /* fmt.Sprint: a space between operands when neither is a string. */
 static struct value fn_print(struct exec *x, struct value *a, size_t n)
 {
-    struct buf b = {0};
+    struct strbuf b = {0};
     for (size_t i = 0; i < n; i++) {
         if (i > 0 && a[i].k != V_STR && a[i - 1].k != V_STR)
             puts_(x, &b, " ");
@@ -594,7 +579,7 @@ static struct value fn_print(struct exec *x, struct value *a, size_t n)
 /* fmt.Sprintln: spaces between all operands, a newline after. */
 static struct value fn_println(struct exec *x, struct value *a, size_t n)
 {
-    struct buf b = {0};
+    struct strbuf b = {0};
     for (size_t i = 0; i < n; i++) {
         if (i > 0)
             puts_(x, &b, " ");
@@ -605,7 +590,7 @@ static struct value fn_println(struct exec *x, struct value *a, size_t n)
 }
 
 /* Go's %!v(type=value) for an operand a verb cannot print. */
-static void bad_verb(struct exec *x, struct buf *b, char verb, const struct value *v)
+static void bad_verb(struct exec *x, struct strbuf *b, char verb, const struct value *v)
 {
     char text[64];
     snprintf(text, sizeof text, "%%!%c(%s=", verb, type_name(v));
@@ -615,7 +600,7 @@ static void bad_verb(struct exec *x, struct buf *b, char verb, const struct valu
 }
 
 /* One printf verb with its flags, width and precision. */
-static void printf_verb(struct exec *x, struct buf *b, const char *spec, size_t speclen, char verb,
+static void printf_verb(struct exec *x, struct strbuf *b, const char *spec, size_t speclen, char verb,
                         const struct value *v)
 {
     const char *dot = memchr(spec, '.', speclen);
@@ -628,7 +613,7 @@ static void printf_verb(struct exec *x, struct buf *b, const char *spec, size_t 
     }
     size_t width = (size_t)strtoul(p, NULL, 10);
     char text[512];
-    struct buf tmp = {0};
+    struct strbuf tmp = {0};
     bool numeric = false;
     switch (verb) {
     case 'd':
@@ -712,7 +697,7 @@ static struct value fn_printf(struct exec *x, struct value *a, size_t n)
     if (!want(x, "printf", n, 1, SIZE_MAX))
         return str_value(x, "", 0);
     struct value f = to_string(x, &a[0]);
-    struct buf b = {0};
+    struct strbuf b = {0};
     size_t next = 1;
     for (size_t i = 0; i < f.len; i++) {
         if (f.s[i] != '%') {
@@ -756,7 +741,7 @@ static struct value fn_json(struct exec *x, struct value *a, size_t n)
 {
     if (!want(x, "json", n, 1, 1))
         return str_value(x, "", 0);
-    struct buf b = {0};
+    struct strbuf b = {0};
     json_value(x, &b, &a[0]);
     return from_buf(x, &b);
 }
@@ -773,7 +758,7 @@ static struct value fn_join(struct exec *x, struct value *a, size_t n)
 {
     if (!want(x, "join", n, 2, 2) || !want_string(x, "join", &a[1], 1))
         return str_value(x, "", 0);
-    struct buf b = {0};
+    struct strbuf b = {0};
     if (a[0].k == V_LIST) {
         for (size_t i = 0; i < a[0].n; i++) {
             if (i > 0)
@@ -864,7 +849,7 @@ static struct value fn_pad(struct exec *x, struct value *a, size_t n)
 {
     if (!want(x, "pad", n, 3, 3) || !want_string(x, "pad", &a[0], 0))
         return str_value(x, "", 0);
-    struct buf b = {0};
+    struct strbuf b = {0};
     for (long long i = 0; i < (long long)a[1].num; i++)
         puts_(x, &b, " ");
     put(x, &b, a[0].s, a[0].len);
@@ -1082,7 +1067,7 @@ static int walk(struct exec *x, struct value dot, const struct tnode *n)
 int template_exec_node(const struct keel_template *t, const struct jnode *data, bool header,
                        char **buf, size_t *len, keel_err *err)
 {
-    struct buf out = {.p = *buf, .len = *len, .cap = *buf != NULL ? *len + 1 : 0};
+    struct strbuf out = {.p = *buf, .len = *len, .cap = *buf != NULL ? *len + 1 : 0};
     struct exec x = {.out = &out, .header = header, .err = err, .line = 1};
     struct value dot = from_node(data);
     push_var(&x, "$", dot);

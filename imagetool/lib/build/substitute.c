@@ -9,47 +9,25 @@
 #include <string.h>
 
 #include "keel/cleanup.h"
+#include "keel/strbuf.h"
 
 enum mode { MODE_WORD, MODE_WORDS, MODE_HEREDOC };
-
-struct sbuf {
-    char *p;
-    size_t len, cap;
-};
 
 struct lexer {
     const struct subst *s;
     enum mode mode;
     const char *p;
-    struct sbuf cur;
+    struct strbuf cur;
     bool have; /* cur is a word even if empty ("" was seen) */
     char **words;
     size_t nwords;
     keel_err *err;
 };
 
-static int sbuf_add(struct sbuf *b, const char *s, size_t n)
-{
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 32;
-        while (cap < b->len + n + 1)
-            cap *= 2;
-        char *p = realloc(b->p, cap);
-        if (p == NULL)
-            return -1;
-        b->p = p;
-        b->cap = cap;
-    }
-    memcpy(b->p + b->len, s, n);
-    b->len += n;
-    b->p[b->len] = '\0';
-    return 0;
-}
-
 static int add_char(struct lexer *lx, char c)
 {
     lx->have = true;
-    return sbuf_add(&lx->cur, &c, 1) < 0 ? keel_syserror(lx->err, "substitution") : 0;
+    return strbuf_add(&lx->cur, &c, 1) < 0 ? keel_syserror(lx->err, "substitution") : 0;
 }
 
 static int flush_word(struct lexer *lx)
@@ -64,7 +42,7 @@ static int flush_word(struct lexer *lx)
     if (v[lx->nwords] == NULL)
         return keel_syserror(lx->err, "substitution");
     v[++lx->nwords] = NULL;
-    lx->cur = (struct sbuf){0};
+    lx->cur = (struct strbuf){0};
     lx->have = false;
     return 0;
 }
@@ -74,7 +52,7 @@ static int add_value(struct lexer *lx, const char *v, bool quoted)
 {
     if (lx->mode != MODE_WORDS || quoted) {
         lx->have = true;
-        if (sbuf_add(&lx->cur, v, strlen(v)) < 0)
+        if (strbuf_add(&lx->cur, v, strlen(v)) < 0)
             return keel_syserror(lx->err, "substitution");
         return 0;
     }
