@@ -1,32 +1,42 @@
 # shellcheck shell=bash
 # keel-docker run: a container from an image: its record, network, bundle,
 # then the container itself, in the foreground or detached.
-kd_lib record network lifecycle command
+kd_lib record network lifecycle command volume
 
 USAGE='[OPTIONS] IMAGE [COMMAND] [ARG...]'
 ABOUT='Create and run a new container from an image'
 ALIASES='container run, run'
 OPTS=(
+    '|add-host|list|Add a custom host-to-IP mapping (host:ip)'
     '|cpus|decimal|Number of CPUs'
     'd|detach|bool|Run container in background and print container ID'
     '|detach-keys|string|Override the key sequence for detaching a container'
+    '|dns|list|Set custom DNS servers'
+    '|dns-option|list|Set DNS options'
+    '|dns-search|list|Set custom DNS search domains'
     '|entrypoint|string|Overwrite the default ENTRYPOINT of the image'
     'e|env|list|Set environment variables'
     '|env-file|list|Read in a file of environment variables'
     'h|hostname|string|Container host name'
     'i|interactive|bool|Keep STDIN open even if not attached'
+    '|ip|string|IPv4 address (e.g., 172.30.100.104)'
     'm|memory|bytes|Memory limit'
+    '|mount|list|Attach a filesystem mount to the container'
     '|name|string|Assign a name to the container'
     '|network|network|Connect a container to a network'
     '|net|=network|'
+    '|network-alias|list|Add network-scoped alias for the container'
+    '|net-alias|=network-alias|'
     '|pids-limit|int|Tune container pids limit (set -1 for unlimited)'
     'p|publish|list|Publish a container'"'"'s port(s) to the host'
+    'P|publish-all|bool|Publish all exposed ports to random ports'
     '|read-only|bool|Mount the container'"'"'s root filesystem as read only'
     '|restart|string|Restart policy to apply when a container exits (default "no")'
     '|rm|bool|Automatically remove the container and its associated anonymous volumes when it exits'
     '|sig-proxy|bool|Proxy received signals to the process (default true)'
     '|stop-signal|string|Signal to stop the container'
     '|stop-timeout|int|Timeout (in seconds) to stop a container'
+    '|tmpfs|list|Mount a tmpfs directory'
     't|tty|bool|Allocate a pseudo-TTY'
     'u|user|string|Username or UID (format: <name|uid>[:<group|gid>])'
     'v|volume|list|Bind mount a volume'
@@ -38,6 +48,7 @@ cmd_run() {
     opts_nargs min 1
     set -- "${ARGS[@]}"
     local image=$1 network=${OPT_network:-bridge} hostname=$OPT_hostname memory='' v
+    OPT_IMAGE=$image
     shift
     local -a envs=()
     for v in "${OPT_env_file[@]}"; do read_env_file "$v"; done
@@ -46,22 +57,22 @@ cmd_run() {
     check_restart_policy "${OPT_restart:-no}"
     [ -z "$OPT_stop_signal" ] || kill -l "$OPT_stop_signal" >/dev/null 2>&1 ||
         die "Invalid signal: $OPT_stop_signal"
-    case "$network" in bridge | host | none) ;; *) die "network $network not found" ;; esac
     if [ -n "$OPT_cpus" ] && ! [[ "$OPT_cpus" =~ ^[0-9]*\.?[0-9]+$ ]]; then
         die "invalid argument \"$OPT_cpus\" for \"--cpus\""
     fi
+    run_check_network "$network"
+    if [ "${#OPT_publish[@]}" -gt 0 ] && net_is_networked "$network"; then
+        "$KEEL_NET" check-ports "${OPT_publish[@]}" || exit 125
+    fi
     if [ -n "$OPT_name" ] && ! [[ "$OPT_name" =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]]; then
         die "Invalid container name ($OPT_name), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
-    fi
-    if [ "${#OPT_publish[@]}" -gt 0 ] && [ "$network" = bridge ]; then
-        "$KEEL_NET" check-ports "${OPT_publish[@]}" || exit 125
     fi
 
     record_new "$OPT_name"
     local id=$REC_ID dir=$CONTAINERS/$REC_ID
     # a failure from here on removes what was made
     CLEANUP_ID=$id
-    trap 'remove_container "$CLEANUP_ID" 1' EXIT
+    trap 'remove_container "$CLEANUP_ID" 1 1' EXIT
 
     record_put "$id" image "$image"
     record_put "$id" network "$network"
@@ -72,27 +83,44 @@ cmd_run() {
     [ -z "$OPT_stop_signal" ] || record_put "$id" stop_signal "$OPT_stop_signal"
     [ -z "$OPT_stop_timeout" ] || record_put "$id" stop_timeout "$OPT_stop_timeout"
     record_fill "$id" ports true
-    # hosts, hostname and resolv.conf as docker provides them
-    if [ "$network" = host ]; then
-        [ -n "$hostname" ] || hostname=$(hostname)
-    fi
+    local net_ip='' net_ns=none net_gw='' net_dns=0 target=''
+    [ "$network" != host ] || net_ns=host
+    case "$network" in
+    container:*)
+        target=$(resolve_container "${network#container:}") || exit 125
+        container_status "$target"
+        [ "$ST_state" = running ] || die "Error response: cannot join network namespace of a non running container: container ${target} is ${ST_state}"
+        net_ns=/proc/$ST_pid/ns/net
+        record_get hostname "$target" hostname
+        ;;
+    host) [ -n "$hostname" ] || hostname=$(hostname) ;;
+    esac
     [ -n "$hostname" ] || hostname=${id:0:12}
     record_put "$id" hostname "$hostname"
-    record_fill "$id" resolv.conf make_resolv_conf
 
-    local net_ip='' net_ns=none
-    [ "$network" != host ] || net_ns=host
-    if [ "$network" = bridge ]; then
-        net_setup "$id" "${OPT_publish[@]}"
+    local aliases
+    aliases=$(IFS=,; echo "${OPT_network_alias[*]}")
+    if net_is_networked "$network"; then
+        record_put "$id" networks "$network ${OPT_ip:--} ${aliases:--}"
+        local -a exposed=()
+        mapfile -t exposed < <(run_exposed_ports)
+        net_setup "$id" "${OPT_publish[@]}" "${exposed[@]}"
         # shellcheck disable=SC2153 # set by net_setup
-        net_ip=$NET_IP net_ns=$NET_NS
+        net_ip=$NET_IP net_ns=$NET_NS net_gw=$NET_GW net_dns=$NET_DNS
         record_fill "$id" ports "$KEEL_NET" ports "$id"
         record_put "$id" ip "$net_ip"
     fi
-    if [ "$network" = host ]; then
-        record_fill "$id" hosts cat /etc/hosts
+    # hosts, hostname and resolv.conf as docker provides them
+    run_extra_hosts "$net_gw" | record_fill "$id" extra_hosts cat
+    if [ -n "$target" ]; then
+        record_fill "$id" hosts cat "$CONTAINERS/$target/hosts"
+        record_fill "$id" resolv.conf cat "$CONTAINERS/$target/resolv.conf"
+    elif [ "$network" = host ]; then
+        record_fill "$id" hosts cat /etc/hosts "$dir/extra_hosts"
+        record_fill "$id" resolv.conf cat /etc/resolv.conf
     else
-        record_fill "$id" hosts make_hosts "$hostname" "$net_ip"
+        record_fill "$id" hosts make_hosts "$hostname" "$net_ip" "$dir/extra_hosts"
+        record_fill "$id" resolv.conf make_resolv_conf "$net_dns" "${OPT_dns[*]}" "${OPT_dns_search[*]}" "${OPT_dns_option[*]}"
     fi
 
     # keel-image writes the container's config once, from the image and these
@@ -101,7 +129,10 @@ cmd_run() {
         --cgroups-path "/$KEEL_CGROUP_PARENT/$id" --annotation "io.keel.docker.id=$id"
         --mount "$dir/hosts:/etc/hosts" --mount "$dir/hostname:/etc/hostname"
         --mount "$dir/resolv.conf:/etc/resolv.conf")
-    for v in "${OPT_volume[@]}"; do bundle+=(--mount "$(volume_mount_spec "$v")"); done
+    # -v, --mount and --tmpfs: host paths and volumes become bind mounts here,
+    # tmpfs mounts and the image's VOLUMEs once the bundle exists
+    volumes_parse "$id"
+    for v in "${VOL_BINDS[@]}"; do bundle+=(--mount "$v"); done
     # docker's own variables first: the image's and the user's may replace them
     bundle+=(--env "HOSTNAME=$hostname")
     [ "$OPT_tty" = 0 ] || bundle+=(--tty --env TERM=xterm)
@@ -119,6 +150,7 @@ cmd_run() {
     bundle_image "$image" "$dir/bundle" "${bundle[@]}" -- "$@"
     { IFS= read -r cmd0; IFS= read -r path; } <<<"$BUNDLE_OUT"
     check_command "$dir/bundle/rootfs" "$cmd0" "$path" "failed to create task"
+    volumes_finish "$id"
     record_put "$id" path "$path"
     record_command "$id"
     record_publish "$id"
@@ -190,23 +222,52 @@ bundle_image() {
     BUNDLE_OUT=$out
 }
 
-# -v HOST:CTR[:ro] or NAME:CTR[:ro] -> keel-image bundle's --mount SRC:DST:MODE.
-volume_mount_spec() {
-    local spec=$1 src dst mode=rw
-    IFS=: read -r src dst mode <<<"$spec"
-    mode=${mode:-rw}
-    if [ -z "$src" ] || [ -z "$dst" ]; then
-        die "invalid volume specification: '$spec'"
-    fi
-    case "$dst" in /*) ;; *) die "invalid volume specification: '$spec': destination must be absolute" ;; esac
-    case "$mode" in ro | rw) ;; *) die "invalid mode: $mode" ;; esac
-    case "$src" in
-    /*) mkdir -p "$src" ;;
-    *)
-        [[ "$src" =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]] || die "invalid volume name: $src"
-        mkdir -p "$VOLUMES/$src/_data"
-        src=$VOLUMES/$src/_data
+# The network options against the mode, with docker's messages.
+run_check_network() {
+    local net=$1
+    net_exists "${net%%:*}" || [ "${net%%:*}" = container ] ||
+        die "Error response: network $net not found"
+    case "$net" in
+    container:*)
+        [ -z "$OPT_hostname" ] || die "Error response: conflicting options: hostname and the network mode"
+        [ "${#OPT_add_host[@]}" = 0 ] || die "Error response: conflicting options: custom host-to-IP mapping and the network mode"
+        [ "${#OPT_dns[@]}" = 0 ] || die "Error response: conflicting options: dns and the network mode"
+        [ "${#OPT_publish[@]}" = 0 ] && [ "$OPT_publish_all" = 0 ] ||
+            die "Error response: conflicting options: port publishing and the container type network mode"
+        ;;
+    host)
+        [ "${#OPT_publish[@]}" = 0 ] || echo "WARNING: Published ports are discarded when using host network mode" >&2
+        OPT_publish=() OPT_publish_all=0
         ;;
     esac
-    printf '%s:%s:%s\n' "$src" "$dst" "$mode"
+    case "$net" in
+    bridge | host | none | container:*)
+        [ "${#OPT_network_alias[@]}" = 0 ] ||
+            die "Error response: network-scoped alias is supported only for containers in user defined networks"
+        [ -z "$OPT_ip" ] || die "Error response: user specified IP address is supported on user defined networks only"
+        ;;
+    esac
+    return 0
+}
+
+# -P: every port the image EXPOSEs, as CTR/PROTO specs (an ephemeral host port each).
+run_exposed_ports() {
+    [ "$OPT_publish_all" = 1 ] || return 0
+    local json
+    json=$(images inspect "$OPT_IMAGE" 2>/dev/null) || {
+        images pull "$OPT_IMAGE" >&2 || exit 125
+        json=$(images inspect "$OPT_IMAGE")
+    }
+    jq -r '.config.config.ExposedPorts // {} | keys[] | if test("/") then . else . + "/tcp" end' <<<"$json"
+}
+
+# --add-host NAME:IP lines as /etc/hosts has them; host-gateway is GATEWAY.
+run_extra_hosts() {
+    local h name ip
+    for h in "${OPT_add_host[@]}"; do
+        name=${h%%:*} ip=${h#*:}
+        [ "$name" != "$h" ] && [ -n "$name" ] || die "invalid argument \"$h\" for \"--add-host\" flag: bad format for add-host: \"$h\""
+        [ "$ip" != host-gateway ] || ip=${1:-127.0.0.1}
+        printf '%s\t%s\n' "$ip" "$name"
+    done
 }

@@ -24,7 +24,7 @@ system_prune() {
   - all stopped containers
   - all networks not used by at least one container"
         [ "$OPT_volumes" = 0 ] || what="$what
-  - all with_volumes not used by at least one container"
+  - all anonymous volumes not used by at least one container"
         if [ "$OPT_all" = 1 ]; then what="$what
   - all images without at least one container associated to them"
         else what="$what
@@ -37,7 +37,7 @@ system_prune() {
     local c i v=0
     c=$(prune_containers 2>/dev/null)
     prune_networks 2>/dev/null
-    [ "$OPT_volumes" = 0 ] || v=$(prune_volumes 2>/dev/null)
+    [ "$OPT_volumes" = 0 ] || v=$(prune_volumes 0 2>/dev/null)
     i=$(prune_images "$OPT_all" 2>/dev/null)
     echo "Total reclaimed space: $(human_size $((c + i + v)))"
 }

@@ -2,7 +2,7 @@
 # What the prune commands remove: stopped containers, unused images, volumes
 # and the bridge. Each prune_* prints the bytes it freed; what it removed goes
 # to stderr.
-kd_lib lifecycle format
+kd_lib lifecycle format volume
 
 dir_bytes() { du -sb "$@" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
 
@@ -33,27 +33,25 @@ prune_images() {
     echo $((before > after ? before - after : 0))
 }
 
+# prune_volumes ALL: the unused anonymous volumes (docker 23+), every
+# unused one with ALL.
 prune_volumes() {
-    local v freed=0 b
-    for v in "$VOLUMES"/*/; do
-        v=${v%/}
-        grep -qsF "$v/_data" "$CONTAINERS"/*/bundle/config.json && continue
-        b=$(dir_bytes "$v")
-        rm -rf "$v"
-        echo "${v##*/}" >&2
+    local all=$1 n freed=0 b anon
+    for n in "$VOLUMES"/*/_data; do
+        n=${n%/_data} n=${n##*/}
+        [ -z "$(vol_users "$n")" ] || continue
+        IFS= read -r anon <"$VOLUMES/$n/anonymous" 2>/dev/null || anon=0
+        [ "$all" = 1 ] || [ "$anon" = 1 ] || continue
+        b=$(dir_bytes "$VOLUMES/$n")
+        vol_remove "$n" || continue
+        echo "$n" >&2
         freed=$((freed + b))
     done
     echo "$freed"
 }
 
-# The bridge goes when no container uses it.
-prune_networks() {
-    local net_state=${KEEL_NET_STATE:-/run/keel-docker-net}
-    [ -z "$(ls -A "$net_state/containers" 2>/dev/null)" ] || return 0
-    if ip link del "${KEEL_BRIDGE:-keel0}" 2>/dev/null; then
-        echo "${KEEL_BRIDGE:-keel0}" >&2
-    fi
-}
+# Unused user networks and the default bridge when no container uses it.
+prune_networks() { "$KEEL_NET" prune >&2; }
 
 confirm() {
     local answer

@@ -212,3 +212,17 @@ image_user() {
         [ "$image" != "$1" ] || { echo "$id"; return 0; }
     done
 }
+
+# record_rename ID NAME: the new name claimed, the record's name changed, the old name freed.
+record_rename() {
+    local id=$1 new=$2 old owner
+    record_get old "$id" name
+    [ "$old" != "$new" ] || die "Error response: Renaming a container with the same name as its current name"
+    if ! claim_name "$CONTAINERS/.names/$new" "$id"; then
+        name_id owner "$CONTAINERS/.names/$new"
+        die "Error response: Conflict. The container name \"/$new\" is already in use by container \"$owner\". You have to remove (or rename) that container to be able to reuse that name."
+    fi
+    record_put "$id" name "$new"
+    name_id owner "$CONTAINERS/.names/$old"
+    [ "$owner" != "$id" ] || rm -f "$CONTAINERS/.names/$old"
+}

@@ -1,0 +1,20 @@
+# shellcheck shell=bash
+# keel-docker rename: a container's new name, in its record and in the
+# resolvers of its networks.
+kd_lib record
+
+USAGE='CONTAINER NEW_NAME'
+ABOUT='Rename a container'
+ALIASES='container rename, rename'
+OPTS=()
+
+cmd_rename() {
+    opts_parse 1 "$@"
+    opts_nargs exact 2
+    local id new=${ARGS[1]} old
+    id=$(resolve_container "${ARGS[0]}") || exit 1
+    [[ "$new" =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]] ||
+        die "Error response: Invalid container name ($new), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+    record_rename "$id" "$new"
+    "$KEEL_NET" rename "$id" "$new" >/dev/null 2>&1 || true
+}

@@ -1,0 +1,207 @@
+#!/usr/bin/env bash
+# cond && ok || not_ok is meant (ok never fails); $ in single quotes runs in the container.
+# shellcheck disable=SC2015,SC2016
+# End-to-end tests of keel-docker's user networks, published ports and
+# volumes, as root, with a busybox image from a real registry on 127.0.0.1.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+TOP=$(pwd)
+# shellcheck source=scripts/tests/lib.sh
+. scripts/tests/lib.sh
+
+[ "$(id -u)" -eq 0 ] || { echo "1..0 # SKIP keel-docker network tests need root"; exit 0; }
+command -v dnsmasq >/dev/null || { echo "1..0 # SKIP dnsmasq is not installed (scripts/install-deps)"; exit 0; }
+
+TMP=$(mktemp -d /tmp/keel-docker-net-test.XXXXXX)
+export KEEL_ROOT=$TMP/root
+export KEEL_RUN_ROOT=/run/keel-test-kdn-$$
+export KEEL_NET_STATE=/run/keel-test-kdn-net-$$
+export KEEL_BRIDGE=kdn$$
+export KEEL_CGROUP_PARENT=keel-docker-net-test-$$
+# a /24 of its own per run: other suites run at the same time
+export KEEL_SUBNET=10.$((RANDOM % 50 + 150)).$((RANDOM % 250)).0/24
+KD=$TOP/scripts/keel-docker
+kd() { "$KD" "$@"; }
+NET1=kdn1-$$
+SUB1=10.$((RANDOM % 50 + 200)).$((RANDOM % 250))
+
+cleanup() {
+    local id n
+    for id in $(kd ps -a -q --no-trunc 2>/dev/null); do kd rm -f "$id" >/dev/null 2>&1; done
+    for n in $("$TOP/scripts/keel-docker-net" list 2>/dev/null); do kd network rm "$n" >/dev/null 2>&1; done
+    stop_registry
+    ip link del "$KEEL_BRIDGE" 2>/dev/null
+    find /sys/fs/cgroup/*/"$KEEL_CGROUP_PARENT" -maxdepth 0 -type d -exec rmdir {} + 2>/dev/null
+    rm -rf "$TMP" "$KEEL_RUN_ROOT" "$KEEL_NET_STATE"
+}
+trap cleanup EXIT
+
+make_busybox_layout "$TMP/layout" latest
+# an image with an EXPOSE and a VOLUME over a directory with a file in it
+work=$(mktemp -d)
+umoci config --image "$TMP/layout:latest" --tag exp --config.exposedports 80/tcp \
+    --config.exposedports 53/udp --config.volume /www >/dev/null
+start_registry "$TMP/registry" || { echo "Bail out! no registry"; exit 1; }
+push_layout "$TMP/layout" latest busybox
+push_layout "$TMP/layout" exp busybox-exp
+rm -rf "$work"
+IMG=$REGISTRY/busybox
+EXP_IMG=$REGISTRY/busybox-exp
+kd pull "$IMG" >/dev/null 2>&1
+kd pull "$EXP_IMG" >/dev/null 2>&1
+
+# --- user networks: names over TCP and UDP ---------------------------------------
+id=$(kd network create --subnet "$SUB1.0/24" --label team=a "$NET1")
+expect_eq "network create prints a 64-hex id" 64 "${#id}"
+expect_eq "network ls lists it" "$NET1" "$(kd network ls --format '{{.Name}}' | grep -x "$NET1")"
+expect_eq "network inspect shows the subnet" "$SUB1.0/24" "$(kd network inspect "$NET1" | jq -r '.[0].IPAM.Config[0].Subnet')"
+err=$(kd network create "$NET1" 2>&1)
+grep -q "network with name $NET1 already exists" <<<"$err" && ok "a second create of a name is refused" || not_ok "duplicate create" "$err"
+
+kd run -d --name srv1-$$ --network "$NET1" --network-alias web-$$ "$IMG" sh -c \
+    'nc -lk -p 7000 -e echo tcp-ok & nc -lu -p 7001 -e echo udp-ok & sleep 300' >/dev/null
+out=$(kd run --rm --network "$NET1" "$IMG" sh -c "nslookup srv1-$$ 127.0.0.11 >/dev/null && echo resolved; sleep 0.3; nc srv1-$$ 7000 </dev/null")
+expect_eq "a container resolves another by name through 127.0.0.11 and talks TCP" "resolved
+tcp-ok" "$out"
+out=$(kd run --rm --network "$NET1" "$IMG" sh -c "echo hi | nc -u -w1 web-$$ 7001")
+expect_eq "UDP by network alias" udp-ok "$out"
+short=$(kd inspect -f '{{.Id}}' srv1-$$ 2>/dev/null | cut -c1-12)
+[ -n "$short" ] || short=$(kd ps -q --filter name=srv1-$$ | head -n1)
+out=$(kd run --rm --network "$NET1" "$IMG" nslookup "$short" 2>&1)
+grep -q "Address: $SUB1\." <<<"$out" && ok "the short id resolves" || not_ok "short id" "$out"
+expect_eq "resolv.conf points at 127.0.0.11" "nameserver 127.0.0.11" \
+    "$(kd run --rm --network "$NET1" "$IMG" grep nameserver /etc/resolv.conf)"
+
+kd rename srv1-$$ srv2-$$
+out=$(kd run --rm --network "$NET1" "$IMG" sh -c "nslookup srv2-$$ >/dev/null && echo new; nslookup srv1-$$ >/dev/null || echo old-gone")
+expect_eq "names follow rename" "new
+old-gone" "$out"
+
+# the default bridge has no names
+kd run -d --name plain-$$ "$IMG" sleep 300 >/dev/null
+out=$(kd run --rm "$IMG" sh -c "nslookup plain-$$ >/dev/null 2>&1 && echo found || echo none")
+expect_eq "the default bridge resolves no container names" none "$out"
+
+# connect and disconnect
+kd network connect --alias extra-$$ "$NET1" plain-$$
+out=$(kd run --rm --network "$NET1" "$IMG" sh -c "nslookup extra-$$ >/dev/null && echo found")
+expect_eq "connect adds the container's names on the network" found "$out"
+expect_eq "connect gives the container a second interface" 1 \
+    "$(kd exec plain-$$ ip -4 -o addr show | grep -c " $SUB1\.")"
+kd network disconnect "$NET1" plain-$$
+out=$(kd run --rm --network "$NET1" "$IMG" sh -c "nslookup extra-$$ >/dev/null 2>&1 && echo found || echo gone")
+expect_eq "disconnect removes them" gone "$out"
+
+# --network container:, --ip, --add-host, --dns-search, --hostname
+out=$(kd run --rm --network container:srv2-$$ "$IMG" sh -c 'echo x | nc 127.0.0.1 7000')
+expect_eq "--network container: shares the namespace" tcp-ok "$out"
+out=$(kd run --rm --network "$NET1" --ip "$SUB1.77" --add-host db-$$:10.9.8.7 --add-host gw-$$:host-gateway \
+    --hostname hn-$$ "$IMG" sh -c 'ip -4 -o addr show eth0 | awk "{print \$4}"; grep -- "-'$$'" /etc/hosts | cut -f1; hostname')
+expect_eq "--ip, --add-host (host-gateway) and --hostname" "$SUB1.77/24
+10.9.8.7
+$SUB1.1
+hn-$$" "$out"
+expect_eq "--dns-search and --dns on the default bridge" "search ex-$$.test
+nameserver 10.1.2.3" "$(kd run --rm --dns 10.1.2.3 --dns-search ex-$$.test "$IMG" grep -E '^(search|nameserver)' /etc/resolv.conf)"
+err=$(kd run --rm --network no-such-$$ "$IMG" true 2>&1)
+grep -q "network no-such-$$ not found" <<<"$err" && ok "an unknown network is docker's error" || not_ok "unknown network" "$err"
+
+# --- published ports ------------------------------------------------------------
+port=$(free_port)
+kd run -d --name pub-$$ -p "$port:80" -P "$EXP_IMG" httpd -f -p 80 -h /www >/dev/null
+sleep 0.3
+expect_eq "a published port answers on 127.0.0.1" "hello from keel" "$(curl -s --max-time 5 "http://127.0.0.1:$port/index.html")"
+hostip=$(ip -4 -o route get 1.1.1.1 2>/dev/null | sed -n 's/.* src \([0-9.]*\).*/\1/p')
+[ -z "$hostip" ] && skip "the host's address reaches the container" "no host address" ||
+    expect_eq "the host's address reaches the container" "hello from keel" "$(curl -s --max-time 5 "http://$hostip:$port/index.html")"
+python3 -c "import socket,sys; s=socket.socket(); s.bind(('0.0.0.0', $port))" 2>/dev/null &&
+    not_ok "a host bind on a published port fails" || ok "a host bind on a published port fails (EADDRINUSE)"
+out=$(kd port pub-$$)
+grep -q "^80/tcp -> 0.0.0.0:$port$" <<<"$out" && grep -q "^53/udp -> 0.0.0.0:[0-9]*$" <<<"$out" &&
+    ok "-P publishes the EXPOSEd ports; port lists them" || not_ok "port / -P" "$out"
+[ -z "$hostip" ] && skip "hairpin" "no host address" ||
+    expect_eq "hairpin: a container reaches its own published port through the host's address" "hello from keel" \
+        "$(kd exec pub-$$ wget -q -T 5 -O - "http://$hostip:$port/index.html")"
+err=$(kd run --rm -p "$port:80" "$IMG" true 2>&1)
+grep -q "Bind for 0.0.0.0:$port failed: port is already allocated" <<<"$err" && ok "a taken port is docker's error" || not_ok "taken port" "$err"
+
+# --- nothing left ---------------------------------------------------------------
+leftovers() {
+    local id=$1
+    ls "$KEEL_NET_STATE/containers/$id" 2>/dev/null
+    ip netns list | grep -F "keel-${id:0:12}"
+    ip -o link | grep -F "vk${id:0:10}"
+    iptables -t nat -S | grep -F "keel:$id"
+}
+pid=$(kd inspect -f '{{.State.Pid}}' pub-$$ 2>/dev/null)
+pubid=$(kd ps -q --no-trunc --filter name=pub-$$ | head -n1)
+kd rm -f pub-$$ >/dev/null
+expect_eq "rm -f leaves no namespace, veth, rule or guard" "" "$(leftovers "$pubid")"
+python3 -c "import socket; s=socket.socket(); s.bind(('0.0.0.0', $port))" && ok "the port is free again" || not_ok "port free again"
+
+kd run -d --name victim-$$ --network "$NET1" -p "$port:80" "$IMG" httpd -f -p 80 -h /www >/dev/null
+vid=$(kd ps -q --no-trunc --filter name=victim-$$ | head -n1)
+mon=$(cat "$KEEL_ROOT/containers/$vid/monitor.pid")
+cpid=$(kd inspect -f '{{.State.Pid}}' "$vid")
+kill -KILL "$mon" "$cpid"
+for _ in $(seq 50); do [ -z "$(leftovers "$vid")" ] && break; sleep 0.1; done
+expect_eq "SIGKILL of the container and its monitor leaves nothing" "" "$(leftovers "$vid")"
+kd rm -f "$vid" >/dev/null 2>&1
+
+kd rm -f srv2-$$ plain-$$ >/dev/null
+netid=$(kd network inspect -f '{{.Id}}' "$NET1")
+dnspid=$(cat "$KEEL_NET_STATE/nets/$NET1/dns.pid" 2>/dev/null)
+expect_eq "network rm prints the name" "$NET1" "$(kd network rm "$NET1")"
+check "network rm removes the bridge" test ! -e "/sys/class/net/br-${netid:0:12}"
+[ -n "$dnspid" ] && [ "$(awk '{print $3}' "/proc/$dnspid/stat" 2>/dev/null)" != S ] &&
+    ok "network rm stops the resolver" || not_ok "resolver left" "pid $dnspid"
+expect_eq "network rm removes its rules" "" "$(iptables-save | grep -F "br-${netid:0:12}")"
+
+# --- volumes --------------------------------------------------------------------
+expect_eq "volume create prints the name" vol1-$$ "$(kd volume create --label a=b vol1-$$)"
+expect_eq "a new named volume over an image directory is filled from the image (copy-up)" "hello from keel" \
+    "$(kd run --rm -v vol1-$$:/www "$IMG" cat /www/index.html)"
+kd run --rm -v vol1-$$:/www "$IMG" sh -c 'echo more >/www/b'
+expect_eq "a volume keeps its data" more "$(kd run --rm -v vol1-$$:/d "$IMG" cat /d/b)"
+expect_eq "nocopy leaves a new volume empty" "" "$(kd run --rm -v vol2-$$:/www:nocopy "$IMG" ls /www)"
+expect_eq "volume ls -q lists both" "vol1-$$ vol2-$$" "$(kd volume ls -q | grep -- "-$$" | sort | paste -sd' ')"
+expect_eq "volume inspect" "local vol1-$$ b" "$(kd volume inspect vol1-$$ | jq -r '.[0] | "\(.Driver) \(.Name) \(.Labels.a)"')"
+mkdir -p "$TMP/rel/sub" && echo relative >"$TMP/rel/sub/f"
+expect_eq "-v ./rel resolves against the current directory, :z accepted" relative \
+    "$(cd "$TMP/rel" && kd run --rm -v ./sub:/m:ro,z "$IMG" cat /m/f)"
+expect_eq "-v ~/x resolves against HOME" relative "$(HOME=$TMP/rel kd run --rm -v '~/sub:/m' "$IMG" cat /m/f)"
+expect_eq "--mount type=bind,readonly" "relative ro" \
+    "$(kd run --rm --mount "type=bind,src=$TMP/rel/sub,dst=/m,readonly" "$IMG" sh -c 'cat /m/f; touch /m/x 2>/dev/null || echo ro')"
+expect_eq "--mount type=tmpfs and --tmpfs" "tmpfs tmpfs" \
+    "$(kd run --rm --mount type=tmpfs,dst=/t1 --tmpfs /t2:size=1m "$IMG" sh -c 'echo $(stat -f -c %T /t1) $(stat -f -c %T /t2)')"
+expect_eq "--mount type=volume" "hello from keel" "$(kd run --rm --mount "type=volume,src=vol3-$$,dst=/www" "$IMG" cat /www/index.html)"
+kd volume create --opt type=tmpfs --opt device=tmpfs --opt o=size=1m vol4-$$ >/dev/null
+expect_eq "volume create --opt type=tmpfs" tmpfs "$(kd run --rm -v vol4-$$:/t "$IMG" stat -f -c %T /t)"
+
+# anonymous volumes
+before=$(kd volume ls -q | wc -l)
+kd run --name anon1-$$ -v /data "$EXP_IMG" sh -c 'ls /www; echo x >/data/y' >/dev/null
+expect_eq "-v /data and the image's VOLUME make two anonymous volumes" $((before + 2)) "$(kd volume ls -q | wc -l)"
+kd rm -v anon1-$$ >/dev/null
+expect_eq "rm -v removes them" "$before" "$(kd volume ls -q | wc -l)"
+kd run --rm -v /data "$EXP_IMG" true
+expect_eq "--rm removes them" "$before" "$(kd volume ls -q | wc -l)"
+kd run --name anon2-$$ -v /data "$IMG" true
+kd rm anon2-$$ >/dev/null
+expect_eq "rm without -v keeps them, dangling" 1 "$(kd volume ls -q --filter dangling=true | grep -vc -- "-$$")"
+err=$(kd volume rm no-such-$$ 2>&1)
+grep -q "no such volume" <<<"$err" && ok "volume rm of a missing volume" || not_ok "volume rm missing" "$err"
+kd run -d --name user-$$ -v vol1-$$:/d "$IMG" sleep 300 >/dev/null
+err=$(kd volume rm vol1-$$ 2>&1)
+grep -q "volume is in use" <<<"$err" && ok "volume rm of a used volume is refused" || not_ok "volume in use" "$err"
+kd system prune -f --volumes >/dev/null
+expect_eq "system prune --volumes removes anonymous volumes only" "vol1-$$ vol2-$$ vol3-$$ vol4-$$" \
+    "$(kd volume ls -q | sort | paste -sd' ')"
+kd volume prune -f >/dev/null
+expect_eq "volume prune (no -a) keeps named volumes" 4 "$(kd volume ls -q | wc -l)"
+kd volume prune -a -f >/dev/null
+expect_eq "volume prune -a removes every unused volume" "vol1-$$" "$(kd volume ls -q)"
+kd rm -f user-$$ >/dev/null
+expect_eq "volume rm" vol1-$$ "$(kd volume rm vol1-$$)"
+
+tap_finish
