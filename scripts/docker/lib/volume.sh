@@ -127,10 +127,9 @@ vol_use() {
     /*) VOL_BINDS+=("$src:$dst:$mode"); return 0 ;;
     '') new_id src; anon=1 ;;
     esac
-    if ! vol_exists "$src"; then
-        vol_create "$src" "$anon" --
-        [ "$nocopy" = 1 ] || VOL_COPY+=("$dst $src")
-    fi
+    vol_exists "$src" || vol_create "$src" "$anon" --
+    # an empty volume is filled from the image, as docker does
+    [ "$nocopy" = 1 ] || VOL_COPY+=("$dst $src")
     path=$(vol_mountpoint "$src")
     VOL_BINDS+=("$path:$dst:$mode")
     VOL_USED+=("$src $dst $anon")
@@ -235,12 +234,14 @@ volumes_finish() {
     [ "${#extra[@]}" = 0 ] || vol_record "$id"
     if [ "${#extra[@]}" -gt 0 ] || [ "${#VOL_TMPFS[@]}" -gt 0 ]; then
         local binds tmpfs
-        binds=$(printf '%s\n' "${extra[@]}" | jq -R 'split(":") | {destination: .[1], type: "bind", source: .[0], options: ["rbind", .[2], "rprivate"]}' | jq -s .)
+        binds=$(printf '%s\n' "${extra[@]}" | jq -R 'select(. != "") | split(":") | {destination: .[1], type: "bind", source: .[0], options: ["rbind", .[2], "rprivate"]}' | jq -s .)
         tmpfs=$(printf '%s\n' "${VOL_TMPFS[@]}" | jq -R 'select(. != "") | (index(":")) as $i | {destination: .[:$i], type: "tmpfs", source: "tmpfs", options: (["rw", "nosuid", "nodev", "noexec"] + (.[$i + 1:] | split(",") | map(select(. != ""))))}' | jq -s .)
+        local cfg
         # shellcheck disable=SC2016 # a jq program
-        record_fill "$id" bundle/config.json jq --argjson b "$binds" --argjson t "$tmpfs" \
+        cfg=$(jq --argjson b "$binds" --argjson t "$tmpfs" \
             '.mounts = ([.mounts[] | select(.destination as $d | ($b + $t) | map(.destination) | index($d) | not)] + $b + $t)' \
-            "$dir/bundle/config.json"
+            "$dir/bundle/config.json") || die "cannot add the mounts to $dir/bundle/config.json"
+        record_fill "$id" bundle/config.json printf '%s\n' "$cfg"
     fi
     for m in "${VOL_COPY[@]}"; do copy_up "$dir/bundle/rootfs" "${m%% *}" "${m#* }"; done
 }
