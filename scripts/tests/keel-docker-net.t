@@ -169,6 +169,7 @@ expect_eq "volume inspect" "local vol1-$$ b" "$(kd volume inspect vol1-$$ | jq -
 mkdir -p "$TMP/rel/sub" && echo relative >"$TMP/rel/sub/f"
 expect_eq "-v ./rel resolves against the current directory, :z accepted" relative \
     "$(cd "$TMP/rel" && kd run --rm -v ./sub:/m:ro,z "$IMG" cat /m/f)"
+# shellcheck disable=SC2088 # the literal ~ is keel-docker's to resolve
 expect_eq "-v ~/x resolves against HOME" relative "$(HOME=$TMP/rel kd run --rm -v '~/sub:/m' "$IMG" cat /m/f)"
 expect_eq "--mount type=bind,readonly" "relative ro" \
     "$(kd run --rm --mount "type=bind,src=$TMP/rel/sub,dst=/m,readonly" "$IMG" sh -c 'echo $(cat /m/f) $(touch /m/x 2>/dev/null || echo ro)')"

@@ -113,16 +113,16 @@ network_inspect() {
     local n rc=0 out=() c ip name
     for n in "${ARGS[@]}"; do
         if ! network_info "$n"; then complain "Error response: network $n not found"; rc=1; continue; fi
-        local containers='{}'
+        local members='{}'
         while read -r c ip; do
             [ -n "$c" ] || continue
             record_get name "$c" name
-            containers=$(jq -c --arg id "$c" --arg name "$name" --arg ip "$ip/${NI_subnet#*/}" \
-                '.[$id] = {Name: $name, EndpointID: "", MacAddress: "", IPv4Address: $ip, IPv6Address: ""}' <<<"$containers")
+            members=$(jq -c --arg id "$c" --arg name "$name" --arg ip "$ip/${NI_subnet#*/}" \
+                '.[$id] = {Name: $name, EndpointID: "", MacAddress: "", IPv4Address: $ip, IPv6Address: ""}' <<<"$members")
         done < <("$KEEL_NET" members "$n")
         out+=("$(jq -n --arg name "$n" --arg id "$NI_id" --arg created "$NI_created" --arg subnet "$NI_subnet" \
             --arg gw "$NI_gateway" --argjson internal "$([ "$NI_internal" = 1 ] && echo true || echo false)" \
-            --argjson containers "$containers" --arg bridge "$NI_bridge" \
+            --argjson containers "$members" --arg bridge "$NI_bridge" \
             --argjson labels "$(printf '%s\n' "${NI_label[@]}" | jq -R 'select(. != "") | {(split("=")[0]): (split("=")[1:] | join("="))}' | jq -s 'add // {}')" \
             '{Name: $name, Id: $id, Created: $created, Scope: "local", Driver: "bridge", EnableIPv6: false,
               IPAM: {Driver: "default", Options: {}, Config: [{Subnet: $subnet, Gateway: $gw}]},

@@ -232,8 +232,9 @@ run_check_network() {
         [ -z "$OPT_hostname" ] || die "Error response: conflicting options: hostname and the network mode"
         [ "${#OPT_add_host[@]}" = 0 ] || die "Error response: conflicting options: custom host-to-IP mapping and the network mode"
         [ "${#OPT_dns[@]}" = 0 ] || die "Error response: conflicting options: dns and the network mode"
-        [ "${#OPT_publish[@]}" = 0 ] && [ "$OPT_publish_all" = 0 ] ||
+        if [ "${#OPT_publish[@]}" != 0 ] || [ "$OPT_publish_all" != 0 ]; then
             die "Error response: conflicting options: port publishing and the container type network mode"
+        fi
         ;;
     host)
         [ "${#OPT_publish[@]}" = 0 ] || echo "WARNING: Published ports are discarded when using host network mode" >&2
@@ -266,7 +267,9 @@ run_extra_hosts() {
     local h name ip
     for h in "${OPT_add_host[@]}"; do
         name=${h%%:*} ip=${h#*:}
-        [ "$name" != "$h" ] && [ -n "$name" ] || die "invalid argument \"$h\" for \"--add-host\" flag: bad format for add-host: \"$h\""
+        if [ "$name" = "$h" ] || [ -z "$name" ]; then
+            die "invalid argument \"$h\" for \"--add-host\" flag: bad format for add-host: \"$h\""
+        fi
         [ "$ip" != host-gateway ] || ip=${1:-127.0.0.1}
         printf '%s\t%s\n' "$ip" "$name"
     done

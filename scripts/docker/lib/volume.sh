@@ -76,7 +76,7 @@ vol_remove() {
         return 1
     fi
     ! mountpoint -q "$VOLUMES/$name/_data" || umount "$VOLUMES/$name/_data" 2>/dev/null || true
-    rm -rf "$VOLUMES/$name"
+    rm -rf "${VOLUMES:?}/$name"
 }
 
 # copy_up ROOTFS DST VOLUME: docker's copy of the image's files at DST into a
@@ -107,6 +107,7 @@ vol_modes() {
 }
 
 # vol_host_path PATH: docker's CLI resolution of ./rel, ../rel and ~/x.
+# shellcheck disable=SC2088 # a literal ~ given to -v, resolved here as docker's CLI does
 vol_host_path() {
     case "$1" in
     '~') printf '%s\n' "$HOME" ;;
@@ -178,13 +179,14 @@ vol_mount_flag() {
 vol_volume_flag() {
     local id=$1 spec=$2 a b c rest src dst mode=''
     IFS=: read -r a b c rest <<<"$spec"
-    [ -z "$rest" ] && [ -n "$a" ] || die "invalid volume specification: '$spec'"
+    if [ -n "$rest" ] || [ -z "$a" ]; then die "invalid volume specification: '$spec'"; fi
     if [ -z "$b" ]; then dst=$a src=''
     elif [ -n "$c" ]; then src=$a dst=$b mode=$c
     elif [[ "$b" == /* ]]; then src=$a dst=$b
     else dst=$a src='' mode=$b
     fi
     vol_modes "$spec" "$mode"
+    # shellcheck disable=SC2088 # a literal ~, as docker's CLI takes it
     case "$src" in
     '~' | '~/'* | . | ./* | ..*) src=$(vol_host_path "$src") ;;
     esac
