@@ -79,6 +79,13 @@ out=$(kd run --rm --network "$NET1" "$IMG" sh -c "nslookup srv2-$$ >/dev/null &&
 expect_eq "names follow rename" "new
 old-gone" "$out"
 
+kd stop -t 1 srv2-$$ >/dev/null
+out=$(kd run --rm --network "$NET1" "$IMG" sh -c "nslookup srv2-$$ >/dev/null 2>&1 && echo found || echo gone")
+expect_eq "a stopped container's name is gone" gone "$out"
+kd start srv2-$$ >/dev/null
+out=$(kd run --rm --network "$NET1" "$IMG" sh -c "sleep 0.3; nc srv2-$$ 7000 </dev/null")
+expect_eq "names follow a restart" tcp-ok "$out"
+
 # the default bridge has no names
 kd run -d --name plain-$$ "$IMG" sleep 300 >/dev/null
 out=$(kd run --rm "$IMG" sh -c "nslookup plain-$$ >/dev/null 2>&1 && echo found || echo none")

@@ -243,7 +243,10 @@ expect_eq "kill -s TERM ends it" exited "$(kd inspect "$rs" | jq -r '.[0].State.
 expect_eq "container prune removes stopped containers" "" "$(kd container prune -f >/dev/null; kd ps -a -q --no-trunc | grep "$rs")"
 kd run --rm -v prunevol:/data "$IMG" true
 kd system prune -f --volumes >/dev/null
-check "system prune --volumes removes unused volumes" test ! -d "$KEEL_ROOT/volumes/prunevol"
+# docker 23+: anonymous volumes only; volume prune -a takes the named ones
+check "system prune --volumes keeps named volumes" test -d "$KEEL_ROOT/volumes/prunevol"
+kd volume prune -a -f >/dev/null
+check "volume prune -a removes unused named volumes" test ! -d "$KEEL_ROOT/volumes/prunevol"
 out=$(echo n | kd system prune)
 grep -q "Are you sure" <<<"$out" && ok "system prune asks for confirmation without -f" || not_ok "prune confirm" "$out"
 

@@ -66,7 +66,7 @@ network_ls() {
     local n id driver rows=$'NETWORK ID\tNAME\tDRIVER\tSCOPE' f k v keep
     while read -r n; do
         case "$n" in
-        host | none) id=$(printf '%s' "keel-$n" | sha256sum) id=${id%% *} driver=$n ;;
+        host | none) id=$(printf '%s' "keel-$n" | sha256sum) id=${id%% *} driver=$n NI_internal=0 ;;
         *) network_info "$n" || continue; id=$NI_id driver=bridge ;;
         esac
         keep=1
@@ -85,7 +85,7 @@ network_ls() {
         [ "$OPT_no_trunc" = 1 ] || id=${id:0:12}
         if [ "$OPT_quiet" = 1 ]; then echo "$id"; continue; fi
         if [ -n "$OPT_format" ]; then
-            network_format "$OPT_format" "$id" "$n" "$driver"
+            network_format "$OPT_format" "$id" "$n" "$driver" "$([ "$NI_internal" = 1 ] && echo true || echo false)"
             continue
         fi
         rows+=$'\n'"$id"$'\t'"$n"$'\t'"$driver"$'\t'local
@@ -93,15 +93,13 @@ network_ls() {
     [ "$OPT_quiet" = 1 ] || [ -n "$OPT_format" ] || table_columns <<<"$rows"
 }
 
-# network_format TEMPLATE ID NAME DRIVER: docker's Go template fields of ls.
+# network_format TEMPLATE ID NAME DRIVER INTERNAL: ls's --format fields.
 network_format() {
     local t=$1
     case "$t" in table*) t=${t#table} t=${t# } ;; esac
     t=${t//'{{.ID}}'/$2} t=${t//'{{.Name}}'/$3} t=${t//'{{.Driver}}'/$4} t=${t//'{{.Scope}}'/local}
-    t=${t//'{{.IPv6}}'/false} t=${t//'{{.Internal}}'/${NI_internal:-0}}
-    t=${t//\\t/$'\t'}
-    t=${t//'{{.Internal}}'/false}
-    printf '%s\n' "${t//'{{.Internal}}'/}"
+    t=${t//'{{.IPv6}}'/false} t=${t//'{{.Internal}}'/$5}
+    printf '%b\n' "$t"
 }
 
 network_inspect() {
@@ -129,28 +127,8 @@ network_inspect() {
               Internal: $internal, Attachable: false, Ingress: false, ConfigFrom: {Network: ""}, ConfigOnly: false,
               Containers: $containers, Options: {"com.docker.network.bridge.name": $bridge}, Labels: $labels}')")
     done
-    if [ -n "$OPT_format" ]; then
-        local o
-        for o in "${out[@]}"; do
-            case "$OPT_format" in
-            '{{json .}}' | json) jq -c . <<<"$o" ;;
-            *) jq -r "$(go_template_to_jq "$OPT_format")" <<<"$o" ;;
-            esac
-        done
-    elif [ "${#out[@]}" -gt 0 ]; then
-        printf '%s\n' "${out[@]}" | jq -s .
-    else
-        echo '[]'
-    fi
+    print_inspect "$OPT_format" "${out[@]}"
     return "$rc"
-}
-
-# {{.Name}} / {{.IPAM.Config}} style templates as a jq string.
-go_template_to_jq() {
-    local t=$1
-    t=${t//\"/\\\"}
-    t=$(sed -E 's/\{\{ *json +(\.[A-Za-z0-9_.]*) *\}\}/\\(\1 | tojson)/g; s/\{\{ *(\.[A-Za-z0-9_.]*) *\}\}/\\(\1)/g' <<<"$t")
-    printf '"%s"\n' "$t"
 }
 
 network_rm() {

@@ -93,20 +93,7 @@ volume_inspect() {
             '{CreatedAt: $created, Driver: "local", Labels: (if $anon == 1 then $labels + {"com.docker.volume.anonymous": ""} else $labels end),
               Mountpoint: $mp, Name: $name, Options: $opts, Scope: "local"}')")
     done
-    if [ -n "$OPT_format" ]; then
-        local o t
-        for o in "${out[@]}"; do
-            t=$OPT_format
-            case "$t" in '{{json .}}' | json) jq -c . <<<"$o"; continue ;; esac
-            t=${t//\"/\\\"}
-            t=$(sed -E 's/\{\{ *json +(\.[A-Za-z0-9_.]*) *\}\}/\\(\1 | tojson)/g; s/\{\{ *(\.[A-Za-z0-9_.]*) *\}\}/\\(\1)/g' <<<"$t")
-            jq -r "\"$t\"" <<<"$o"
-        done
-    elif [ "${#out[@]}" -gt 0 ]; then
-        printf '%s\n' "${out[@]}" | jq -s .
-    else
-        echo '[]'
-    fi
+    print_inspect "$OPT_format" "${out[@]}"
     return "$rc"
 }
 

@@ -31,3 +31,20 @@ human_size() {
 
 # Aligns tab-separated rows as docker's tables are: columns three spaces apart.
 table_columns() { column -t -s $'\t' -o '   '; }
+
+# print_inspect FORMAT JSON...: inspect's output, docker's array of the
+# objects, or each through a --format template ({{json .}}, {{.A.B}}, {{json .A}}).
+print_inspect() {
+    local format=$1 o t
+    shift
+    if [ -z "$format" ]; then
+        if [ $# -gt 0 ]; then printf '%s\n' "$@" | jq -s .; else echo '[]'; fi
+        return 0
+    fi
+    case "$format" in '{{json .}}' | json) t='. | tojson' ;; *)
+        t=${format//\\/\\\\} t=${t//\"/\\\"}
+        t=$(sed -E 's/\{\{ *json +(\.[A-Za-z0-9_.]*) *\}\}/\\(\1 | tojson)/g; s/\{\{ *(\.[A-Za-z0-9_.]*) *\}\}/\\(\1)/g' <<<"$t")
+        t="\"$t\"" ;;
+    esac
+    for o in "$@"; do jq -r "$t" <<<"$o"; done
+}
