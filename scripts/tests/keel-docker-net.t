@@ -28,7 +28,7 @@ SUB1=10.$((RANDOM % 50 + 200)).$((RANDOM % 250))
 cleanup() {
     local id n
     for id in $(kd ps -a -q --no-trunc 2>/dev/null); do kd rm -f "$id" >/dev/null 2>&1; done
-    for n in $("$TOP/scripts/keel-docker-net" list 2>/dev/null); do kd network rm "$n" >/dev/null 2>&1; done
+    kd network prune -f >/dev/null 2>&1
     stop_registry
     ip link del "$KEEL_BRIDGE" 2>/dev/null
     find /sys/fs/cgroup/*/"$KEEL_CGROUP_PARENT" -maxdepth 0 -type d -exec rmdir {} + 2>/dev/null
@@ -116,6 +116,12 @@ err=$(kd run --rm --network no-such-$$ "$IMG" true 2>&1)
 grep -q "network no-such-$$ not found" <<<"$err" && ok "an unknown network is docker's error" || not_ok "unknown network" "$err"
 
 # --- published ports ------------------------------------------------------------
+uport=$(free_port)
+kd run -d --name udp-$$ -p "127.0.0.1:$uport:7001/udp" -v "$TMP/tools:/tools:ro" "$IMG" sh -c "/tools/udp-echo serve 7001" >/dev/null
+out=''
+for _ in $(seq 20); do out=$("$TMP/tools/udp-echo" send 127.0.0.1 "$uport") && break; sleep 0.1; done
+expect_eq "a published UDP port on 127.0.0.1" udp-ok "$out"
+kd rm -f udp-$$ >/dev/null
 port=$(free_port)
 pubid=$(kd run -d --name pub-$$ -p "$port:80" -P "$EXP_IMG" httpd -f -p 80 -h /www)
 for _ in $(seq 50); do curl -s -o /dev/null --max-time 1 "http://127.0.0.1:$port/index.html" && break; sleep 0.1; done
@@ -156,6 +162,22 @@ expect_eq "SIGKILL of the container and its monitor leaves nothing" "" "$(leftov
 kd rm -f "$vid" >/dev/null 2>&1
 
 kd rm -f srv2-$$ plain-$$ >/dev/null
+
+# a default bridge left with another address than the saved subnet (another
+# instance, a crash) is readdressed while nothing is attached to it
+ip link del "$KEEL_BRIDGE"
+ip link add "$KEEL_BRIDGE" type bridge && ip addr add 10.254.254.1/24 dev "$KEEL_BRIDGE"
+kd run --rm "$IMG" true
+expect_eq "a stale bridge address is reconciled with the saved subnet" "${KEEL_SUBNET%.0/24}.1/24" \
+    "$(ip -4 -o addr show dev "$KEEL_BRIDGE" | awk '{print $4}')"
+kd run -d --name holder-$$ "$IMG" sleep 300 >/dev/null 2>&1
+ip addr add 10.254.254.1/24 dev "$KEEL_BRIDGE"
+err=$(kd run --rm "$IMG" true 2>&1)
+grep -q "bridge $KEEL_BRIDGE has address .* and interfaces attached" <<<"$err" &&
+    ok "a stale address with containers attached is refused with a clear error" || not_ok "stale bridge refused" "$err"
+kd rm -f holder-$$ >/dev/null 2>&1
+ip addr del 10.254.254.1/24 dev "$KEEL_BRIDGE"
+
 netid=$(kd network inspect -f '{{.Id}}' "$NET1")
 dnspid=$(cat "$KEEL_NET_STATE/nets/$NET1/dns.pid" 2>/dev/null)
 expect_eq "network rm prints the name" "$NET1" "$(kd network rm "$NET1")"

@@ -25,6 +25,8 @@ cleanup() {
     for id in $(kd ps -a -q --no-trunc 2>/dev/null); do kd rm -f "$id" >/dev/null 2>&1; done
     stop_registry
     [ -z "${AUTH_PID:-}" ] || kill "$AUTH_PID" 2>/dev/null
+    # the bridge and its tagged rules
+    kd network prune -f >/dev/null 2>&1
     ip link del "$KEEL_BRIDGE" 2>/dev/null
     find /sys/fs/cgroup/*/"$KEEL_CGROUP_PARENT" -maxdepth 0 -type d -exec rmdir {} + 2>/dev/null
     rm -rf "$TMP" "$KEEL_RUN_ROOT" "$KEEL_NET_STATE"
