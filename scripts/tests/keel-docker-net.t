@@ -26,7 +26,7 @@ NET1=kdn1-$$
 SUB1=10.$((RANDOM % 50 + 200)).$((RANDOM % 250))
 
 cleanup() {
-    local id n
+    local id
     for id in $(kd ps -a -q --no-trunc 2>/dev/null); do kd rm -f "$id" >/dev/null 2>&1; done
     kd network prune -f >/dev/null 2>&1
     stop_registry
