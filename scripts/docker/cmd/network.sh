@@ -50,7 +50,7 @@ network_info() {
 }
 
 # The networks docker lists: bridge, host, none and the user networks.
-network_names() { printf '%s\n' bridge host none; "$KEEL_NET" list; }
+network_names() { { printf '%s\n' bridge host none; "$KEEL_NET" list; } | sort; }
 
 network_ls() {
     USAGE='[OPTIONS]'
@@ -66,7 +66,8 @@ network_ls() {
     local n id driver rows=$'NETWORK ID\tNAME\tDRIVER\tSCOPE' f k v keep
     while read -r n; do
         case "$n" in
-        host | none) id=$(printf '%s' "keel-$n" | sha256sum) id=${id%% *} driver=$n NI_internal=0 ;;
+        host) id=$(printf '%s' "keel-$n" | sha256sum) id=${id%% *} driver=host NI_internal=0 ;;
+        none) id=$(printf '%s' "keel-$n" | sha256sum) id=${id%% *} driver=null NI_internal=0 ;;
         *) network_info "$n" || continue; id=$NI_id driver=bridge ;;
         esac
         keep=1
@@ -125,7 +126,8 @@ network_inspect() {
             '{Name: $name, Id: $id, Created: $created, Scope: "local", Driver: "bridge", EnableIPv6: false,
               IPAM: {Driver: "default", Options: {}, Config: [{Subnet: $subnet, Gateway: $gw}]},
               Internal: $internal, Attachable: false, Ingress: false, ConfigFrom: {Network: ""}, ConfigOnly: false,
-              Containers: $containers, Options: {"com.docker.network.bridge.name": $bridge}, Labels: $labels}')")
+              Containers: $containers, Options: (if $name == "bridge" then {"com.docker.network.bridge.name": $bridge} else {} end),
+              Labels: $labels}')")
     done
     print_inspect "$OPT_format" "${out[@]}"
     return "$rc"

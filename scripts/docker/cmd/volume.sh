@@ -45,7 +45,7 @@ volume_ls() {
     )
     opts_parse 1 "$@"
     opts_nargs none
-    local n f k v keep rows=$'DRIVER\tVOLUME NAME' out t
+    local n f k v keep t header=0
     while read -r n; do
         [ -n "$n" ] || continue
         keep=1
@@ -70,9 +70,11 @@ volume_ls() {
             printf '%b\n' "$t"
             continue
         fi
-        rows+=$'\n'"local"$'\t'"$n"
+        # docker's table: columns at least 10 wide, 3 apart
+        [ "$header" = 1 ] || { printf '%-10s%s\n' DRIVER 'VOLUME NAME'; header=1; }
+        printf '%-10s%s\n' local "$n"
     done < <(volume_names)
-    [ "$OPT_quiet" = 1 ] || [ -n "$OPT_format" ] || { out=$(table_columns <<<"$rows"); printf '%s\n' "$out"; }
+    if [ "$header" = 0 ] && [ "$OPT_quiet" = 0 ] && [ -z "$OPT_format" ]; then printf '%-10s%s\n' DRIVER 'VOLUME NAME'; fi
 }
 
 volume_inspect() {

@@ -38,7 +38,8 @@ print_inspect() {
     local format=$1 o t
     shift
     if [ -z "$format" ]; then
-        if [ $# -gt 0 ]; then printf '%s\n' "$@" | jq -s .; else echo '[]'; fi
+        # docker's four-space indentation
+        if [ $# -gt 0 ]; then printf '%s\n' "$@" | jq -s --indent 4 .; else echo '[]'; fi
         return 0
     fi
     case "$format" in '{{json .}}' | json) t='. | tojson' ;; *)

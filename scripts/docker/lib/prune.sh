@@ -42,7 +42,8 @@ prune_volumes() {
         [ -z "$(vol_users "$n")" ] || continue
         IFS= read -r anon <"$VOLUMES/$n/anonymous" 2>/dev/null || anon=0
         [ "$all" = 1 ] || [ "$anon" = 1 ] || continue
-        b=$(dir_bytes "$VOLUMES/$n")
+        # what the volume's files hold, as docker counts it
+        b=$(find "$VOLUMES/$n/_data" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
         vol_remove "$n" || continue
         echo "$n" >&2
         freed=$((freed + b))
