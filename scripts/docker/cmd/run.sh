@@ -98,12 +98,12 @@ cmd_run() {
     [ -n "$hostname" ] || hostname=${id:0:12}
     record_put "$id" hostname "$hostname"
 
-    local aliases
-    aliases=$(IFS=,; echo "${OPT_network_alias[*]}")
+    local aliases='' a
+    for a in "${OPT_network_alias[@]}"; do aliases+=${aliases:+,}$a; done
     if net_is_networked "$network"; then
         record_put "$id" networks "$network ${OPT_ip:--} ${aliases:--}"
         local -a exposed=()
-        mapfile -t exposed < <(run_exposed_ports)
+        [ "$OPT_publish_all" = 0 ] || mapfile -t exposed < <(run_exposed_ports)
         net_setup "$id" "${OPT_publish[@]}" "${exposed[@]}"
         # shellcheck disable=SC2153 # set by net_setup
         net_ip=$NET_IP net_ns=$NET_NS net_gw=$NET_GW net_dns=$NET_DNS
@@ -111,7 +111,7 @@ cmd_run() {
         record_put "$id" ip "$net_ip"
     fi
     # hosts, hostname and resolv.conf as docker provides them
-    run_extra_hosts "$net_gw" | record_fill "$id" extra_hosts cat
+    [ "${#OPT_add_host[@]}" = 0 ] || record_fill "$id" extra_hosts run_extra_hosts "$net_gw"
     if [ -n "$target" ]; then
         record_fill "$id" hosts cat "$CONTAINERS/$target/hosts"
         record_fill "$id" resolv.conf cat "$CONTAINERS/$target/resolv.conf"

@@ -210,7 +210,7 @@ volumes_parse() {
 }
 
 vol_record() {
-    { [ "${#VOL_USED[@]}" = 0 ] || printf '%s\n' "${VOL_USED[@]}"; } | record_fill "$1" volumes cat
+    [ "${#VOL_USED[@]}" = 0 ] || record_fill "$1" volumes printf '%s\n' "${VOL_USED[@]}"
 }
 
 # volumes_finish ID: the image's VOLUMEs that no mount covers as anonymous
