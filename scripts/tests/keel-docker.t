@@ -77,7 +77,7 @@ grep -q "^unknown flag: --bogus$" <<<"$err" && grep -q "Run 'keel-docker run --h
 expect_eq "a bad boolean exits 125" 125 "$(kd run --rm=maybe "$IMG" true >/dev/null 2>&1; echo $?)"
 expect_eq "a missing operand exits 1, as docker's does" 1 "$(kd logs >/dev/null 2>&1; echo $?)"
 helps=0
-for c in run ps exec logs attach wait start stop restart kill rm inspect images rmi pull tag load save; do
+for c in run ps exec logs attach wait start stop restart kill rm inspect images rmi pull tag load save network volume port rename; do
     [[ "$(kd "$c" --help 2>&1 | head -n1)" == "Usage:  keel-docker $c "* ]] || { helps=$c; break; }
 done
 expect_eq "every command answers --help with its usage line" 0 "$helps"
