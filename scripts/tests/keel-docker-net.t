@@ -112,6 +112,8 @@ $SUB1.1
 hn-$$" "$out"
 expect_eq "--dns-search and --dns on the default bridge" "search ex-$$.test
 nameserver 10.1.2.3" "$(kd run --rm --dns 10.1.2.3 --dns-search ex-$$.test "$IMG" grep -E '^(search|nameserver)' /etc/resolv.conf)"
+expect_eq "--add-host with the host network" 10.9.8.7 \
+    "$(kd run --rm --network host --add-host hh-$$:10.9.8.7 "$IMG" sh -c "grep hh-$$ /etc/hosts | cut -f1")"
 err=$(kd run --rm --network no-such-$$ "$IMG" true 2>&1)
 grep -q "network no-such-$$ not found" <<<"$err" && ok "an unknown network is docker's error" || not_ok "unknown network" "$err"
 

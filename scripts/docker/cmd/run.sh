@@ -116,7 +116,9 @@ cmd_run() {
         record_fill "$id" hosts cat "$CONTAINERS/$target/hosts"
         record_fill "$id" resolv.conf cat "$CONTAINERS/$target/resolv.conf"
     elif [ "$network" = host ]; then
-        record_fill "$id" hosts cat /etc/hosts "$dir/extra_hosts"
+        local -a hosts=(/etc/hosts)
+        [ ! -e "$dir/extra_hosts" ] || hosts+=("$dir/extra_hosts")
+        record_fill "$id" hosts cat "${hosts[@]}"
         record_fill "$id" resolv.conf cat /etc/resolv.conf
     else
         record_fill "$id" hosts make_hosts "$hostname" "$net_ip" "$dir/extra_hosts"
