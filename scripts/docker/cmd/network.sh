@@ -63,7 +63,8 @@ network_ls() {
     )
     opts_parse 1 "$@"
     opts_nargs none
-    local n id driver rows=$'NETWORK ID\tNAME\tDRIVER\tSCOPE' f k v keep
+    local n id driver f k v keep width=0
+    local -a rows=()
     while read -r n; do
         case "$n" in
         host) id=$(printf '%s' "keel-$n" | sha256sum) id=${id%% *} driver=host NI_internal=0 ;;
@@ -89,9 +90,17 @@ network_ls() {
             network_format "$OPT_format" "$id" "$n" "$driver" "$([ "$NI_internal" = 1 ] && echo true || echo false)"
             continue
         fi
-        rows+=$'\n'"$id"$'\t'"$n"$'\t'"$driver"$'\t'local
+        rows+=("$id $n $driver")
+        [ "${#n}" -le "$width" ] || width=${#n}
     done < <(network_names)
-    [ "$OPT_quiet" = 1 ] || [ -n "$OPT_format" ] || table_columns <<<"$rows"
+    [ "$OPT_quiet" = 0 ] && [ -z "$OPT_format" ] || return 0
+    # docker's tabwriter: columns at least 10 wide, 3 apart
+    local idw=$((OPT_no_trunc ? 67 : 15)) namew=$((width + 3 > 10 ? width + 3 : 10)) r
+    printf '%-*s%-*s%-10s%s\n' "$idw" 'NETWORK ID' "$namew" NAME DRIVER SCOPE
+    for r in "${rows[@]}"; do
+        read -r id n driver <<<"$r"
+        printf '%-*s%-*s%-10s%s\n' "$idw" "$id" "$namew" "$n" "$driver" local
+    done
 }
 
 # network_format TEMPLATE ID NAME DRIVER INTERNAL: ls's --format fields.
