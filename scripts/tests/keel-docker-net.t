@@ -188,6 +188,17 @@ check "network rm removes the bridge" test ! -e "/sys/class/net/br-${netid:0:12}
     ok "network rm stops the resolver" || not_ok "resolver left" "pid $dnspid"
 expect_eq "network rm removes its rules" "" "$(iptables-save | grep -F "br-${netid:0:12}")"
 
+# an internal network: names, no way out
+NET2=kdn2-$$
+nid=$(kd network create --internal --subnet "10.$((RANDOM % 50 + 200)).$((RANDOM % 250)).0/24" "$NET2")
+kd run -d --name in1-$$ --network "$NET2" "$IMG" sleep 300 >/dev/null
+out=$(kd run --rm --network "$NET2" "$IMG" sh -c "nslookup in1-$$ >/dev/null && echo found")
+expect_eq "names resolve on an internal network" found "$out"
+expect_eq "an internal network drops what leaves its bridge" 2 "$(iptables -S FORWARD | grep -F "keel-net:br-${nid:0:12}\"" | grep -c DROP)"
+kd rm -f in1-$$ >/dev/null
+kd network rm "$NET2" >/dev/null
+expect_eq "network rm removes an internal network's rules" 0 "$(iptables-save | grep -cF "br-${nid:0:12}")"
+
 # --- volumes --------------------------------------------------------------------
 expect_eq "volume create prints the name" vol1-$$ "$(kd volume create --label a=b vol1-$$)"
 expect_eq "a new named volume over an image directory is filled from the image (copy-up)" "hello from keel" \
