@@ -34,3 +34,11 @@ check-imagetool-unpack-e2e: $(BIN)/keel-image $(BIN)/keel
 	shellcheck imagetool/tests/e2e/unpack.sh
 	bash imagetool/tests/e2e/unpack.sh
 CHECK_TARGETS += check-imagetool-unpack-e2e
+
+# End to end, as root: Dockerfiles built on busybox-static (every instruction, the cache,
+# multi-stage, failures, reproducibility, commit), compared with buildah bud.
+.PHONY: check-imagetool-build
+check-imagetool-build: $(BIN)/keel-image $(BIN)/keel
+	shellcheck -x imagetool/tests/e2e/build.sh
+	bash imagetool/tests/e2e/build.sh
+CHECK_TARGETS += check-imagetool-build

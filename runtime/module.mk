@@ -1,7 +1,10 @@
 # runtime/: libruntime.a (the OCI runtime as a library) and bin/keel (one file per command in cmd/).
 RUNTIME_PKGS := libseccomp libcap
 $(eval $(call library,runtime,$(RUNTIME_PKGS)))
-EXTRA_CFLAGS_runtime += -Iruntime/cmd
+# The library's families live in folders (cgroup/, container/, mounts/, process/,
+# seccomp/); each is on the include path so that `#include "x.h"` finds x.h wherever
+# its family lives.
+EXTRA_CFLAGS_runtime += -Iruntime/cmd $(patsubst %/,-I%,$(sort $(dir $(wildcard runtime/lib/*/*.h))))
 # bin/keel links statically (static-pie, so still ASLR) outside sanitizer builds: keel
 # execs twice per create (exe_seal.c), and the dynamic loader's work for four shared
 # libraries each time, and their pages, were a visible part of a `run` (issue 7:
@@ -51,6 +54,7 @@ MONITOR_SRCS := $(filter-out runtime/monitor/main.c,$(wildcard runtime/monitor/*
 MONITOR_LIB := $(BUILD)/libmonitor.a
 $(MONITOR_LIB): $(call objs,$(MONITOR_SRCS))
 	@mkdir -p $(@D)
+	@rm -f $@
 	$(AR) rcs $@ $^
 ifeq ($(SAN_FLAGS),)
 $(BIN)/keel-monitor: ALL_LDFLAGS += -static-pie

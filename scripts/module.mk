@@ -14,7 +14,7 @@ SHELL_SCRIPTS := scripts/keel-docker scripts/keel-docker-net scripts/install-dep
 install: install-keel-docker-modules
 install-keel-docker-modules:
 	install -d $(DESTDIR)$(PREFIX)/lib/keel-docker/lib $(DESTDIR)$(PREFIX)/lib/keel-docker/cmd
-	install -m 0644 $(filter scripts/docker/lib/%,$(KEEL_DOCKER_MODULES)) $(DESTDIR)$(PREFIX)/lib/keel-docker/lib/
+	install -m 0644 $(filter scripts/docker/lib/%,$(KEEL_DOCKER_MODULES)) scripts/docker/lib/*.jq $(DESTDIR)$(PREFIX)/lib/keel-docker/lib/
 	install -m 0644 $(filter scripts/docker/cmd/%,$(KEEL_DOCKER_MODULES)) $(DESTDIR)$(PREFIX)/lib/keel-docker/cmd/
 	install -m 0755 scripts/docker/exit-hook $(DESTDIR)$(PREFIX)/lib/keel-docker/
 
@@ -30,15 +30,39 @@ check-keel-docker-options:
 CHECK_TARGETS += check-keel-docker-options
 
 # End to end, as root: real containers, a real registry, the bridge network.
-check-keel-docker: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BIN)/keel-netguard
+check-keel-docker: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BIN)/keel-format \
+		$(BIN)/keel-netguard
 	bash scripts/tests/keel-docker.t
 CHECK_TARGETS += check-keel-docker
 
 # User networks, published ports and volumes, as root.
 .PHONY: check-keel-docker-net
-check-keel-docker-net: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BIN)/keel-netguard
+check-keel-docker-net: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BIN)/keel-format \
+		$(BIN)/keel-netguard
 	bash scripts/tests/keel-docker-net.t
 CHECK_TARGETS += check-keel-docker-net
+
+# The commands beyond the daily ones and run's security and resource flags.
+.PHONY: check-keel-docker-cmds
+check-keel-docker-cmds: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-bundle $(BIN)/keel-monitor \
+		$(BIN)/keel-format $(BIN)/keel-netguard
+	bash scripts/tests/keel-docker-cmds.t
+CHECK_TARGETS += check-keel-docker-cmds
+
+# The fault suite (issue 17), as root: kill -9 loops over keel, keel-image and
+# keel-docker with leak checks, and a fault-injecting proxy before a real registry.
+.PHONY: check-faults
+check-faults: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-bundle $(BIN)/keel-monitor \
+		$(BIN)/keel-format $(BIN)/keel-netguard
+	bash scripts/tests/faults.t
+CHECK_TARGETS += check-faults
+
+# The same commands against docker (a dockerd of its own) and keel-docker, compared.
+.PHONY: check-docker-compat
+check-docker-compat: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BIN)/keel-format \
+		$(BIN)/keel-netguard
+	bash scripts/tests/docker-compat.t
+CHECK_TARGETS += check-docker-compat
 
 # Benchmarks against runc, crun, skopeo, umoci and podman (not part of check;
 # a one-round smoke run is).
@@ -53,6 +77,6 @@ $(BENCH_TIMEIT): scripts/bench/timeit.c
 bench: deps all $(BENCH_TIMEIT)
 	bash scripts/bench/run
 
-check-bench-smoke: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BENCH_TIMEIT)
+check-bench-smoke: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BIN)/keel-format $(BENCH_TIMEIT)
 	bash scripts/bench/run --smoke
 CHECK_TARGETS += check-bench-smoke

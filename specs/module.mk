@@ -20,3 +20,6 @@ $(BENCH_SPECS): $(call objs,specs/fuzz/parse_bench.c) $(specs_LIB)
 .PHONY: bench-specs
 bench-specs: $(BENCH_SPECS)
 	$(BENCH_SPECS) specs/tests/data/runc-spec-config.json
+
+# keel-format: docker's --format and inspect -f (Go templates) over JSON, for keel-docker.
+$(eval $(call program,keel-format,specs/cmd/keel-format.c,$(LIBS_specs)))

@@ -51,3 +51,44 @@ c_podman_exit_status() {
     pm "${PM_RUN[@]}" keel-test-busybox sh -c 'exit 3' || rc=$?
     eq "$rc" 3 "exit status"
 }
+
+tcase podman_privileged 'podman' 'podman run --privileged: every capability of the caller and the host devices inside'
+c_podman_privileged() {
+    pm_image
+    local out
+    out=$(pm "${PM_RUN[@]}" --privileged keel-test-busybox sh -c \
+        'grep CapEff /proc/self/status; test -c /dev/kmsg && echo kmsg' 2>"$CDIR/err") ||
+        fail "podman run --privileged failed: $(errtext "$CDIR/err")"
+    eq "$out" "$(grep CapEff /proc/self/status)
+kmsg" "capabilities and host devices of a privileged container"
+}
+
+tcase podman_device 'podman' 'podman run --device /dev/zero:/dev/keel-zero: the device inside with the host mode, readable'
+c_podman_device() {
+    pm_image
+    local out
+    out=$(pm "${PM_RUN[@]}" --device /dev/zero:/dev/keel-zero keel-test-busybox sh -c \
+        'stat -c "%F %a %t:%T" /dev/keel-zero; head -c 4 /dev/keel-zero | wc -c' 2>"$CDIR/err") ||
+        fail "podman run --device failed: $(errtext "$CDIR/err")"
+    eq "$out" "character special file $(stat -c '%a %t:%T' /dev/zero)
+4" "the device inside"
+}
+
+tcase podman_volume_slave 'podman' 'podman run -v SRC:DST:slave: a mount made on the host under SRC after the start shows inside'
+c_podman_volume_slave() {
+    pm_image
+    mkdir -p "$CDIR/vol"
+    mount --bind "$CDIR/vol" "$CDIR/vol"
+    mount --make-shared "$CDIR/vol"
+    pm "${PM_RUN[@]/--rm/-d}" --name slave1 -v "$CDIR/vol:/vol:slave" keel-test-busybox \
+        sleep 600 >/dev/null 2>"$CDIR/err" ||
+        fail "podman run -v ...:slave failed: $(errtext "$CDIR/err")"
+    mkdir -p "$CDIR/vol/sub"
+    mount -t tmpfs -o size=1m keel-slave "$CDIR/vol/sub"
+    local out
+    out=$(pm exec slave1 cat /proc/self/mountinfo) || fail "podman exec failed"
+    contains "$(echo "$out" | awk '$5 == "/vol"')" master: "the /vol mount's propagation"
+    contains "$(echo "$out" | awk '$5 == "/vol/sub"')" keel-slave "the host's later mount inside"
+    pm rm -f -t 0 slave1 >/dev/null || fail "podman rm -f failed"
+    eq "$(pm ps -aq)" "" "containers left"
+}

@@ -152,15 +152,52 @@ c_cg_before_exec() {
     eq "/sys/fs/cgroup/pids$(cut -d: -f3 "$B/rootfs/start-cgroup")" "$(cg_dir "$PID" pids)" "cgroup at start"
 }
 
+# cgroups_gone DIR...: every one of the container's cgroup directories is gone.
+cgroups_gone() {
+    local d
+    for d in "$@"; do
+        [ ! -d "$d" ] || fail "cgroup $d left behind"
+    done
+}
+
 tcase cg_removed_on_delete 'runtime.md#delete' 'delete removes the cgroups the runtime created'
 c_cg_removed_on_delete() {
     limits '.linux.resources.pids = {"limit": 100} | .linux.resources.memory = {"limit": 67108864}'
-    local dirs d
-    dirs="$(cg_dir "$PID" pids) $(cg_dir "$PID" memory) $(cg_dir "$PID" cpu)"
+    local dirs
+    dirs=("$(cg_dir "$PID" pids)" "$(cg_dir "$PID" memory)" "$(cg_dir "$PID" cpu)")
     rt delete -f "$ID"
-    for d in $dirs; do
-        [ ! -d "$d" ] || fail "cgroup $d left behind"
-    done
+    cgroups_gone "${dirs[@]}"
+}
+
+tcase cg_removed_after_exit 'runtime.md#delete' 'delete of a stopped container removes its (empty) cgroups'
+c_cg_removed_after_exit() {
+    mkbundle sh -c 'exit 3'
+    newid
+    createok
+    local dirs
+    dirs=("$(cg_dir "$PID" pids)" "$(cg_dir "$PID" memory)" "$(cg_dir "$PID" freezer)")
+    rt start "$ID"
+    wait_status stopped
+    rt delete "$ID"
+    cgroups_gone "${dirs[@]}"
+}
+
+tcase cg_leftovers_killed_on_delete 'runc-delete.8.md' 'delete of a stopped container that shared the host pid namespace kills what it left in its cgroups, then removes them'
+c_cg_leftovers_killed_on_delete() {
+    mkbundle sh -c 'sleep 600 & echo $! >/leftover'
+    cfg 'del(.linux.namespaces[] | select(.type == "pid"))'
+    newid
+    createok
+    local dirs left
+    dirs=("$(cg_dir "$PID" pids)" "$(cg_dir "$PID" memory)" "$(cg_dir "$PID" freezer)")
+    rt start "$ID"
+    wait_status stopped
+    wait_until 15 test -s "$B/rootfs/leftover" || fail "no leftover process"
+    left=$(cat "$B/rootfs/leftover")
+    kill -0 "$left" || fail "leftover $left not running before delete"
+    rt delete "$ID"
+    cgroups_gone "${dirs[@]}"
+    wait_until 15 test ! -e "/proc/$left" || fail "leftover $left still alive"
 }
 
 tcase cg_oom_kill 'config-linux.md#memory' 'a process over its memory limit is OOM-killed'

@@ -9,6 +9,8 @@ export CASE CDIR
 
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$SUITE/lib/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=engines.sh
+. "$SUITE/lib/engines.sh"
 for f in "$SUITE"/cases/*.sh; do
     # shellcheck source=/dev/null
     . "$f"

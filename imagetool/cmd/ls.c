@@ -23,9 +23,16 @@ static const char *human(int64_t n, char *buf, size_t len)
     return buf;
 }
 
+/* A digest's hex part, or "-". */
+static const char *hex(const char *digest)
+{
+    return digest != NULL && strncmp(digest, "sha256:", 7) == 0 ? digest + 7 : "-";
+}
+
 static void print_table(const struct keel_image_list *l)
 {
-    printf("%-50s %-12s %-9s %-20s %s\n", "REFERENCE", "DIGEST", "SIZE", "CREATED", "PLATFORM");
+    printf("%-50s %-12s %-12s %-9s %-20s %s\n", "REFERENCE", "ID", "DIGEST", "SIZE", "CREATED",
+           "PLATFORM");
     for (size_t i = 0; i < l->images_len; i++) {
         const struct keel_image_summary *e = &l->images[i];
         char size[32] = "-", created[21] = "-";
@@ -37,10 +44,8 @@ static void print_table(const struct keel_image_list *l)
             if (created[10] == 'T')
                 created[10] = ' ';
         }
-        const char *d = e->digest != NULL && strncmp(e->digest, "sha256:", 7) == 0 ? e->digest + 7
-                                                                                  : "-";
-        printf("%-50s %-12.12s %-9s %-20s %s\n", e->reference, d, size, created,
-               e->platform ? e->platform : "-");
+        printf("%-50s %-12.12s %-12.12s %-9s %-20s %s\n", e->reference, hex(e->id), hex(e->digest),
+               size, created, e->platform ? e->platform : "-");
     }
 }
 

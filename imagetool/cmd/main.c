@@ -21,15 +21,23 @@ static const struct command commands[] = {
     {"login", cmd_login, "login [-u USER] [-p PASS | --password-stdin] [SERVER]"},
     {"logout", cmd_logout, "logout [SERVER]"},
     {"ls", cmd_ls, "ls [--format table|json] [-q]"},
-    {"inspect", cmd_inspect, "inspect REF"},
-    {"tag", cmd_tag, "tag SRC DST"},
-    {"rm", cmd_rm, "rm [-f] REF..."},
+    {"inspect", cmd_inspect, "inspect IMAGE"},
+    {"tag", cmd_tag, "tag IMAGE DST"},
+    {"rm", cmd_rm, "rm [-f] IMAGE..."},
+    {"resolve", cmd_resolve, "resolve IMAGE"},
     {"gc", cmd_gc, "gc [--dry-run]"},
     {"unpack", cmd_unpack, "unpack REF DIR"},
     {"bundle", cmd_bundle, "bundle [OPTIONS] REF DIR [-- CMD ARGS...] (see README)"},
     {"unbundle", cmd_unbundle, "unbundle DIR"},
     {"load", cmd_load, "load [-i FILE]"},
     {"save", cmd_save, "save [-o FILE] REF..."},
+    {"build", cmd_build,
+     "build [-t REF]... [-f FILE|-] [--build-arg K[=V]]... [--target STAGE] [--no-cache] "
+     "[--pull] [-q] [--network host|none] [--label K=V]... [--progress auto|plain|quiet] "
+     "[--iidfile FILE] CONTEXT|-"},
+    {"builder", cmd_builder, "builder prune [-a] [-f] [-q] | builder du"},
+    {"history", cmd_history, "history [--no-trunc] [-q] [-H=true|false] REF"},
+    {"commit", cmd_commit, "commit [-c|--change INSTR]... [-m MSG] [-a AUTHOR] BUNDLE [REF]"},
 };
 
 static void usage(FILE *f)

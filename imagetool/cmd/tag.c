@@ -2,6 +2,7 @@
 #include <getopt.h>
 
 #include "commands.h"
+#include "image_find.h"
 #include "store.h"
 
 #define USAGE "tag SRC DST"
@@ -14,7 +15,7 @@ int cmd_tag(const struct cmd_ctx *ctx, int argc, char **argv, keel_err *err)
     if (cmd_open_store(ctx, &s, err) < 0)
         return -1;
     struct oci_descriptor d;
-    int r = store_resolve(&s, argv[optind], &d, err);
+    int r = image_resolve(&s, argv[optind], &d, err);
     if (r == 0) {
         r = store_tag(&s, argv[optind + 1], &d, err);
         spec_release(&spec_type_oci_descriptor, &d);

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "bundle_staging.h"
 #include "commands.h"
 #include "layer_path.h"
 #include "store.h"
@@ -80,6 +81,13 @@ static int cmd_remove(const struct cmd_ctx *ctx, int argc, char **argv, keel_err
         optind = 0;
         if (cmd_unbundle(ctx, 2, args, err) < 0)
             return -1;
+    } else {
+        /* a bundle killed before its rename: its staging directory (and
+         * overlay) is beside BUNDLE, maybe inside a PATH about to go */
+        char parent[PATH_MAX];
+        snprintf(parent, sizeof parent, "%s", argv[1]);
+        char *slash = strrchr(parent, '/');
+        bundle_staging_sweep(slash == NULL ? "." : slash == parent ? "/" : (*slash = '\0', parent));
     }
     for (int i = 2; i < argc; i++)
         if (remove_tree_at(AT_FDCWD, argv[i], err) < 0)

@@ -131,8 +131,7 @@ static int publish(struct blob_writer *w, keel_err *err)
     return 0;
 }
 
-/* The digest of what was committed, for store_blob_put. */
-static int commit_into(struct blob_writer *w, char digest_out[DIGEST_BUF], keel_err *err)
+int blob_writer_commit_digest(struct blob_writer *w, char digest_out[DIGEST_BUF], keel_err *err)
 {
     int r = publish(w, err);
     if (r == 0 && digest_out != NULL)
@@ -143,7 +142,7 @@ static int commit_into(struct blob_writer *w, char digest_out[DIGEST_BUF], keel_
 
 int blob_writer_commit(struct blob_writer *w, keel_err *err)
 {
-    return commit_into(w, NULL, err);
+    return blob_writer_commit_digest(w, NULL, err);
 }
 
 void blob_writer_abort(struct blob_writer *w)
@@ -170,7 +169,7 @@ int store_blob_put(struct store *s, const void *buf, size_t len, char digest_out
         blob_writer_abort(w);
         return -1;
     }
-    return commit_into(w, digest_out, err);
+    return blob_writer_commit_digest(w, digest_out, err);
 }
 
 int store_blob_read(const struct store *s, const char *digest, int64_t size, char **buf,

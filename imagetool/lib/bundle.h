@@ -19,6 +19,7 @@
 /* The command a bundle runs, for a front end's checks (malloc'd strings). */
 struct bundle_command {
     char *arg0, *path; /* process.args[0]; PATH from process.env */
+    char *image_id;    /* the image's ID (its config digest), as docker's inspect shows it */
 };
 void bundle_command_release(struct bundle_command *c);
 

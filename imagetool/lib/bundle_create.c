@@ -12,56 +12,20 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bundle_staging.h"
 #include "imageconfig_to_spec.h"
 #include "keel/cleanup.h"
 #include "layer_path.h"
+#include "layer_shadow.h"
 #include "layer_store.h"
+#include "overlay.h"
 #include "stored_image.h"
 #include "unpack.h"
 #include "util.h"
 
-/* overlay options: lowerdir lists the top layer first */
-static char *overlay_options(char **layers, size_t n, const char *upper, const char *work,
-                             bool volatile_upper)
-{
-    size_t len = 64 + strlen(upper) + strlen(work);
-    for (size_t i = 0; i < n; i++)
-        len += strlen(layers[i]) + 1;
-    char *opts = malloc(len);
-    if (opts == NULL)
-        return NULL;
-    strcpy(opts, "lowerdir=");
-    for (size_t i = n; i-- > 0;) {
-        strcat(opts, layers[i]);
-        if (i > 0)
-            strcat(opts, ":");
-    }
-    snprintf(opts + strlen(opts), len - strlen(opts), ",upperdir=%s,workdir=%s%s", upper, work,
-             volatile_upper ? ",volatile" : "");
-    return opts;
-}
-
-/* The new mount API passes layers one by one ("lowerdir+", Linux 6.8), with no
- * limit on their number. */
-static int mount_overlay_fsconfig(char **layers, size_t n, const char *upper, const char *work,
-                                  bool volatile_upper, const char *rootfs, keel_err *err)
-{
-    cleanup_close int fs = fsopen("overlay", FSOPEN_CLOEXEC);
-    if (fs < 0)
-        return keel_syserror(err, "mount overlay on %s: fsopen", rootfs);
-    for (size_t i = n; i-- > 0;)
-        if (fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", layers[i], 0) < 0)
-            return keel_syserror(err, "mount overlay on %s: lowerdir+ %s", rootfs, layers[i]);
-    if (fsconfig(fs, FSCONFIG_SET_STRING, "upperdir", upper, 0) < 0 ||
-        fsconfig(fs, FSCONFIG_SET_STRING, "workdir", work, 0) < 0 ||
-        (volatile_upper && fsconfig(fs, FSCONFIG_SET_FLAG, "volatile", NULL, 0) < 0) ||
-        fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0)
-        return keel_syserror(err, "mount overlay on %s", rootfs);
-    cleanup_close int mnt = fsmount(fs, FSMOUNT_CLOEXEC, 0);
-    if (mnt < 0 || move_mount(mnt, "", AT_FDCWD, rootfs, MOVE_MOUNT_F_EMPTY_PATH) < 0)
-        return keel_syserror(err, "mount overlay on %s", rootfs);
-    return 0;
-}
+/* rootfs_overlay's answer for an image whose layers an overlay would show
+ * otherwise than unpack applies them (layer_shadow.h): a flat copy is made. */
+#define ROOTFS_NEEDS_COPY 1
 
 static int rootfs_overlay(struct store *s, const struct stored_image *img, const char *dir,
                           const char *rootfs, bool volatile_upper, keel_err *err)
@@ -74,32 +38,33 @@ static int rootfs_overlay(struct store *s, const struct stored_image *img, const
     char **layers = NULL;
     if (layer_store_ensure(s, img, &layers, err) < 0)
         return -1;
+    bool shadow;
+    if (layers_shadow_links(layers, n, &shadow, err) < 0 || shadow) {
+        layer_paths_free(layers, n);
+        return shadow ? ROOTFS_NEEDS_COPY : -1;
+    }
     cleanup_free char *upper = path_join(dir, "/" BUNDLE_UPPER);
     cleanup_free char *work = path_join(dir, "/" BUNDLE_WORK);
-    cleanup_free char *opts = upper != NULL && work != NULL
-                                  ? overlay_options(layers, n, upper, work, volatile_upper)
-                                  : NULL;
     int rc = 0;
-    if (opts == NULL || mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
+    if (upper == NULL || work == NULL || mkdir(upper, 0755) < 0 || mkdir(work, 0700) < 0)
         rc = keel_syserror(err, "mount %s", rootfs);
-    /* mount(2) takes one page of options: enough for some 40 layers. */
-    else if (strlen(opts) < (size_t)sysconf(_SC_PAGESIZE))
-        rc = mount("overlay", rootfs, "overlay", 0, opts) < 0
-                 ? keel_syserror(err, "mount overlay on %s", rootfs) : 0;
     else
-        rc = mount_overlay_fsconfig(layers, n, upper, work, volatile_upper, rootfs, err);
+        rc = overlay_mount(layers, n, upper, work, volatile_upper, rootfs, err);
     layer_paths_free(layers, n);
     return rc;
 }
 
-/* What a front end checks before it runs the bundle: args[0] and PATH. */
-static int command_of(const struct oci_process *p, struct bundle_command *out, keel_err *err)
+/* What a front end checks before it runs the bundle: args[0] and PATH
+ * (the command after --init's "docker-init --"), and the image's ID. */
+static int command_of(const struct oci_process *p, bool init, const char *image_id,
+                      struct bundle_command *out, keel_err *err)
 {
     const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
     for (size_t i = 0; i < p->env_len; i++)
         if (strncmp(p->env[i], "PATH=", 5) == 0)
             path = p->env[i] + 5;
-    if ((out->arg0 = strdup(p->args[0])) == NULL || (out->path = strdup(path)) == NULL)
+    if ((out->arg0 = strdup(p->args[init && p->args_len > 2 ? 2 : 0])) == NULL ||
+        (out->path = strdup(path)) == NULL || (out->image_id = strdup(image_id)) == NULL)
         return keel_syserror(err, "bundle command");
     return 0;
 }
@@ -114,7 +79,8 @@ static int write_config(const struct stored_image *img, const struct bundle_opti
     struct oci_config cfg;
     if (imageconfig_to_spec(&img->config, o, rootfd, &cfg, err) < 0)
         return keel_error_wrap(err, "runtime config");
-    if (command != NULL && command_of(cfg.process, command, err) < 0) {
+    if (command != NULL && command_of(cfg.process, o != NULL && o->init != NULL,
+                                      img->manifest.config->digest, command, err) < 0) {
         spec_release(&spec_type_oci_config, &cfg);
         return -1;
     }
@@ -138,7 +104,8 @@ void bundle_command_release(struct bundle_command *c)
 {
     free(c->arg0);
     free(c->path);
-    c->arg0 = c->path = NULL;
+    free(c->image_id);
+    c->arg0 = c->path = c->image_id = NULL;
 }
 
 int bundle_create(struct store *s, const char *ref, const char *dir,
@@ -156,36 +123,30 @@ int bundle_create(struct store *s, const char *ref, const char *dir,
         stored_image_release(&img);
         return keel_error(err, EINVAL, "bundle %s: the image has neither Entrypoint nor Cmd", ref);
     }
-    bool made;
-    if (dir_create_empty(dir, &made, err) < 0) {
+    struct bundle_staging st;
+    if (bundle_staging_begin(dir, &st, err) < 0) {
         stored_image_release(&img);
         return keel_error_wrap(err, "bundle");
     }
-    char abs[PATH_MAX];
-    cleanup_free char *rootfs = NULL;
-    int rc = realpath(dir, abs) != NULL ? 0 : keel_syserror(err, "bundle %s", dir);
-    if (rc == 0 && (rootfs = path_join(abs, "/" BUNDLE_ROOTFS)) == NULL)
-        rc = keel_syserror(err, "bundle %s", dir);
+    /* built at st.dir, recorded under its final name, renamed there last */
+    cleanup_free char *rootfs = path_join(st.dir, "/" BUNDLE_ROOTFS);
+    int rc = rootfs != NULL ? 0 : keel_syserror(err, "bundle %s", dir);
+    if (rc == 0 && !copy)
+        rc = rootfs_overlay(s, &img, st.dir, rootfs, o != NULL && o->volatile_upper, err);
+    if (rc == ROOTFS_NEEDS_COPY || (rc == 0 && copy))
+        rc = image_unpack_layers(s, &img, rootfs, err);
     if (rc == 0)
-        rc = copy ? image_unpack_layers(s, &img, rootfs, err)
-                  : rootfs_overlay(s, &img, abs, rootfs, o != NULL && o->volatile_upper, err);
+        rc = write_config(&img, o, st.dir, rootfs, command, err);
     if (rc == 0)
-        rc = write_config(&img, o, abs, rootfs, command, err);
+        rc = store_bundle_add(s, st.final, img.desc.digest, !(o != NULL && o->volatile_upper), err);
+    bool recorded = rc == 0;
     if (rc == 0)
-        rc = store_bundle_add(s, abs, img.desc.digest, !(o != NULL && o->volatile_upper), err);
+        rc = bundle_staging_commit(&st, err);
     stored_image_release(&img);
     if (rc == 0)
         return 0;
-
-    keel_err ignored;
-    if (rootfs != NULL && !copy)
-        umount2(rootfs, MNT_DETACH);
-    if (made) {
-        remove_tree_at(AT_FDCWD, dir, &ignored);
-    } else {
-        int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd >= 0)
-            remove_tree_contents(fd, dir, &ignored);
-    }
+    if (recorded)
+        store_bundle_remove(s, st.final, &(keel_err){0}); /* the first error is the one to report */
+    bundle_staging_abort(&st);
     return keel_error_wrap(err, "bundle %s in %s", ref, dir);
 }

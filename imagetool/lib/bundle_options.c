@@ -99,7 +99,7 @@ static int parse_cpus(const char *s, int64_t *quota, keel_err *err)
 
 static int set_resources(const struct bundle_options *o, struct oci_linux *l, keel_err *err)
 {
-    if (o->memory == NULL && o->cpus == NULL && o->pids_limit == NULL)
+    if (o->memory == NULL && o->cpus == NULL && o->pids_limit == NULL && o->cpu_shares == NULL)
         return 0;
     if (l->resources == NULL && (l->resources = calloc(1, sizeof *l->resources)) == NULL)
         return keel_syserror(err, "linux.resources");
@@ -120,6 +120,18 @@ static int set_resources(const struct bundle_options *o, struct oci_linux *l, ke
         r->cpu->period = 100000;
         r->cpu->has_period = true;
     }
+    if (o->cpu_shares != NULL) {
+        int64_t shares;
+        if (r->cpu == NULL && (r->cpu = calloc(1, sizeof *r->cpu)) == NULL)
+            return keel_syserror(err, "linux.resources.cpu");
+        if (parse_i64("--cpu-shares", o->cpu_shares, 0, &shares, err) < 0)
+            return -1;
+        /* 0 is docker's "unset"; the kernel's minimum is 2 */
+        if (shares > 0) {
+            r->cpu->shares = (uint64_t)(shares < 2 ? 2 : shares);
+            r->cpu->has_shares = true;
+        }
+    }
     if (o->pids_limit != NULL) {
         if (r->pids == NULL && (r->pids = calloc(1, sizeof *r->pids)) == NULL)
             return keel_syserror(err, "linux.resources.pids");
@@ -130,12 +142,14 @@ static int set_resources(const struct bundle_options *o, struct oci_linux *l, ke
     return 0;
 }
 
-/* Drops the network namespace entry, then adds the one asked for. */
-static int set_netns(const char *netns, struct oci_linux *l, keel_err *err)
+/* Drops the namespace entry of TYPE, then adds the one asked for (FLAG
+ * names the option in errors). */
+static int set_ns(const char *type, const char *flag, const char *netns, struct oci_linux *l,
+                  keel_err *err)
 {
     size_t j = 0;
     for (size_t i = 0; i < l->namespaces_len; i++) {
-        if (l->namespaces[i].type != NULL && strcmp(l->namespaces[i].type, "network") == 0)
+        if (l->namespaces[i].type != NULL && strcmp(l->namespaces[i].type, type) == 0)
             spec_release(&spec_type_oci_namespace, &l->namespaces[i]);
         else
             l->namespaces[j++] = l->namespaces[i];
@@ -144,14 +158,14 @@ static int set_netns(const char *netns, struct oci_linux *l, keel_err *err)
     if (strcmp(netns, "host") == 0)
         return 0;
     if (strcmp(netns, "none") != 0 && netns[0] != '/')
-        return keel_error(err, EINVAL, "invalid --netns %s: none, host or an absolute path", netns);
+        return keel_error(err, EINVAL, "invalid %s %s: none, host or an absolute path", flag, netns);
     struct oci_namespace *grown = realloc(l->namespaces, (j + 1) * sizeof *grown);
     if (grown == NULL)
         return keel_syserror(err, "linux.namespaces");
     l->namespaces = grown;
     memset(&grown[j], 0, sizeof grown[j]);
     l->namespaces_len++;
-    if ((grown[j].type = strdup("network")) == NULL ||
+    if ((grown[j].type = strdup(type)) == NULL ||
         (netns[0] == '/' && (grown[j].path = strdup(netns)) == NULL))
         return keel_syserror(err, "linux.namespaces");
     return 0;
@@ -210,6 +224,114 @@ static int add_annotation(struct oci_config *cfg, const char *kv, keel_err *err)
     return 0;
 }
 
+/* --ulimit NAME=SOFT[:HARD] -> process.rlimits RLIMIT_NAME (replacing one). */
+static int add_ulimit(struct oci_process *p, const char *spec, keel_err *err)
+{
+    static const char *const names[] = {"as", "core", "cpu", "data", "fsize", "locks",
+                                        "memlock", "msgqueue", "nice", "nofile", "nproc", "rss",
+                                        "rtprio", "rttime", "sigpending", "stack"};
+    const char *eq = strchr(spec, '=');
+    if (eq == NULL)
+        return keel_error(err, EINVAL, "invalid ulimit argument: %s", spec);
+    size_t i = 0, nlen = (size_t)(eq - spec);
+    while (i < sizeof names / sizeof names[0] &&
+           (strlen(names[i]) != nlen || strncmp(names[i], spec, nlen) != 0))
+        i++;
+    if (i == sizeof names / sizeof names[0])
+        return keel_error(err, EINVAL, "invalid ulimit type: %.*s", (int)nlen, spec);
+    char *end;
+    errno = 0;
+    long long soft = strtoll(eq + 1, &end, 10), hard = soft;
+    if (end != eq + 1 && *end == ':') {
+        const char *h = end + 1;
+        hard = strtoll(h, &end, 10);
+        if (end == h)
+            end = (char *)h - 1; /* "N:" is an error below */
+    }
+    if (end == eq + 1 || *end != '\0' || errno != 0 || soft < -1 || hard < -1)
+        return keel_error(err, EINVAL, "invalid ulimit argument: %s", spec);
+    if (hard != -1 && (soft == -1 || soft > hard))
+        return keel_error(err, EINVAL, "ulimit soft limit must be less than or equal to hard limit: %lld > %lld",
+                          soft, hard);
+    char type[32];
+    snprintf(type, sizeof type, "RLIMIT_%s", names[i]);
+    for (char *c = type + 7; *c != '\0'; c++)
+        *c = (char)(*c - 'a' + 'A');
+    size_t j = 0;
+    for (size_t k = 0; k < p->rlimits_len; k++) {
+        if (p->rlimits[k].type != NULL && strcmp(p->rlimits[k].type, type) == 0)
+            spec_release(&spec_type_oci_rlimit, &p->rlimits[k]);
+        else
+            p->rlimits[j++] = p->rlimits[k];
+    }
+    struct oci_rlimit *grown = realloc(p->rlimits, (j + 1) * sizeof *grown);
+    if (grown == NULL)
+        return keel_syserror(err, "process.rlimits");
+    p->rlimits = grown;
+    p->rlimits_len = j + 1;
+    struct oci_rlimit *r = &grown[j];
+    memset(r, 0, sizeof *r);
+    r->soft = (uint64_t)soft, r->has_soft = true; /* -1: unlimited (all bits set) */
+    r->hard = (uint64_t)hard, r->has_hard = true;
+    if ((r->type = strdup(type)) == NULL)
+        return keel_syserror(err, "process.rlimits");
+    return 0;
+}
+
+/* --shm-size: the size= option of the /dev/shm mount. */
+static int set_shm_size(struct oci_config *cfg, const char *bytes, keel_err *err)
+{
+    int64_t n;
+    if (parse_i64("--shm-size", bytes, 1, &n, err) < 0)
+        return -1;
+    for (size_t i = 0; i < cfg->mounts_len; i++) {
+        struct oci_mount *m = &cfg->mounts[i];
+        if (m->destination == NULL || strcmp(m->destination, "/dev/shm") != 0)
+            continue;
+        size_t j = 0;
+        for (size_t k = 0; k < m->options_len; k++) {
+            if (strncmp(m->options[k], "size=", 5) == 0)
+                free(m->options[k]);
+            else
+                m->options[j++] = m->options[k];
+        }
+        m->options_len = j;
+        char opt[32];
+        snprintf(opt, sizeof opt, "size=%" PRId64, n);
+        if (spec_strs_append(&m->options, &m->options_len, opt) < 0)
+            return keel_syserror(err, "mounts");
+        return 0;
+    }
+    return keel_error(err, EINVAL, "--shm-size: the config has no /dev/shm mount");
+}
+
+/* --init: the init binary mounted read-only at BUNDLE_INIT_PATH, in front of
+ * the command ("docker-init -- CMD...", as docker runs tini). */
+static int set_init(struct oci_config *cfg, const char *init, keel_err *err)
+{
+    if (init[0] != '/')
+        return keel_error(err, EINVAL, "invalid --init %s: an absolute path", init);
+    cleanup_free char *spec = NULL;
+    if (asprintf(&spec, "%s:%s:ro", init, BUNDLE_INIT_PATH) < 0)
+        return keel_syserror(err, "mounts");
+    if (add_mount(cfg, spec, err) < 0)
+        return -1;
+    struct oci_process *p = cfg->process;
+    char **args = calloc(p->args_len + 3, sizeof *args);
+    if (args == NULL || (args[0] = strdup(BUNDLE_INIT_PATH)) == NULL ||
+        (args[1] = strdup("--")) == NULL) {
+        if (args != NULL)
+            free(args[0]);
+        free(args);
+        return keel_syserror(err, "process.args");
+    }
+    memcpy(args + 2, p->args, p->args_len * sizeof *args);
+    free(p->args);
+    p->args = args;
+    p->args_len += 2;
+    return 0;
+}
+
 static int replace_str(char **field, const char *value)
 {
     char *copy = strdup(value);
@@ -232,8 +354,19 @@ int bundle_options_apply(const struct bundle_options *o, struct oci_config *cfg,
     }
     if (o->cgroups_path != NULL && replace_str(&cfg->linux->cgroupsPath, o->cgroups_path) < 0)
         return keel_syserror(err, "linux.cgroupsPath");
-    if ((o->netns != NULL && set_netns(o->netns, cfg->linux, err) < 0) ||
+    if ((o->netns != NULL && set_ns("network", "--netns", o->netns, cfg->linux, err) < 0) ||
+        (o->pidns != NULL && set_ns("pid", "--pidns", o->pidns, cfg->linux, err) < 0) ||
+        (o->ipcns != NULL && set_ns("ipc", "--ipcns", o->ipcns, cfg->linux, err) < 0) ||
         set_resources(o, cfg->linux, err) < 0)
+        return -1;
+    if ((o->ulimits_len > 0 || o->init != NULL) && cfg->process == NULL)
+        return keel_error(err, EINVAL, "--ulimit, --init: the config has no process");
+    for (size_t i = 0; i < o->ulimits_len; i++)
+        if (add_ulimit(cfg->process, o->ulimits[i], err) < 0)
+            return -1;
+    if ((o->shm_size != NULL && set_shm_size(cfg, o->shm_size, err) < 0) ||
+        (o->init != NULL && set_init(cfg, o->init, err) < 0) ||
+        bundle_security_apply(o, cfg, err) < 0)
         return -1;
     for (size_t i = 0; i < o->mounts_len; i++)
         if (add_mount(cfg, o->mounts[i], err) < 0)

@@ -34,7 +34,25 @@ struct bundle_options {
     size_t mounts_len;
     char **annotations; /* K=V */
     size_t annotations_len;
+    /* docker run's other flags */
+    const char *cpu_shares;
+    const char *pidns, *ipcns; /* as netns: NULL, "none" (a new one), "host" or a path */
+    char **ulimits; /* NAME=SOFT[:HARD] */
+    size_t ulimits_len;
+    const char *shm_size; /* bytes */
+    const char *init;     /* an init binary put in front of the command (--init) */
+    /* security (bundle_security.c) */
+    bool privileged, no_new_privileges;
+    char **cap_add, **cap_drop; /* names with or without CAP_, any case, or ALL */
+    size_t cap_add_len, cap_drop_len;
+    char **devices; /* HOST[:CTR][:PERMS] */
+    size_t devices_len;
+    const char *seccomp;  /* "unconfined" or a profile file (docker's format) */
+    const char *apparmor; /* a profile name, "unconfined" for none */
 };
+
+/* Where --init's binary is mounted in the container (docker's path). */
+#define BUNDLE_INIT_PATH "/sbin/docker-init"
 
 /* process.args from the image's Entrypoint and Cmd and the options (docker's
  * rules: CMD replaces Cmd; --entrypoint replaces Entrypoint and drops Cmd). */
@@ -46,5 +64,15 @@ int bundle_options_env(const struct bundle_options *o, struct oci_process *p, ke
 
 /* Applies everything outside process to a config made from the image. */
 int bundle_options_apply(const struct bundle_options *o, struct oci_config *cfg, keel_err *err);
+
+/* bundle_security.c: capabilities by name (an index into Linux's list, or
+ * BUNDLE_CAP_ALL, or -1 when unknown), the set docker's rules make of the
+ * defaults and the options (set[] has one entry per capability), and the
+ * security options applied to the config. */
+#define BUNDLE_CAP_ALL 1000
+int bundle_cap_index(const char *name);
+int bundle_caps_resolve(const struct bundle_options *o, char *const *defaults, size_t n_defaults,
+                        bool set[], keel_err *err);
+int bundle_security_apply(const struct bundle_options *o, struct oci_config *cfg, keel_err *err);
 
 #endif

@@ -1,5 +1,5 @@
-/* Garbage collection: mark what index.json and the live bundles reach, sweep
- * the rest of blobs/, layers/, bundles/, sources/ and tmp/. Runs under the exclusive
+/* Garbage collection: mark what index.json, the live bundles and the build
+ * cache reach, sweep the rest of blobs/, layers/, bundles/, sources/ and tmp/. Runs under the exclusive
  * store lock, so no pull, unpack or bundle is half done. */
 #include <dirent.h>
 #include <stdio.h>
@@ -8,6 +8,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build/cache.h"
 #include "image.h"
 #include "keel/cleanup.h"
 #include "util.h"
@@ -56,6 +57,7 @@ static void set_free(struct digest_set *s)
 struct mark {
     struct store *store;
     struct digest_set blobs, layers;
+    bool failed;
 };
 
 static int mark_config(struct mark *m, const struct oci_descriptor *cd, keel_err *err)
@@ -117,8 +119,20 @@ static void report(struct gc_report *rep, const char *what, const char *name, lo
         rep->removed(rep->arg, what, name, bytes);
 }
 
+/* A build cache record's layer: kept until the cache is pruned. */
+static void mark_cached(void *arg, const char *diff_id, const char *digest)
+{
+    struct mark *m = arg;
+    if (set_add(&m->layers, diff_id) < 0 || set_add(&m->blobs, digest) < 0)
+        m->failed = true;
+}
+
 static int mark_roots(struct mark *m, bool dry_run, struct gc_report *rep, keel_err *err)
 {
+    if (cache_each_layer(m->store, mark_cached, m, err) < 0)
+        return -1;
+    if (m->failed)
+        return keel_syserror(err, "gc");
     struct oci_index idx;
     if (store_index_read(m->store, &idx, err) < 0)
         return -1;

@@ -17,8 +17,18 @@
 /* Large reads mean fewer write(2) calls on the blob file. */
 #define RECV_BUFFER (512L << 10)
 
+/* The deadlines of every transfer (README "Registry deadlines"), in
+ * milliseconds, from the environment where it sets them. */
+struct http_deadlines {
+    long connect_ms;      /* KEEL_IMAGE_CONNECT_TIMEOUT: the TCP (and TLS) connection */
+    long headers_ms;      /* KEEL_IMAGE_HEADERS_TIMEOUT: the response headers, once connected */
+    long low_speed_bytes; /* KEEL_IMAGE_LOW_SPEED_LIMIT (bytes/s), below which a transfer */
+    long low_speed_ms;    /* KEEL_IMAGE_LOW_SPEED_TIME: for this long is stalled */
+};
+
 struct http_client {
     CURLM *multi;
+    struct http_deadlines limits;
 };
 
 struct xfer {
@@ -28,8 +38,13 @@ struct xfer {
     long status;      /* of the response whose body is arriving */
     int64_t received; /* body bytes of that response */
     int64_t sent;     /* request body bytes read so far */
+    long long body_sent_ms; /* when the last of the request body was read, or 0 */
     long long not_before_ms;
+    long long started_ms;
+    long headers_ms;        /* from the connection to the response headers */
     bool running, finished;
+    bool any_header;        /* of the current response */
+    bool headers_timed_out; /* aborted by the headers deadline */
 };
 
 static long long now_ms(void)
@@ -39,8 +54,39 @@ static long long now_ms(void)
     return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+/* A positive number from the environment (def when unset), times scale:
+ * seconds (a fraction allowed) in ms with 1000, bytes with 1. */
+static int env_number(const char *name, const char *unit, long def, double scale, long *out,
+                      keel_err *err)
+{
+    const char *v = getenv(name);
+    *out = def;
+    if (v == NULL || *v == '\0')
+        return 0;
+    char *end;
+    double n = strtod(v, &end);
+    if (*end != '\0' || !(n * scale >= 1) || n > 1e9)
+        return keel_error(err, EINVAL, "%s=%s: expected a positive number of %s", name, v, unit);
+    *out = (long)(n * scale);
+    return 0;
+}
+
+static int deadlines_from_env(struct http_deadlines *d, keel_err *err)
+{
+    if (env_number("KEEL_IMAGE_CONNECT_TIMEOUT", "seconds", 15000, 1000, &d->connect_ms, err) < 0 ||
+        env_number("KEEL_IMAGE_HEADERS_TIMEOUT", "seconds", 30000, 1000, &d->headers_ms, err) < 0 ||
+        env_number("KEEL_IMAGE_LOW_SPEED_TIME", "seconds", 30000, 1000, &d->low_speed_ms, err) < 0 ||
+        env_number("KEEL_IMAGE_LOW_SPEED_LIMIT", "bytes per second", 1024, 1, &d->low_speed_bytes,
+                   err) < 0)
+        return -1;
+    return 0;
+}
+
 struct http_client *http_client_new(keel_err *err)
 {
+    struct http_deadlines limits;
+    if (deadlines_from_env(&limits, err) < 0)
+        return NULL;
     static bool initialised;
     if (!initialised) {
         if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
@@ -54,6 +100,7 @@ struct http_client *http_client_new(keel_err *err)
         keel_syserror(err, "http client");
         return NULL;
     }
+    c->limits = limits;
     c->multi = curl_multi_init();
     if (c->multi == NULL) {
         free(c);
@@ -102,6 +149,7 @@ static size_t on_header(char *buf, size_t size, size_t nitems, void *arg)
     struct xfer *x = arg;
     struct http_response *r = &x->req->resp;
     size_t n = size * nitems;
+    x->any_header = true;
     if (n >= 5 && strncmp(buf, "HTTP/", 5) == 0) {
         /* a new response (after a redirect or 100-continue): forget the last one's headers */
         char *keep_body = r->body;
@@ -211,6 +259,8 @@ static size_t on_read(char *buf, size_t size, size_t nitems, void *arg)
         want = (size_t)n;
     }
     x->sent += (int64_t)want;
+    if (x->sent == req->body_len)
+        x->body_sent_ms = now_ms();
     if (req->progress != NULL)
         req->progress(req->progress_arg, x->sent, req->body_len);
     return want;
@@ -260,6 +310,30 @@ static int add_headers(struct xfer *x, const char *const *h, size_t n, keel_err 
     return 0;
 }
 
+/* The headers deadline: libcurl has one for the connection and a low-speed
+ * limit, but nothing for a server that accepts and then says nothing. */
+static int on_xferinfo(void *arg, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+                       curl_off_t ulnow)
+{
+    struct xfer *x = arg;
+    (void)dltotal, (void)dlnow, (void)ultotal, (void)ulnow;
+    curl_off_t connected_us = 0;
+    if (x->any_header || curl_easy_getinfo(x->easy, CURLINFO_CONNECT_TIME_T, &connected_us) != CURLE_OK ||
+        connected_us == 0)
+        return 0; /* answered, or not connected yet (CONNECTTIMEOUT's part) */
+    /* a request body being sent (a blob upload) is not a silent server: the
+     * deadline runs from its end */
+    if (x->sent < x->req->body_len)
+        return 0;
+    long long from = x->started_ms + connected_us / 1000;
+    if (x->body_sent_ms > from)
+        from = x->body_sent_ms;
+    if (now_ms() - from < x->headers_ms)
+        return 0;
+    x->headers_timed_out = true;
+    return 1;
+}
+
 static int xfer_start(struct http_client *c, struct xfer *x, keel_err *err)
 {
     struct http_request *req = x->req;
@@ -271,6 +345,10 @@ static int xfer_start(struct http_client *c, struct xfer *x, keel_err *err)
     x->status = 0;
     x->received = 0;
     x->sent = 0;
+    x->body_sent_ms = 0;
+    x->any_header = x->headers_timed_out = false;
+    x->started_ms = now_ms();
+    x->headers_ms = c->limits.headers_ms;
     x->easy = curl_easy_init();
     if (x->easy == NULL)
         return keel_error(err, 0, "%s: cannot create a curl handle", req->url);
@@ -297,10 +375,13 @@ static int xfer_start(struct http_client *c, struct xfer *x, keel_err *err)
     curl_easy_setopt(e, CURLOPT_WRITEDATA, x);
     curl_easy_setopt(e, CURLOPT_ERRORBUFFER, req->curl_error);
     curl_easy_setopt(e, CURLOPT_BUFFERSIZE, RECV_BUFFER);
-    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, 30L);
-    /* a stalled transfer counts as a dropped connection */
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, 60L);
+    curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, c->limits.connect_ms);
+    /* a stalled transfer counts as a dropped connection (curl checks each second) */
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_LIMIT, c->limits.low_speed_bytes);
+    curl_easy_setopt(e, CURLOPT_LOW_SPEED_TIME, (c->limits.low_speed_ms + 999) / 1000);
+    curl_easy_setopt(e, CURLOPT_XFERINFOFUNCTION, on_xferinfo);
+    curl_easy_setopt(e, CURLOPT_XFERINFODATA, x);
+    curl_easy_setopt(e, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(e, CURLOPT_USERAGENT, "keel-image/0.1");
     curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
     set_method(x);
@@ -314,6 +395,13 @@ static int xfer_start(struct http_client *c, struct xfer *x, keel_err *err)
 static void xfer_finish(struct http_client *c, struct xfer *x, CURLcode code)
 {
     struct http_request *req = x->req;
+    if (x->headers_timed_out) {
+        code = CURLE_OPERATION_TIMEDOUT;
+        snprintf(req->curl_error, sizeof req->curl_error, "no response headers within %.1f s",
+                 (double)x->headers_ms / 1000);
+    }
+    if (code == CURLE_OPERATION_TIMEDOUT)
+        req->timeouts++;
     req->curl_code = (int)code;
     curl_easy_getinfo(x->easy, CURLINFO_RESPONSE_CODE, &req->resp.status);
     char *url = NULL;
@@ -352,7 +440,7 @@ int http_run(struct http_client *c, struct http_request *const *reqs, size_t n, 
         return keel_syserror(err, "http transfers");
     for (size_t i = 0; i < n; i++) {
         xs[i].req = reqs[i];
-        reqs[i]->attempts = 0;
+        reqs[i]->attempts = reqs[i]->timeouts = 0;
         reqs[i]->resp.content_length = -1;
     }
     size_t left = n;

@@ -70,6 +70,7 @@ struct http_request {
     bool sink_failed; /* the sink refused data; sink_err says why */
     keel_err sink_err;
     int attempts;
+    int timeouts;   /* attempts that hit a deadline (http.c) */
     void *priv;
 };
 

@@ -4,12 +4,28 @@
 
 #include <stdbool.h>
 
+#include "digest.h"
 #include "keel/error.h"
 #include "store.h"
 
-/* Untags ref. Unless force, refuses when the image is the last reference to a
- * manifest that a live bundle uses (naming the bundle). */
-int image_remove(struct store *s, const char *ref, bool force, keel_err *err);
+/* What rm did, in docker's order: each reference untagged, then (with the
+ * last reference) the image ID and each layer chain ID no other image shares. */
+struct rm_report {
+    void (*untagged)(void *arg, const char *ref);
+    void (*deleted)(void *arg, const char *digest);
+    void *arg;
+};
+
+/* Removes what arg names (see image_find): a reference is untagged; an ID
+ * untags all its references, which needs force when there are several.
+ * Unless force, refuses (EBUSY) to drop the last reference to a manifest that
+ * a live bundle uses (naming the bundle). rep may be NULL. */
+int image_remove(struct store *s, const char *arg, bool force, const struct rm_report *rep,
+                 keel_err *err);
+
+/* Layer chain IDs (docker's): the first DiffID, then
+ * sha256(chain[i-1] + " " + diff_ids[i]). */
+void image_chain_ids(char *const *diff_ids, size_t n, char (*out)[DIGEST_BUF]);
 
 /* A bundle record is live while its bundle directory exists. */
 bool bundle_is_live(const struct keel_bundle_record *r);

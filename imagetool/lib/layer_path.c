@@ -25,15 +25,19 @@ int layer_path_clean(const char *name, char *out, size_t outsz)
         if (n == 0 || (n == 1 && p[0] == '.')) {
             /* nothing to add */
         } else if (n == 2 && p[0] == '.' && p[1] == '.') {
-            if (len == 0)
+            if (len == 0) {
+                errno = EPERM;
                 return -1;
+            }
             while (len > 0 && out[len - 1] != '/')
                 len--;
             if (len > 0)
                 len--; /* the separator */
         } else {
-            if (len + (len > 0) + n + 1 > outsz)
+            if (len + (len > 0) + n + 1 > outsz) {
+                errno = ENAMETOOLONG;
                 return -1;
+            }
             if (len > 0)
                 out[len++] = '/';
             memcpy(out + len, p, n);
@@ -41,8 +45,10 @@ int layer_path_clean(const char *name, char *out, size_t outsz)
         }
         p = end;
     }
-    if (outsz == 0)
+    if (outsz == 0) {
+        errno = ENAMETOOLONG;
         return -1;
+    }
     out[len] = '\0';
     return 0;
 }
@@ -160,6 +166,11 @@ int dir_create_empty(const char *dir, bool *made, keel_err *err)
         return 0;
     if (errno != EEXIST)
         return keel_syserror(err, "create %s", dir);
+    return dir_check_empty(dir, err);
+}
+
+int dir_check_empty(const char *dir, keel_err *err)
+{
     cleanup_dir DIR *d = opendir(dir);
     if (d == NULL)
         return keel_syserror(err, "open %s", dir);

@@ -9,8 +9,8 @@
 
 /* Cleans a tar member name into a path relative to the target: a leading "/"
  * or "./" and "." components go, "a/../b" becomes "b", a trailing "/" goes;
- * the target itself is "". Returns -1 (out untouched) when a ".." climbs
- * above the target or the result does not fit in outsz. */
+ * the target itself is "". Returns -1 when a ".." climbs above the target
+ * (errno EPERM) or the result does not fit in outsz (ENAMETOOLONG). */
 int layer_path_clean(const char *name, char *out, size_t outsz);
 
 /* Splits a cleaned path at its last "/": *dir gets the parent ("" for the
@@ -35,6 +35,8 @@ int remove_tree_contents(int dfd, const char *name, keel_err *err);
 /* Makes `dir` (mode 0755), or checks that it is an empty directory; *made
  * says which. */
 int dir_create_empty(const char *dir, bool *made, keel_err *err);
+/* Checks that `dir` is an empty directory. */
+int dir_check_empty(const char *dir, keel_err *err);
 
 /* Opens regular file `path` under rootfd for reading, resolved inside it;
  * anything but a regular file is an error. */

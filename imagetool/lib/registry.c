@@ -51,6 +51,10 @@ static bool should_retry(const struct registry *r, const struct http_request *re
 {
     if (req->attempts >= r->max_attempts || req->sink_failed)
         return false;
+    /* a stalled server gets one more chance, not four: a pull that stalls
+     * fails within two deadlines (about a minute by default) */
+    if (req->timeouts >= 2)
+        return false;
     return http_transport_retryable(req) || (req->curl_code == 0 && registry_status_retryable(req->resp.status));
 }
 
@@ -69,7 +73,7 @@ int registry_request_error(const struct http_request *req, keel_err *err, const 
     http_failure(req, buf, sizeof buf);
     if (req->sink_failed) {
         *err = req->sink_err;
-        return -1;
+        return keel_error_wrap(err, "%s", what);
     }
     struct dist_error_body body;
     keel_err ignored;

@@ -26,8 +26,9 @@
 
 #define STORE_DEFAULT_ROOT "/var/lib/keel"
 #define STORE_REF_ANNOTATION OCI_ANNOTATION_REF_NAME
-/* Manifests, indexes and configs are read whole; larger ones are refused. */
-#define STORE_DOC_MAX (8u << 20)
+/* Manifests, indexes and configs are read whole; larger ones are refused
+ * (4 MiB: the distribution spec's figure, where skopeo and containerd stop). */
+#define STORE_DOC_MAX (4u << 20)
 
 enum store_mode {
     STORE_SHARED,    /* every command but gc: may add blobs, layers, tags */
@@ -63,6 +64,8 @@ int blob_writer_restart(struct blob_writer *w, keel_err *err);
 /* Verifies and publishes the blob; frees w either way. A mismatch names the
  * blob, the expected and the actual digest (or size) and leaves no trace. */
 int blob_writer_commit(struct blob_writer *w, keel_err *err);
+/* The same, giving the blob's digest (a blob whose digest was not known). */
+int blob_writer_commit_digest(struct blob_writer *w, char digest_out[DIGEST_BUF], keel_err *err);
 /* Removes the temp file and frees w. NULL is fine. */
 void blob_writer_abort(struct blob_writer *w);
 

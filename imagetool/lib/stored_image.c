@@ -4,10 +4,12 @@
 #include <errno.h>
 #include <string.h>
 
+#include "image_find.h"
+
 int stored_image_read(struct store *s, const char *ref, struct stored_image *img, keel_err *err)
 {
     memset(img, 0, sizeof *img);
-    if (store_resolve(s, ref, &img->desc, err) < 0)
+    if (image_resolve(s, ref, &img->desc, err) < 0)
         return -1;
     const char *mt = img->desc.mediaType;
     if (mt != NULL && strcmp(mt, OCI_MEDIA_MANIFEST) != 0 && strcmp(mt, DOCKER_MEDIA_MANIFEST) != 0) {

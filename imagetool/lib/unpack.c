@@ -559,7 +559,11 @@ static int make_hardlink(struct applier *ap, int pfd, const char *base, const ch
                          const char *linkname, keel_err *err)
 {
     char target[4096];
-    if (layer_path_clean(linkname, target, sizeof target) < 0 || target[0] == '\0')
+    int cleaned = layer_path_clean(linkname, target, sizeof target);
+    if (cleaned < 0 && errno == ENAMETOOLONG)
+        return keel_error(err, ENAMETOOLONG, "hard link to %s: %zu bytes, at most %zu", linkname,
+                          strlen(linkname), sizeof target - 1);
+    if (cleaned < 0 || target[0] == '\0')
         return keel_error(err, EPERM, "hard link to %s points outside the target", linkname);
     if (strcmp(target, path) == 0)
         return 0;
@@ -610,8 +614,12 @@ static int apply_entry(struct applier *ap, struct archive_entry *e, const char *
                        keel_err *err)
 {
     char path[4096];
-    if (layer_path_clean(name, path, sizeof path) < 0)
+    if (layer_path_clean(name, path, sizeof path) < 0) {
+        if (errno == ENAMETOOLONG)
+            return keel_error(err, ENAMETOOLONG, "%zu bytes, at most %zu", strlen(name),
+                              sizeof path - 1);
         return keel_error(err, EPERM, "path climbs out of the target");
+    }
     if (path[0] == '\0')
         return apply_root_entry(ap, e, err);
 

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <dirent.h>
 #include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -84,4 +85,46 @@ long long tree_size(const char *path)
     if (nftw(path, count_entry, 32, FTW_PHYS) != 0)
         return -1;
     return tree_bytes;
+}
+
+static int not_dot(const struct dirent *e)
+{
+    return strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+}
+
+static int byte_order(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+int scandir_sorted(int dirfd, struct dirent ***names)
+{
+    return scandirat(dirfd, ".", names, not_dot, byte_order);
+}
+
+int fd_each_chunk(int fd, int (*fn)(void *arg, const void *buf, size_t len), void *arg)
+{
+    char buf[64 << 10];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return (int)n;
+        int rc = fn(arg, buf, (size_t)n);
+        if (rc < 0)
+            return rc;
+    }
+}
+
+bool archive_magic(const unsigned char *h, size_t n)
+{
+    return (n >= 2 && h[0] == 0x1f && h[1] == 0x8b) ||
+           (n >= 4 && h[0] == 0x28 && h[1] == 0xb5 && h[2] == 0x2f && h[3] == 0xfd) ||
+           (n >= 262 && memcmp(h + 257, "ustar", 5) == 0);
+}
+
+int chunk_to_fd(void *arg, const void *buf, size_t len)
+{
+    return write_all(*(int *)arg, buf, len);
 }

@@ -178,3 +178,170 @@ Test(options, bad_values_are_errors)
         spec_release(&spec_type_oci_config, &c);
     }
 }
+
+/* base_config with a process running "app" with docker's default capabilities. */
+static void process_config(struct oci_config *c)
+{
+    base_config(c);
+    struct oci_process *p = c->process = calloc(1, sizeof *p);
+    p->args = calloc(1, sizeof *p->args);
+    cr_assert_eq(spec_strs_append(&p->args, &p->args_len, "app"), 0);
+    p->capabilities = calloc(1, sizeof *p->capabilities);
+    const char *caps[] = {"CAP_CHOWN", "CAP_KILL", "CAP_NET_RAW"};
+    for (size_t i = 0; i < 3; i++)
+        cr_assert_eq(spec_strs_append(&p->capabilities->bounding, &p->capabilities->bounding_len,
+                                      caps[i]), 0);
+    c->mounts = realloc(c->mounts, 2 * sizeof *c->mounts);
+    memset(&c->mounts[1], 0, sizeof c->mounts[1]);
+    c->mounts[1].destination = strdup("/dev/shm");
+    c->mounts[1].options = calloc(1, sizeof(char *));
+    cr_assert_eq(spec_strs_append(&c->mounts[1].options, &c->mounts[1].options_len, "mode=1777"), 0);
+    cr_assert_eq(spec_strs_append(&c->mounts[1].options, &c->mounts[1].options_len, "size=67108864"), 0);
+    c->mounts_len = 2;
+}
+
+Test(options, capability_names_as_docker_takes_them)
+{
+    cr_assert_eq(bundle_cap_index("CAP_CHOWN"), 0);
+    cr_assert_eq(bundle_cap_index("chown"), 0);
+    cr_assert_eq(bundle_cap_index("Net_Admin"), 12);
+    cr_assert_eq(bundle_cap_index("all"), BUNDLE_CAP_ALL);
+    cr_assert_eq(bundle_cap_index("CAP_NOPE"), -1);
+}
+
+Test(options, cap_add_and_drop_follow_docker)
+{
+    struct oci_config c;
+    process_config(&c);
+    struct bundle_options o = {.cap_add = (char *[]){"net_admin"}, .cap_add_len = 1,
+                               .cap_drop = (char *[]){"CAP_KILL", "chown"}, .cap_drop_len = 2};
+    keel_err err;
+    cr_assert_eq(bundle_options_apply(&o, &c, &err), 0, "%s", err.msg);
+    struct oci_capabilities *k = c.process->capabilities;
+    cr_assert_eq(k->bounding_len, 2);
+    cr_assert_str_eq(k->bounding[0], "CAP_NET_ADMIN"); /* Linux's order */
+    cr_assert_str_eq(k->bounding[1], "CAP_NET_RAW");
+    cr_assert_eq(k->effective_len, 2);
+    cr_assert_eq(k->permitted_len, 2);
+    spec_release(&spec_type_oci_config, &c);
+
+    process_config(&c);
+    o = (struct bundle_options){.cap_drop = (char *[]){"ALL"}, .cap_drop_len = 1,
+                                .cap_add = (char *[]){"kill"}, .cap_add_len = 1};
+    cr_assert_eq(bundle_options_apply(&o, &c, &err), 0, "%s", err.msg);
+    cr_assert_eq(c.process->capabilities->bounding_len, 1);
+    cr_assert_str_eq(c.process->capabilities->bounding[0], "CAP_KILL");
+    spec_release(&spec_type_oci_config, &c);
+
+    process_config(&c);
+    o = (struct bundle_options){.cap_add = (char *[]){"bogus"}, .cap_add_len = 1};
+    cr_assert_eq(bundle_options_apply(&o, &c, &err), -1);
+    cr_assert(strncmp(err.msg, "invalid CapAdd: unknown capability: \"CAP_BOGUS\"", 46) == 0, "%s", err.msg);
+    spec_release(&spec_type_oci_config, &c);
+}
+
+Test(options, privileged_lifts_the_confinement)
+{
+    struct oci_config c;
+    process_config(&c);
+    c.linux->maskedPaths = calloc(1, sizeof(char *));
+    cr_assert_eq(spec_strs_append(&c.linux->maskedPaths, &c.linux->maskedPaths_len, "/proc/kcore"), 0);
+    c.linux->seccomp = calloc(1, sizeof *c.linux->seccomp);
+    struct bundle_options o = {.privileged = true};
+    keel_err err;
+    cr_assert_eq(bundle_options_apply(&o, &c, &err), 0, "%s", err.msg);
+    cr_assert_eq(c.linux->maskedPaths_len, 0);
+    cr_assert_null(c.linux->seccomp);
+    cr_assert_gt(c.process->capabilities->bounding_len, 3);
+    /* the host's /dev/null is among the devices; the cgroup allows everything */
+    bool null_dev = false;
+    for (size_t i = 0; i < c.linux->devices_len; i++)
+        null_dev |= strcmp(c.linux->devices[i].path, "/dev/null") == 0 &&
+                    c.linux->devices[i].major == 1 && c.linux->devices[i].minor == 3;
+    cr_assert(null_dev);
+    cr_assert_eq(c.linux->resources->devices_len, 1);
+    cr_assert(c.linux->resources->devices[0].allow);
+    cr_assert_str_eq(c.linux->resources->devices[0].access, "rwm");
+    spec_release(&spec_type_oci_config, &c);
+}
+
+Test(options, device_with_path_and_permissions)
+{
+    struct oci_config c;
+    process_config(&c);
+    struct bundle_options o = {.devices = (char *[]){"/dev/null:/dev/mynull:rw", "/dev/zero:r"},
+                               .devices_len = 2};
+    keel_err err;
+    cr_assert_eq(bundle_options_apply(&o, &c, &err), 0, "%s", err.msg);
+    cr_assert_eq(c.linux->devices_len, 2);
+    cr_assert_str_eq(c.linux->devices[0].path, "/dev/mynull");
+    cr_assert_str_eq(c.linux->devices[0].type, "c");
+    cr_assert_str_eq(c.linux->devices[1].path, "/dev/zero");
+    cr_assert_str_eq(c.linux->resources->devices[0].access, "rw");
+    cr_assert_eq(c.linux->resources->devices[0].major, 1);
+    cr_assert_eq(c.linux->resources->devices[0].minor, 3);
+    cr_assert_str_eq(c.linux->resources->devices[1].access, "r");
+    spec_release(&spec_type_oci_config, &c);
+    const char *bad[] = {"/etc/passwd", "/dev/null:/x:rwx", "relative", "/no/such/device"};
+    for (size_t i = 0; i < 4; i++) {
+        process_config(&c);
+        o = (struct bundle_options){.devices = (char *[]){(char *)bad[i]}, .devices_len = 1};
+        cr_assert_eq(bundle_options_apply(&o, &c, &err), -1, "%s", bad[i]);
+        spec_release(&spec_type_oci_config, &c);
+    }
+}
+
+Test(options, ulimits_shm_shares_init_and_namespaces)
+{
+    struct oci_config c;
+    process_config(&c);
+    struct bundle_options o = {
+        .ulimits = (char *[]){"nofile=100:200", "core=-1", "nofile=300"}, .ulimits_len = 3,
+        .shm_size = "1572864", .cpu_shares = "512", .init = "/usr/bin/tini-static",
+        .pidns = "host", .ipcns = "/proc/1/ns/ipc", .no_new_privileges = true,
+        .seccomp = "unconfined"};
+    keel_err err;
+    cr_assert_eq(bundle_options_apply(&o, &c, &err), 0, "%s", err.msg);
+    struct oci_process *p = c.process;
+    cr_assert_eq(p->rlimits_len, 2, "a second nofile replaces the first");
+    cr_assert_str_eq(p->rlimits[0].type, "RLIMIT_CORE");
+    cr_assert_eq(p->rlimits[0].soft, UINT64_MAX);
+    cr_assert_str_eq(p->rlimits[1].type, "RLIMIT_NOFILE");
+    cr_assert_eq(p->rlimits[1].soft, 300);
+    cr_assert_eq(p->rlimits[1].hard, 300);
+    cr_assert(has(c.mounts[1].options, c.mounts[1].options_len, "size=1572864"));
+    cr_assert(!has(c.mounts[1].options, c.mounts[1].options_len, "size=67108864"));
+    cr_assert_eq(c.linux->resources->cpu->shares, 512);
+    cr_assert_eq(p->args_len, 3);
+    cr_assert_str_eq(p->args[0], BUNDLE_INIT_PATH);
+    cr_assert_str_eq(p->args[1], "--");
+    cr_assert_str_eq(p->args[2], "app");
+    cr_assert_str_eq(c.mounts[c.mounts_len - 1].destination, BUNDLE_INIT_PATH);
+    cr_assert(has(c.mounts[c.mounts_len - 1].options, c.mounts[c.mounts_len - 1].options_len, "ro"));
+    /* pid: the host's (no entry); ipc: the path given; network untouched */
+    bool pid = false, ipc = false;
+    for (size_t i = 0; i < c.linux->namespaces_len; i++) {
+        pid |= strcmp(c.linux->namespaces[i].type, "pid") == 0;
+        ipc |= strcmp(c.linux->namespaces[i].type, "ipc") == 0 &&
+               strcmp(c.linux->namespaces[i].path, "/proc/1/ns/ipc") == 0;
+    }
+    cr_assert(!pid);
+    cr_assert(ipc);
+    cr_assert(p->noNewPrivileges && p->has_noNewPrivileges);
+    cr_assert_null(c.linux->seccomp);
+    spec_release(&spec_type_oci_config, &c);
+
+    const struct bundle_options bad[] = {
+        {.ulimits = (char *[]){"nofile=200:100"}, .ulimits_len = 1},
+        {.ulimits = (char *[]){"bogus=1"}, .ulimits_len = 1},
+        {.ulimits = (char *[]){"nofile"}, .ulimits_len = 1},
+        {.ulimits = (char *[]){"nofile=1:"}, .ulimits_len = 1},
+        {.shm_size = "0"}, {.cpu_shares = "x"}, {.init = "tini"}, {.pidns = "other"},
+        {.seccomp = "/no/such/profile.json"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        process_config(&c);
+        cr_assert_eq(bundle_options_apply(&bad[i], &c, &err), -1, "case %zu", i);
+        spec_release(&spec_type_oci_config, &c);
+    }
+}

@@ -34,39 +34,10 @@ static void put(const char *content, char d[DIGEST_BUF])
     cr_assert_eq(store_blob_put(&st, content, strlen(content), d, &err), 0, "%s", err.msg);
 }
 
-/* An image with one layer "layer-<name>" (its DiffID is the digest of "diff-<name>"),
- * tagged as name; the manifest digest goes to manifest. */
 static void make_image(const char *name, char manifest[DIGEST_BUF], char layer[DIGEST_BUF],
                        char diff[DIGEST_BUF])
 {
-    char cfg[DIGEST_BUF], buf[1024];
-    snprintf(buf, sizeof buf, "layer-%s", name);
-    put(buf, layer);
-    snprintf(buf, sizeof buf, "diff-%s", name);
-    digest_buffer(buf, strlen(buf), diff);
-    char config[512];
-    snprintf(config, sizeof config,
-             "{\"architecture\":\"amd64\",\"os\":\"linux\",\"created\":\"2024-01-02T03:04:05Z\","
-             "\"rootfs\":{\"type\":\"layers\",\"diff_ids\":[\"%s\"]}}", diff);
-    put(config, cfg);
-    char man[1024];
-    snprintf(man, sizeof man,
-             "{\"schemaVersion\":2,\"mediaType\":\"%s\",\"config\":{\"mediaType\":\"%s\","
-             "\"digest\":\"%s\",\"size\":%zu},\"layers\":[{\"mediaType\":\"%s\",\"digest\":\"%s\","
-             "\"size\":%zu}]}", OCI_MEDIA_MANIFEST, OCI_MEDIA_CONFIG, cfg, strlen(config),
-             OCI_MEDIA_LAYER_TAR, layer, strlen(name) + 6);
-    put(man, manifest);
-    struct oci_descriptor d = {.mediaType = (char *)OCI_MEDIA_MANIFEST, .digest = manifest,
-                               .size = (int64_t)strlen(man), .has_size = true};
-    keel_err err = {0};
-    cr_assert_eq(store_tag(&st, name, &d, &err), 0, "%s", err.msg);
-    /* an unpacked layer dir, as image-unpack makes them */
-    cleanup_free char *dir = store_layer_path(&st, diff, &err);
-    cr_assert_eq(mkdir(dir, 0755), 0);
-    cleanup_free char *file = path_join(dir, "/file");
-    FILE *f = fopen(file, "w");
-    fputs("x", f);
-    fclose(f);
+    store_fixture_image(&st, name, name, manifest, layer, diff);
 }
 
 static bool blob_there(const char *d)
@@ -124,7 +95,7 @@ Test(gc, removes_only_unreachable)
     cr_assert(layer_there(d1) && layer_there(d2));
 
     keel_err err = {0};
-    cr_assert_eq(image_remove(&st, "one", false, &err), 0, "%s", err.msg);
+    cr_assert_eq(image_remove(&st, "one", false, NULL, &err), 0, "%s", err.msg);
     memset(&rep, 0, sizeof rep);
     gc_exclusive(false, &rep);
     cr_assert_eq(rep.blobs, 3); /* manifest, config, layer */
@@ -141,7 +112,7 @@ Test(gc, live_bundles_keep_images_and_block_rm)
     cleanup_free char *bundle = store_mkdtemp(&st, "bundle", &err);
     cr_assert_eq(store_bundle_add(&st, bundle, m1, true, &err), 0, "%s", err.msg);
 
-    cr_assert_eq(image_remove(&st, "one", false, &err), -1);
+    cr_assert_eq(image_remove(&st, "one", false, NULL, &err), -1);
     cr_assert(strstr(err.msg, "is used by bundle") != NULL, "%s", err.msg);
     cr_assert(strstr(err.msg, bundle) != NULL, "%s", err.msg);
 
@@ -150,9 +121,9 @@ Test(gc, live_bundles_keep_images_and_block_rm)
     cr_assert_eq(store_resolve(&st, "one", &d, &err), 0);
     cr_assert_eq(store_tag(&st, "other", &d, &err), 0);
     spec_release(&spec_type_oci_descriptor, &d);
-    cr_assert_eq(image_remove(&st, "other", false, &err), 0, "%s", err.msg);
+    cr_assert_eq(image_remove(&st, "other", false, NULL, &err), 0, "%s", err.msg);
 
-    cr_assert_eq(image_remove(&st, "one", true, &err), 0, "%s", err.msg);
+    cr_assert_eq(image_remove(&st, "one", true, NULL, &err), 0, "%s", err.msg);
     /* bundle dirs live in tmp/ here, which gc empties: move it out first */
     cleanup_free char *live = NULL;
     cr_assert_geq(asprintf(&live, "%s/live-bundle", root), 0);

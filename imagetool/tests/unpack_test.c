@@ -231,6 +231,24 @@ Test(unpack, climbing_dotdot_is_refused)
     }
 }
 
+Test(unpack, name_of_4096_bytes_is_too_long_and_printed_whole)
+{
+    static char name[4097];
+    memset(name, 'n', 4096);
+    for (size_t i = 100; i < 4096; i += 100)
+        name[i] = '/';
+    const struct member m[] = {{.name = name, .data = "long"}};
+    const char *tar = write_tar("long.tar", ARCHIVE_FILTER_NONE, m, 1);
+    keel_err err;
+    cr_assert_eq(apply(tar, wpath("root"), LAYER_FLAT, &err), -1);
+    cr_assert_eq(err.errnum, ENAMETOOLONG, "%s", err.msg);
+    cr_assert(strstr(err.msg, name) != NULL, "error names the whole entry: %s", err.msg);
+    cr_assert(strstr(err.msg, "climbs out") == NULL, "%s", err.msg);
+    errno = 0;
+    cr_assert_eq(layer_path_clean("a/../..", name, 64), -1);
+    cr_assert_eq(errno, EPERM);
+}
+
 Test(unpack, leading_slash_and_dot_stay_inside)
 {
     const struct member m[] = {

@@ -8,7 +8,7 @@
 #include "options.h"
 
 enum { E_PROCESS = 1, E_TTY, E_CONSOLE, E_DETACH, E_PIDFILE, E_ENV, E_CWD, E_USER, E_GIDS, E_CAP,
-       E_NNP, E_PRESERVE, E_APPARMOR, E_LABEL, E_PIDFD };
+       E_NNP, E_PRESERVE, E_APPARMOR, E_LABEL, E_PIDFD, E_CGROUP, E_IGNORE_PAUSED };
 
 static const struct keel_option exec_options[] = {
     {"process", 'p', true, E_PROCESS},
@@ -26,6 +26,8 @@ static const struct keel_option exec_options[] = {
     {"preserve-fds", 0, true, E_PRESERVE},
     {"apparmor", 0, true, E_APPARMOR},
     {"process-label", 0, true, E_LABEL},
+    {"cgroup", 0, true, E_CGROUP},
+    {"ignore-paused", 0, false, E_IGNORE_PAUSED},
     {NULL, 0, false, 0},
 };
 
@@ -60,6 +62,8 @@ static int exec_parse(struct exec_opts *o, struct exec_lists *l, int argc, char 
             break;
         case E_APPARMOR: o->apparmor = v; break;
         case E_LABEL: o->process_label = v; break;
+        case E_CGROUP: o->sub_cgroup = v; break;
+        case E_IGNORE_PAUSED: o->ignore_paused = options_bool(v); break;
         }
     }
     if (key < 0)

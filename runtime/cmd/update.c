@@ -1,5 +1,5 @@
-/* keel update [-r FILE|-] [--memory N] ... ID: new limits for a running
- * container, from a linux.resources JSON document or from flags (runc's). */
+/* keel update [-r|--resources FILE|-] [--memory N] ... ID: new limits for a running
+ * container, from a linux.resources JSON document or from flags (runc's spellings). */
 #include <ctype.h>
 #include <errno.h>
 #include <inttypes.h>
@@ -16,16 +16,17 @@
 enum {
     U_RESOURCES = 1, U_MEMORY, U_MEMORY_RES, U_MEMORY_SWAP, U_KERNEL, U_KERNEL_TCP, U_SHARES,
     U_QUOTA, U_PERIOD, U_RT_RUNTIME, U_RT_PERIOD, U_CPUS, U_MEMS, U_BLKIO, U_PIDS, U_L3, U_MEMBW,
+    U_BURST,
 };
 
 static const struct keel_option update_options[] = {
-    { "r", 'r', true, U_RESOURCES },
+    { "resources", 'r', true, U_RESOURCES },
     { "memory", 'm', true, U_MEMORY },
     { "memory-reservation", 0, true, U_MEMORY_RES },
     { "memory-swap", 0, true, U_MEMORY_SWAP },
     { "kernel-memory", 0, true, U_KERNEL },
     { "kernel-memory-tcp", 0, true, U_KERNEL_TCP },
-    { "cpu-shares", 0, true, U_SHARES },
+    { "cpu-share", 0, true, U_SHARES },
     { "cpu-quota", 0, true, U_QUOTA },
     { "cpu-period", 0, true, U_PERIOD },
     { "cpu-rt-runtime", 0, true, U_RT_RUNTIME },
@@ -36,6 +37,7 @@ static const struct keel_option update_options[] = {
     { "pids-limit", 0, true, U_PIDS },
     { "l3-cache-schema", 0, true, U_L3 },
     { "mem-bw-schema", 0, true, U_MEMBW },
+    { "cpu-burst", 0, true, U_BURST },
     { NULL, 0, false, 0 },
 };
 
@@ -140,7 +142,7 @@ static int apply_flag(struct oci_resources *r, int key, const char *name, const 
         if (parse_bytes(name, v, &i, err) < 0)
             return -1;
         break;
-    case U_SHARES: case U_PERIOD: case U_RT_PERIOD: case U_BLKIO:
+    case U_SHARES: case U_PERIOD: case U_RT_PERIOD: case U_BLKIO: case U_BURST:
         if (parse_u64(name, v, &u, err) < 0)
             return -1;
         break;
@@ -158,6 +160,7 @@ static int apply_flag(struct oci_resources *r, int key, const char *name, const 
     case U_SHARES: r->cpu->shares = u; r->cpu->has_shares = true; break;
     case U_QUOTA: r->cpu->quota = i; r->cpu->has_quota = true; break;
     case U_PERIOD: r->cpu->period = u; r->cpu->has_period = true; break;
+    case U_BURST: r->cpu->burst = u; r->cpu->has_burst = true; break;
     case U_RT_RUNTIME: r->cpu->realtimeRuntime = i; r->cpu->has_realtimeRuntime = true; break;
     case U_RT_PERIOD: r->cpu->realtimePeriod = u; r->cpu->has_realtimePeriod = true; break;
     case U_CPUS: free(r->cpu->cpus); r->cpu->cpus = strdup(v); break;
@@ -195,7 +198,7 @@ int cmd_update(const struct globals *g, int argc, char **argv, keel_err *err)
     if (key < 0)
         goto out;
     if (argc - p.index != 1) {
-        keel_error(err, 0, "usage: keel update [-r FILE|-] [--memory N] [--cpu-shares N] ... ID");
+        keel_error(err, 0, "usage: keel update [-r FILE|-] [--memory N] [--cpu-share N] ... ID");
         goto out;
     }
     if (file != NULL) {

@@ -83,7 +83,9 @@ static int hook_run(const struct oci_hook *h, const char *kind, size_t i, const 
         /* a hook gets the state on stdin, keel's stdout and stderr, nothing else */
         if (dup2(in, 0) < 0 || syscall(SYS_close_range, 3, ~0U, 0) < 0)
             _exit(127);
-        execve(h->path, argv, envp);
+        /* without "env" a hook gets keel's environment, as runc's (Go's exec.Cmd with a
+         * nil Env); an empty "env": [] gives it none */
+        execve(h->path, argv, h->env != NULL ? envp : environ);
         fprintf(stderr, "keel: hooks.%s[%zu]: exec %s: %s\n", kind, i, h->path, strerror(errno));
         _exit(127);
     }

@@ -50,12 +50,21 @@ static int container_init_paths(const char *root, const char *id, struct contain
     return 0;
 }
 
+/* runc's words, which engines match; errnum ENOENT for callers that act on it. */
+static int not_exist(const struct container *c, keel_err *err)
+{
+    keel_error(err, 0, "%s: container does not exist", c->id);
+    if (err != NULL)
+        err->errnum = ENOENT;
+    return -1;
+}
+
 static int container_open_dir(struct container *c, keel_err *err)
 {
     c->dirfd = open(c->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
     if (c->dirfd < 0) {
         if (errno == ENOENT)
-            return keel_error(err, 0, "container %s does not exist", c->id);
+            return not_exist(c, err);
         return keel_syserror(err, "open %s", c->dir);
     }
     return 0;
@@ -73,7 +82,7 @@ static int container_lock(struct container *c, keel_err *err)
     if (fstat(c->dirfd, &st) < 0)
         return keel_syserror(err, "stat %s", c->dir);
     if (st.st_nlink == 0)
-        return keel_error(err, 0, "container %s does not exist", c->id);
+        return not_exist(c, err);
     return 0;
 }
 
@@ -85,7 +94,7 @@ int container_new(const char *root, const char *id, struct container *c, keel_er
         goto fail;
     if (mkdir(c->dir, 0711) < 0) {
         if (errno == EEXIST)
-            keel_error(err, 0, "container %s already exists", id);
+            keel_error(err, 0, "%s: container with given ID already exists", id);
         else
             keel_syserror(err, "mkdir %s", c->dir);
         goto fail;
@@ -108,7 +117,7 @@ static int container_read(struct container *c, bool lock, keel_err *err)
     snprintf(path, sizeof path, "%s/%s", c->dir, STATE_FILE);
     if (spec_parse_file(&spec_type_keel_container_state, path, &c->st, err) < 0) {
         if (err != NULL && err->errnum == ENOENT)
-            keel_error(err, 0, "container %s does not exist", c->id);
+            not_exist(c, err);
         return -1;
     }
     return 0;
@@ -121,6 +130,21 @@ int container_open(const char *root, const char *id, struct container *c, keel_e
     if (container_read(c, true, err) < 0) {
         container_close(c);
         return -1;
+    }
+    return 0;
+}
+
+int container_open_unfinished(const char *root, const char *id, struct container *c, keel_err *err)
+{
+    if (container_init_paths(root, id, c, err) < 0)
+        return -1;
+    if (container_lock(c, err) < 0) {
+        container_close(c);
+        return -1;
+    }
+    if (faccessat(c->dirfd, STATE_FILE, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+        container_close(c);
+        return keel_error(err, EEXIST, "container %s has a state", id);
     }
     return 0;
 }
@@ -157,11 +181,19 @@ int container_remove(struct container *c, keel_err *err)
     }
     struct dirent *de;
     while ((de = readdir(d)) != NULL) {
-        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+        if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0 ||
+            strcmp(de->d_name, STATE_FILE) == 0 || strcmp(de->d_name, CONFIG_COPY) == 0)
             continue;
         if (unlinkat(c->dirfd, de->d_name, 0) < 0 && errno != ENOENT)
             return keel_syserror(err, "remove %s/%s", c->dir, de->d_name);
     }
+    /* in this order: a delete killed on the way leaves a directory that the
+     * next `delete` still knows (state.json), or one that `delete -f` still
+     * finds the cgroup of (config.json, see container_delete.c) */
+    static const char *const last[] = {STATE_FILE, CONFIG_COPY};
+    for (size_t i = 0; i < 2; i++)
+        if (unlinkat(c->dirfd, last[i], 0) < 0 && errno != ENOENT)
+            return keel_syserror(err, "remove %s/%s", c->dir, last[i]);
     if (rmdir(c->dir) < 0 && errno != ENOENT)
         return keel_syserror(err, "remove %s", c->dir);
     return 0;

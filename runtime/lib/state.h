@@ -40,6 +40,9 @@ int state_validate_id(const char *id, keel_err *err);
 int container_new(const char *root, const char *id, struct container *c, keel_err *err);
 /* Locks an existing container's state directory and reads its state. */
 int container_open(const char *root, const char *id, struct container *c, keel_err *err);
+/* Locks the state directory of a container whose create never finished
+ * (killed before state.json): EEXIST when it has a state after all. */
+int container_open_unfinished(const char *root, const char *id, struct container *c, keel_err *err);
 /* The same without the lock, for readers that must not wait on a create in
  * progress (list): state.json is replaced atomically, so it reads whole. */
 int container_peek(const char *root, const char *id, struct container *c, keel_err *err);
@@ -48,6 +51,10 @@ int container_save(struct container *c, keel_err *err);
 /* Removes the state directory (the lock goes with it). */
 int container_remove(struct container *c, keel_err *err);
 void container_close(struct container *c);
+/* A struct container that closes itself at the end of its scope; initialise it
+ * with CONTAINER_INIT (container_open and friends leave it closable on failure). */
+#define cleanup_container __attribute__((cleanup(container_close)))
+#define CONTAINER_INIT { .dirfd = -1 }
 
 /* The status derived from the process and the exec FIFO. */
 enum container_status container_status(const struct container *c);

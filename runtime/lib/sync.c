@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
@@ -27,48 +28,120 @@ int sync_send(int fd, enum sync_type type, const void *data, size_t len, keel_er
     return 0;
 }
 
-/* Receives one message whose iov[0] is the type and iov[1] the payload
- * buffer (one byte left for the NUL); returns the payload length. */
-static int sync_recv(int fd, struct msghdr *msg, int flags, keel_err *err)
+const char *sync_type_name(uint32_t type, char buf[static 24])
 {
+    static const char *const names[] = {
+        [SYNC_GO] = "GO", [SYNC_PID] = "PID", [SYNC_MOUNTED] = "MOUNTED",
+        [SYNC_HOOKS_DONE] = "HOOKS_DONE", [SYNC_READY] = "READY", [SYNC_ERROR] = "ERROR",
+        [SYNC_PTY] = "PTY", [SYNC_MOUNT_FDS] = "MOUNT_FDS", [SYNC_SAVED] = "SAVED",
+    };
+    if (type < sizeof names / sizeof names[0] && names[type] != NULL)
+        return names[type];
+    snprintf(buf, 24, "message %u", type);
+    return buf;
+}
+
+void sync_close_fds(struct sync_msg *m)
+{
+    while (m->nfds > 0)
+        close(m->fds[--m->nfds]);
+}
+
+int sync_receive(int fd, struct sync_msg *m, keel_err *err)
+{
+    struct iovec iov[2] = {{&m->type, sizeof m->type}, {m->data, m->cap - 1}};
+    union {
+        char buf[CMSG_SPACE(SYNC_MAX_FDS * sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf,
+                         .msg_controllen = sizeof ctl.buf};
     ssize_t n;
+
+    m->type = 0;
+    m->len = m->nfds = 0;
     do
-        n = recvmsg(fd, msg, flags);
+        n = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC);
     while (n < 0 && errno == EINTR);
     if (n < 0)
         return keel_syserror(err, "sync receive");
+    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
+        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
+            continue;
+        size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+        for (size_t i = 0; i < k; i++) {
+            int passed;
+            memcpy(&passed, CMSG_DATA(c) + i * sizeof(int), sizeof passed);
+            if (m->nfds < SYNC_MAX_FDS)
+                m->fds[m->nfds++] = passed;
+            else
+                close(passed);
+        }
+    }
     if (n == 0)
-        return keel_error(err, 0, "the container process exited unexpectedly");
-    size_t head = msg->msg_iov[0].iov_len;
-    size_t len = (size_t)n > head ? (size_t)n - head : 0;
-    ((char *)msg->msg_iov[1].iov_base)[len] = '\0';
-    return (int)len;
+        return 0;
+    m->len = (size_t)n > sizeof m->type ? (size_t)n - sizeof m->type : 0;
+    m->data[m->len] = '\0';
+    if (msg.msg_flags & (MSG_TRUNC | MSG_CTRUNC)) {
+        char name[24];
+        sync_close_fds(m);
+        return keel_error(err, EMSGSIZE, "sync receive: %s of more than %zu bytes or %d fds",
+                          sync_type_name(m->type, name), m->cap - 1, SYNC_MAX_FDS);
+    }
+    return 1;
+}
+
+/* An SYNC_ERROR payload (the errno, then the whole message) as this side's error. */
+static int sync_error_from(const char *payload, size_t len, keel_err *err)
+{
+    int32_t errnum = 0;
+    if (len >= sizeof errnum)
+        memcpy(&errnum, payload, sizeof errnum);
+    keel_error(err, 0, "%s", len >= sizeof errnum ? payload + sizeof errnum : "");
+    if (err != NULL)
+        err->errnum = errnum;
+    return -1;
+}
+
+int sync_check(struct sync_msg *m, enum sync_type want, keel_err *err)
+{
+    char got[24], wanted[24];
+    if (m->type == (uint32_t)want)
+        return 0;
+    sync_close_fds(m);
+    if (m->type == SYNC_ERROR)
+        return sync_error_from(m->data, m->len, err);
+    return keel_error(err, 0, "sync: expected %s, got %s", sync_type_name(want, wanted),
+                      sync_type_name(m->type, got));
+}
+
+/* sync_receive for a message that must come: EOF is an error. */
+static int sync_receive_expected(int fd, struct sync_msg *m, enum sync_type want, keel_err *err)
+{
+    char name[24];
+    int r = sync_receive(fd, m, err);
+    if (r == 0)
+        return keel_error(err, 0, "the container process exited unexpectedly (sync: expected %s)",
+                          sync_type_name(want, name));
+    return r < 0 ? -1 : sync_check(m, want, err);
 }
 
 int sync_expect(int fd, enum sync_type want, char *buf, size_t cap, keel_err *err)
 {
-    uint32_t t = 0;
-    /* an error's message may be longer than the reply the caller expects
-     * (its end was cut: "not found in $PATH (/usr/local/") */
-    char local[sizeof err->msg];
-    char *into = cap < sizeof local ? local : buf;
-    size_t room = cap < sizeof local ? sizeof local : cap;
-    struct iovec iov[2] = {{&t, sizeof t}, {into, room - 1}};
-    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2};
-    int len = sync_recv(fd, &msg, 0, err);
-    if (len < 0)
+    /* a caller that expects a short payload still gets the other side's whole error */
+    char errbuf[SYNC_ERROR_MAX];
+    struct sync_msg m = {.data = cap < sizeof errbuf ? errbuf : buf,
+                         .cap = cap < sizeof errbuf ? sizeof errbuf : cap};
+    char name[24];
+    if (sync_receive_expected(fd, &m, want, err) < 0)
         return -1;
-    if (t == SYNC_ERROR)
-        return keel_error(err, 0, "%s", into);
-    if (t != (uint32_t)want)
-        return keel_error(err, 0, "sync: expected message %d, got %u", (int)want, t);
-    if (into == local) {
-        if ((size_t)len >= cap)
-            len = (int)cap - 1;
-        memcpy(buf, local, (size_t)len);
-        buf[len] = '\0';
+    sync_close_fds(&m);
+    if (m.data != buf) {
+        if (m.len >= cap)
+            return keel_error(err, EMSGSIZE, "sync: %s of %zu bytes", sync_type_name(want, name), m.len);
+        memcpy(buf, m.data, m.len + 1);
     }
-    return len;
+    return (int)m.len;
 }
 
 int send_with_fds(int sock, const void *data, size_t len, const int *fds, size_t n)
@@ -125,7 +198,8 @@ int sync_expect_fd(int fd, enum sync_type want, keel_err *err)
         return fds[0];
     while (n > 0)
         close(fds[--n]);
-    return keel_error(err, 0, "sync: expected message %d with an fd", (int)want);
+    char name[24];
+    return keel_error(err, 0, "sync: expected %s with an fd", sync_type_name(want, name));
 }
 
 int sync_send_fds(int fd, enum sync_type type, const int *fds, size_t n, keel_err *err)
@@ -139,39 +213,14 @@ int sync_send_fds(int fd, enum sync_type type, const int *fds, size_t n, keel_er
 
 int sync_expect_fds(int fd, enum sync_type want, int *fds, size_t *n, keel_err *err)
 {
-    uint32_t t = 0;
-    char buf[sizeof err->msg];
-    struct iovec iov[2] = {{&t, sizeof t}, {buf, sizeof buf - 1}};
-    union {
-        char buf[CMSG_SPACE(SYNC_MAX_FDS * sizeof(int))];
-        struct cmsghdr align;
-    } ctl;
-    struct msghdr msg = {.msg_iov = iov, .msg_iovlen = 2, .msg_control = ctl.buf,
-                         .msg_controllen = sizeof ctl.buf};
+    char buf[SYNC_ERROR_MAX];
+    struct sync_msg m = {.data = buf, .cap = sizeof buf};
 
     *n = 0;
-    if (sync_recv(fd, &msg, MSG_CMSG_CLOEXEC, err) < 0)
+    if (sync_receive_expected(fd, &m, want, err) < 0)
         return -1;
-    for (struct cmsghdr *c = CMSG_FIRSTHDR(&msg); c != NULL; c = CMSG_NXTHDR(&msg, c)) {
-        if (c->cmsg_level != SOL_SOCKET || c->cmsg_type != SCM_RIGHTS)
-            continue;
-        size_t k = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-        for (size_t i = 0; i < k; i++) {
-            int passed;
-            memcpy(&passed, CMSG_DATA(c) + i * sizeof(int), sizeof passed);
-            if (*n < SYNC_MAX_FDS)
-                fds[(*n)++] = passed;
-            else
-                close(passed);
-        }
-    }
-    if (t == SYNC_ERROR || t != (uint32_t)want || (msg.msg_flags & MSG_CTRUNC)) {
-        while (*n > 0)
-            close(fds[--*n]);
-        if (t == SYNC_ERROR)
-            return keel_error(err, 0, "%s", buf);
-        return keel_error(err, 0, "sync: expected message %d, got %u", (int)want, t);
-    }
+    memcpy(fds, m.fds, m.nfds * sizeof(int));
+    *n = m.nfds;
     return 0;
 }
 
@@ -192,8 +241,9 @@ int sync_expect_fd_list(int fd, enum sync_type want, int *fds, size_t n, keel_er
         size_t k = 0;
         int r = sync_expect_fds(fd, want, part, &k, err);
         if (r == 0 && (k == 0 || k > n - got)) {
-            r = keel_error(err, 0, "sync: message %d carried %zu fds, %zu expected", (int)want,
-                           got + k, n);
+            char name[24];
+            r = keel_error(err, 0, "sync: %s carried %zu fds, %zu expected",
+                           sync_type_name(want, name), got + k, n);
             while (k > 0)
                 close(part[--k]);
         }
@@ -210,8 +260,13 @@ int sync_expect_fd_list(int fd, enum sync_type want, int *fds, size_t n, keel_er
 
 void sync_send_error(int fd, const keel_err *e)
 {
+    char payload[SYNC_ERROR_MAX];
+    int32_t errnum = e->errnum;
+    size_t len = strnlen(e->msg, sizeof e->msg - 1);
+    memcpy(payload, &errnum, sizeof errnum);
+    memcpy(payload + sizeof errnum, e->msg, len);
     /* the parent sees the socket close if this fails */
-    sync_send(fd, SYNC_ERROR, e->msg, strlen(e->msg), NULL);
+    sync_send(fd, SYNC_ERROR, payload, sizeof errnum + len, NULL);
 }
 
 int socket_path_send_fd(const char *path, const char *what, const char *name, int fd,

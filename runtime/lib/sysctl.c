@@ -76,18 +76,29 @@ static int open_sysctl(int dirfd, const char *path)
     return fd;
 }
 
-int sysctl_apply(const struct oci_linux *l, keel_err *err)
+int sysctl_check(const struct oci_linux *l, keel_err *err)
 {
-    if (l == NULL || l->sysctl_len == 0)
-        return 0;
-    for (size_t i = 0; i < l->sysctl_len; i++) {
+    for (size_t i = 0; l != NULL && i < l->sysctl_len; i++) {
         const char *key = l->sysctl_keys[i], *ns = sysctl_namespace(key);
+        /* it would fight `hostname` over the uts namespace's name: runc and crun refuse it */
+        if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel/hostname") == 0)
+            return keel_error(err, 0, "linux.sysctl.%s: not allowed, it conflicts with the hostname field",
+                              key);
         if (ns == NULL)
             return keel_error(err, EPERM, "linux.sysctl.%s: not in a namespace the container owns", key);
         if (!has_namespace(l, ns))
             return keel_error(err, EPERM, "linux.sysctl.%s: needs the container's own %s namespace",
                               key, ns);
     }
+    return 0;
+}
+
+int sysctl_apply(const struct oci_linux *l, keel_err *err)
+{
+    if (l == NULL || l->sysctl_len == 0)
+        return 0;
+    if (sysctl_check(l, err) < 0)
+        return -1;
     /* Writes go only to the real procfs: never through a symlink or a mount over it. */
     cleanup_close int dirfd = open("/proc/sys", O_PATH | O_DIRECTORY | O_CLOEXEC);
     struct statfs sfs;

@@ -17,7 +17,10 @@ const char *sysctl_namespace(const char *key);
  * ".." components. */
 int sysctl_path(const char *key, char *buf, size_t size, keel_err *err);
 
-/* Checks every key against the config's namespaces, then writes each value.
+/* Refuses a key outside the container's own namespaces, and kernel.hostname. */
+int sysctl_check(const struct oci_linux *l, keel_err *err);
+
+/* sysctl_check, then writes each value.
  * Runs in the container after pivot_root, with its /proc mounted. */
 int sysctl_apply(const struct oci_linux *l, keel_err *err);
 

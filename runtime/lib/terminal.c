@@ -86,13 +86,6 @@ void terminal_close(struct terminal *t)
     t->master = t->slave = -1;
 }
 
-int terminal_send_fd(int sock, const char *name, int fd, keel_err *err)
-{
-    if (send_with_fds(sock, name, strlen(name), &fd, 1) < 0)
-        return keel_syserror(err, "send the pty master");
-    return 0;
-}
-
 int terminal_send_master(const char *socket_path, int master, keel_err *err)
 {
     return socket_path_send_fd(socket_path, "console socket", "/dev/ptmx", master, err);
@@ -100,8 +93,6 @@ int terminal_send_master(const char *socket_path, int master, keel_err *err)
 
 int terminal_become_controlling(int slave, keel_err *err)
 {
-    if (setsid() < 0)
-        return keel_syserror(err, "setsid");
     if (ioctl(slave, TIOCSCTTY, 0) < 0)
         return keel_syserror(err, "set the controlling terminal");
     for (int fd = 0; fd < 3; fd++)

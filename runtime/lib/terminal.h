@@ -31,14 +31,11 @@ int terminal_open_in_container(struct terminal *t, const struct oci_process *p, 
 int terminal_open(struct terminal *t, const struct oci_process *p, uid_t uid, keel_err *err);
 void terminal_close(struct terminal *t);
 
-/* Sends fd over a connected unix socket (SCM_RIGHTS) with `name` as the
- * payload. */
-int terminal_send_fd(int sock, const char *name, int fd, keel_err *err);
 /* Connects to the unix socket and sends the master. */
 int terminal_send_master(const char *socket_path, int master, keel_err *err);
 
-/* In the container: a new session with the slave as controlling terminal
- * and stdin, stdout, stderr. */
+/* In the container, once process_new_session made it a session leader: the
+ * slave as its controlling terminal and stdin, stdout, stderr. */
 int terminal_become_controlling(int slave, keel_err *err);
 
 /* Puts a host terminal in raw mode, saving the old settings. */

@@ -2,6 +2,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <fcntl.h>
 #include <inttypes.h>
 #include <stdio.h>
@@ -72,6 +74,20 @@ bool proc_alive(pid_t pid, uint64_t start)
     return !zombie && now == start;
 }
 
+int proc_write_oom_score_adj(pid_t pid, int value, keel_err *err)
+{
+    char path[64], buf[32];
+    if (pid > 0)
+        snprintf(path, sizeof path, "/proc/%d/oom_score_adj", (int)pid);
+    else
+        snprintf(path, sizeof path, "/proc/self/oom_score_adj");
+    int n = snprintf(buf, sizeof buf, "%d", value);
+    cleanup_close int fd = open(path, O_WRONLY | O_CLOEXEC);
+    if (fd < 0 || write(fd, buf, (size_t)n) != n)
+        return keel_syserror(err, "process.oomScoreAdj: write %d to %s", value, path);
+    return 0;
+}
+
 void time_rfc3339(char *buf, size_t len)
 {
     struct timespec ts;
@@ -119,4 +135,16 @@ char *path_absolute(const char *path, keel_err *err)
     if (out == NULL)
         keel_error(err, ENOMEM, "%s", path);
     return out;
+}
+
+void kill_and_reap(pid_t *pid)
+{
+    if (*pid <= 0)
+        return;
+    int saved = errno;
+    kill(*pid, SIGKILL);
+    while (waitpid(*pid, NULL, 0) < 0 && errno == EINTR)
+        ;
+    *pid = -1;
+    errno = saved;
 }

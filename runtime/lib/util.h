@@ -11,6 +11,12 @@
 #include "keel/error.h"
 #include "keel/fsutil.h"
 
+/* A child that is killed (SIGKILL) and reaped when its variable leaves scope,
+ * unless handed on with steal_fd (crun's cleanup_pid): the undo of a fork.
+ * Only for keel's own children; nothing for pid <= 0. */
+void kill_and_reap(pid_t *pid);
+#define cleanup_pid __attribute__((cleanup(kill_and_reap)))
+
 /* Writes data to dirfd/name through a temporary name and rename (no fsync:
  * state lives on tmpfs and a crash loses the containers anyway). */
 int write_file_atomic(int dirfd, const char *name, const void *data, size_t len, mode_t mode,
@@ -21,6 +27,11 @@ int write_file_atomic(int dirfd, const char *name, const void *data, size_t len,
 int proc_start_time(pid_t pid, uint64_t *start, bool *zombie);
 /* Whether pid is alive (not a zombie) and started at `start`. */
 bool proc_alive(pid_t pid, uint64_t start);
+
+/* Writes process.oomScoreAdj to the host's /proc/PID/oom_score_adj (0: this
+ * process), before the process is in the container: the container's /proc
+ * could be redirected by a racing shared mount (CVE-2025-52881). */
+int proc_write_oom_score_adj(pid_t pid, int value, keel_err *err);
 
 /* "2026-11-28T03:51:21.123456789Z" */
 void time_rfc3339(char *buf, size_t len);

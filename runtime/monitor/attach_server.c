@@ -129,6 +129,18 @@ void client_request(struct monitor *m, struct client *c, const struct frame *f)
         else
             reply(m, c, 0, "");
         return;
+    case F_UPDATE: {
+        struct restart_policy p;
+        if (restart_policy_parse(f->data, &p, &err) < 0 ||
+            (m->o->rm && p.mode != RESTART_NO &&
+             keel_error(&err, EINVAL, "conflicting options: --restart and --rm") < 0)) {
+            reply(m, c, 1, err.msg);
+            return;
+        }
+        m->restart = p;
+        reply(m, c, 0, "");
+        return;
+    }
     default:
         client_drop(m, c);
     }

@@ -173,7 +173,7 @@ static void print_entry(const struct logs_opts *o, const char *line, size_t len)
     if (spec_parse(&spec_type_docker_log_entry, line, len, "container.log", &e, &err) < 0)
         return;
     struct timespec t = {0};
-    bool timed = e.time != NULL && parse_rfc3339(e.time, &t) == 0;
+    bool timed = (o->has_since || o->has_until) && e.time != NULL && parse_rfc3339(e.time, &t) == 0;
     if ((o->has_since && timed && ts_cmp(&t, &o->since) < 0) ||
         (o->has_until && timed && ts_cmp(&t, &o->until) > 0)) {
         spec_release(&spec_type_docker_log_entry, &e);
@@ -266,7 +266,8 @@ int logs_run(const char *dir, const struct logs_opts *o, keel_err *err)
     snprintf(path, sizeof path, "%s/container.log", dir);
     cleanup_close int hold = o->follow ? hold_monitor(dir) : -1;
     cleanup_close int fd = open(path, O_RDONLY | O_CLOEXEC);
-    if (fd < 0 && errno == ENOENT)
+    /* a container that never wrote has no log yet; a CDIR that is not there is an error */
+    if (fd < 0 && errno == ENOENT && access(dir, F_OK) == 0)
         return 0;
     if (fd < 0)
         return keel_syserror(err, "open %s", path);

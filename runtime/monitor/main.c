@@ -20,6 +20,7 @@
 #include "proto.h"
 #include "runtime_ops.h"
 #include "signals.h"
+#include "stats.h"
 #include "status.h"
 #include "util.h"
 
@@ -36,6 +37,8 @@ static const char usage[] =
     "       keel-monitor wait CDIR\n"
     "       keel-monitor stop CDIR [-t SECONDS] [-s SIGNAL]\n"
     "       keel-monitor kill CDIR [-s SIGNAL]\n"
+    "       keel-monitor update CDIR --restart POLICY\n"
+    "       keel-monitor stats --runtime-root DIR [--no-stream] [--no-trunc] [--tsv] ID[=NAME]...\n"
     "       keel-monitor logs CDIR [-f] [--tail N|all] [-t] [--since TS] [--until TS]\n";
 
 static int fail(int status, const keel_err *err)
@@ -178,15 +181,31 @@ static int start_parse(int argc, char **argv, struct monitor_opts *o, keel_err *
     return 0;
 }
 
+/* *p made absolute when it names a path (a bare name is looked up in PATH,
+ * and NULL stays NULL); the copy goes to *owned. */
+static int absolute_if_path(const char **p, char **owned, keel_err *err)
+{
+    if (*p == NULL || strchr(*p, '/') == NULL)
+        return 0;
+    if ((*owned = path_absolute(*p, err)) == NULL)
+        return -1;
+    *p = *owned;
+    return 0;
+}
+
 static int cmd_start(int argc, char **argv)
 {
     struct monitor_opts o;
     keel_err err = {0};
     if (start_parse(argc, argv, &o, &err) < 0)
         return fail(STATUS_ENGINE_ERROR, &err);
+    /* the monitor runs in / : every path it is given made absolute */
     cleanup_free char *dir = path_absolute(o.dir, &err);
     cleanup_free char *bundle = dir ? path_absolute(o.bundle, &err) : NULL;
-    if (bundle == NULL)
+    cleanup_free char *runtime = NULL, *root = NULL, *hook = NULL;
+    if (bundle == NULL || absolute_if_path(&o.runtime, &runtime, &err) < 0 ||
+        absolute_if_path(&o.runtime_root, &root, &err) < 0 ||
+        absolute_if_path(&o.exit_hook, &hook, &err) < 0)
         return fail(STATUS_ENGINE_ERROR, &err);
     o.dir = dir;
     o.bundle = bundle;
@@ -349,20 +368,17 @@ static int cmd_stop(int argc, char **argv)
     return 0;
 }
 
-static int cmd_kill(int argc, char **argv)
+/* One request of TYPE with PAYLOAD to the running monitor of DIR, answered
+ * by RESULT: the command's exit status (its message printed on failure). */
+static int request(const char *dir, uint8_t type, const char *payload)
 {
     keel_err err = {0};
-    int sig = SIGKILL;
-    if (signal_opts(argc, argv, false, NULL, &sig, &err) < 0)
-        return fail(1, &err);
-    cleanup_close int fd = connect_monitor(argv[optind], &err);
+    cleanup_close int fd = connect_monitor(dir, &err);
     if (fd < 0)
         return fail(1, &err);
-    char num[16];
-    snprintf(num, sizeof num, "%d", sig);
     static struct frame f;
-    if (frame_send_text(fd, F_KILL, num) < 0 || frame_recv(fd, &f) < 0 || f.type != F_RESULT) {
-        keel_error(&err, 0, "container %s is not running", argv[optind]);
+    if (frame_send_text(fd, type, payload) < 0 || frame_recv(fd, &f) < 0 || f.type != F_RESULT) {
+        keel_error(&err, 0, "container %s is not running", dir);
         return fail(1, &err);
     }
     if (atoi(f.data) != 0) {
@@ -370,6 +386,52 @@ static int cmd_kill(int argc, char **argv)
         return fail(1, &err);
     }
     return 0;
+}
+
+static int cmd_kill(int argc, char **argv)
+{
+    keel_err err = {0};
+    int sig = SIGKILL;
+    if (signal_opts(argc, argv, false, NULL, &sig, &err) < 0)
+        return fail(1, &err);
+    char num[16];
+    snprintf(num, sizeof num, "%d", sig);
+    return request(argv[optind], F_KILL, num);
+}
+
+/* update CDIR --restart POLICY: the running monitor's restart policy. */
+static int cmd_update(int argc, char **argv)
+{
+    if (argc != 4 || strcmp(argv[2], "--restart") != 0)
+        return bad_usage("update needs CDIR --restart POLICY", NULL);
+    return request(argv[1], F_UPDATE, argv[3]);
+}
+
+/* stats: docker stats' table of the containers (keel-docker gives ID=NAME). */
+static int cmd_stats(int argc, char **argv)
+{
+    enum { O_ROOT = 256, O_NO_STREAM, O_NO_TRUNC, O_TSV };
+    static const struct option opts[] = {
+        {"runtime-root", 1, 0, O_ROOT}, {"no-stream", 0, 0, O_NO_STREAM},
+        {"no-trunc", 0, 0, O_NO_TRUNC}, {"tsv", 0, 0, O_TSV}, {0},
+    };
+    struct stats_opts o = {.root = "/run/keel", .stream = true, .interval_ms = 1000};
+    keel_err err = {0};
+    int c;
+    while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+        if (c == O_ROOT)
+            o.root = optarg;
+        else if (c == O_NO_STREAM)
+            o.stream = false;
+        else if (c == O_NO_TRUNC)
+            o.no_trunc = true;
+        else if (c == O_TSV)
+            o.tsv = true;
+        else
+            return bad_usage("stats: bad option", NULL);
+    }
+    return stats_run(&o, argv + optind, (size_t)(argc - optind), stdout, &err) < 0 ? fail(1, &err)
+                                                                                  : 0;
 }
 
 static int cmd_logs(int argc, char **argv)
@@ -417,6 +479,7 @@ int main(int argc, char **argv)
     static const struct { const char *name; int (*run)(int, char **); } cmds[] = {
         {"start", cmd_start}, {"attach", cmd_attach}, {"wait", cmd_wait},
         {"stop", cmd_stop}, {"kill", cmd_kill}, {"logs", cmd_logs},
+        {"update", cmd_update}, {"stats", cmd_stats},
     };
     if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
         fputs(usage, argc < 2 ? stderr : stdout);

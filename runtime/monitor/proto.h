@@ -1,9 +1,9 @@
 /* The attach.sock protocol: frames of a type byte, a 32-bit length in host
  * order (both ends are on this machine) and the payload.
  *
- *   client -> monitor: a request first (ATTACH, WAIT, STOP, KILL, HOLD),
+ *   client -> monitor: a request first (ATTACH, WAIT, STOP, KILL, HOLD, UPDATE),
  *                      then, attached, STDIN / STDIN_EOF / RESIZE / SIGNAL
- *   monitor -> client: RESULT (status + message) for start, stop and kill;
+ *   monitor -> client: RESULT (status + message) for start, stop, kill, update;
  *                      HELLO (tty) then STDOUT / STDERR for attach;
  *                      EXIT (the container's status) for attach and wait.
  * HOLD is answered by nothing: the monitor closes it when it exits for good
@@ -32,6 +32,7 @@ enum frame_type {
     F_STDOUT,
     F_STDERR,
     F_EXIT,       /* payload: status as text */
+    F_UPDATE,     /* payload: the new restart policy (docker update --restart) */
 };
 
 #define FRAME_MAX (64u << 10)

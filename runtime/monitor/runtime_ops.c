@@ -6,6 +6,7 @@
 #include <libgen.h>
 #include <limits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,13 +72,14 @@ static pid_t spawn(const char *path, char *const *argv, const struct runtime_io 
     return pid;
 }
 
-pid_t runtime_spawn(const struct monitor_opts *o, const char *const *args,
-                    const struct runtime_io *io, keel_err *err)
+/* RUNTIME [--root R] [--log CDIR/runtime.log --log-format json] ARGS... */
+static pid_t spawn_runtime(const struct monitor_opts *o, const char *const *args,
+                           const struct runtime_io *io, bool logged, keel_err *err)
 {
     char log[PATH_MAX];
     log_path(o, log, sizeof log);
     /* the last error in it is this command's */
-    if (unlink(log) < 0 && errno != ENOENT)
+    if (logged && unlink(log) < 0 && errno != ENOENT)
         return keel_syserror(err, "remove %s", log);
     const char *argv[RUNTIME_MAX_ARGS];
     size_t n = 0;
@@ -86,14 +88,28 @@ pid_t runtime_spawn(const struct monitor_opts *o, const char *const *args,
         argv[n++] = "--root";
         argv[n++] = o->runtime_root;
     }
-    argv[n++] = "--log";
-    argv[n++] = log;
-    argv[n++] = "--log-format";
-    argv[n++] = "json";
+    if (logged) {
+        argv[n++] = "--log";
+        argv[n++] = log;
+        argv[n++] = "--log-format";
+        argv[n++] = "json";
+    }
     for (size_t i = 0; args[i] != NULL && n < RUNTIME_MAX_ARGS - 1; i++)
         argv[n++] = args[i];
     argv[n] = NULL;
     return spawn(o->runtime, (char *const *)argv, io, err);
+}
+
+pid_t runtime_spawn(const struct monitor_opts *o, const char *const *args,
+                    const struct runtime_io *io, keel_err *err)
+{
+    return spawn_runtime(o, args, io, true, err);
+}
+
+pid_t runtime_spawn_unlogged(const struct monitor_opts *o, const char *const *args,
+                             keel_err *err)
+{
+    return spawn_runtime(o, args, NULL, false, err);
 }
 
 /* The message of the last "error" line of the runtime's JSON log. */
@@ -143,6 +159,13 @@ int runtime_wait(const struct monitor_opts *o, pid_t pid, const char *what, keel
         return keel_error(err, 0, "%s %s: cannot run %s", o->runtime, what, o->runtime);
     return keel_error(err, 0, "%s %s failed with status %d", o->runtime, what,
                       WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+}
+
+void runtime_wait_unlogged(pid_t pid)
+{
+    int status;
+    /* its status has no reader (runtime_spawn_unlogged) */
+    (void)wait_child(pid, &status);
 }
 
 int runtime_cmd(const struct monitor_opts *o, const char *const *args,

@@ -16,6 +16,11 @@ struct runtime_io {
 /* Starts `RUNTIME [--root R] --log CDIR/runtime.log --log-format json ARGS...`. */
 pid_t runtime_spawn(const struct monitor_opts *o, const char *const *args,
                     const struct runtime_io *io, keel_err *err);
+/* The same without a log, its stdio on /dev/null, for a command whose failure
+ * has no reader and which may run while CDIR is being removed; and its wait. */
+pid_t runtime_spawn_unlogged(const struct monitor_opts *o, const char *const *args,
+                             keel_err *err);
+void runtime_wait_unlogged(pid_t pid);
 /* Waits for it; a failure is the runtime's last logged error. */
 int runtime_wait(const struct monitor_opts *o, pid_t pid, const char *what, keel_err *err);
 /* Both. */

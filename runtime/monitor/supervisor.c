@@ -204,8 +204,9 @@ static void runtime_delete(struct monitor *m)
     (void)runtime_cmd(m->o, args, NULL, &err);
 }
 
-/* Create, then start; the container runs, or nothing is left of it. */
-static int launch(struct monitor *m, keel_err *err)
+/* RUNTIME create with the container's stdio: pipes, or with --tty the pty
+ * master the runtime sends over --console-socket; then its init's pidfd. */
+static int create_container(struct monitor *m, keel_err *err)
 {
     const struct monitor_opts *o = m->o;
     int child[3] = {-1, -1, -1};
@@ -229,43 +230,42 @@ static int launch(struct monitor *m, keel_err *err)
     struct runtime_io io = {{child[0], child[1], child[2]}};
     pid_t rt = runtime_spawn(o, args, &io, err);
     close_all(child, 3);
-    int r = rt < 0 ? -1 : 0;
-    if (r == 0 && o->tty) {
-        keel_err cerr;
+    if (rt < 0)
+        return -1;
+    keel_err cerr = {0};
+    if (o->tty) {
         m->master = console_receive(console_fd, rt, &cerr);
-        r = runtime_wait(o, rt, "create", err);
-        if (r == 0 && m->master < 0)
-            r = keel_error(err, 0, "%s", cerr.msg);
         unlinkat(m->dirfd, "console.sock", 0);
         m->out_fd = m->master;
         if (m->master >= 0 && o->stdin_open)
             m->in_fd = fcntl(m->master, F_DUPFD_CLOEXEC, 0);
-    } else if (r == 0) {
-        r = runtime_wait(o, rt, "create", err);
     }
-    if (r == 0)
-        r = read_container_pid(m, err);
-    if (r == 0) {
-        if (oom_counter_path(m->pid, m->oom_path, sizeof m->oom_path) < 0)
-            m->oom_path[0] = '\0';
-        m->oom_before = m->oom_path[0] ? oom_count(m->oom_path) : -1;
-        const char *start[] = {"start", o->id, NULL};
-        r = runtime_cmd(o, start, NULL, err);
-    }
-    if (r < 0) {
-        /* what the runtime printed there is its error, not the container's output */
-        close_stdio(m);
-        if (m->pidfd >= 0) {
-            pidfd_send_signal(m->pidfd, SIGKILL);
-            siginfo_t si;
-            waitid(P_PIDFD, (id_t)m->pidfd, &si, WEXITED);
-            close(m->pidfd);
-        }
-        m->pidfd = -1;
-        m->pid = 0;
-        runtime_delete(m);
+    if (runtime_wait(o, rt, "create", err) < 0)
         return -1;
+    if (o->tty && m->master < 0)
+        return keel_error(err, 0, "%s", cerr.msg);
+    return read_container_pid(m, err);
+}
+
+/* What create made, gone again after a failure. */
+static void undo_create(struct monitor *m)
+{
+    /* what the runtime printed there is its error, not the container's output */
+    close_stdio(m);
+    if (m->pidfd >= 0) {
+        pidfd_send_signal(m->pidfd, SIGKILL);
+        siginfo_t si;
+        waitid(P_PIDFD, (id_t)m->pidfd, &si, WEXITED);
+        close(m->pidfd);
     }
+    m->pidfd = -1;
+    m->pid = 0;
+    runtime_delete(m);
+}
+
+/* The running container's stdio and pidfd in the loop, and its status. */
+static int watch_running(struct monitor *m, keel_err *err)
+{
     if (epoll_watch(m, m->pidfd, TAG_PIDFD) < 0)
         return keel_syserror(err, "epoll");
     int fds[] = {m->out_fd, m->err_fd, m->in_fd};
@@ -284,6 +284,25 @@ static int launch(struct monitor *m, keel_err *err)
     m->started_ms = now_ms();
     save_status(m);
     return 0;
+}
+
+/* Create, then start; the container runs, or nothing is left of it. */
+static int launch(struct monitor *m, keel_err *err)
+{
+    const char *start[] = {"start", m->o->id, NULL};
+    if (create_container(m, err) < 0) {
+        undo_create(m);
+        return -1;
+    }
+    /* the OOM killer's count before the container runs */
+    if (oom_counter_path(m->pid, m->oom_path, sizeof m->oom_path) < 0)
+        m->oom_path[0] = '\0';
+    m->oom_before = m->oom_path[0] ? oom_count(m->oom_path) : -1;
+    if (runtime_cmd(m->o, start, NULL, err) < 0) {
+        undo_create(m);
+        return -1;
+    }
+    return watch_running(m, err);
 }
 
 /* --- output --------------------------------------------------------------- */
@@ -348,19 +367,16 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
     return 0;
 }
 
-/* No restart follows: record it, run the hook, remove, tell the clients. */
-static void finish(struct monitor *m, int code)
+/* No restart follows: run the hook, record the end, remove, tell the clients.
+ * DELETING (-1 if none) is the runtime's delete of the container, still
+ * running beside the hook: the container's processes are gone, and neither
+ * the delete nor the hook (networking, a --rm container's files) needs the
+ * other. The status says exited only once the delete is done, so that a
+ * client reading it may start the container again at once. */
+static void finish(struct monitor *m, int code, pid_t deleting)
 {
     const struct monitor_opts *o = m->o;
     disarm_timer(m);
-    m->st.state = CSTATE_EXITED;
-    m->st.pid = 0;
-    m->st.exit_code = code;
-    save_status(m);
-    /* clients that come now read the status file */
-    unlinkat(m->dirfd, "attach.sock", 0);
-    unlinkat(m->dirfd, "monitor.pid", 0);
-    close_fd(m, &m->listenfd);
     if (o->exit_hook != NULL) {
         char code_s[16];
         keel_err err;
@@ -369,6 +385,17 @@ static void finish(struct monitor *m, int code)
         /* the hook's failure is its own to report (its stderr is /dev/null) */
         (void)run_program(argv, &err);
     }
+    if (deleting > 0)
+        runtime_wait_unlogged(deleting);
+    m->st.state = CSTATE_EXITED;
+    m->st.pid = 0;
+    m->st.exit_code = code;
+    save_status(m);
+    /* clients that come now read the status file; those that came during the
+     * hook see their connection closed and read it too */
+    unlinkat(m->dirfd, "attach.sock", 0);
+    unlinkat(m->dirfd, "monitor.pid", 0);
+    close_fd(m, &m->listenfd);
     if (o->rm)
         nftw(o->dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
     clients_exit(m, code, true);
@@ -389,14 +416,18 @@ static void on_container_exit(struct monitor *m)
         disarm_timer(m);
     long oom = m->oom_path[0] ? oom_count(m->oom_path) : -1;
     m->st.oom_killed = oom > m->oom_before && m->oom_before >= 0;
-    runtime_delete(m);
-    reap_orphans(m);
     time_rfc3339(m->st.finished_at, sizeof m->st.finished_at);
     m->st.exit_code = code;
-    if (!restart_wanted(&m->o->restart, code, m->st.restart_count, m->st.stopped_by_user)) {
-        finish(m, code);
+    if (!restart_wanted(&m->restart, code, m->st.restart_count, m->st.stopped_by_user)) {
+        /* logged nowhere: the hook may be removing CDIR meanwhile */
+        const char *args[] = {"delete", "--force", m->o->id, NULL};
+        keel_err err;
+        finish(m, code, runtime_spawn_unlogged(m->o, args, &err));
+        reap_orphans(m);
         return;
     }
+    runtime_delete(m);
+    reap_orphans(m);
     m->st.state = CSTATE_RESTARTING;
     m->st.pid = 0;
     save_status(m);
@@ -409,7 +440,7 @@ static void restart(struct monitor *m)
     keel_err err;
     m->st.restart_count++;
     if (launch(m, &err) < 0)
-        finish(m, runtime_error_status(err.msg));
+        finish(m, runtime_error_status(err.msg), -1);
 }
 
 static void on_timer(struct monitor *m)
@@ -440,7 +471,7 @@ int monitor_stop(struct monitor *m, int timeout, int sig, keel_err *err)
         sig = m->o->stop_signal;
     m->st.stopped_by_user = true;
     if (m->st.state == CSTATE_RESTARTING) {
-        finish(m, m->st.exit_code);
+        finish(m, m->st.exit_code, -1);
         return 0;
     }
     if (!monitor_running(m))
@@ -557,7 +588,7 @@ int monitor_run(const struct monitor_opts *o, int client)
 {
     struct monitor m = {.o = o, .dirfd = -1, .epfd = -1, .sigfd = -1, .listenfd = -1,
                         .timerfd = -1, .out_fd = -1, .err_fd = -1, .in_fd = -1, .master = -1,
-                        .pidfd = -1, .log = {.fd = -1}};
+                        .pidfd = -1, .log = {.fd = -1}, .restart = o->restart};
     for (size_t i = 0; i < MAX_CLIENTS; i++)
         m.clients[i].fd = -1;
     static struct frame first;
@@ -570,7 +601,7 @@ int monitor_run(const struct monitor_opts *o, int client)
     }
     if (launch(&m, &err) < 0) {
         int code = runtime_error_status(err.msg);
-        finish(&m, code);
+        finish(&m, code, -1);
         answer_start(client, code, err.msg);
         return 0;
     }

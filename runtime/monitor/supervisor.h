@@ -47,6 +47,7 @@ struct monitor {
     struct client clients[MAX_CLIENTS];
     enum timer_use timer;
     struct restart_backoff backoff;
+    struct restart_policy restart; /* --restart, then what `update` set */
     uint64_t started_ms; /* CLOCK_MONOTONIC, for the back-off */
     char oom_path[PATH_MAX];
     long oom_before;

@@ -47,14 +47,15 @@ static void remove_parent(void)
     }
 }
 
-static const char *read_file(const char *ctl, const char *file)
+/* A control file of the cgroup at cg in hierarchy ctl. */
+static const char *read_cg_file(const char *ctl, const char *cg, const char *file)
 {
     static char buf[256];
     char p[512];
     FILE *f;
     size_t n;
 
-    snprintf(p, sizeof p, "/sys/fs/cgroup/%s%s/%s", ctl, path, file);
+    snprintf(p, sizeof p, "/sys/fs/cgroup/%s%s/%s", ctl, cg, file);
     f = fopen(p, "r");
     cr_assert_not_null(f, "%s: %s", p, strerror(errno));
     n = fread(buf, 1, sizeof buf - 1, f);
@@ -64,7 +65,7 @@ static const char *read_file(const char *ctl, const char *file)
         buf[n - 1] = '\0';
     return buf;
 }
-#define CG_FILE(ctl, file) read_file(ctl, file)
+#define CG_FILE(ctl, file) read_cg_file(ctl, path, file)
 
 static bool exists(const char *ctl)
 {
@@ -384,4 +385,47 @@ Test(cgroup_real, v2_lifecycle, .init = mount_cgroup2, .fini = unmount_cgroup2)
     cr_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
     cgroup_free(cg);
     cr_assert_eq(stat(leaf, &st), -1, "%s left behind", leaf);
+}
+
+/* A new cpuset leaf under a parent left without cpus and mems (made by
+ * someone else) gets them through the parent, filled first; under a parent
+ * that has them, the leaf takes them directly. remove_if_empty leaves a busy
+ * cgroup alone and removes an empty one. */
+Test(cgroup_real, cpuset_leaf_and_remove_if_empty, .init = need_root_v1, .fini = remove_parent)
+{
+    char dir[256], cpus[256];
+    keel_err err = { 0 };
+    struct cgroup *cg;
+    int status;
+    pid_t child;
+
+    snprintf(dir, sizeof dir, "/sys/fs/cgroup/cpuset%s", parent);
+    cr_assert_eq(mkdir(dir, 0755), 0, "mkdir %s: %s", dir, strerror(errno));
+    cr_assert_str_eq(read_cg_file("cpuset", parent, "cpuset.cpus"), "", "a new cpuset has cpus");
+    snprintf(cpus, sizeof cpus, "%s", read_cg_file("cpuset", "", "cpuset.cpus"));
+    for (int round = 0; round < 2; round++) {
+        snprintf(path, sizeof path, "%s/c%d", parent, round);
+        cg = cgroup_create(CGROUP_DEFAULT_ROOT, path, &err);
+        cr_assert_not_null(cg, "%s", err.msg);
+        cr_assert_str_eq(read_cg_file("cpuset", parent, "cpuset.cpus"), cpus);
+        cr_assert_str_eq(read_cg_file("cpuset", path, "cpuset.cpus"), cpus);
+        cr_assert_neq(read_cg_file("cpuset", path, "cpuset.mems")[0], '\0', "leaf without mems");
+
+        child = fork();
+        cr_assert_neq(child, -1);
+        if (child == 0) {
+            pause();
+            _exit(0);
+        }
+        cr_assert_eq(cgroup_add_pid(cg, child, &err), 0, "%s", err.msg);
+        cr_assert_not(cgroup_remove_if_empty(CGROUP_DEFAULT_ROOT, path), "a busy cgroup was removed");
+        cr_assert(exists("pids") || exists("freezer"), "the busy cgroup lost its directories");
+        kill(child, SIGKILL);
+        cr_assert_eq(waitpid(child, &status, 0), child);
+        cr_assert(cgroup_remove_if_empty(CGROUP_DEFAULT_ROOT, path), "an empty cgroup stayed");
+        cr_assert_not(exists("cpuset"), "cpuset cgroup left behind");
+        cr_assert_not(exists("memory"), "memory cgroup left behind");
+        cr_assert_not(exists("unified"), "unified cgroup left behind");
+        cgroup_free(cg);
+    }
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cgroup.h"
+#include "cgroup_internal.h"
 
 static char root[128];
 
@@ -142,7 +143,6 @@ Test(cgroup_v2, every_resource_lands_in_its_file, .init = make_v2_tree, .fini = 
                     "\"blockIO\":{\"weight\":500,\"throttleReadBpsDevice\":[{\"major\":8,\"minor\":0,\"rate\":1048576}]},"
                     "\"hugepageLimits\":[{\"pageSize\":\"2MB\",\"limit\":2097152}],"
                     "\"rdma\":{\"mlx5_1\":{\"hcaHandles\":3,\"hcaObjects\":10000}},"
-                    "\"network\":{\"classID\":1048577},"
                     "\"unified\":{\"memory.high\":\"50000000\"}}", &r);
     cr_assert_eq(cgroup_update(cg, &r, &err), 0, "%s", err.msg);
     cr_assert_str_eq(get(LEAF "memory.max"), "67108864");
@@ -161,6 +161,11 @@ Test(cgroup_v2, every_resource_lands_in_its_file, .init = make_v2_tree, .fini = 
     cr_assert_str_eq(get(LEAF "hugetlb.2MB.rsvd.max"), "2097152");
     cr_assert_str_eq(get(LEAF "rdma.max"), "mlx5_1 hca_handle=3 hca_object=10000");
     cr_assert_str_eq(get(LEAF "memory.high"), "50000000");
+    spec_release(&spec_type_oci_resources, &r);
+    /* v2 has no net_cls: a network limit cannot be applied, an error as in runc and crun */
+    parse_resources("{\"network\":{\"classID\":1048577}}", &r);
+    cr_assert_eq(cgroup_update(cg, &r, &err), -1);
+    cr_assert_str_eq(err.msg, "linux.resources.network.classID: no net_cls cgroup hierarchy on this host");
     spec_release(&spec_type_oci_resources, &r);
     cgroup_free(cg);
 }
@@ -315,6 +320,7 @@ static void make_v1_tree(void)
     put("devices/" LEAF "devices.allow", "");
     put("devices/" LEAF "devices.deny", "");
     put("devices/" LEAF "cgroup.procs", "");
+    put("systemd/cgroup.procs", ""); /* the name=systemd hierarchy: no controller */
 }
 
 Test(cgroup_v1, create_inherits_cpuset_and_applies, .init = make_v1_tree, .fini = remove_root)
@@ -335,6 +341,11 @@ Test(cgroup_v1, create_inherits_cpuset_and_applies, .init = make_v1_tree, .fini 
     cr_assert_not_null(cg, "%s", err.msg);
     cr_assert_str_eq(get("cpuset/keel/cpuset.cpus"), "0-1");
     cr_assert_str_eq(get("cpuset/" LEAF "cpuset.mems"), "0");
+    /* placed in name=systemd at the same path, as runc does */
+    struct stat st;
+    char sd[PATH_MAX];
+    snprintf(sd, sizeof sd, "%s/systemd/keel/c1", root);
+    cr_assert(stat(sd, &st) == 0 && S_ISDIR(st.st_mode), "no %s", sd);
     cr_assert_eq(spec_parse(&spec_type_oci_linux, json, strlen(json), "t", &linux, &err), 0);
     cr_assert_eq(cgroup_apply(cg, &linux, &err), 0, "%s", err.msg);
     cr_assert_str_eq(get("memory/" LEAF "memory.limit_in_bytes"), "67108864");
@@ -472,5 +483,31 @@ Test(cgroup_v1, two_steps_on_v1_first_makes_nothing, .init = make_v1_tree, .fini
     cr_assert_not_null(cg, "%s", err.msg);
     cr_assert_eq(cgroup_unified_fd(cg), -1);
     cr_assert_eq(cgroup_create_v1(cg, &err), 0, "%s", err.msg);
+    cgroup_free(cg);
+}
+
+/* One manager per layout, chosen where the cgroup is allocated; destroy goes
+ * through it and removes the leaf in every hierarchy the layout has. */
+Test(cgroup_hybrid, manager_per_layout, .init = make_hybrid_tree, .fini = remove_root)
+{
+    keel_err err = { 0 };
+    char v1[PATH_MAX], unified[PATH_MAX];
+    struct stat st;
+    struct cgroup *cg = cgroup_create(root, "/keel/c1", &err);
+
+    cr_assert_eq(cgroup_manager_for(CGROUP_V1), &cgroup_manager_v1);
+    cr_assert_eq(cgroup_manager_for(CGROUP_V2), &cgroup_manager_v2);
+    cr_assert_not_null(cg, "%s", err.msg);
+    cr_assert_eq(cg->manager, &cgroup_manager_hybrid);
+    cr_assert_str_eq(cg->manager->name, "hybrid");
+    snprintf(v1, sizeof v1, "%s/memory/keel/c1", root);
+    snprintf(unified, sizeof unified, "%s/unified/keel/c1", root);
+    cr_assert_eq(stat(v1, &st), 0, "no %s", v1);
+    snprintf(unified, sizeof unified, "%s/unified/" LEAF "cgroup.procs", root);
+    unlink(unified); /* the scratch tree's file, which a real cgroupfs would not let rmdir see */
+    snprintf(unified, sizeof unified, "%s/unified/keel/c1", root);
+    cr_assert_eq(cgroup_destroy(cg, false, &err), 0, "%s", err.msg);
+    cr_assert_eq(stat(v1, &st), -1, "%s left", v1);
+    cr_assert_eq(stat(unified, &st), -1, "%s left", unified);
     cgroup_free(cg);
 }

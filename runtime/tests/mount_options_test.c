@@ -178,3 +178,16 @@ Test(sysctl, paths)
     cr_assert_eq(sysctl_path("net..ipv4", buf, sizeof buf, &err), -1);
     cr_assert_eq(sysctl_path("", buf, sizeof buf, &err), -1);
 }
+
+Test(sysctl, hostname_refused)
+{
+    char *keys[] = {"kernel.hostname"}, *vals[] = {"x"};
+    struct oci_namespace uts = {.type = "uts"};
+    struct oci_linux l = {.sysctl_keys = keys, .sysctl = vals, .sysctl_len = 1,
+                          .namespaces = &uts, .namespaces_len = 1};
+    keel_err err = {0};
+    cr_assert_eq(sysctl_check(&l, &err), -1);
+    cr_assert_str_eq(err.msg, "linux.sysctl.kernel.hostname: not allowed, it conflicts with the hostname field");
+    keys[0] = "kernel.domainname";
+    cr_assert_eq(sysctl_check(&l, &err), 0, "%s", err.msg);
+}

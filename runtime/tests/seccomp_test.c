@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "keel/cleanup.h"
+#include "capabilities.h"
 #include "seccomp_filter.h"
 
 /* Compiles a linux.seccomp document; returns what keel_seccomp_compile returns. */
@@ -460,8 +461,8 @@ Test(seccomp_notify, agent_gets_listener_fd_and_state)
         /* the container process: loads at its point and passes the fd up */
         keel_err err;
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-            keel_seccomp_apply(&f, KEEL_SECCOMP_BEFORE_EXEC, true, sv[1], &err) < 0 ||
-            keel_seccomp_apply(&f, KEEL_SECCOMP_PREPARED, true, sv[1], &err) < 0)
+            keel_seccomp_apply(&f, KEEL_SECCOMP_BEFORE_EXEC, sv[1], &err) < 0 ||
+            keel_seccomp_apply(&f, KEEL_SECCOMP_PREPARED, sv[1], &err) < 0)
             child_exit(99);
         child_exit(notified_getppid());
     }
@@ -521,34 +522,31 @@ Test(seccomp_notify, unreachable_listener_is_an_error)
     keel_seccomp_release(&f);
 }
 
-Test(seccomp_apply, loads_at_the_point_no_new_privs_allows)
+Test(seccomp_apply, loads_right_before_exec)
 {
     struct keel_seccomp f;
     compile_ok(ALLOW_BUT("\"action\":\"SCMP_ACT_ERRNO\""), &f);
-    cr_assert_eq(keel_seccomp_point_for(&f, false), KEEL_SECCOMP_BEFORE_CAPS);
-    cr_assert_eq(keel_seccomp_point_for(&f, true), KEEL_SECCOMP_BEFORE_EXEC);
+    cr_assert_eq(keel_seccomp_point_for(&f), KEEL_SECCOMP_BEFORE_EXEC);
     f.notify = true;
-    cr_assert_eq(keel_seccomp_point_for(&f, true), KEEL_SECCOMP_PREPARED);
-    cr_assert_eq(keel_seccomp_point_for(&f, false), KEEL_SECCOMP_BEFORE_CAPS);
+    cr_assert_eq(keel_seccomp_point_for(&f), KEEL_SECCOMP_PREPARED);
     f.notify = false;
     pid_t pid = fork();
     if (pid == 0) {
-        /* with noNewPrivileges: nothing at the first two points, loaded at the last */
+        /* without NOTIFY: nothing at PREPARED, loaded right before execve */
         keel_err err;
         if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
-            keel_seccomp_apply(&f, KEEL_SECCOMP_BEFORE_CAPS, true, -1, &err) < 0 ||
-            keel_seccomp_apply(&f, KEEL_SECCOMP_PREPARED, true, -1, &err) < 0)
+            keel_seccomp_apply(&f, KEEL_SECCOMP_PREPARED, -1, &err) < 0)
             child_exit(99);
         if (getppid_errno() != 0)
             child_exit(1);
-        if (keel_seccomp_apply(&f, KEEL_SECCOMP_BEFORE_EXEC, true, -1, &err) < 0)
+        if (keel_seccomp_apply(&f, KEEL_SECCOMP_BEFORE_EXEC, -1, &err) < 0)
             child_exit(98);
         child_exit(getppid_errno() == EPERM ? 0 : 2);
     }
     int status;
     cr_assert_eq(waitpid(pid, &status, 0), pid);
     cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0, "status %#x", status);
-    cr_assert_eq(keel_seccomp_apply(NULL, KEEL_SECCOMP_BEFORE_CAPS, false, -1, NULL), 0);
+    cr_assert_eq(keel_seccomp_apply(NULL, KEEL_SECCOMP_BEFORE_EXEC, -1, NULL), 0);
     keel_seccomp_release(&f);
 }
 
@@ -746,4 +744,39 @@ Test(seccomp_large, docker_sized_profile)
             names, f.prog_len, t1 - t0, load_us);
     keel_seccomp_release(&f);
     spec_release(&spec_type_oci_seccomp, &s);
+}
+
+/* Without noNewPrivileges, after the user switch: loads only while caps_apply kept
+ * CAP_SYS_ADMIN besides the configured capabilities (process.c's order). */
+static int load_as_user(const struct keel_seccomp *f, int extra)
+{
+    char *kill_only[] = {"CAP_KILL"};
+    struct oci_capabilities c = {.effective = kill_only, .effective_len = 1,
+                                 .permitted = kill_only, .permitted_len = 1};
+    pid_t pid = fork();
+    cr_assert_geq(pid, 0);
+    if (pid == 0) {
+        keel_err err;
+        if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0 || setresgid(1000, 1000, 1000) < 0 ||
+            setresuid(1000, 1000, 1000) < 0 || caps_apply(&c, extra, &err) < 0)
+            child_exit(99);
+        if (keel_seccomp_apply(f, KEEL_SECCOMP_BEFORE_EXEC, -1, &err) < 0)
+            child_exit(err.errnum == EACCES ? 3 : 98);
+        child_exit(getppid_errno() == EPERM ? 0 : 2);
+    }
+    int status;
+    cr_assert_eq(waitpid(pid, &status, 0), pid);
+    cr_assert(WIFEXITED(status), "status %#x", status);
+    return WEXITSTATUS(status);
+}
+
+Test(seccomp_apply, without_no_new_privs_keeps_sys_admin_for_the_load)
+{
+    if (geteuid() != 0)
+        cr_skip_test("needs root");
+    struct keel_seccomp f;
+    compile_ok(ALLOW_BUT("\"action\":\"SCMP_ACT_ERRNO\""), &f);
+    cr_assert_eq(load_as_user(&f, CAP_SYS_ADMIN), 0);
+    cr_assert_eq(load_as_user(&f, -1), 3, "without CAP_SYS_ADMIN the load is refused");
+    keel_seccomp_release(&f);
 }

@@ -44,14 +44,14 @@ Test(state, new_open_save_remove)
     container_close(&c);
     struct container again;
     cr_assert_eq(container_new(root, "one", &again, &err), -1);
-    cr_assert_str_eq(err.msg, "container one already exists");
+    cr_assert_str_eq(err.msg, "one: container with given ID already exists");
     cr_assert_eq(container_open(root, "one", &again, &err), 0, "%s", err.msg);
     cr_assert_eq(again.st.pid, getpid());
     cr_assert_eq(container_status(&again), STATUS_STOPPED);
     cr_assert_eq(container_remove(&again, &err), 0, "%s", err.msg);
     container_close(&again);
     cr_assert_eq(container_open(root, "one", &again, &err), -1);
-    cr_assert_str_eq(err.msg, "container one does not exist");
+    cr_assert_str_eq(err.msg, "one: container does not exist");
     rmdir(root);
 }
 

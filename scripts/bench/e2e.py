@@ -7,7 +7,7 @@ containers (issue 12: under 100 ms for 100). Like the runtime benchmark it runs 
 namespace with /sys/fs/cgroup/unified unmounted, since podman's crun refuses
 this host's hybrid cgroups.
 
-usage: e2e.py --top DIR [--rounds N] [--ps-containers N] [--out DIR]"""
+usage: e2e.py --top DIR [--rounds N] [--ps-containers N] [--out DIR] [--monitor-b PATH]"""
 import argparse
 import os
 import shutil
@@ -27,13 +27,16 @@ def main():
     ap.add_argument("--ps-containers", type=int, default=100)
     ap.add_argument("--out", default="build/bench")
     ap.add_argument("--cache", default="build/bench/cache")
+    ap.add_argument("--monitor-b", help="another keel-monitor (e.g. main's) timed beside this "
+                    "tree's in the same interleaved rounds: a before/after of a monitor change")
     ap.add_argument("--inner", action="store_true", help=argparse.SUPPRESS)
     a = ap.parse_args()
     top = os.path.abspath(a.top)
+    monitor_b = ["--monitor-b", os.path.abspath(a.monitor_b)] if a.monitor_b else []
     benchlib.pure_v1_view(__file__, a.inner, ["--top", top, "--rounds", str(a.rounds),
                                               "--ps-containers", str(a.ps_containers), "--out",
                                               os.path.abspath(a.out), "--cache",
-                                              os.path.abspath(a.cache)])
+                                              os.path.abspath(a.cache)] + monitor_b)
     layout = os.path.abspath(os.path.join(a.cache, "image-small"))
     image_bench.build_image(layout, True)
     work = tempfile.mkdtemp(prefix="keel-bench-e2e.", dir="/var/tmp")
@@ -65,6 +68,10 @@ def main():
             "podman run --rm (bridge)": lambda r: benchlib.measure(
                 podman + ["run", "--rm"] + ulimits + [image, "true"]),
         }
+        if a.monitor_b:
+            env_b = dict(env, KEEL_MONITOR=a.monitor_b)
+            cases["keel-docker run --rm, monitor B (none)"] = lambda r: benchlib.measure(
+                [kd, "run", "--rm", "--network", "none", image, "true"], env=env_b)
         res = benchlib.run_interleaved(cases, a.rounds)
         none = {k: v for k, v in res.items() if "(none)" in k}
         bridge = {k: v for k, v in res.items() if "(bridge)" in k}

@@ -12,28 +12,13 @@ TOP=$(pwd)
 [ "$(id -u)" -eq 0 ] || { echo "1..0 # SKIP keel-docker network tests need root"; exit 0; }
 command -v dnsmasq >/dev/null || { echo "1..0 # SKIP dnsmasq is not installed (scripts/install-deps)"; exit 0; }
 
-TMP=$(mktemp -d /tmp/keel-docker-net-test.XXXXXX)
-export KEEL_ROOT=$TMP/root
-export KEEL_RUN_ROOT=/run/keel-test-kdn-$$
-export KEEL_NET_STATE=/run/keel-test-kdn-net-$$
-export KEEL_BRIDGE=kdn$$
-export KEEL_CGROUP_PARENT=keel-docker-net-test-$$
+keel_docker_env kdn
 # a /24 of its own per run: other suites run at the same time
 export KEEL_SUBNET=10.$((RANDOM % 50 + 150)).$((RANDOM % 250)).0/24
-KD=$TOP/scripts/keel-docker
-kd() { "$KD" "$@"; }
 NET1=kdn1-$$
 SUB1=10.$((RANDOM % 50 + 200)).$((RANDOM % 250))
 
-cleanup() {
-    local id
-    for id in $(kd ps -a -q --no-trunc 2>/dev/null); do kd rm -f "$id" >/dev/null 2>&1; done
-    kd network prune -f >/dev/null 2>&1
-    stop_registry
-    ip link del "$KEEL_BRIDGE" 2>/dev/null
-    find /sys/fs/cgroup/*/"$KEEL_CGROUP_PARENT" -maxdepth 0 -type d -exec rmdir {} + 2>/dev/null
-    rm -rf "$TMP" "$KEEL_RUN_ROOT" "$KEEL_NET_STATE"
-}
+cleanup() { keel_docker_cleanup; }
 trap cleanup EXIT
 
 make_busybox_layout "$TMP/layout" latest

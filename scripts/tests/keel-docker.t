@@ -11,25 +11,10 @@ TOP=$(pwd)
 
 [ "$(id -u)" -eq 0 ] || { echo "1..0 # SKIP keel-docker tests need root"; exit 0; }
 
-TMP=$(mktemp -d /tmp/keel-docker-test.XXXXXX)
-export KEEL_ROOT=$TMP/root
-export KEEL_RUN_ROOT=/run/keel-test-kd-$$
-export KEEL_NET_STATE=/run/keel-test-kd-net-$$
-export KEEL_BRIDGE=kdt$$
-export KEEL_CGROUP_PARENT=keel-docker-test-$$
-KD=$TOP/scripts/keel-docker
-kd() { "$KD" "$@"; }
-
+keel_docker_env kdt
 cleanup() {
-    local id
-    for id in $(kd ps -a -q --no-trunc 2>/dev/null); do kd rm -f "$id" >/dev/null 2>&1; done
-    stop_registry
     [ -z "${AUTH_PID:-}" ] || kill "$AUTH_PID" 2>/dev/null
-    # the bridge and its tagged rules
-    kd network prune -f >/dev/null 2>&1
-    ip link del "$KEEL_BRIDGE" 2>/dev/null
-    find /sys/fs/cgroup/*/"$KEEL_CGROUP_PARENT" -maxdepth 0 -type d -exec rmdir {} + 2>/dev/null
-    rm -rf "$TMP" "$KEEL_RUN_ROOT" "$KEEL_NET_STATE"
+    keel_docker_cleanup
 }
 trap cleanup EXIT
 
@@ -77,10 +62,26 @@ grep -q "^unknown flag: --bogus$" <<<"$err" && grep -q "Run 'keel-docker run --h
 expect_eq "a bad boolean exits 125" 125 "$(kd run --rm=maybe "$IMG" true >/dev/null 2>&1; echo $?)"
 expect_eq "a missing operand exits 1, as docker's does" 1 "$(kd logs >/dev/null 2>&1; echo $?)"
 helps=0
-for c in run ps exec logs attach wait start stop restart kill rm inspect images rmi pull tag load save network volume port rename; do
+for c in run ps exec logs attach wait start stop restart kill rm inspect images rmi pull tag load save \
+    push login logout build commit history diff network volume port rename; do
     [[ "$(kd "$c" --help 2>&1 | head -n1)" == "Usage:  keel-docker $c "* ]] || { helps=$c; break; }
 done
 expect_eq "every command answers --help with its usage line" 0 "$helps"
+expect_eq "builder prune --help is docker's" "Usage:  keel-docker builder prune|Remove build cache" \
+    "$(kd builder prune --help | sed -n '1p;3p' | paste -sd '|')"
+flags=
+for c in push login logout build commit history diff "builder prune"; do
+    # shellcheck disable=SC2086 # "builder prune" is two words
+    kd $c --bogus x >/dev/null 2>&1
+    flags+="$? "
+done
+expect_eq "an unknown flag exits 125 in every command" "125 125 125 125 125 125 125 125 " "$flags"
+expect_eq "docker's operand counts (push, login, commit, history, diff, build, builder prune)" \
+    "1 1 1 1 1 1 1 " "$(for c in push "login a b" commit history "diff a b" build "builder prune x"; do
+        # shellcheck disable=SC2086 # the operands are words
+        kd $c >/dev/null 2>&1; printf '%s ' $?; done)"
+expect_eq "the operand count's message" "keel-docker: 'keel-docker commit' requires at least 1 and at most 2 arguments" \
+    "$(kd commit a b c 2>&1 | head -n1)"
 expect_eq "container ls is ps" "Usage:  keel-docker container ls [OPTIONS]" "$(kd container ls --help | head -n1)"
 kd run --rm "$IMG" /etc/passwd >/dev/null 2>&1
 expect_eq "run of a file that is not executable exits 126" 126 "$?"
@@ -97,6 +98,21 @@ expect_eq "ps -q shows the 12-digit id" "${id:0:12}" "$(kd ps -q)"
 line=$(kd ps | tail -n +2)
 grep -q "Up " <<<"$line" && grep -q "web1" <<<"$line" && ok "ps shows Up and the name" || not_ok "ps shows Up and the name" "$line"
 expect_eq "ps --format json gives the state" running "$(kd ps --format json | jq -r .State)"
+# docker's formatter and filters (the compatibility suite compares them with docker's)
+expect_eq "ps --format takes a Go template" 'web1 running "sleep 300" WEB1' \
+    "$(kd ps --format '{{.Names}} {{.State}} {{.Command}} {{upper .Names}}')"
+kd ps --format 'table {{.ID}}\t{{.Names}}' | head -1 | grep -qx 'CONTAINER ID   NAMES' &&
+    ok "ps --format table has docker's header and spacing" || not_ok "ps table" "$(kd ps --format 'table {{.ID}}\t{{.Names}}')"
+expect_eq "ps --filter name= and status=" "web1" "$(kd ps -a --filter name=web --filter status=running --format '{{.Names}}')"
+expect_eq "ps --filter status=exited leaves out a running one" "" "$(kd ps --filter status=exited --filter name=web1 -q)"
+expect_eq "ps -n 1 shows the newest" "web1" "$(kd ps -n 1 --format '{{.Names}}')"
+expect_eq "ps --filter with a bad key is docker's error, status 1" 1 "$(kd ps --filter nope=1 >/dev/null 2>&1; echo $?)"
+expect_eq "inspect -f" "/web1 running true" "$(kd inspect -f '{{.Name}} {{.State.Status}} {{.State.Running}}' web1)"
+expect_eq "inspect -f with range and json" "none" \
+    "$(kd inspect --format '{{range $k, $v := .NetworkSettings.Networks}}{{$k}}{{end}}' web1 | sed 's/bridge/none/')"
+expect_eq "inspect --type image of a container is not found" 1 "$(kd inspect --type image web1 >/dev/null 2>&1; echo $?)"
+expect_eq "inspect -f of a missing field is an error" 1 "$(kd inspect -f '{{.State.Nope}}' web1 >/dev/null 2>&1; echo $?)"
+expect_eq "inspect -f that does not parse exits 64" 64 "$(kd inspect -f '{{.Name' web1 >/dev/null 2>&1; echo $?)"
 
 err=$(kd run -d --name web1 "$IMG" true 2>&1 >/dev/null)
 expect_eq "a taken name is refused with 125" 125 "$?"
@@ -225,7 +241,7 @@ for _ in $(seq 1 30); do [ "$(kd exec "$id2" cat /tmp/exec-d 2>/dev/null)" = det
 expect_eq "exec -itd runs the command in the background" detached "$(kd exec "$id2" cat /tmp/exec-d)"
 out=$(script -qec "$KD exec -it $id2 sh -c '[ -t 0 ] && [ -t 1 ] && echo in-exec-tty'" /dev/null </dev/null | tr -d '\r')
 grep -q 'in-exec-tty' <<<"$out" && ok "exec -it gives a terminal" || not_ok "exec -it" "$out"
-expect_eq "inspect of an image shows its config" '["sh"]' "$(kd inspect "$IMG" | jq -c '.[0].config.config.Cmd')"
+expect_eq "inspect of an image shows its config" '["sh"]' "$(kd inspect "$IMG" | jq -c '.[0].Config.Cmd')"
 kd tag "$IMG" "$REGISTRY/busybox:copy" >/dev/null
 kd images | grep -q "copy" && ok "tag adds a reference" || not_ok "tag" "$(kd images)"
 kd save -o "$TMP/saved.tar" "$REGISTRY/busybox:copy" >/dev/null
@@ -388,6 +404,22 @@ images_digest() { "$TOP/bin/keel-image" inspect "$1" | jq -r .digest; }
 kd images | grep -q "$REGISTRY/busybox" && ok "images lists the pulled image" || not_ok "images" "$(kd images)"
 kd rmi "$IMG" >/dev/null 2>&1
 expect_eq "rmi refuses an image a container uses" 1 "$?"
+# image IDs are the config digest, as docker's: the same in images, inspect and run
+iid=$("$TOP/bin/keel-image" --root "$KEEL_ROOT" resolve "$IMG" | jq -r .id)
+check "images -q lists the image's ID" grep -qx "${iid:7:12}" <(kd images -q)
+expect_eq "run takes an ID prefix (no pull)" "by-id" "$(kd run --rm "${NONE[@]}" "${iid:7:5}" echo by-id 2>&1)"
+expect_eq "inspect takes the ID" "$iid" "$(kd inspect "${iid:7}" | jq -r '.[0].Id')"
+expect_eq "images --format and a REPOSITORY operand" "$IMG latest ${iid:7:12}" "$(kd images --format '{{.Repository}} {{.Tag}} {{.ID}}' "$IMG")"
+expect_eq "images --filter reference= globs" "" "$(kd images -q --filter 'reference=nomatch*')"
+expect_eq "images --filter dangling=true: keel keeps no dangling image" "" "$(kd images -q --filter dangling=true)"
+kd tag "${iid:7:12}" kd-alias:v1
+err=$(kd rmi "${iid:7:8}" 2>&1)
+grep -q "conflict: unable to delete ${iid:7:12} (cannot be forced) - image is being used by running container" <<<"$err" &&
+    ok "rmi ID of an image a running container uses: docker's first conflict" || not_ok "rmi ID conflict" "$err"
+expect_eq "rmi of one name untags only it" "Untagged: kd-alias:v1" "$(kd rmi kd-alias:v1)"
+err=$(kd rmi 0123456789ab 2>&1)
+expect_eq "rmi of an unknown ID exits 1" 1 "$(kd rmi 0123456789ab >/dev/null 2>&1; echo $?)"
+grep -q "No such image: 0123456789ab:latest" <<<"$err" && ok "rmi of an unknown image is docker's message" || not_ok "rmi unknown" "$err"
 
 # --- push, login, logout ---------------------------------------------------------------------------
 export DOCKER_CONFIG=$TMP/docker
@@ -429,12 +461,74 @@ expect_eq "login with an unknown flag exits 125" 125 "$?"
 kill "$AUTH_PID" 2>/dev/null; wait "$AUTH_PID" 2>/dev/null
 kd rmi "$REGISTRY/pushed:v1" "$REGISTRY/pushed:v2" "$AUTHREG/private:v1" >/dev/null
 
+# --- build: docker's flags and outputs ----------------------------------------------------------
+config_digest() { "$TOP/bin/keel-image" --root "${2:-$KEEL_ROOT}" inspect "$1" | jq -r .manifest.config.digest; }
+mkdir -p "$TMP/ctx/sub" "$TMP/ctx/skip"
+echo kept >"$TMP/ctx/sub/kept"
+echo secret >"$TMP/ctx/skip/secret"
+echo log >"$TMP/ctx/drop.log"
+printf 'skip\n*.log\n' >"$TMP/ctx/.dockerignore"
+printf 'FROM %s\nARG WHO=nobody\nRUN echo "built for $WHO" >/built\nCOPY . /ctx/\nCMD ["cat", "/built"]\n' "$IMG" \
+    >"$TMP/build.Dockerfile"
+# from another directory, with a Dockerfile outside the context
+out=$(cd / && kd build -qt kdb1 --tag=kdb2 -t "$REGISTRY/built:v1" --build-arg WHO=you \
+    -f "$TMP/build.Dockerfile" "$TMP/ctx" 2>"$TMP/build.err")
+rc=$?
+[[ "$rc $out" =~ ^0\ sha256:[0-9a-f]{64}$ ]] && [ ! -s "$TMP/build.err" ] &&
+    ok "build -q prints only the image ID" || not_ok "build -q" "$rc $out $(cat "$TMP/build.err")"
+expect_eq "the ID is the image's config digest, under every -t" "$out $out $out" \
+    "$(config_digest kdb1) $(config_digest kdb2) $(config_digest "$REGISTRY/built:v1")"
+expect_eq "--build-arg reaches RUN" "built for you" "$(kd run --rm "${NONE[@]}" kdb1)"
+expect_eq "a context given by path, its .dockerignore honoured" "/ctx/.dockerignore /ctx/sub /ctx/sub/kept " \
+    "$(kd run --rm "${NONE[@]}" kdb1 find /ctx -mindepth 1 | sort | tr '\n' ' ')"
+kd build -t kdb1 --build-arg WHO=you -f "$TMP/build.Dockerfile" "$TMP/ctx" >"$TMP/build.out" 2>&1
+expect_eq "a rebuild takes every step from the cache" 2 "$(grep -c ' CACHED$' "$TMP/build.out")"
+kd build --no-cache --progress=plain -t kdb1 --build-arg WHO=you -f "$TMP/build.Dockerfile" "$TMP/ctx" \
+    >"$TMP/build.out" 2>&1
+grep -q CACHED "$TMP/build.out" && not_ok "--no-cache runs every step" "$(cat "$TMP/build.out")" ||
+    ok "--no-cache runs every step"
+printf 'FROM %s AS one\nRUN echo one >/one\nFROM one AS two\nRUN echo two; echo two >/two\nFROM %s\nRUN false\n' \
+    "$IMG" "$IMG" >"$TMP/stages.Dockerfile"
+kd build --target two --progress plain -t kdtarget -f - "$TMP/ctx" <"$TMP/stages.Dockerfile" >"$TMP/build.out" 2>&1
+expect_eq "-f - and --target: the stage and what it needs, not the later failing one" "0 one two" \
+    "$? $(kd run --rm "${NONE[@]}" kdtarget cat /one /two | tr '\n' ' ' | sed 's/ $//')"
+grep -q '^#[0-9]* [0-9.]* two$' "$TMP/build.out" && ok "--progress plain shows a RUN's output" ||
+    not_ok "--progress plain" "$(cat "$TMP/build.out")"
+expect_eq "--progress quiet prints nothing" "" "$(kd build --progress quiet -f - "$TMP/ctx" <"$TMP/stages.Dockerfile" --target one 2>&1)"
+err=$(kd build -q -f - "$TMP/ctx" <"$TMP/stages.Dockerfile" 2>&1)
+rc=$?
+[ "$rc" = 1 ] && grep -q "The command '/bin/sh -c false' returned a non-zero code: 1$" <<<"$err" &&
+    ok "a failed step exits 1 with docker's message" || not_ok "failed step" "$rc $err"
+err=$(printf 'FROM %s\nCOPY ../outside /x\n' "$IMG" | kd build -f - "$TMP/ctx" 2>&1)
+rc=$?
+[ "$rc" = 1 ] && grep -q 'forbidden path outside the build context: ../outside$' <<<"$err" &&
+    ok "a COPY from outside the context is refused with docker's words" || not_ok "COPY outside" "$rc $err"
+kd build --memory 1g "$TMP/ctx" >/dev/null 2>&1
+expect_eq "a build flag keel-docker does not take exits 125" 125 "$?"
+kd rmi kdb1 kdb2 kdtarget >/dev/null
+
+# --- a built image pushed, pulled on another store, run there --------------------------------------
+kd push "$REGISTRY/built:v1" >"$TMP/push.out"
+check "the built image is pushed" grep -q "^v1: digest: sha256:" "$TMP/push.out"
+out=$(KEEL_ROOT=$TMP/root2 kd run --rm "${NONE[@]}" "$REGISTRY/built:v1" 2>/dev/null)
+expect_eq "pulled into another store, it runs with its output" "built for you" "$out"
+expect_eq "... the same image there" "$(config_digest "$REGISTRY/built:v1")" \
+    "$(config_digest "$REGISTRY/built:v1" "$TMP/root2")"
+KEEL_ROOT=$TMP/root2 kd rmi "$REGISTRY/built:v1" >/dev/null
+kd rmi "$REGISTRY/built:v1" >/dev/null
+
 # --- prune ----------------------------------------------------------------------------------------
 out=$(kd system prune -f)
 grep -q "Total reclaimed space" <<<"$out" && ok "system prune -f reports the space reclaimed" || not_ok "prune" "$out"
+grep -qx "Deleted Containers:" <<<"$out" && ok "system prune lists the containers it deleted" || not_ok "prune list" "$out"
+out=$(echo n | kd system prune --volumes 2>&1)
+grep -qx "  - all anonymous volumes not used by at least one container" <<<"$out" && ! grep -q with_volumes <<<"$out" &&
+    ok "system prune's warning is docker's" || not_ok "prune warning" "$out"
 expect_eq "system prune removed every stopped container" "" "$(kd ps -a | tail -n +2 | grep -v ' Up ')"
 for id in $(kd ps -a -q); do kd rm -f "$id" >/dev/null; done
-kd rmi "$IMG" "$EP_IMG" >/dev/null
+out=$(kd rmi "${iid:7:6}" "$EP_IMG")
+grep -qx "Deleted: $iid" <<<"$out" && grep -qx "Untagged: $IMG:latest" <<<"$out" &&
+    ok "rmi by ID untags and deletes, as docker reports it" || not_ok "rmi by ID" "$out"
 expect_eq "rmi removes the image once unused" "" "$(kd images -q)"
 
 # --- nothing left behind -----------------------------------------------------------------------------

@@ -117,3 +117,30 @@ stop_registry() {
 push_layout() {
     skopeo copy --quiet --dest-tls-verify=false "oci:$1:$2" "docker://$REGISTRY/$3:latest"
 }
+
+# keel_docker_env NAME: a keel-docker of its own for a test script: TMP, the
+# store, runtime root, network state, bridge and cgroup parent named after
+# NAME and this process (host-global names stay unique), KD and kd().
+keel_docker_env() {
+    TMP=$(mktemp -d "/tmp/keel-$1.XXXXXX")
+    export KEEL_ROOT=$TMP/root
+    export KEEL_RUN_ROOT=/run/keel-test-$1-$$
+    export KEEL_NET_STATE=/run/keel-test-$1-net-$$
+    export KEEL_BRIDGE=${1:0:6}$$
+    export KEEL_CGROUP_PARENT=keel-$1-test-$$
+    KD=$TOP/scripts/keel-docker
+}
+kd() { "$KD" "$@"; }
+
+# keel_docker_cleanup: every container, the registry, the networks, the bridge, the
+# cgroups and the directories keel_docker_env made.
+keel_docker_cleanup() {
+    local id
+    for id in $(kd ps -a -q --no-trunc 2>/dev/null); do kd rm -f "$id" >/dev/null 2>&1; done
+    stop_registry
+    # the user networks (their resolvers), the bridge and its tagged rules
+    kd network prune -f >/dev/null 2>&1
+    ip link del "$KEEL_BRIDGE" 2>/dev/null
+    find /sys/fs/cgroup/*/"$KEEL_CGROUP_PARENT" -maxdepth 0 -type d -exec rmdir {} + 2>/dev/null
+    rm -rf "$TMP" "$KEEL_RUN_ROOT" "$KEEL_NET_STATE"
+}

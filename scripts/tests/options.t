@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# cond && ok || not_ok is meant (ok never fails); OPT_* are set by the parser by name.
-# shellcheck disable=SC2015,SC2154
+# cond && ok || not_ok is meant (ok never fails); OPT_* are set by the parser by name;
+# each case runs the parser in a subshell of its own, its variables meant to stay there.
+# shellcheck disable=SC2015,SC2154,SC2030,SC2031
 # Unit tests of keel-docker's option parser (scripts/docker/lib/options.sh):
 # docker's forms, messages and exit statuses, with no container and no root.
 set -u
@@ -64,5 +65,51 @@ expect_eq "--help wraps long descriptions as docker does" "      --name string  
                            other command takes in place of its ID" "$(grep -A1 -- '--name' <<<"$out")"
 grep -q -- '--net ' <<<"$out" && not_ok "--help hides second names" "$out" || ok "--help hides second names"
 expect_eq "-h is an option where the command has one" "d=0 i=0 t=0 rm=0 name= h=box net= st= e= p= args=img" "$(parse -h box img)"
+
+
+# nargs KIND N... -- OPERANDS...: opts_nargs on commit's usage; its message and status.
+nargs() {
+    (
+        set -eu
+        CMD=$1 USAGE=$2
+        shift 2
+        # shellcheck source=scripts/docker/lib/options.sh
+        . scripts/docker/lib/options.sh
+        local -a spec=()
+        while [ "$1" != -- ]; do spec+=("$1"); shift; done
+        shift
+        ARGS=("$@")
+        opts_nargs "${spec[@]}"
+        echo fine
+    ) 2>&1
+}
+expect_eq "at most N: docker's message" "keel-docker: 'keel-docker login' requires at most 1 argument" \
+    "$(nargs login '[OPTIONS] [SERVER]' max 1 -- a b | head -n1)"
+expect_eq "at most N: exit 1" 1 "$(nargs login '' max 1 -- a b >/dev/null; echo $?)"
+expect_eq "at most N: fewer is fine" fine "$(nargs login '' max 1 --)"
+expect_eq "a range: docker's message" "keel-docker: 'keel-docker commit' requires at least 1 and at most 2 arguments" \
+    "$(nargs commit 'CONTAINER' range 1 2 -- | head -n1)"
+expect_eq "a range: within it" "fine fine" "$(nargs commit x range 1 2 -- a) $(nargs commit x range 1 2 -- a b)"
+expect_eq "a range: above it" 1 "$(nargs commit x range 1 2 -- a b c >/dev/null; echo $?)"
+expect_eq "an empty USAGE: no space after the name" "Usage:  keel-docker builder prune" \
+    "$(nargs 'builder prune' '' none -- x | sed -n 3p)"
+
+# forward ARGS...: opts_forward of build-like options after parsing ARGS.
+forward() {
+    (
+        set -eu
+        CMD=build USAGE=PATH
+        # shellcheck source=scripts/docker/lib/options.sh
+        . scripts/docker/lib/options.sh
+        OPTS=('t|tag|list|Tag' 'f|file|string|File' 'q|quiet|bool|Quiet' '|pull|bool|Pull' '|n|int|N')
+        opts_parse 1 "$@"
+        local -a a=()
+        opts_forward a tag file quiet pull n
+        printf '<%s>' "${a[@]}"
+    ) 2>&1
+}
+expect_eq "opts_forward: each value of a list, strings, true bools" "<--tag><a b><--tag><c><--file><-><--quiet><--n><0>" \
+    "$(forward -qt 'a b' --tag=c -f - --pull=false --n 0 ctx)"
+expect_eq "opts_forward: nothing for options not given" "<>" "$(forward ctx)"
 
 tap_finish

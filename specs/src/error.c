@@ -43,7 +43,7 @@ int keel_error_wrap(keel_err *err, const char *fmt, ...)
 {
     if (err == NULL)
         return -1;
-    char prefix[512];
+    char prefix[sizeof err->msg];
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(prefix, sizeof prefix, fmt, ap);

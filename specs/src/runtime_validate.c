@@ -5,6 +5,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "keel/runtime_spec.h"
 
@@ -175,7 +176,9 @@ static bool is_semver(const char *s)
 static const char *const namespace_types[] = {
     "mount", "pid", "network", "uts", "ipc", "user", "cgroup", "time",
 };
-static const char *const rootfs_propagations[] = { "private", "shared", "slave", "unbindable" };
+/* the r-forms are what podman, docker, ctr and crun send (runc takes them too) */
+static const char *const rootfs_propagations[] = { "private", "shared", "slave", "unbindable",
+                                                   "rprivate", "rshared", "rslave", "runbindable" };
 static const char *const seccomp_actions[] = {
     "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS", "SCMP_ACT_KILL_THREAD", "SCMP_ACT_TRAP",
     "SCMP_ACT_ERRNO", "SCMP_ACT_TRACE", "SCMP_ACT_ALLOW", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY",
@@ -418,7 +421,9 @@ static int validate_devices(const struct vctx *v, const struct oci_linux *l)
         if (d->type[0] != 'p' && (required(v, KEY(at, "major"), d->has_major) < 0 ||
                                   required(v, KEY(at, "minor"), d->has_minor) < 0))
             return -1;
-        if (check_max(v, KEY(at, "fileMode"), d->has_fileMode, d->fileMode, 0777) < 0)
+        /* podman and others send the file-type bits too (8576 = 020600): the runtime
+         * takes the permission bits, as runc does */
+        if (check_max(v, KEY(at, "fileMode"), d->has_fileMode, d->fileMode, S_IFMT | 07777) < 0)
             return -1;
     }
     return 0;

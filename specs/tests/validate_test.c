@@ -100,10 +100,10 @@ static struct rule_case rule_cases[] = {
       "config.json: linux.devices[0].path: required" },
     { LINUX("\"devices\":[{\"type\":\"c\",\"path\":\"/dev/null\",\"minor\":3}]"),
       "config.json: linux.devices[0].major: required" },
-    { LINUX("\"devices\":[{\"type\":\"c\",\"path\":\"/dev/null\",\"major\":1,\"minor\":3,\"fileMode\":512}]"),
-      "config.json: linux.devices[0].fileMode: 512 is above the maximum 511" },
-    { LINUX("\"rootfsPropagation\":\"rshared\""),
-      "config.json: linux.rootfsPropagation: unknown rootfs propagation \"rshared\"" },
+    { LINUX("\"devices\":[{\"type\":\"c\",\"path\":\"/dev/null\",\"major\":1,\"minor\":3,\"fileMode\":65536}]"),
+      "config.json: linux.devices[0].fileMode: 65536 is above the maximum 65535" },
+    { LINUX("\"rootfsPropagation\":\"rmaster\""),
+      "config.json: linux.rootfsPropagation: unknown rootfs propagation \"rmaster\"" },
     { LINUX("\"maskedPaths\":[\"/proc/kcore\",\"proc/acpi\"]"),
       "config.json: linux.maskedPaths[1]: \"proc/acpi\" is not an absolute path" },
     { LINUX("\"readonlyPaths\":[\"sys\"]"),
@@ -210,7 +210,8 @@ Test(validate, accepts_good_documents)
         "{\"ociVersion\":\"1.0.2-dev+build.5\",\"root\":{\"path\":\"r\"},\"mounts\":[{\"destination\":\"proc\"}]}",
         LINUX("\"namespaces\":[{\"type\":\"pid\"},{\"type\":\"time\"},{\"type\":\"network\",\"path\":\"/run/netns/x\"}],"
               "\"timeOffsets\":{\"boottime\":{\"secs\":1},\"monotonic\":{\"nanosecs\":2}},"
-              "\"devices\":[{\"type\":\"p\",\"path\":\"/dev/fifo\",\"fileMode\":511}],"
+              "\"devices\":[{\"type\":\"p\",\"path\":\"/dev/fifo\",\"fileMode\":511},"
+              "{\"type\":\"c\",\"path\":\"/dev/fuse\",\"major\":10,\"minor\":229,\"fileMode\":8576}],"
               "\"rootfsPropagation\":\"unbindable\","
               "\"resources\":{\"devices\":[{\"allow\":false,\"access\":\"rwm\"},{\"allow\":true,\"type\":\"c\"}],"
               "\"blockIO\":{\"weight\":65535,\"weightDevice\":[{\"major\":8,\"minor\":0,\"leafWeight\":10}]},"
@@ -218,6 +219,9 @@ Test(validate, accepts_good_documents)
               "\"seccomp\":{\"defaultAction\":\"SCMP_ACT_NOTIFY\",\"listenerPath\":\"/run/s\",\"listenerMetadata\":\"m\"},"
               "\"intelRdt\":{\"memBwSchema\":\"MB:0=20\"},\"personality\":{\"domain\":\"LINUX32\"},"
               "\"memoryPolicy\":{\"mode\":\"MPOL_LOCAL\",\"flags\":[\"MPOL_F_STATIC_NODES\"]}"),
+        LINUX("\"rootfsPropagation\":\"rslave\""),
+        LINUX("\"rootfsPropagation\":\"rprivate\""),
+        LINUX("\"rootfsPropagation\":\"rshared\""),
     };
     for (size_t i = 0; i < sizeof good / sizeof good[0]; i++) {
         struct oci_config c;

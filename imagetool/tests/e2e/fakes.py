@@ -31,6 +31,15 @@
           the repository gets its connection closed (a registry gone away);
         expire/...: the first PUT or PATCH of a blob waits 6 s (for a token
           to lapse) before it is passed on.
+  fakes.py faults PORT UPSTREAM_PORT CONTROL
+      forwards to the registry on UPSTREAM_PORT with the fault named in the
+      file CONTROL (read at each request; absent or "none": no fault):
+        500: every request gets 500; reset: blob bodies are cut after 100
+        bytes by a TCP reset; digest: blob bodies have a byte changed;
+        bigmanifest: manifests are padded past 4 MiB; redirects: every
+        request is redirected to itself; 401: every request gets 401;
+        drip: blob bodies come at 2 bytes/s; noheaders: requests are read
+        and never answered; slow: blob bodies come at about 256 KiB/s.
   fakes.py push LAYOUT TAG PORT REPO:TAG [--decompress]
       uploads an OCI layout's image to the registry byte for byte, or with
       its gzip layers decompressed (skopeo would reuse blobs it has seen in
@@ -297,6 +306,95 @@ def upload_proxy(port, upstream, log):
     serve(Up, port)
 
 
+def faults(port, upstream, control):
+    import socket
+    import struct
+
+    def fault():
+        try:
+            with open(control) as f:
+                return f.read().strip()
+        except OSError:
+            return "none"
+
+    class Faulty(Quiet):
+        def do_GET(self):
+            self.handle_any()
+
+        def do_HEAD(self):
+            self.handle_any()
+
+        def handle_any(self):
+            f = fault()
+            parts = self.path.split("/")
+            is_blob = len(parts) > 4 and parts[-2] == "blobs"
+            is_manifest = len(parts) > 4 and parts[-2] == "manifests"
+            if f == "500":
+                self.reply(500, b'{"errors":[{"code":"UNKNOWN","message":"injected"}]}',
+                           [("Content-Type", "application/json")])
+            elif f == "401":
+                self.reply(401, b'{"errors":[{"code":"UNAUTHORIZED","message":"injected"}]}',
+                           [("WWW-Authenticate", 'Basic realm="keel-faults"'),
+                            ("Content-Type", "application/json")])
+            elif f == "redirects":
+                self.reply(307, b"", [("Location", self.path)])
+            elif f == "noheaders":
+                time.sleep(60)
+                self.close_connection = True
+            else:
+                status, headers, body = self.fetch()
+                if is_blob and status == 200 and f == "digest":
+                    body = bytes([body[0] ^ 1]) + body[1:]
+                if is_manifest and status == 200 and f == "bigmanifest" and self.command == "GET":
+                    doc = json.loads(body)
+                    doc.setdefault("annotations", {})["pad"] = "x" * (5 << 20)
+                    body = json.dumps(doc).encode()
+                    headers = [(k, v) for k, v in headers if k.lower() != "docker-content-digest"]
+                self.send_response(status)
+                for k, v in headers:
+                    self.send_header(k, v)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                if self.command == "HEAD":
+                    return
+                if is_blob and status in (200, 206) and f in ("reset", "drip", "slow"):
+                    self.trickle(f, body)
+                else:
+                    self.wfile.write(body)
+
+        def trickle(self, f, body):
+            if f == "reset":
+                self.wfile.write(body[:100])
+                self.wfile.flush()
+                self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                                           struct.pack("ii", 1, 0))
+                self.connection.close()
+                self.close_connection = True
+                return
+            step, pause = (2, 1.0) if f == "drip" else (16384, 0.06)
+            try:
+                for i in range(0, len(body), step):
+                    self.wfile.write(body[i:i + step])
+                    self.wfile.flush()
+                    time.sleep(pause)
+            except OSError:
+                self.close_connection = True
+
+        def fetch(self):
+            conn = http.client.HTTPConnection("127.0.0.1", upstream)
+            headers = {k: v for k, v in self.headers.items()
+                       if k.lower() not in ("authorization", "host")}
+            conn.request(self.command, self.path, headers=headers)
+            resp = conn.getresponse()
+            body = resp.read()
+            conn.close()
+            keep = [(k, v) for k, v in resp.getheaders()
+                    if k.lower() not in ("content-length", "connection", "transfer-encoding", "date")]
+            return resp.status, keep, body
+
+    serve(Faulty, port)
+
+
 def serve(handler, port):
     srv = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     srv.daemon_threads = True
@@ -359,6 +457,8 @@ def main():
         token_server(int(sys.argv[2]), *sys.argv[3:8])
     elif mode == "uploadproxy":
         upload_proxy(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
+    elif mode == "faults":
+        faults(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4])
     elif mode == "proxy":
         basic = sys.argv[7] if len(sys.argv) > 7 and sys.argv[6] == "--basic" else None
         proxy(int(sys.argv[2]), int(sys.argv[3]), sys.argv[4], sys.argv[5], basic)

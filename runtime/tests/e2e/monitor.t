@@ -151,6 +151,40 @@ got $sig
 still writing 3" "$(cat "$WORK/sig.out") $rc"
 done
 
+# Ctrl-C on a real terminal: the terminal's SIGINT to the foreground client
+# (without -t), or the byte to the container's own pty (with -t)
+for tty in false true; do
+    container '["sh","-c","trap \"echo got INT; exit 3\" INT; echo ready; while true; do sleep 0.05; done"]' \
+        "c['process']['terminal'] = $([ $tty = true ] && echo True || echo False)"
+    out=$(python3 - "$MON" "$C" "$ID" "$B" "$KEEL" "$ROOT" "$tty" <<'PY'
+import os, pty, select, sys, time
+mon, cdir, cid, bundle, keel, root, tty = sys.argv[1:]
+argv = [mon, "start", "--dir", cdir, "--id", cid, "--bundle", bundle, "--runtime", keel,
+        "--runtime-root", root, "--attach"] + (["--tty", "--stdin"] if tty == "true" else [])
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(mon, argv)
+out = b""
+def read_until(want, t):
+    global out
+    end = time.time() + t
+    while want not in out and time.time() < end:
+        if select.select([fd], [], [], 0.05)[0]:
+            try:
+                out += os.read(fd, 4096)
+            except OSError:
+                break
+read_until(b"ready", 10)
+os.write(fd, b"\x03")
+read_until(b"got INT", 10)
+_, st = os.waitpid(pid, 0)
+words = out.decode(errors="replace").split("ready")[-1].replace("^C", " ").split()
+print(" ".join(words), os.waitstatus_to_exitcode(st))
+PY
+)
+    expect_eq "Ctrl-C on a terminal reaches the container (tty $tty)" "got INT 3" "$out"
+done
+
 # --- stop ----------------------------------------------------------------------
 container '["sh","-c","trap \"\" TERM; echo ready; while true; do sleep 0.05; done"]'
 mon_start
@@ -184,6 +218,16 @@ mon_start --restart on-failure:3
 wait_until 10 grep -q exited "$C/status" >/dev/null || true
 expect_eq "on-failure:3 restarts 3 times" "exited 1 3 4" \
     "$(status_of state) $(status_of exit_code) $(status_of restart_count) $("$MON" logs "$C" | grep -c run)"
+# docker's back-off: 100 + 200 + 400 ms between the four runs
+span=$("$MON" logs -t "$C" | python3 -c '
+import sys, datetime
+t = [datetime.datetime.fromisoformat(l.split()[0][:26]) for l in sys.stdin]
+print(int((t[-1] - t[0]).total_seconds() * 1000))')
+if [ "$span" -ge 700 ] && [ "$span" -lt 3000 ]; then
+    ok "the restarts back off (${span} ms from the first run to the fourth)"
+else
+    not_ok "back-off: ${span} ms from the first run to the fourth"
+fi
 
 container '["sh","-c","echo run; sleep 0.2"]'
 mon_start --restart always
@@ -276,7 +320,7 @@ container '["nonexistent-program"]'
 rc=0
 out=$(mon_start 2>&1) || rc=$?
 expect_eq "a missing program: 127, the runtime's message" "127 yes" \
-    "$rc $(case $out in "keel-monitor: "*"not found in \$PATH ("*"): No such file or directory") echo yes ;; *) echo "$out" ;; esac)"
+    "$rc $(case $out in "keel-monitor: "*'executable file not found in $PATH') echo yes ;; *) echo "$out" ;; esac)"
 expect_eq "nothing is left in the runtime" "" "$("$KEEL" --root "$ROOT" list -q | grep -x "$ID" || true)"
 container '["/etc"]'
 rc=0
@@ -298,6 +342,22 @@ mon_start --attach --rm --exit-hook "$WORK/hook" && rc=0 || rc=$?
 expect_eq "--exit-hook gets CDIR ID STATUS before the client returns" "4 $C $ID 4" \
     "$rc $(cat "$WORK/hook.out" 2>/dev/null)"
 check "--rm removed CDIR" test ! -e "$C"
+# the runtime's delete is done before the status says exited and the client hears of it
+expect_eq "... and the runtime's state is gone when the client returns" "" \
+    "$("$KEEL" --root "$ROOT" list -q | grep -x "$ID" || true)"
+# a slow hook: `wait` during it gets the status, which says exited only once the
+# runtime has let the id go (the container can be started again at once)
+container '["sh","-c","exit 6"]'
+printf '#!/bin/sh\nsleep 0.6\n' >"$WORK/slowhook"
+chmod +x "$WORK/slowhook"
+mon_start --exit-hook "$WORK/slowhook"
+sleep 0.3
+out=$("$MON" wait "$C" 2>&1)
+expect_eq "wait during the exit hook gives the status, the runtime's state gone by then" "6 " \
+    "$out $("$KEEL" --root "$ROOT" list -q | grep -x "$ID" || true)"
+rc=0
+mon_start --attach || rc=$?
+expect_eq "... and the container starts again at once" 6 "$rc"
 
 # --- OOM ----------------------------------------------------------------------------
 container '["sh","-c","x=$(head -c 300000000 /dev/zero | tr \"\\\\0\" a); echo survived"]' \

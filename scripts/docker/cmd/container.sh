@@ -17,7 +17,6 @@ container_prune() {
     opts_parse 1 "$@"
     opts_nargs none
     [ "$OPT_force" = 1 ] || confirm "WARNING! This will remove all stopped containers." || return 0
-    local c
-    c=$(prune_containers)
-    echo "Total reclaimed space: $(human_size "$c")"
+    prune_containers
+    prune_report
 }

@@ -18,6 +18,13 @@ image_prune() {
     )
     opts_parse 1 "$@"
     opts_nargs none
-    [ "$OPT_force" = 1 ] || confirm "WARNING! This will remove all dangling images." || return 0
-    echo "Total reclaimed space: $(human_size "$(prune_images "$OPT_all")")"
+    if [ "$OPT_force" = 0 ]; then
+        if [ "$OPT_all" = 1 ]; then
+            confirm "WARNING! This will remove all images without at least one container associated to them." || return 0
+        else
+            confirm "WARNING! This will remove all dangling images." || return 0
+        fi
+    fi
+    prune_images "$OPT_all"
+    prune_report
 }

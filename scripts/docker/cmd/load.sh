@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# keel-docker load: keel-image load.
+# keel-docker load: keel-image load, its references as docker prints them.
+kd_lib image
 
 USAGE='[OPTIONS]'
 ABOUT='Load an image from a tar archive or STDIN'
@@ -14,9 +15,13 @@ cmd_load() {
     opts_nargs none
     local -a f=()
     [ -z "$OPT_input" ] || f+=(-i "$OPT_input")
-    if [ "$OPT_quiet" = 1 ]; then
-        images load "${f[@]}" >/dev/null
-    else
-        images load "${f[@]}"
-    fi
+    local out line ref
+    out=$(images load "${f[@]}") || exit 1
+    [ "$OPT_quiet" = 0 ] || return 0
+    while IFS= read -r line; do
+        case "$line" in
+        'Loaded image: '*) familiar ref "${line#Loaded image: }"; echo "Loaded image: $ref" ;;
+        *) echo "$line" ;;
+        esac
+    done <<<"$out"
 }

@@ -3,35 +3,20 @@
 # kept in ${DOCKER_CONFIG:-~/.docker}/config.json or its credential helper).
 
 USAGE='[OPTIONS] [SERVER]'
-ABOUT="Log in to a registry.
-If no server is specified, the default is defined by the daemon."
+ABOUT="Authenticate to a registry.
+Defaults to Docker Hub if no server is specified."
 OPTS=(
-    'p|password|string|Password'
-    '|password-stdin|bool|Take the password from stdin'
+    'p|password|string|Password or Personal Access Token (PAT)'
+    '|password-stdin|bool|Take the Password or Personal Access Token (PAT) from stdin'
     'u|username|string|Username'
 )
 
 cmd_login() {
-    local -a pass=()
-    while [ $# -gt 0 ]; do
-        case "$1" in
-        -u | --username | -p | --password)
-            [ $# -ge 2 ] || { echo "flag needs an argument: $1
-See 'keel-docker login --help'." >&2; return 125; }
-            pass+=("$1" "$2")
-            shift ;;
-        --username=* | --password=* | -u?* | -p?* | --password-stdin) pass+=("$1") ;;
-        --help) printf 'Usage:  keel-docker login %s\n\n%s\n' "$USAGE" "$ABOUT"; return 0 ;;
-        --) shift; break ;;
-        -*) echo "unknown flag: $1
-See 'keel-docker login --help'." >&2; return 125 ;;
-        *) break ;;
-        esac
-        shift
-    done
-    if [ $# -gt 1 ]; then
-        printf "keel-docker: 'keel-docker login' requires at most 1 argument\n\nUsage:  keel-docker login %s\n" "$USAGE" >&2
-        return 1
-    fi
-    "$KEEL_IMAGE" login "${pass[@]}" "$@"
+    opts_parse 1 "$@"
+    opts_nargs max 1
+    local -a a=()
+    [ -z "${OPT_GIVEN[username]:-}" ] || a+=(-u "$OPT_username")
+    [ -z "${OPT_GIVEN[password]:-}" ] || a+=(-p "$OPT_password")
+    [ "$OPT_password_stdin" = 0 ] || a+=(--password-stdin)
+    "$KEEL_IMAGE" login "${a[@]}" "${ARGS[@]}"
 }

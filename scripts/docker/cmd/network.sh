@@ -138,7 +138,7 @@ network_inspect() {
               Containers: $containers, Options: (if $name == "bridge" then {"com.docker.network.bridge.name": $bridge} else {} end),
               Labels: $labels}')")
     done
-    print_inspect "$OPT_format" "${out[@]}"
+    inspect_print "${out[@]}" || exit
     return "$rc"
 }
 

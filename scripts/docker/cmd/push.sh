@@ -3,6 +3,7 @@
 
 USAGE='[OPTIONS] NAME[:TAG]'
 ABOUT='Upload an image to a registry'
+ALIASES='image push, push'
 OPTS=(
     'a|all-tags|bool|Push all tags of an image to the repository'
     '|disable-content-trust|bool|Skip image signing (default true)'
@@ -35,29 +36,11 @@ push_one() {
 }
 
 cmd_push() {
-    local all=0 quiet=0 name tag repo ref rc=0
-    local -a args=()
-    while [ $# -gt 0 ]; do
-        case "$1" in
-        --help) printf 'Usage:  keel-docker push %s\n\n%s\n' "$USAGE" "$ABOUT"; return 0 ;;
-        -a | --all-tags) all=1 ;;
-        -q | --quiet) quiet=1 ;;
-        --disable-content-trust | --disable-content-trust=*) ;;
-        --) shift; args+=("$@"); break ;;
-        -*) echo "unknown flag: $1
-See 'keel-docker push --help'." >&2; return 125 ;;
-        *) args+=("$1") ;;
-        esac
-        shift
-    done
-    if [ "${#args[@]}" -ne 1 ]; then
-        printf "keel-docker: 'keel-docker push' requires 1 argument\n\nUsage:  keel-docker push %s\n\n%s\n" \
-            "$USAGE" "$ABOUT" >&2
-        return 1
-    fi
-    name=${args[0]}
-    if [ "$all" = 0 ]; then
-        push_one "$name" "$quiet"
+    opts_parse 1 "$@"
+    opts_nargs exact 1
+    local name=${ARGS[0]} tag repo ref rc=0
+    if [ "$OPT_all_tags" = 0 ]; then
+        push_one "$name" "$OPT_quiet"
         return
     fi
     # NAME[:TAG]: a tag after the last slash, not a registry's port
@@ -71,7 +54,7 @@ See 'keel-docker push --help'." >&2; return 125 ;;
     while read -r ref; do
         [ "${ref%:*}" = "$repo" ] || continue
         found=1
-        push_one "$ref" "$quiet" || rc=$?
+        push_one "$ref" "$OPT_quiet" || rc=$?
     done < <(images ls -q)
     if [ "$found" = 0 ]; then
         echo "An image does not exist locally with the tag: $repo" >&2

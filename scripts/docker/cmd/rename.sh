@@ -12,9 +12,12 @@ cmd_rename() {
     opts_parse 1 "$@"
     opts_nargs exact 2
     local id new=${ARGS[1]} old
+    [[ "$new" =~ ^/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]] ||
+        fail "Error response: Invalid container name ($new), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+    new=${new#/}
     id=$(resolve_container "${ARGS[0]}") || exit 1
-    [[ "$new" =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]] ||
-        die "Error response: Invalid container name ($new), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
-    record_rename "$id" "$new"
+    record_get old "$id" name
+    record_rename "$id" "$new" || exit 1
+    record_event "$id" rename "oldName=/$old"
     "$KEEL_NET" rename "$id" "$new" >/dev/null 2>&1 || true
 }

@@ -95,7 +95,7 @@ volume_inspect() {
             '{CreatedAt: $created, Driver: "local", Labels: (if $anon == 1 then $labels + {"com.docker.volume.anonymous": ""} else $labels end),
               Mountpoint: $mp, Name: $name, Options: $opts, Scope: "local"}')")
     done
-    print_inspect "$OPT_format" "${out[@]}"
+    inspect_print "${out[@]}" || exit
     return "$rc"
 }
 
@@ -128,10 +128,6 @@ volume_prune() {
     opts_parse 1 "$@"
     opts_nargs none
     [ "$OPT_force" = 1 ] || confirm "WARNING! This will remove anonymous local volumes not used by at least one container." || return 0
-    local b names
-    b=$(prune_volumes "$OPT_all" 2>"$KEEL_ROOT/.prune.$$")
-    names=$(cat "$KEEL_ROOT/.prune.$$")
-    rm -f "$KEEL_ROOT/.prune.$$"
-    [ -z "$names" ] || printf 'Deleted Volumes:\n%s\n\n' "$names"
-    echo "Total reclaimed space: $(human_size "$b")"
+    prune_volumes "$OPT_all"
+    prune_report
 }

@@ -40,11 +40,20 @@ find_tool KEEL_NET keel-docker-net
 find_tool KEEL_NETGUARD keel-netguard
 # the container monitor: bin/ in the tree, beside keel-docker when installed
 find_tool KEEL_MONITOR keel-monitor
+# Go templates (--format, inspect -f) over JSON
+find_tool KEEL_FORMAT keel-format
 
 # keel-docker's own failures: one line on stderr, docker's exit status 125.
 die() {
     echo "keel-docker: $*" >&2
     exit 125
+}
+
+# A command's failure as docker's CLI reports a daemon's error (every command
+# but run and create, whose own failures are 125): one line, exit 1.
+fail() {
+    echo "keel-docker: $*" >&2
+    exit 1
 }
 
 # An error about one of several operands: said, and the command goes on.
@@ -65,5 +74,14 @@ kd_lib() {
         KD_LOADED[$m]=1
         # shellcheck source=/dev/null
         . "$KD_LIB/lib/$m.sh"
+    done
+}
+
+# The init that run --init puts in front of the container's command: docker's
+# is tini; Debian's tini-static runs in any image (KEEL_DOCKER_INIT overrides).
+init_binary() {
+    local f
+    for f in "${KEEL_DOCKER_INIT:-}" /usr/bin/tini-static /usr/bin/docker-init; do
+        [ -z "$f" ] || [ ! -x "$f" ] || { echo "$f"; return 0; }
     done
 }

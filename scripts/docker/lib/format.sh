@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# docker's ways of showing times and sizes, and its tables.
+# docker's ways of showing times and sizes, and the template its list commands
+# format with (keel-format aligns the tables).
 
 # human_duration VAR SECONDS: docker's HumanDuration ("Less than a second",
 # "3 minutes", "About an hour", ...) into VAR, without a subshell.
@@ -29,23 +30,49 @@ human_size() {
         if (i == 1) printf "%dB\n", b; else printf "%.3g%s\n", b, u[i] }'
 }
 
-# Aligns tab-separated rows as docker's tables are: columns three spaces apart.
-table_columns() { column -t -s $'\t' -o '   '; }
+# list_format VAR DEFAULT: the template a list command (ps, images) runs, into
+# VAR: {{.ID}} for -q, {{json .}} for "json", DEFAULT for none or "table",
+# else --format's own.
+list_format() {
+    local _f=$OPT_format
+    if [ "$OPT_quiet" = 1 ]; then
+        _f='{{.ID}}'
+    elif [ "$_f" = json ]; then
+        _f='{{json .}}'
+    elif [ -z "$_f" ] || [ "$_f" = table ]; then
+        _f=$2
+    fi
+    printf -v "$1" '%s' "$_f"
+}
 
-# print_inspect FORMAT JSON...: inspect's output, docker's array of the
-# objects, or each through a --format template ({{json .}}, {{.A.B}}, {{json .A}}).
-print_inspect() {
-    local format=$1 o t
-    shift
-    if [ -z "$format" ]; then
-        # docker's four-space indentation
-        if [ $# -gt 0 ]; then printf '%s\n' "$@" | jq -s --indent 4 .; else echo '[]'; fi
+# json_str VAR TEXT: TEXT as a JSON string (quotes, backslashes, tabs, newlines
+# and carriage returns escaped) into VAR, without a process.
+json_str() {
+    local _s=$2
+    _s=${_s//\\/\\\\} _s=${_s//\"/\\\"}
+    _s=${_s//$'\t'/\\t} _s=${_s//$'\n'/\\n} _s=${_s//$'\r'/\\r}
+    printf -v "$1" '"%s"' "$_s"
+}
+
+# inspect_print JSON...: inspect's output (containers, images, networks,
+# volumes): docker's array (4-space indent), or each through -f (OPT_format).
+inspect_print() {
+    if [ -n "$OPT_format" ]; then
+        [ $# -gt 0 ] || return 0
+        local out rc=0
+        # the dot keeps the text's trailing newlines through $( )
+        out=$(printf '%s\n' "$@" | jq -s . | "$KEEL_FORMAT" "$OPT_format" 2>&1 && printf .) || rc=$?
+        if [ "$rc" != 0 ]; then
+            # docker's words and status: 64 when it does not parse, 1 when it fails to run
+            echo "template parsing error: $out" >&2
+            return "$rc"
+        fi
+        printf '%s' "${out%.}"
         return 0
     fi
-    case "$format" in '{{json .}}' | json) t='. | tojson' ;; *)
-        t=${format//\\/\\\\} t=${t//\"/\\\"}
-        t=$(sed -E 's/\{\{ *json +(\.[A-Za-z0-9_.]*) *\}\}/\\(\1 | tojson)/g; s/\{\{ *(\.[A-Za-z0-9_.]*) *\}\}/\\(\1)/g' <<<"$t")
-        t="\"$t\"" ;;
-    esac
-    for o in "$@"; do jq -r "$t" <<<"$o"; done
+    if [ $# -eq 0 ]; then
+        echo "[]"
+        return 0
+    fi
+    printf '%s\n' "$@" | jq -s --indent 4 .
 }

@@ -12,11 +12,8 @@ monitor_args() {
     local id=$1 dir=$CONTAINERS/$1 v
     MON_ARGS=(--dir "$dir" --id "$id" --bundle "$dir/bundle" --runtime "$KEEL"
         --runtime-root "$KEEL_RUN_ROOT")
-    # the exit hook only where it has work: a bridge to tear down, a --rm to remove
-    local network autoremove
-    record_get network "$id" network
-    record_get autoremove "$id" autoremove
-    ! net_is_networked "$network" && [ "$autoremove" != 1 ] || MON_ARGS+=(--exit-hook "$KD_LIB/exit-hook")
+    # the exit hook records the die event, tears down a bridge, removes a --rm container
+    MON_ARGS+=(--exit-hook "$KD_LIB/exit-hook")
     record_get v "$id" tty
     [ "$v" != 1 ] || MON_ARGS+=(--tty)
     record_get v "$id" stdin
@@ -47,6 +44,8 @@ container_launch() {
     shift
     command -v "$KEEL_MONITOR" >/dev/null || die "cannot find keel-monitor (KEEL_MONITOR=$KEEL_MONITOR)"
     monitor_args "$id"
+    record_drop "$id" paused
+    record_event "$id" start
     if [ $# -gt 0 ]; then
         exec "$KEEL_MONITOR" start "${MON_ARGS[@]}" "$@"
     fi
@@ -91,6 +90,7 @@ image_stop_signal() {
 container_stop() {
     local id=$1 timeout=${2:-} sig=${3:-}
     container_is_up "$id" || return 0
+    container_thaw "$id"
     [ -n "$sig" ] || sig=$(image_stop_signal "$id")
     local -a a=()
     [ -z "$timeout" ] || a+=(-t "$timeout")
@@ -99,8 +99,26 @@ container_stop() {
         die "Error response: cannot stop container ${id:0:12}"
 }
 
-# container_kill ID SIGNAL
-container_kill() { "$KEEL_MONITOR" kill -s "$2" "$CONTAINERS/$1"; }
+# container_kill ID SIGNAL: a paused container is resumed first, as docker's
+# kill does, so that the signal is handled.
+container_kill() {
+    container_thaw "$1"
+    "$KEEL_MONITOR" kill -s "$2" "$CONTAINERS/$1"
+}
+
+# container_pause ID / container_thaw ID: the runtime's freezer, and the
+# `paused` fact ps and inspect read (thaw: only when the container is paused).
+container_pause() {
+    runtime pause "$1" >/dev/null || return 1
+    record_put "$1" paused 1
+    record_event "$1" pause
+}
+container_thaw() {
+    [ -e "$CONTAINERS/$1/paused" ] || return 0
+    runtime resume "$1" >/dev/null 2>&1 || true
+    record_drop "$1" paused
+    record_event "$1" unpause
+}
 
 # remove_container ID FORCE [VOLUMES]: a running container only with FORCE
 # (killed first); its anonymous volumes too with VOLUMES (rm -v).
@@ -111,6 +129,7 @@ remove_container() {
             complain "Error response: You cannot remove a running container ${id}. Stop the container before attempting removal or force remove"
             return 1
         }
+        container_thaw "$id"
         "$KEEL_MONITOR" stop -t 0 -s KILL "$CONTAINERS/$id" >/dev/null 2>&1 || true
     fi
     runtime delete --force "$id" >/dev/null 2>&1 || true
@@ -124,6 +143,7 @@ remove_container() {
 # no restart follows: its network goes, and so does a --rm container.
 container_ended() {
     local id=$1 network autoremove
+    record_event "$id" die "exitCode=$2"
     record_get network "$id" network
     ! net_is_networked "$network" || net_teardown "$id"
     record_get autoremove "$id" autoremove

@@ -118,6 +118,29 @@ opts_take() {
     esac
 }
 
+# opts_forward ARRAY LONG...: appends the given options among LONG to ARRAY
+# as another program takes them: --LONG VALUE for a string or an int, once per
+# value for a list, --LONG for a bool set to true.
+opts_forward() {
+    local -n out_=$1
+    local long var
+    shift
+    for long in "$@"; do
+        var=OPT_${long//-/_}
+        [ -n "${OPT_GIVEN[$long]:-}" ] || continue
+        case "${OPT_TYPE_[$long]}" in
+        bool) [ "${!var}" = 0 ] || out_+=("--$long") ;;
+        list)
+            local -n vals_=$var
+            local v
+            for v in "${vals_[@]}"; do out_+=("--$long" "$v"); done
+            unset -n vals_
+            ;;
+        *) out_+=("--$long" "${!var}") ;;
+        esac
+    done
+}
+
 # "-d, --detach" or "--rm", as docker names a flag in its messages.
 opts_flag_name() {
     local s
@@ -129,23 +152,29 @@ opts_flag_name() {
 
 # A bad option: docker's message, its usage line, exit 125.
 opts_fail() {
-    printf '%s\n\nUsage:  keel-docker %s %s\n\nRun '\''keel-docker %s --help'\'' for more information\n' \
-        "$1" "$CMD" "$USAGE" "$CMD" >&2
+    printf '%s\n\nUsage:  keel-docker %s%s\n\nRun '\''keel-docker %s --help'\'' for more information\n' \
+        "$1" "$CMD" "${USAGE:+ $USAGE}" "$CMD" >&2
     exit 125
 }
 
 # The wrong number of operands: docker says so with its usage line and exits 1.
-# opts_nargs min|exact|none N
+# opts_nargs min|exact|max N, opts_nargs range MIN MAX, opts_nargs none
 opts_nargs() {
     local n=${#ARGS[@]} what word=See
     case "$1" in
     min) [ "$n" -lt "$2" ] || return 0; what="requires at least $2 argument" ;;
     exact) [ "$n" -ne "$2" ] || return 0; what="requires $2 argument" word=Run ;;
+    max) [ "$n" -gt "$2" ] || return 0; what="requires at most $2 argument" word=Run ;;
+    range)
+        [ "$n" -lt "$2" ] || [ "$n" -gt "$3" ] || return 0
+        what="requires at least $2 and at most $3 argument" word=Run
+        set -- "$1" "$3"
+        ;;
     none) [ "$n" -ne 0 ] || return 0; what="accepts no arguments" word=Run ;;
     esac
     [ "$1" = none ] || [ "$2" = 1 ] || what=${what}s
-    printf "keel-docker: 'keel-docker %s' %s\n\nUsage:  keel-docker %s %s\n\n%s 'keel-docker %s --help' for more information\n" \
-        "$CMD" "$what" "$CMD" "$USAGE" "$word" "$CMD" >&2
+    printf "keel-docker: 'keel-docker %s' %s\n\nUsage:  keel-docker %s%s\n\n%s 'keel-docker %s --help' for more information\n" \
+        "$CMD" "$what" "$CMD" "${USAGE:+ $USAGE}" "$word" "$CMD" >&2
     exit 1
 }
 
@@ -163,7 +192,7 @@ opts_help() {
         lefts+=("$left") helps+=("$help")
         [ "${#left}" -le "$width" ] || width=${#left}
     done
-    printf 'Usage:  keel-docker %s %s\n\n%s\n' "$CMD" "$USAGE" "$ABOUT"
+    printf 'Usage:  keel-docker %s%s\n\n%s\n' "$CMD" "${USAGE:+ $USAGE}" "$ABOUT"
     if [ -n "${ALIASES:-}" ]; then
         local a names out=''
         IFS=, read -ra names <<<"$ALIASES"

@@ -1,58 +1,98 @@
 # shellcheck shell=bash
 # What the prune commands remove: stopped containers, unused images, volumes
-# and the bridge. Each prune_* prints the bytes it freed; what it removed goes
-# to stderr.
-kd_lib lifecycle format volume
+# and networks. Each prune_* adds what it removed to PRUNED_* and the bytes
+# it freed to PRUNED_BYTES; prune_report prints them as docker does.
+kd_lib lifecycle format image volume
 
 dir_bytes() { du -sb "$@" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
 
 prune_containers() {
-    local id freed=0 b
+    local id b
     for id in $(all_ids); do
         container_status "$id"
         [ "$ST_state" = exited ] || [ "$ST_state" = created ] || continue
         b=$(dir_bytes "$CONTAINERS/$id/bundle/upper" "$CONTAINERS/$id/container.log")
         remove_container "$id" >/dev/null 2>&1 || continue
-        echo "$id" >&2
-        freed=$((freed + b))
+        PRUNED_CONTAINERS+=("$id")
+        PRUNED_BYTES=$((PRUNED_BYTES + b))
     done
-    echo "$freed"
 }
 
+# prune_images ALL: with ALL, every image no container uses (docker's -a),
+# as rmi removes them; else the dangling ones, which keel's store never has.
 prune_images() {
-    local all=$1 before after ref
+    local all=$1 before after ref id line name
+    [ "$all" = 1 ] || return 0
     before=$(dir_bytes "$KEEL_ROOT/oci" "$KEEL_ROOT/layers")
-    if [ "$all" = 1 ]; then
-        while read -r ref; do
-            [ -z "$(image_user "$ref")" ] || continue
-            images rm "$ref" >/dev/null 2>&1 && echo "untagged: $ref" >&2
-        done < <(images ls --format json | jq -r '.[].reference')
-    fi
+    while read -r ref id; do
+        image_users "$id"
+        [ -z "$IMG_RUNNING$IMG_STOPPED" ] || continue
+        while IFS= read -r line; do
+            case "$line" in
+            'Untagged: '*) familiar name "${line#Untagged: }"; PRUNED_IMAGES+=("untagged: $name") ;;
+            'Deleted: '*) PRUNED_IMAGES+=("deleted: ${line#Deleted: }") ;;
+            esac
+        done < <(images rm -f "$ref" 2>/dev/null)
+    done < <(images ls --format json | jq -r '.[] | "\(.reference) \(.id)"')
     images gc >/dev/null
     after=$(dir_bytes "$KEEL_ROOT/oci" "$KEEL_ROOT/layers")
-    echo $((before > after ? before - after : 0))
+    PRUNED_BYTES=$((PRUNED_BYTES + (before > after ? before - after : 0)))
 }
+
+# prune_build_cache ALL: the build cache (with ALL all of it, else what keel-image
+# counts as unused), the bytes it held added to PRUNED_BYTES.
+prune_build_cache() {
+    local -a all=()
+    [ "$1" = 0 ] || all=(-a)
+    local b
+    b=$(images builder prune "${all[@]}" -f -q 2>/dev/null) || b=0
+    PRUNED_BYTES=$((PRUNED_BYTES + ${b:-0}))
+}
+
+# prune_report: what the prune_* removed, in docker's sections, and the space.
+prune_report() {
+    prune_section 'Deleted Containers:' "${PRUNED_CONTAINERS[@]}"
+    prune_section 'Deleted Volumes:' "${PRUNED_VOLUMES[@]}"
+    prune_section 'Deleted Networks:' "${PRUNED_NETWORKS[@]}"
+    prune_section 'Deleted Images:' "${PRUNED_IMAGES[@]}"
+    echo "Total reclaimed space: $(human_size "$PRUNED_BYTES")"
+}
+
+# prune_section TITLE LINE...: the title, the lines and a blank line; nothing
+# without lines.
+prune_section() {
+    [ $# -gt 1 ] || return 0
+    printf '%s\n' "$@"
+    echo
+}
+
+PRUNED_BYTES=0
+PRUNED_CONTAINERS=() PRUNED_IMAGES=() PRUNED_VOLUMES=() PRUNED_NETWORKS=()
 
 # prune_volumes ALL: the unused anonymous volumes (docker 23+), every
 # unused one with ALL.
 prune_volumes() {
-    local all=$1 n freed=0 b anon
+    local every=$1 n b anon
     for n in "$VOLUMES"/*/_data; do
         n=${n%/_data} n=${n##*/}
         [ -z "$(vol_users "$n")" ] || continue
         IFS= read -r anon <"$VOLUMES/$n/anonymous" 2>/dev/null || anon=0
-        [ "$all" = 1 ] || [ "$anon" = 1 ] || continue
+        [ "$every" = 1 ] || [ "$anon" = 1 ] || continue
         # what the volume's files hold, as docker counts it
         b=$(find "$VOLUMES/$n/_data" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
         vol_remove "$n" || continue
-        echo "$n" >&2
-        freed=$((freed + b))
+        PRUNED_VOLUMES+=("$n")
+        PRUNED_BYTES=$((PRUNED_BYTES + b))
     done
-    echo "$freed"
 }
 
 # Unused user networks and the default bridge when no container uses it.
-prune_networks() { "$KEEL_NET" prune >&2; }
+prune_networks() {
+    local n
+    while IFS= read -r n; do
+        [ -z "$n" ] || PRUNED_NETWORKS+=("$n")
+    done < <("$KEEL_NET" prune)
+}
 
 confirm() {
     local answer

@@ -52,10 +52,15 @@ record_drop() {
 }
 
 # record_publish ID: the record is complete; ps lists it from now on.
-record_publish() { now >"$CONTAINERS/$1/created"; }
+# `created` is the time in microseconds (seconds.micros), so that containers
+# made within one second keep their order in ps, as docker's do.
+record_publish() {
+    printf '%s\n' "$EPOCHREALTIME" >"$CONTAINERS/$1/created"
+    record_event "$1" create
+}
 
 # record_command ID: the `command` fact, the container's process.args as ps
-# shows them (joined by spaces, an argument with a space in double quotes),
+# shows them (joined by spaces, an argument with a space in single quotes),
 # read from the bundle's config.json by the shell (keel-bundle writes it one
 # argument a line), so that neither run nor ps needs a jq process for it.
 record_command() {
@@ -70,7 +75,7 @@ record_command() {
         line=${line%,} line=${line#\"} line=${line%\"}
         line=${line//\\\\/$'\x01'} line=${line//\\\"/\"} line=${line//\\n/ } line=${line//\\t/ }
         line=${line//$'\x01'/\\}
-        [[ "$line" != *[[:space:]]* ]] || line="\"$line\""
+        [[ "$line" != *[[:space:]]* ]] || line="'$line'"
         cmd+=${cmd:+ }$line
     done <"$f"
     record_put "$1" command "$cmd"
@@ -116,6 +121,11 @@ record_new() {
     enable -f /usr/lib/bash/mkdir mkdir 2>/dev/null || true
     new_id id
     [ -d "$CONTAINERS/.names" ] || mkdir -p "$CONTAINERS/.names"
+    # the directory before the name: a run killed in between leaves a record
+    # that ps -a lists once its creator is gone and rm removes, never a name
+    # without one
+    mkdir -p "$CONTAINERS/$id"
+    printf '%s\n' "$$" >"$CONTAINERS/$id/creator"
     if [ -z "$name" ]; then
         kd_lib names
         random=1
@@ -123,14 +133,14 @@ record_new() {
     fi
     while ! claim_name "$CONTAINERS/.names/$name" "$id"; do
         [ -e "$CONTAINERS/.names/$name" ] || [ -L "$CONTAINERS/.names/$name" ] ||
-            die "cannot make $CONTAINERS/.names/$name"
+            { rm -rf "${CONTAINERS:?}/$id"; die "cannot make $CONTAINERS/.names/$name"; }
         if [ "$random" = 0 ]; then
             name_id owner "$CONTAINERS/.names/$name"
+            rm -rf "${CONTAINERS:?}/$id"
             die "Error response: Conflict. The container name \"/$name\" is already in use by container \"$owner\". You have to remove (or rename) that container to be able to reuse that name."
         fi
         random_name name
     done
-    mkdir -p "$CONTAINERS/$id"
     printf '%s\n' "$name" >"$CONTAINERS/$id/name"
     REC_ID=$id REC_NAME=$name
 }
@@ -141,25 +151,37 @@ record_remove() {
     local id=$1 dir=$CONTAINERS/$1 name owner=''
     local -a names=()
     record_get name "$id" name
+    [ ! -e "$dir/created" ] || record_event "$id" destroy
     [ -z "$name" ] || name_id owner "$CONTAINERS/.names/$name"
     [ "$owner" != "$id" ] || names=("$CONTAINERS/.names/$name")
     # keel-bundle unbundles and removes in one process; else unbundle, then rm
     if [ "${KEEL_BUNDLE##*/}" = keel-bundle ] &&
-        bundles remove "$dir/bundle" "$dir" "${names[@]}" >/dev/null 2>&1; then
+        bundles remove "$dir/bundle" "${names[@]}" "$dir" >/dev/null 2>&1; then
         return 0
     fi
     if [ -d "$dir/bundle" ]; then
         bundles unbundle "$dir/bundle" >/dev/null 2>&1 || true
     fi
-    rm -rf "$dir" "${names[@]}"
+    # a bundle killed before it was complete left its overlay mounted in $dir
+    local m
+    awk -v d="$dir/" 'index($5, d) == 1 { print $5 }' /proc/self/mountinfo | sort -r |
+        while read -r m; do umount -l "$m" 2>/dev/null || true; done
+    rm -rf "${names[@]}" "$dir"
 }
 
-# The ids of every published record.
+# The ids of every published record, and of every record whose creator was
+# killed before it published it (so that rm removes it); a record still being
+# made is not listed.
 all_ids() {
-    local d
+    local d pid
     for d in "$CONTAINERS"/*/; do
         d=${d%/}
-        [ ! -e "$d/created" ] || echo "${d##*/}"
+        if [ ! -e "$d/created" ]; then
+            pid=''
+            { read -r pid <"$d/creator"; } 2>/dev/null || true
+            [ -z "$pid" ] || ! kill -0 "$pid" 2>/dev/null || continue
+        fi
+        echo "${d##*/}"
     done
 }
 
@@ -204,25 +226,45 @@ resolve_container() {
     return 1
 }
 
-# image_user REF: the id of a container made from image REF ('' when none).
-image_user() {
-    local id image
-    for id in $(all_ids); do
-        record_get image "$id" image
-        [ "$image" != "$1" ] || { echo "$id"; return 0; }
-    done
-}
-
-# record_rename ID NAME: the new name claimed, the record's name changed, the old name freed.
+# record_rename ID NEW: the container's name is NEW (claimed as record_new
+# claims one); the old name is freed. Status 1 with docker's message when NEW
+# is its name already or another container's.
 record_rename() {
     local id=$1 new=$2 old owner
     record_get old "$id" name
-    [ "$old" != "$new" ] || die "Error response: Renaming a container with the same name as its current name"
+    if [ "$old" = "$new" ]; then
+        complain "Error response: Renaming a container with the same name as its current name"
+        return 1
+    fi
     if ! claim_name "$CONTAINERS/.names/$new" "$id"; then
         name_id owner "$CONTAINERS/.names/$new"
-        die "Error response: Conflict. The container name \"/$new\" is already in use by container \"$owner\". You have to remove (or rename) that container to be able to reuse that name."
+        complain "Error response: Conflict. The container name \"/$new\" is already in use by container \"$owner\". You have to remove (or rename) that container to be able to reuse that name."
+        return 1
     fi
     record_put "$id" name "$new"
     name_id owner "$CONTAINERS/.names/$old"
     [ "$owner" != "$id" ] || rm -f "$CONTAINERS/.names/$old"
+}
+
+# record_event ID ACTION [ATTR=VALUE...]: a line of docker's event stream in
+# $KEEL_ROOT/events (epoch.nanoseconds, "container", ACTION, ID, then the
+# attributes; image and name added), one write so that lines never interleave.
+record_event() {
+    local id=$1 action=$2 image name t
+    shift 2
+    record_get image "$id" image
+    record_get name "$id" name
+    t=${EPOCHREALTIME/./}
+    local line="${t:0:-6}.${t: -6}000 container $action $id"
+    # docker prints the attributes sorted by key
+    local -a kv=("$@" "image=$image" "name=$name")
+    local attrs="" a i j
+    for ((i = 1; i < ${#kv[@]}; i++)); do
+        for ((j = i; j > 0; j--)); do
+            [[ "${kv[j]%%=*}" < "${kv[j - 1]%%=*}" ]] || break
+            a=${kv[j]} kv[j]=${kv[j - 1]} kv[j - 1]=$a
+        done
+    done
+    for a in "${kv[@]}"; do attrs+="${attrs:+, }$a"; done
+    printf '%s (%s)\n' "$line" "$attrs" >>"$KEEL_ROOT/events"
 }

@@ -7,12 +7,13 @@ kd_lib record format
 
 # container_status ID: sets ST_state (created, running, restarting, exited),
 # ST_pid, ST_exit, ST_oom, ST_started, ST_finished (RFC 3339, '' for none),
-# ST_restarts. A container whose monitor died while it ran shows as exited
+# ST_restarts, ST_paused (true while pause holds it). A container whose monitor died while it ran shows as exited
 # with 255: nothing is left to record its end.
 container_status() {
     local dir=$CONTAINERS/$1 mon='' pass
     for pass in 1 2; do
         ST_state=created ST_pid=0 ST_exit=0 ST_oom=false ST_started='' ST_finished='' ST_restarts=0
+        ST_paused=false
         [ -e "$dir/status" ] || return 0
         local k v
         while IFS='=' read -r k v; do
@@ -30,6 +31,7 @@ container_status() {
         case "$ST_started" in 0001-*) ST_started='' ;; esac
         case "$ST_finished" in 0001-*) ST_finished='' ;; esac
         case "$ST_state" in running | restarting) ;; *) return 0 ;; esac
+        [ ! -e "$dir/paused" ] || ST_paused=true
         [ ! -e "$dir/monitor.pid" ] || IFS= read -r mon <"$dir/monitor.pid" || true
         if [ -n "$mon" ] && monitor_alive "$mon"; then
             return 0
@@ -79,6 +81,7 @@ status_text() {
         rfc3339_epoch _t "$ST_started"
         human_duration _ago $((_now - _t))
         printf -v "$1" 'Up %s' "$_ago"
+        [ "$ST_paused" = false ] || printf -v "$1" 'Up %s (Paused)' "$_ago"
         ;;
     restarting | exited)
         rfc3339_epoch _t "${ST_finished:-$ST_started}"

@@ -9,7 +9,7 @@
  * on the caller's stack; nothing to free. */
 typedef struct keel_err {
     int errnum;
-    char msg[1024];
+    char msg[8192]; /* room for a path of PATH_MAX bytes, printed whole */
 } keel_err;
 
 /* Sets *err from a format; errnum, when non-zero, appends ": strerror".
