@@ -63,6 +63,15 @@ kd rename srv1-$$ srv2-$$
 out=$(kd run --rm --network "$NET1" "$IMG" sh -c "nslookup srv2-$$ >/dev/null && echo new; nslookup srv1-$$ >/dev/null || echo old-gone")
 expect_eq "names follow rename" "new
 old-gone" "$out"
+out=$(kd events --since 0 --until "$(($(date +%s) + 1))" --filter event=rename)
+grep -q "container rename ${srvid} (.*oldName=/srv1-$$" <<<"$out" && ok "rename records its event" || not_ok "rename event" "$out"
+
+# create takes run's network flags: the container's names are there once it starts
+kd create --name made-$$ --network "$NET1" --network-alias made-alias-$$ "$IMG" sleep 300 >/dev/null
+kd start made-$$ >/dev/null
+out=$(kd run --rm --network "$NET1" "$IMG" sh -c "nslookup made-alias-$$ >/dev/null && echo found")
+expect_eq "create --network --network-alias, then start: the alias resolves" found "$out"
+kd rm -f made-$$ >/dev/null
 
 kd stop -t 1 srv2-$$ >/dev/null
 out=$(kd run --rm --network "$NET1" "$IMG" sh -c "nslookup srv2-$$ >/dev/null 2>&1 && echo found || echo gone")
