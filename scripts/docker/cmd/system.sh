@@ -93,7 +93,7 @@ system_df() {
     local -a vrow=()
     for v in "$VOLUMES"/*/_data; do
         v=${v%/_data} v=${v##*/}
-        b=$(dir_bytes "$VOLUMES/$v/_data")
+        b=$(vol_bytes "$v")
         vtotal=$((vtotal + 1)) vsize=$((vsize + b))
         if [ -n "$(vol_users "$v")" ]; then vactive=$((vactive + 1)); else vrecl=$((vrecl + b)); fi
         vrow+=("$v")
@@ -150,7 +150,7 @@ system_df() {
         local links
         for v in "${vrow[@]}"; do
             links=$(vol_users "$v" | grep -c .) || true
-            printf '%s\t%s\t%s\n' "$v" "${links:-0}" "$(human_size "$(dir_bytes "$VOLUMES/$v/_data")")"
+            printf '%s\t%s\t%s\n' "$v" "${links:-0}" "$(human_size "$(vol_bytes "$v")")"
         done
     } | tabwriter 10
     printf '\nBuild cache usage: 0B\n\n'

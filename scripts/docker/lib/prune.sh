@@ -78,8 +78,7 @@ prune_volumes() {
         [ -z "$(vol_users "$n")" ] || continue
         IFS= read -r anon <"$VOLUMES/$n/anonymous" 2>/dev/null || anon=0
         [ "$every" = 1 ] || [ "$anon" = 1 ] || continue
-        # what the volume's files hold, as docker counts it
-        b=$(find "$VOLUMES/$n/_data" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+        b=$(vol_bytes "$n")
         vol_remove "$n" || continue
         PRUNED_VOLUMES+=("$n")
         PRUNED_BYTES=$((PRUNED_BYTES + b))

@@ -66,6 +66,9 @@ vol_users() {
     return 0
 }
 
+# vol_bytes NAME: what the volume's files hold, as docker counts it.
+vol_bytes() { find "$VOLUMES/$1/_data" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }'; }
+
 # vol_remove NAME FORCE: docker's volume rm (a volume in use only with FORCE... never, as docker).
 vol_remove() {
     local name=$1 users
