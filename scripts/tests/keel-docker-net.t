@@ -239,6 +239,8 @@ kd volume prune -f >/dev/null
 expect_eq "volume prune (no -a) keeps named volumes" 4 "$(kd volume ls -q | wc -l)"
 kd volume prune -a -f >/dev/null
 expect_eq "volume prune -a removes every unused volume" "vol1-$$" "$(kd volume ls -q)"
+expect_eq "system df counts the volume a container uses as active" "1 1" \
+    "$(kd system df | awk '$1 == "Local" { print $3, $4 }')"
 kd rm -f user-$$ >/dev/null
 expect_eq "volume rm" vol1-$$ "$(kd volume rm vol1-$$)"
 
