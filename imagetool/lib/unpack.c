@@ -83,6 +83,8 @@ struct applier {
 
     struct write_pool *pool; /* NULL: every file written here */
     struct pathset pending;  /* paths queued to the pool since the last drain */
+    bool pinned_any;         /* a job pinned a reader buffer: pinned_seq's */
+    uint64_t pinned_seq;
     atomic_uint removals;    /* bumped by the pool when it replaces an entry */
     unsigned seen_removals;
 };
@@ -368,6 +370,15 @@ static int make_file(struct applier *ap, int pfd, const char *base, struct archi
     return set_times(fd, pfd, base, e, err);
 }
 
+/* A piece of a file's data: in the layer reader's buffer (pinned), or, when
+ * libarchive handed a copy of its own, in a copy owned here. */
+struct file_piece {
+    struct layer_pin *pin; /* NULL: data is owned */
+    const char *data;
+    size_t len;
+    off_t off;
+};
+
 /* A regular file for the pool: everything it needs, owned. */
 struct file_job {
     struct dir_ref *dir;
@@ -375,7 +386,8 @@ struct file_job {
     char *base;
     char *member; /* for errors */
     struct archive_entry *e;
-    char *data;
+    struct file_piece *pieces;
+    size_t npieces, cap;
     size_t len;
     struct owner_ctx oc;
     atomic_uint *removals;
@@ -389,8 +401,36 @@ static void file_job_free(void *arg)
     free(j->member);
     if (j->e != NULL)
         archive_entry_free(j->e);
-    free(j->data);
+    for (size_t i = 0; i < j->npieces; i++) {
+        if (j->pieces[i].pin != NULL)
+            layer_pin_put(j->pieces[i].pin);
+        else
+            free((char *)j->pieces[i].data);
+    }
+    free(j->pieces);
     free(j);
+}
+
+/* Writes the job's pieces; what they leave uncovered at the end (nothing,
+ * for a tar that is not cut short) reads as zeros. */
+static int file_job_write(struct file_job *j, int fd, keel_err *err)
+{
+    off_t end = 0;
+    for (size_t i = 0; i < j->npieces; i++) {
+        const struct file_piece *pc = &j->pieces[i];
+        for (size_t done = 0; done < pc->len;) {
+            ssize_t n = pwrite(fd, pc->data + done, pc->len - done, pc->off + (off_t)done);
+            if (n < 0 && errno != EINTR)
+                return keel_syserror(err, "write");
+            if (n > 0)
+                done += (size_t)n;
+        }
+        if (pc->off + (off_t)pc->len > end)
+            end = pc->off + (off_t)pc->len;
+    }
+    if (end < (off_t)j->len && ftruncate(fd, (off_t)j->len) < 0)
+        return keel_syserror(err, "truncate");
+    return 0;
 }
 
 static int file_job_run(void *arg, keel_err *err)
@@ -398,14 +438,7 @@ static int file_job_run(void *arg, keel_err *err)
     struct file_job *j = arg;
     cleanup_close int fd = create_file_at(j->pfd, j->base, archive_entry_perm(j->e) & 0777,
                                           j->removals, err);
-    int rc = fd < 0 ? -1 : 0;
-    for (size_t off = 0; rc == 0 && off < j->len;) {
-        ssize_t n = pwrite(fd, j->data + off, j->len - off, (off_t)off);
-        if (n < 0 && errno != EINTR)
-            rc = keel_syserror(err, "write");
-        else if (n > 0)
-            off += (size_t)n;
-    }
+    int rc = fd < 0 ? -1 : file_job_write(j, fd, err);
     if (rc == 0)
         rc = set_metadata(j->oc, fd, j->pfd, j->base, j->e, false, false, err);
     if (rc == 0)
@@ -432,7 +465,44 @@ static int pending_add(struct applier *ap, const char *path)
     return 0;
 }
 
-/* Reads a regular file's data and hands it to the pool. */
+/* Adds a block read_data_block gave to the job, pinned where it lies, else
+ * copied; returns the bytes of reader buffers it newly holds (what the pool
+ * charges for besides the file itself), or -1. */
+static ssize_t add_piece(struct applier *ap, struct file_job *j, const void *buf, size_t size,
+                         off_t off)
+{
+    if (j->npieces == j->cap) {
+        size_t cap = j->cap != 0 ? j->cap * 2 : 4;
+        struct file_piece *p = realloc(j->pieces, cap * sizeof *p);
+        if (p == NULL)
+            return -1;
+        j->pieces = p;
+        j->cap = cap;
+    }
+    struct file_piece *pc = &j->pieces[j->npieces];
+    uint64_t seq;
+    *pc = (struct file_piece){.len = size, .off = off};
+    pc->pin = layer_reader_pin(ap->reader, buf, size, &seq);
+    if (pc->pin != NULL) {
+        pc->data = buf;
+        j->npieces++;
+        if (ap->pinned_any && seq == ap->pinned_seq)
+            return 0;
+        ap->pinned_any = true;
+        ap->pinned_seq = seq;
+        return LAYER_PIN_BYTES;
+    }
+    char *copy = malloc(size + 1);
+    if (copy == NULL)
+        return -1;
+    memcpy(copy, buf, size);
+    pc->data = copy;
+    j->npieces++;
+    return 0;
+}
+
+/* Reads a regular file's data and hands it to the pool: its blocks stay in
+ * the layer reader's buffers (pinned) until the pool has written them. */
 static int queue_file(struct applier *ap, int pfd, const char *base, const char *path,
                       const char *member, struct archive_entry *e, keel_err *err)
 {
@@ -447,14 +517,14 @@ static int queue_file(struct applier *ap, int pfd, const char *base, const char 
     j->base = strdup(base);
     j->member = strdup(member);
     j->e = archive_entry_clone(e);
-    j->data = malloc(len + 1);
     j->len = len;
     j->oc = owner_of(ap);
     j->removals = &ap->removals;
-    if (j->base == NULL || j->member == NULL || j->e == NULL || j->data == NULL) {
+    if (j->base == NULL || j->member == NULL || j->e == NULL) {
         file_job_free(j);
         return keel_syserror(err, "queue");
     }
+    size_t charge = len + 4096;
     const void *buf;
     size_t size;
     la_int64_t off;
@@ -464,7 +534,14 @@ static int queue_file(struct applier *ap, int pfd, const char *base, const char 
             file_job_free(j);
             return keel_error(err, EINVAL, "data beyond the entry's size");
         }
-        memcpy(j->data + off, buf, size);
+        if (size == 0)
+            continue;
+        ssize_t held = add_piece(ap, j, buf, size, off);
+        if (held < 0) {
+            file_job_free(j);
+            return keel_syserror(err, "queue");
+        }
+        charge += (size_t)held;
     }
     if (rc != ARCHIVE_EOF) {
         file_job_free(j);
@@ -474,7 +551,7 @@ static int queue_file(struct applier *ap, int pfd, const char *base, const char 
         file_job_free(j);
         return keel_syserror(err, "queue");
     }
-    return write_pool_submit(ap->pool, j, len + 4096, err);
+    return write_pool_submit(ap->pool, j, charge, err);
 }
 
 /* Waits for the pool before an entry that may depend on what it writes. */
