@@ -249,6 +249,29 @@ static void entry_times(struct archive_entry *e, struct timespec ts[2])
     }
 }
 
+/* What set_metadata and set_times need of an entry. A pooled file keeps this
+ * rather than a clone of the whole entry, whose strings libarchive converts
+ * and copies (that was a sixth of the pool's CPU time). */
+struct entry_meta {
+    mode_t perm;
+    uid_t uid;
+    gid_t gid;
+    struct timespec ts[2];
+    struct archive_entry *xattrs; /* the entry, when it has xattrs */
+};
+
+static struct entry_meta entry_meta_of(struct archive_entry *e)
+{
+    struct entry_meta m = {
+        .perm = archive_entry_perm(e) & 07777,
+        .uid = (uid_t)archive_entry_uid(e),
+        .gid = (gid_t)archive_entry_gid(e),
+        .xattrs = archive_entry_xattr_count(e) > 0 ? e : NULL,
+    };
+    entry_times(e, m.ts);
+    return m;
+}
+
 static int set_xattr(int fd, int pfd, const char *base, const char *name, const void *value,
                      size_t size)
 {
@@ -264,10 +287,10 @@ static int set_xattr(int fd, int pfd, const char *base, const char *name, const 
  * mode bits may differ from the creation mode for other reasons (an existing
  * directory, a setgid parent). */
 static int set_metadata(struct owner_ctx oc, int fd, int pfd, const char *base,
-                        struct archive_entry *e, bool is_link, bool force_mode, keel_err *err)
+                        const struct entry_meta *m, bool is_link, bool force_mode, keel_err *err)
 {
-    uid_t uid = (uid_t)archive_entry_uid(e);
-    gid_t gid = (gid_t)archive_entry_gid(e);
+    uid_t uid = m->uid;
+    gid_t gid = m->gid;
     bool chowned = false;
     if (oc.owner && (uid != oc.uid || gid != oc.new_gid || force_mode)) {
         int rc = fd >= 0 ? fchown(fd, uid, gid)
@@ -277,7 +300,7 @@ static int set_metadata(struct owner_ctx oc, int fd, int pfd, const char *base,
         chowned = true;
     }
 
-    mode_t perm = archive_entry_perm(e) & 07777;
+    mode_t perm = m->perm;
     if (!is_link && (force_mode || perm != (perm & 0777 & ~process_umask) ||
                      (chowned && (perm & 06000) != 0))) {
         int rc = fd >= 0 ? fchmod(fd, perm) : fchmodat(pfd, base, perm, 0);
@@ -285,11 +308,13 @@ static int set_metadata(struct owner_ctx oc, int fd, int pfd, const char *base,
             return keel_syserror(err, "chmod %04o", perm);
     }
 
+    if (m->xattrs == NULL)
+        return 0;
     const char *name;
     const void *value;
     size_t size;
-    archive_entry_xattr_reset(e);
-    while (archive_entry_xattr_next(e, &name, &value, &size) == ARCHIVE_OK) {
+    archive_entry_xattr_reset(m->xattrs);
+    while (archive_entry_xattr_next(m->xattrs, &name, &value, &size) == ARCHIVE_OK) {
         /* overlayfs' own marks come from whiteouts only, never from a tar */
         if (strncmp(name, "trusted.overlay.", 16) == 0)
             continue;
@@ -299,11 +324,10 @@ static int set_metadata(struct owner_ctx oc, int fd, int pfd, const char *base,
     return 0;
 }
 
-static int set_times(int fd, int pfd, const char *base, struct archive_entry *e, keel_err *err)
+static int set_times(int fd, int pfd, const char *base, const struct entry_meta *m,
+                     keel_err *err)
 {
-    struct timespec ts[2];
-    entry_times(e, ts);
-    int rc = fd >= 0 ? futimens(fd, ts) : utimensat(pfd, base, ts, AT_SYMLINK_NOFOLLOW);
+    int rc = fd >= 0 ? futimens(fd, m->ts) : utimensat(pfd, base, m->ts, AT_SYMLINK_NOFOLLOW);
     if (rc < 0)
         return keel_syserror(err, "set times");
     return 0;
@@ -362,12 +386,12 @@ static int create_file_at(int pfd, const char *base, mode_t perm, atomic_uint *r
 static int make_file(struct applier *ap, int pfd, const char *base, struct archive_entry *e,
                      keel_err *err)
 {
-    cleanup_close int fd = create_file_at(pfd, base, archive_entry_perm(e) & 0777,
-                                          &ap->removals, err);
+    struct entry_meta m = entry_meta_of(e);
+    cleanup_close int fd = create_file_at(pfd, base, m.perm & 0777, &ap->removals, err);
     if (fd < 0 || write_data(ap, fd, e, err) < 0 ||
-        set_metadata(owner_of(ap), fd, pfd, base, e, false, false, err) < 0)
+        set_metadata(owner_of(ap), fd, pfd, base, &m, false, false, err) < 0)
         return -1;
-    return set_times(fd, pfd, base, e, err);
+    return set_times(fd, pfd, base, &m, err);
 }
 
 /* A piece of a file's data: in the layer reader's buffer (pinned), or, when
@@ -385,7 +409,7 @@ struct file_job {
     int pfd;
     char *base;
     char *member; /* for errors */
-    struct archive_entry *e;
+    struct entry_meta meta; /* meta.xattrs: a clone, owned */
     struct file_piece *pieces;
     size_t npieces, cap;
     size_t len;
@@ -399,8 +423,8 @@ static void file_job_free(void *arg)
     dir_ref_put(j->dir);
     free(j->base);
     free(j->member);
-    if (j->e != NULL)
-        archive_entry_free(j->e);
+    if (j->meta.xattrs != NULL)
+        archive_entry_free(j->meta.xattrs);
     for (size_t i = 0; i < j->npieces; i++) {
         if (j->pieces[i].pin != NULL)
             layer_pin_put(j->pieces[i].pin);
@@ -436,13 +460,13 @@ static int file_job_write(struct file_job *j, int fd, keel_err *err)
 static int file_job_run(void *arg, keel_err *err)
 {
     struct file_job *j = arg;
-    cleanup_close int fd = create_file_at(j->pfd, j->base, archive_entry_perm(j->e) & 0777,
-                                          j->removals, err);
+    cleanup_close int fd = create_file_at(j->pfd, j->base, j->meta.perm & 0777, j->removals,
+                                          err);
     int rc = fd < 0 ? -1 : file_job_write(j, fd, err);
     if (rc == 0)
-        rc = set_metadata(j->oc, fd, j->pfd, j->base, j->e, false, false, err);
+        rc = set_metadata(j->oc, fd, j->pfd, j->base, &j->meta, false, false, err);
     if (rc == 0)
-        rc = set_times(fd, j->pfd, j->base, j->e, err);
+        rc = set_times(fd, j->pfd, j->base, &j->meta, err);
     return rc == 0 ? 0 : keel_error_wrap(err, "entry %s", j->member);
 }
 
@@ -516,11 +540,12 @@ static int queue_file(struct applier *ap, int pfd, const char *base, const char 
     j->pfd = pfd;
     j->base = strdup(base);
     j->member = strdup(member);
-    j->e = archive_entry_clone(e);
+    j->meta = entry_meta_of(e);
+    bool cloned = j->meta.xattrs == NULL || (j->meta.xattrs = archive_entry_clone(e)) != NULL;
     j->len = len;
     j->oc = owner_of(ap);
     j->removals = &ap->removals;
-    if (j->base == NULL || j->member == NULL || j->e == NULL) {
+    if (j->base == NULL || j->member == NULL || !cloned) {
         file_job_free(j);
         return keel_syserror(err, "queue");
     }
@@ -581,7 +606,8 @@ static int make_dir(struct applier *ap, int pfd, const char *base, const char *p
     if (has_xattrs &&
         (fd = openat(pfd, base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) < 0)
         return keel_syserror(err, "open");
-    if (set_metadata(owner_of(ap), fd, pfd, base, e, false, existed || ap->parent_setgid, err) < 0)
+    struct entry_meta m = entry_meta_of(e);
+    if (set_metadata(owner_of(ap), fd, pfd, base, &m, false, existed || ap->parent_setgid, err) < 0)
         return -1;
 
     /* Directory times last: what is created in them changes their mtime. */
@@ -596,7 +622,7 @@ static int make_dir(struct applier *ap, int pfd, const char *base, const char *p
     struct dir_time *dt = &ap->dirs[ap->ndirs];
     if ((dt->path = strdup(path)) == NULL)
         return keel_syserror(err, "record directory times");
-    entry_times(e, dt->ts);
+    memcpy(dt->ts, m.ts, sizeof m.ts);
     ap->ndirs++;
     return 0;
 }
@@ -612,9 +638,10 @@ static int make_symlink(struct applier *ap, int pfd, const char *base, struct ar
             symlinkat(target, pfd, base) < 0)
             return keel_syserror(err, "symlink");
     }
-    if (set_metadata(owner_of(ap), -1, pfd, base, e, true, false, err) < 0)
+    struct entry_meta m = entry_meta_of(e);
+    if (set_metadata(owner_of(ap), -1, pfd, base, &m, true, false, err) < 0)
         return -1;
-    return set_times(-1, pfd, base, e, err);
+    return set_times(-1, pfd, base, &m, err);
 }
 
 static int make_node(struct applier *ap, int pfd, const char *base, struct archive_entry *e,
@@ -627,9 +654,10 @@ static int make_node(struct applier *ap, int pfd, const char *base, struct archi
             mknodat(pfd, base, mode, dev) < 0)
             return keel_syserror(err, "mknod");
     }
-    if (set_metadata(owner_of(ap), -1, pfd, base, e, false, false, err) < 0)
+    struct entry_meta m = entry_meta_of(e);
+    if (set_metadata(owner_of(ap), -1, pfd, base, &m, false, false, err) < 0)
         return -1;
-    return set_times(-1, pfd, base, e, err);
+    return set_times(-1, pfd, base, &m, err);
 }
 
 static int make_hardlink(struct applier *ap, int pfd, const char *base, const char *path,
@@ -662,11 +690,10 @@ static int apply_root_entry(struct applier *ap, struct archive_entry *e, keel_er
     if (archive_entry_filetype(e) != AE_IFDIR)
         return keel_error(err, EINVAL, "the target itself is not a directory in the layer");
     forget_parent(ap);
-    if (set_metadata(owner_of(ap), ap->rootfd, -1, NULL, e, false, true, err) < 0)
+    struct entry_meta m = entry_meta_of(e);
+    if (set_metadata(owner_of(ap), ap->rootfd, -1, NULL, &m, false, true, err) < 0)
         return -1;
-    struct timespec ts[2];
-    entry_times(e, ts);
-    return futimens(ap->rootfd, ts) < 0 ? keel_syserror(err, "set times") : 0;
+    return futimens(ap->rootfd, m.ts) < 0 ? keel_syserror(err, "set times") : 0;
 }
 
 static int apply_whiteout(struct applier *ap, enum whiteout_kind kind, int pfd, const char *dir,
