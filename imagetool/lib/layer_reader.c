@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <isa-l/igzip_lib.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,8 +21,18 @@
 #include "keel/cleanup.h"
 
 #define READER_SLOTS 4
-#define READER_SLOT_SIZE (1u << 20)
+#define READER_SLOT_SIZE LAYER_PIN_BYTES
 #define READER_MAX_SLOTS 1024
+/* buffers given back (by the ring or the last pin) kept for the next pieces */
+#define READER_SPARE 8
+
+/* A slot's buffer, shared by the ring and the pins taken on it: the last one
+ * to let go gives it back to its reader. */
+struct layer_pin {
+    atomic_uint refs;
+    struct layer_reader *owner;
+    char data[];
+};
 
 struct layer_reader {
     int fd;
@@ -38,10 +49,13 @@ struct layer_reader {
     pthread_mutex_t lock;
     pthread_cond_t cond;
     size_t slots;       /* ring size; a slot's buffer is allocated when first filled */
-    char *buf[READER_MAX_SLOTS];
+    struct layer_pin *buf[READER_MAX_SLOTS];
     size_t len[READER_MAX_SLOTS];
     size_t head, count; /* filled slots: head .. head+count-1 */
     bool holding;       /* the tar reader still uses the slot at head */
+    uint64_t held_seq;  /* which piece of the stream that is (for pins) */
+    struct layer_pin *spare[READER_SPARE];
+    size_t nspare;
     bool eof, failed, stop;
     char error[512];
 };
@@ -94,6 +108,42 @@ static la_ssize_t gzip_produce(struct layer_reader *r, char *buf, size_t cap)
     return (la_ssize_t)(cap - st->avail_out);
 }
 
+void layer_pin_put(struct layer_pin *b)
+{
+    if (b == NULL || atomic_fetch_sub(&b->refs, 1) != 1)
+        return;
+    struct layer_reader *r = b->owner;
+    pthread_mutex_lock(&r->lock);
+    if (r->nspare < READER_SPARE) {
+        atomic_init(&b->refs, 1);
+        r->spare[r->nspare++] = b;
+        b = NULL;
+    }
+    pthread_mutex_unlock(&r->lock);
+    free(b);
+}
+
+/* A buffer for `slot`: its own unless a pin still holds it, else a spare
+ * one, else a new one. */
+static struct layer_pin *slot_buffer(struct layer_reader *r, size_t slot)
+{
+    struct layer_pin *b = r->buf[slot];
+    if (b != NULL && atomic_load(&b->refs) == 1)
+        return b;
+    r->buf[slot] = NULL;
+    layer_pin_put(b);
+    b = NULL;
+    pthread_mutex_lock(&r->lock);
+    if (r->nspare > 0)
+        b = r->spare[--r->nspare];
+    pthread_mutex_unlock(&r->lock);
+    if (b == NULL && (b = malloc(sizeof *b + READER_SLOT_SIZE)) != NULL) {
+        atomic_init(&b->refs, 1);
+        b->owner = r;
+    }
+    return r->buf[slot] = b;
+}
+
 static void *reader_thread(void *arg)
 {
     struct layer_reader *r = arg;
@@ -107,7 +157,8 @@ static void *reader_thread(void *arg)
         pthread_mutex_unlock(&r->lock);
         if (stop)
             return NULL;
-        if (r->buf[slot] == NULL && (r->buf[slot] = malloc(READER_SLOT_SIZE)) == NULL) {
+        struct layer_pin *b = slot_buffer(r, slot);
+        if (b == NULL) {
             pthread_mutex_lock(&r->lock);
             snprintf(r->error, sizeof r->error, "out of memory");
             r->failed = true;
@@ -116,10 +167,10 @@ static void *reader_thread(void *arg)
             return NULL;
         }
 
-        la_ssize_t n = r->gz != NULL ? gzip_produce(r, r->buf[slot], READER_SLOT_SIZE)
-                                     : archive_read_data(r->raw, r->buf[slot], READER_SLOT_SIZE);
+        la_ssize_t n = r->gz != NULL ? gzip_produce(r, b->data, READER_SLOT_SIZE)
+                                     : archive_read_data(r->raw, b->data, READER_SLOT_SIZE);
         if (n > 0)
-            digester_update(r->md, r->buf[slot], (size_t)n);
+            digester_update(r->md, b->data, (size_t)n);
         else if (n == 0)
             digester_final(r->md, r->digest);
 
@@ -151,19 +202,23 @@ static la_ssize_t reader_next(struct layer_reader *r, const void **out)
     if (r->holding) {
         /* a long read-ahead ring keeps only the data not read yet */
         if (r->slots > READER_SLOTS) {
-            free(r->buf[r->head]);
+            struct layer_pin *b = r->buf[r->head];
             r->buf[r->head] = NULL;
+            pthread_mutex_unlock(&r->lock);
+            layer_pin_put(b);
+            pthread_mutex_lock(&r->lock);
         }
         r->head = (r->head + 1) % r->slots;
         r->count--;
         r->holding = false;
+        r->held_seq++;
         pthread_cond_broadcast(&r->cond);
     }
     while (r->count == 0 && !r->eof && !r->failed)
         pthread_cond_wait(&r->cond, &r->lock);
     la_ssize_t n;
     if (r->count > 0) {
-        *out = r->buf[r->head];
+        *out = r->buf[r->head]->data;
         n = (la_ssize_t)r->len[r->head];
         r->holding = true;
     } else {
@@ -285,6 +340,21 @@ struct layer_reader *layer_reader_open_ahead(int fd, const char *name, size_t ah
     return r;
 }
 
+struct layer_pin *layer_reader_pin(struct layer_reader *r, const void *p, size_t len,
+                                   uint64_t *seq)
+{
+    /* head and holding change only in this (the tar reader's) thread */
+    if (!r->holding)
+        return NULL;
+    struct layer_pin *b = r->buf[r->head];
+    const char *c = p;
+    if (c < b->data || len > r->len[r->head] || c - b->data > (ptrdiff_t)(r->len[r->head] - len))
+        return NULL; /* libarchive's own copy of a piece split between slots */
+    atomic_fetch_add(&b->refs, 1);
+    *seq = r->held_seq;
+    return b;
+}
+
 struct archive *layer_reader_archive(struct layer_reader *r)
 {
     return r->tar;
@@ -321,7 +391,9 @@ void layer_reader_close(struct layer_reader *r)
         close(r->fd);
     digester_free(r->md);
     for (size_t i = 0; i < r->slots; i++)
-        free(r->buf[i]);
+        layer_pin_put(r->buf[i]);
+    for (size_t i = 0; i < r->nspare; i++)
+        free(r->spare[i]);
     free(r->name);
     free(r->gz);
     free(r->gz_in);
