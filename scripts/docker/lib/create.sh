@@ -88,7 +88,7 @@ create_container() {
     record_put "$id" autoremove "$OPT_rm"
     record_put "$id" tty "$OPT_tty"
     record_put "$id" stdin "$OPT_interactive"
-    [ "${#OPT_label[@]}" -eq 0 ] || record_fill "$id" labels printf '%s\n' "${OPT_label[@]}"
+    [ "${#OPT_label[@]}" -eq 0 ] || record_put "$id" labels "$(IFS=,; printf '%s' "${OPT_label[*]}")"
     [ "${#OPT_attach[@]}" -eq 0 ] || record_put "$id" attach "${OPT_attach[*]^^}"
     [ -z "$OPT_restart" ] || record_put "$id" restart "$OPT_restart"
     [ -z "$OPT_stop_signal" ] || record_put "$id" stop_signal "$OPT_stop_signal"
@@ -124,6 +124,7 @@ create_container() {
         --mount "$dir/hosts:/etc/hosts" --mount "$dir/hostname:/etc/hostname"
         --mount "$dir/resolv.conf:/etc/resolv.conf")
     for v in "${OPT_volume[@]}"; do bundle+=(--mount "$(volume_mount_spec "$v")"); done
+    for v in "${OPT_label[@]}"; do bundle+=(--annotation "$v"); done
     # docker's own variables first: the image's and the user's may replace them
     bundle+=(--env "HOSTNAME=$hostname")
     [ "$OPT_tty" = 0 ] || bundle+=(--tty --env TERM=xterm)
@@ -185,8 +186,11 @@ create_flags() {
         *) die "invalid argument \"$v\" for \"-a, --attach\" flag: valid streams are STDIN, STDOUT and STDERR" ;;
         esac
     done
-    for v in "${OPT_label[@]}"; do
+    local i
+    for i in "${!OPT_label[@]}"; do
+        v=${OPT_label[i]}
         [ -n "${v%%=*}" ] || die "invalid label '$v': empty name"
+        [[ $v == *=* ]] || OPT_label[i]=$v=
     done
     [ "$OPT_privileged" = 0 ] || extra+=(--privileged)
     for v in "${OPT_cap_add[@]}"; do extra+=(--cap-add "$v"); done

@@ -10,7 +10,8 @@ $cfg[0] as $c
 | (if $addr == "" then "" else ($addr | sub("\\.[0-9]+$"; ".1")) end) as $gateway
 | {
     Id: $id, Created: $created, Path: $args[0], Args: $args[1:],
-    State: {Status: $state, Running: ($state == "running" or $state == "restarting"), Paused: false,
+    State: {Status: (if $paused then "paused" else $state end),
+            Running: ($state == "running" or $state == "restarting"), Paused: $paused,
             Restarting: ($state == "restarting"), OOMKilled: $oom, Dead: false, Pid: $pid,
             ExitCode: $exit, Error: "", StartedAt: $started, FinishedAt: $finished},
     Image: $image_id,
@@ -36,7 +37,7 @@ $cfg[0] as $c
         BlkioDeviceWriteBps: [], BlkioDeviceReadIOps: [], BlkioDeviceWriteIOps: [], CpuPeriod: 0,
         CpuQuota: 0, CpuRealtimePeriod: 0, CpuRealtimeRuntime: 0, CpusetCpus: "", CpusetMems: "",
         Devices: [], DeviceCgroupRules: null, DeviceRequests: null, KernelMemory: 0,
-        KernelMemoryTCP: 0, MemoryReservation: 0, MemorySwap: 0, MemorySwappiness: null,
+        KernelMemoryTCP: 0, MemoryReservation: 0, MemorySwap: ($c.linux.resources.memory.swap // 0), MemorySwappiness: null,
         OomKillDisable: false, PidsLimit: ($c.linux.resources.pids.limit // null), Ulimits: [],
         CpuCount: 0, CpuPercent: 0, IOMaximumIOps: 0, IOMaximumBandwidth: 0,
         MaskedPaths: ($c.linux.maskedPaths // []), ReadonlyPaths: ($c.linux.readonlyPaths // [])
