@@ -1,5 +1,8 @@
 # scripts/: keel-docker and its network helper, the demo, install-deps, benchmarks.
 INSTALL_SCRIPTS += scripts/keel-docker scripts/keel-docker-net
+# bin/keel-netguard: holds a container's published ports and tears its network
+# down when the container's monitor dies (keel-docker-net starts one per container).
+$(eval $(call program,keel-netguard,scripts/netguard/main.c,))
 # keel-docker's modules: the dispatcher finds them in scripts/docker/ in the
 # tree and in PREFIX/lib/keel-docker/ when installed.
 KEEL_DOCKER_MODULES := $(wildcard scripts/docker/lib/*.sh scripts/docker/cmd/*.sh)
@@ -27,14 +30,22 @@ check-keel-docker-options:
 CHECK_TARGETS += check-keel-docker-options
 
 # End to end, as root: real containers, a real registry, the bridge network.
-check-keel-docker: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BIN)/keel-format
+check-keel-docker: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BIN)/keel-format \
+		$(BIN)/keel-netguard
 	bash scripts/tests/keel-docker.t
 CHECK_TARGETS += check-keel-docker
+
+# User networks, published ports and volumes, as root.
+.PHONY: check-keel-docker-net
+check-keel-docker-net: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BIN)/keel-format \
+		$(BIN)/keel-netguard
+	bash scripts/tests/keel-docker-net.t
+CHECK_TARGETS += check-keel-docker-net
 
 # The commands beyond the daily ones and run's security and resource flags.
 .PHONY: check-keel-docker-cmds
 check-keel-docker-cmds: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-bundle $(BIN)/keel-monitor \
-		$(BIN)/keel-format
+		$(BIN)/keel-format $(BIN)/keel-netguard
 	bash scripts/tests/keel-docker-cmds.t
 CHECK_TARGETS += check-keel-docker-cmds
 
@@ -42,13 +53,14 @@ CHECK_TARGETS += check-keel-docker-cmds
 # keel-docker with leak checks, and a fault-injecting proxy before a real registry.
 .PHONY: check-faults
 check-faults: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-bundle $(BIN)/keel-monitor \
-		$(BIN)/keel-format
+		$(BIN)/keel-format $(BIN)/keel-netguard
 	bash scripts/tests/faults.t
 CHECK_TARGETS += check-faults
 
 # The same commands against docker (a dockerd of its own) and keel-docker, compared.
 .PHONY: check-docker-compat
-check-docker-compat: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BIN)/keel-format
+check-docker-compat: $(BIN)/keel $(BIN)/keel-image $(BIN)/keel-monitor $(BIN)/keel-format \
+		$(BIN)/keel-netguard
 	bash scripts/tests/docker-compat.t
 CHECK_TARGETS += check-docker-compat
 

@@ -154,6 +154,9 @@ static int build_annotations(const struct oci_image_config *img, struct oci_conf
                                       ? join(img->os_features, img->os_features_len) : NULL;
     cleanup_free char *ports = c != NULL && c->ExposedPorts_len > 0
                                    ? join(c->ExposedPorts, c->ExposedPorts_len) : NULL;
+    /* the image's VOLUMEs, for the anonymous volumes a front end makes */
+    cleanup_free char *volumes = c != NULL && c->Volumes_len > 0
+                                     ? join(c->Volumes, c->Volumes_len) : NULL;
     /* How many of process.args are the Entrypoint, so that a front end can
      * replace Cmd (docker run IMAGE CMD...) without reading the image again. */
     char entrypoint_args[24];
@@ -171,6 +174,7 @@ static int build_annotations(const struct oci_image_config *img, struct oci_conf
         set_annotation(s, "org.opencontainers.image.stopSignal",
                        c != NULL ? c->StopSignal : NULL) < 0 ||
         set_annotation(s, "org.opencontainers.image.exposedPorts", ports) < 0 ||
+        set_annotation(s, "io.keel.image.volumes", volumes) < 0 ||
         set_annotation(s, "io.keel.image.entrypoint-args", entrypoint_args) < 0)
         return keel_syserror(err, "annotations");
     /* Labels last: they take precedence over the implicit annotations. */

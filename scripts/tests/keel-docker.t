@@ -63,7 +63,7 @@ expect_eq "a bad boolean exits 125" 125 "$(kd run --rm=maybe "$IMG" true >/dev/n
 expect_eq "a missing operand exits 1, as docker's does" 1 "$(kd logs >/dev/null 2>&1; echo $?)"
 helps=0
 for c in run ps exec logs attach wait start stop restart kill rm inspect images rmi pull tag load save \
-    push login logout build commit history diff; do
+    push login logout build commit history diff network volume port rename; do
     [[ "$(kd "$c" --help 2>&1 | head -n1)" == "Usage:  keel-docker $c "* ]] || { helps=$c; break; }
 done
 expect_eq "every command answers --help with its usage line" 0 "$helps"
@@ -261,7 +261,10 @@ expect_eq "kill -s TERM ends it" exited "$(kd inspect "$rs" | jq -r '.[0].State.
 expect_eq "container prune removes stopped containers" "" "$(kd container prune -f >/dev/null; kd ps -a -q --no-trunc | grep "$rs")"
 kd run --rm -v prunevol:/data "$IMG" true
 kd system prune -f --volumes >/dev/null
-check "system prune --volumes removes unused volumes" test ! -d "$KEEL_ROOT/volumes/prunevol"
+# docker 23+: anonymous volumes only; volume prune -a takes the named ones
+check "system prune --volumes keeps named volumes" test -d "$KEEL_ROOT/volumes/prunevol"
+kd volume prune -a -f >/dev/null
+check "volume prune -a removes unused named volumes" test ! -d "$KEEL_ROOT/volumes/prunevol"
 out=$(echo n | kd system prune)
 grep -q "Are you sure" <<<"$out" && ok "system prune asks for confirmation without -f" || not_ok "prune confirm" "$out"
 

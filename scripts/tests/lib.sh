@@ -132,12 +132,14 @@ keel_docker_env() {
 }
 kd() { "$KD" "$@"; }
 
-# keel_docker_cleanup: every container, the registry, the bridge, the
+# keel_docker_cleanup: every container, the registry, the networks, the bridge, the
 # cgroups and the directories keel_docker_env made.
 keel_docker_cleanup() {
     local id
     for id in $(kd ps -a -q --no-trunc 2>/dev/null); do kd rm -f "$id" >/dev/null 2>&1; done
     stop_registry
+    # the user networks (their resolvers), the bridge and its tagged rules
+    kd network prune -f >/dev/null 2>&1
     ip link del "$KEEL_BRIDGE" 2>/dev/null
     find /sys/fs/cgroup/*/"$KEEL_CGROUP_PARENT" -maxdepth 0 -type d -exec rmdir {} + 2>/dev/null
     rm -rf "$TMP" "$KEEL_RUN_ROOT" "$KEEL_NET_STATE"

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
 # keel-docker inspect: containers and images as docker's JSON (its shape and
 # key order), or through a Go template (-f) with keel-format.
-kd_lib state image
+kd_lib state image format
 
 USAGE='[OPTIONS] NAME|ID [NAME|ID...]'
 ABOUT='Return low-level information on Docker objects'
@@ -40,28 +40,6 @@ cmd_inspect() {
     done
     inspect_print "${out[@]}" || exit
     return "$rc"
-}
-
-# inspect_print JSON...: docker's array (4-space indent), or each through -f.
-inspect_print() {
-    if [ -n "$OPT_format" ]; then
-        [ $# -gt 0 ] || return 0
-        local out rc=0
-        # the dot keeps the text's trailing newlines through $( )
-        out=$(printf '%s\n' "$@" | jq -s . | "$KEEL_FORMAT" "$OPT_format" 2>&1 && printf .) || rc=$?
-        if [ "$rc" != 0 ]; then
-            # docker's words and status: 64 when it does not parse, 1 when it fails to run
-            echo "template parsing error: $out" >&2
-            return "$rc"
-        fi
-        printf '%s' "${out%.}"
-        return 0
-    fi
-    if [ $# -eq 0 ]; then
-        echo "[]"
-        return 0
-    fi
-    printf '%s\n' "$@" | jq -s --indent 4 .
 }
 
 # The image config's Entrypoint (a JSON array or null), for Config.Entrypoint.

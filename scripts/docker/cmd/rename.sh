@@ -1,5 +1,6 @@
 # shellcheck shell=bash
-# keel-docker rename: a container's new name.
+# keel-docker rename: a container's new name, in its record and in the
+# resolvers of its networks.
 kd_lib record
 
 USAGE='CONTAINER NEW_NAME'
@@ -21,4 +22,5 @@ cmd_rename() {
         exit 1
     fi
     record_event "$id" rename "oldName=/$old"
+    "$KEEL_NET" rename "$id" "$new" >/dev/null 2>&1 || true
 }

@@ -16,4 +16,4 @@ cmd_rm() {
     each_container rm_one
 }
 
-rm_one() { remove_container "$1" "$OPT_force"; }
+rm_one() { remove_container "$1" "$OPT_force" "$OPT_volumes"; }

@@ -40,14 +40,14 @@ system_prune() {
     fi
     prune_containers
     prune_networks
-    [ "$OPT_volumes" = 0 ] || prune_volumes
+    [ "$OPT_volumes" = 0 ] || prune_volumes 0
     prune_images "$OPT_all"
     prune_build_cache "$OPT_all"
     prune_report
 }
 
 system_df() {
-    kd_lib state format prune tabwriter
+    kd_lib state format prune tabwriter volume
     USAGE='[OPTIONS]'
     ABOUT='Show docker disk usage'
     OPTS=(
@@ -91,11 +91,11 @@ system_df() {
     done
     local v vtotal=0 vactive=0 vsize=0 vrecl=0
     local -a vrow=()
-    for v in "$VOLUMES"/*/; do
-        v=${v%/}
-        b=$(dir_bytes "$v")
+    for v in "$VOLUMES"/*/_data; do
+        v=${v%/_data} v=${v##*/}
+        b=$(dir_bytes "$VOLUMES/$v/_data")
         vtotal=$((vtotal + 1)) vsize=$((vsize + b))
-        if grep -qsF "$v/_data" "$CONTAINERS"/*/bundle/config.json; then vactive=$((vactive + 1)); else vrecl=$((vrecl + b)); fi
+        if [ -n "$(vol_users "$v")" ]; then vactive=$((vactive + 1)); else vrecl=$((vrecl + b)); fi
         vrow+=("$v")
     done
     local now_s
@@ -147,10 +147,10 @@ system_df() {
     printf '\nLocal Volumes space usage:\n\n'
     {
         printf 'VOLUME NAME\tLINKS\tSIZE\n'
+        local links
         for v in "${vrow[@]}"; do
-            local links
-            links=$(grep -lsF "$v/_data" "$CONTAINERS"/*/bundle/config.json | grep -c .) || true
-            printf '%s\t%s\t%s\n' "${v##*/}" "${links:-0}" "$(human_size "$(dir_bytes "$v")")"
+            links=$(vol_users "$v" | grep -c .) || true
+            printf '%s\t%s\t%s\n' "$v" "${links:-0}" "$(human_size "$(dir_bytes "$VOLUMES/$v/_data")")"
         done
     } | tabwriter 10
     printf '\nBuild cache usage: 0B\n\n'

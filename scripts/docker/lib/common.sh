@@ -36,6 +36,8 @@ find_tool KEEL_IMAGE keel-image
 find_tool KEEL_BUNDLE keel-bundle
 [ "$KEEL_BUNDLE" != keel-bundle ] || command -v keel-bundle >/dev/null || KEEL_BUNDLE=$KEEL_IMAGE
 find_tool KEEL_NET keel-docker-net
+# holds a container's published ports (keel-docker-net starts it)
+find_tool KEEL_NETGUARD keel-netguard
 # the container monitor: bin/ in the tree, beside keel-docker when installed
 find_tool KEEL_MONITOR keel-monitor
 # Go templates (--format, inspect -f) over JSON

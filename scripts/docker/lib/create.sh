@@ -2,10 +2,11 @@
 # A container made from an image and docker create's (and run's) options: its
 # record, network, bundle and command check, ready for its monitor to start
 # it. run and create share the option table and this one path.
-kd_lib record network lifecycle command units
+kd_lib record network lifecycle command units volume
 
 # docker create's flags, as both commands take them.
 CREATE_OPTS=(
+    '|add-host|list|Add a custom host-to-IP mapping (host:ip)'
     'a|attach|list|Attach to STDIN, STDOUT or STDERR'
     '|cap-add|list|Add Linux capabilities'
     '|cap-drop|list|Drop Linux capabilities'
@@ -13,23 +14,31 @@ CREATE_OPTS=(
     '|cpu-shares|int|CPU shares (relative weight)'
     '|cpus|decimal|Number of CPUs'
     '|device|list|Add a host device to the container'
+    '|dns|list|Set custom DNS servers'
+    '|dns-option|list|Set DNS options'
+    '|dns-search|list|Set custom DNS search domains'
     '|entrypoint|string|Overwrite the default ENTRYPOINT of the image'
     'e|env|list|Set environment variables'
     '|env-file|list|Read in a file of environment variables'
     'h|hostname|string|Container host name'
     '|init|bool|Run an init inside the container that forwards signals and reaps processes'
     'i|interactive|bool|Keep STDIN open even if not attached'
+    '|ip|string|IPv4 address (e.g., 172.30.100.104)'
     '|ipc|string|IPC mode to use'
     'l|label|list|Set meta data on a container'
     'm|memory|bytes|Memory limit'
+    '|mount|list|Attach a filesystem mount to the container'
     '|name|string|Assign a name to the container'
     '|network|network|Connect a container to a network'
     '|net|=network|'
+    '|network-alias|list|Add network-scoped alias for the container'
+    '|net-alias|=network-alias|'
     '|pid|string|PID namespace to use'
     '|pids-limit|int|Tune container pids limit (set -1 for unlimited)'
     '|platform|string|Set platform if server is multi-platform capable'
     '|privileged|bool|Give extended privileges to this container'
     'p|publish|list|Publish a container'"'"'s port(s) to the host'
+    'P|publish-all|bool|Publish all exposed ports to random ports'
     '|pull|string|Pull image before creating ("always"|"missing"|"never") (default "missing")'
     '|read-only|bool|Mount the container'"'"'s root filesystem as read only'
     '|restart|string|Restart policy to apply when a container exits (default "no")'
@@ -38,6 +47,7 @@ CREATE_OPTS=(
     '|shm-size|bytes|Size of /dev/shm'
     '|stop-signal|string|Signal to stop the container'
     '|stop-timeout|int|Timeout (in seconds) to stop a container'
+    '|tmpfs|list|Mount a tmpfs directory'
     't|tty|bool|Allocate a pseudo-TTY'
     '|ulimit|list|Ulimit options'
     'u|user|string|Username or UID (format: <name|uid>[:<group|gid>])'
@@ -49,6 +59,7 @@ CREATE_OPTS=(
 # CREATED_ID. On failure nothing is left (the EXIT trap stays set for run).
 create_container() {
     local image=$1 network=${OPT_network:-bridge} hostname=$OPT_hostname memory='' v
+    OPT_IMAGE=$image
     shift
     local -a envs=()
     for v in "${OPT_env_file[@]}"; do read_env_file "$v"; done
@@ -66,22 +77,22 @@ create_container() {
         die "container ID file found, make sure the other container isn't running or delete $OPT_cidfile"
     [ -z "$OPT_stop_signal" ] || kill -l "$OPT_stop_signal" >/dev/null 2>&1 ||
         die "Invalid signal: $OPT_stop_signal"
-    case "$network" in bridge | host | none) ;; *) die "network $network not found" ;; esac
     if [ -n "$OPT_cpus" ] && ! [[ "$OPT_cpus" =~ ^[0-9]*\.?[0-9]+$ ]]; then
         die "invalid argument \"$OPT_cpus\" for \"--cpus\""
     fi
+    create_check_network "$network"
+    if [ "${#OPT_publish[@]}" -gt 0 ] && net_is_networked "$network"; then
+        "$KEEL_NET" check-ports "${OPT_publish[@]}" || exit 125
+    fi
     if [ -n "$OPT_name" ] && ! [[ "$OPT_name" =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]]; then
         die "Invalid container name ($OPT_name), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
-    fi
-    if [ "${#OPT_publish[@]}" -gt 0 ] && [ "$network" = bridge ]; then
-        "$KEEL_NET" check-ports "${OPT_publish[@]}" || exit 125
     fi
 
     record_new "$OPT_name"
     local id=$REC_ID dir=$CONTAINERS/$REC_ID
     # a failure from here on removes what was made
     CLEANUP_ID=$id
-    trap 'remove_container "$CLEANUP_ID" 1' EXIT
+    trap 'remove_container "$CLEANUP_ID" 1 1' EXIT
 
     record_put "$id" image "$image"
     record_put "$id" network "$network"
@@ -94,27 +105,46 @@ create_container() {
     [ -z "$OPT_stop_signal" ] || record_put "$id" stop_signal "$OPT_stop_signal"
     [ -z "$OPT_stop_timeout" ] || record_put "$id" stop_timeout "$OPT_stop_timeout"
     record_fill "$id" ports true
-    # hosts, hostname and resolv.conf as docker provides them
-    if [ "$network" = host ]; then
-        [ -n "$hostname" ] || hostname=$(hostname)
-    fi
+    local net_ip='' net_ns=none net_gw='' net_dns=0 target=''
+    [ "$network" != host ] || net_ns=host
+    case "$network" in
+    container:*)
+        target=$(resolve_container "${network#container:}") || exit 125
+        container_status "$target"
+        [ "$ST_state" = running ] || die "Error response: cannot join network namespace of a non running container: container ${target} is ${ST_state}"
+        net_ns=/proc/$ST_pid/ns/net
+        record_get hostname "$target" hostname
+        ;;
+    host) [ -n "$hostname" ] || hostname=$(hostname) ;;
+    esac
     [ -n "$hostname" ] || hostname=${id:0:12}
     record_put "$id" hostname "$hostname"
-    record_fill "$id" resolv.conf make_resolv_conf
 
-    local net_ip='' net_ns=none
-    [ "$network" != host ] || net_ns=host
-    if [ "$network" = bridge ]; then
-        net_setup "$id" "${OPT_publish[@]}"
+    local aliases='' a
+    for a in "${OPT_network_alias[@]}"; do aliases+=${aliases:+,}$a; done
+    if net_is_networked "$network"; then
+        record_put "$id" networks "$network ${OPT_ip:--} ${aliases:--}"
+        local -a exposed=()
+        [ "$OPT_publish_all" = 0 ] || mapfile -t exposed < <(create_exposed_ports)
+        net_setup "$id" "${OPT_publish[@]}" "${exposed[@]}"
         # shellcheck disable=SC2153 # set by net_setup
-        net_ip=$NET_IP net_ns=$NET_NS
+        net_ip=$NET_IP net_ns=$NET_NS net_gw=$NET_GW net_dns=$NET_DNS
         record_fill "$id" ports "$KEEL_NET" ports "$id"
         record_put "$id" ip "$net_ip"
     fi
-    if [ "$network" = host ]; then
-        record_fill "$id" hosts cat /etc/hosts
+    # hosts, hostname and resolv.conf as docker provides them
+    [ "${#OPT_add_host[@]}" = 0 ] || record_fill "$id" extra_hosts create_extra_hosts "$net_gw"
+    if [ -n "$target" ]; then
+        record_fill "$id" hosts cat "$CONTAINERS/$target/hosts"
+        record_fill "$id" resolv.conf cat "$CONTAINERS/$target/resolv.conf"
+    elif [ "$network" = host ]; then
+        local -a hosts=(/etc/hosts)
+        [ ! -e "$dir/extra_hosts" ] || hosts+=("$dir/extra_hosts")
+        record_fill "$id" hosts cat "${hosts[@]}"
+        record_fill "$id" resolv.conf cat /etc/resolv.conf
     else
-        record_fill "$id" hosts make_hosts "$hostname" "$net_ip"
+        record_fill "$id" hosts make_hosts "$hostname" "$net_ip" "$dir/extra_hosts"
+        record_fill "$id" resolv.conf make_resolv_conf "$net_dns" "${OPT_dns[*]}" "${OPT_dns_search[*]}" "${OPT_dns_option[*]}"
     fi
 
     # keel-image writes the container's config once, from the image and these
@@ -123,7 +153,10 @@ create_container() {
         --cgroups-path "/$KEEL_CGROUP_PARENT/$id" --annotation "io.keel.docker.id=$id"
         --mount "$dir/hosts:/etc/hosts" --mount "$dir/hostname:/etc/hostname"
         --mount "$dir/resolv.conf:/etc/resolv.conf")
-    for v in "${OPT_volume[@]}"; do bundle+=(--mount "$(volume_mount_spec "$v")"); done
+    # -v, --mount and --tmpfs: host paths and volumes become bind mounts here,
+    # tmpfs mounts and the image's VOLUMEs once the bundle exists
+    volumes_parse "$id"
+    for v in "${VOL_BINDS[@]}"; do bundle+=(--mount "$v"); done
     for v in "${OPT_label[@]}"; do bundle+=(--annotation "$v"); done
     # docker's own variables first: the image's and the user's may replace them
     bundle+=(--env "HOSTNAME=$hostname")
@@ -148,6 +181,7 @@ create_container() {
     bundle_image "$image" "$dir/bundle" "${bundle[@]}" -- "$@"
     { IFS= read -r cmd0; IFS= read -r path; IFS= read -r image_id; } <<<"$BUNDLE_OUT"
     check_command "$dir/bundle/rootfs" "$cmd0" "$path" "failed to create task"
+    volumes_finish "$id"
     record_put "$id" path "$path"
     record_put "$id" image_id "$image_id"
     [ -z "$OPT_user" ] || record_put "$id" user "$OPT_user"
@@ -312,23 +346,55 @@ bundle_image() {
     BUNDLE_OUT=$out
 }
 
-# -v HOST:CTR[:ro] or NAME:CTR[:ro] -> keel-image bundle's --mount SRC:DST:MODE.
-volume_mount_spec() {
-    local spec=$1 src dst mode=rw
-    IFS=: read -r src dst mode <<<"$spec"
-    mode=${mode:-rw}
-    if [ -z "$src" ] || [ -z "$dst" ]; then
-        die "invalid volume specification: '$spec'"
-    fi
-    case "$dst" in /*) ;; *) die "invalid volume specification: '$spec': destination must be absolute" ;; esac
-    case "$mode" in ro | rw) ;; *) die "invalid mode: $mode" ;; esac
-    case "$src" in
-    /*) mkdir -p "$src" ;;
-    *)
-        [[ "$src" =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]] || die "invalid volume name: $src"
-        mkdir -p "$VOLUMES/$src/_data"
-        src=$VOLUMES/$src/_data
+# The network options against the mode, with docker's messages.
+create_check_network() {
+    local net=$1
+    net_exists "${net%%:*}" || [ "${net%%:*}" = container ] ||
+        die "Error response: network $net not found"
+    case "$net" in
+    container:*)
+        [ -z "$OPT_hostname" ] || die "Error response: conflicting options: hostname and the network mode"
+        [ "${#OPT_add_host[@]}" = 0 ] || die "Error response: conflicting options: custom host-to-IP mapping and the network mode"
+        [ "${#OPT_dns[@]}" = 0 ] || die "Error response: conflicting options: dns and the network mode"
+        if [ "${#OPT_publish[@]}" != 0 ] || [ "$OPT_publish_all" != 0 ]; then
+            die "Error response: conflicting options: port publishing and the container type network mode"
+        fi
+        ;;
+    host)
+        [ "${#OPT_publish[@]}" = 0 ] || echo "WARNING: Published ports are discarded when using host network mode" >&2
+        OPT_publish=() OPT_publish_all=0
         ;;
     esac
-    printf '%s:%s:%s\n' "$src" "$dst" "$mode"
+    case "$net" in
+    bridge | host | none | container:*)
+        [ "${#OPT_network_alias[@]}" = 0 ] ||
+            die "Error response: network-scoped alias is supported only for containers in user defined networks"
+        [ -z "$OPT_ip" ] || die "Error response: user specified IP address is supported on user defined networks only"
+        ;;
+    esac
+    return 0
+}
+
+# -P: every port the image EXPOSEs, as CTR/PROTO specs (an ephemeral host port each).
+create_exposed_ports() {
+    [ "$OPT_publish_all" = 1 ] || return 0
+    local json
+    json=$(images inspect "$OPT_IMAGE" 2>/dev/null) || {
+        images pull "$OPT_IMAGE" >&2 || exit 125
+        json=$(images inspect "$OPT_IMAGE")
+    }
+    jq -r '.config.config.ExposedPorts // {} | keys[] | if test("/") then . else . + "/tcp" end' <<<"$json"
+}
+
+# --add-host NAME:IP lines as /etc/hosts has them; host-gateway is GATEWAY.
+create_extra_hosts() {
+    local h name ip
+    for h in "${OPT_add_host[@]}"; do
+        name=${h%%:*} ip=${h#*:}
+        if [ "$name" = "$h" ] || [ -z "$name" ]; then
+            die "invalid argument \"$h\" for \"--add-host\" flag: bad format for add-host: \"$h\""
+        fi
+        [ "$ip" != host-gateway ] || ip=${1:-127.0.0.1}
+        printf '%s\t%s\n' "$ip" "$name"
+    done
 }

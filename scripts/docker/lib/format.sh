@@ -53,3 +53,26 @@ json_str() {
     _s=${_s//$'\t'/\\t} _s=${_s//$'\n'/\\n} _s=${_s//$'\r'/\\r}
     printf -v "$1" '"%s"' "$_s"
 }
+
+# inspect_print JSON...: inspect's output (containers, images, networks,
+# volumes): docker's array (4-space indent), or each through -f (OPT_format).
+inspect_print() {
+    if [ -n "$OPT_format" ]; then
+        [ $# -gt 0 ] || return 0
+        local out rc=0
+        # the dot keeps the text's trailing newlines through $( )
+        out=$(printf '%s\n' "$@" | jq -s . | "$KEEL_FORMAT" "$OPT_format" 2>&1 && printf .) || rc=$?
+        if [ "$rc" != 0 ]; then
+            # docker's words and status: 64 when it does not parse, 1 when it fails to run
+            echo "template parsing error: $out" >&2
+            return "$rc"
+        fi
+        printf '%s' "${out%.}"
+        return 0
+    fi
+    if [ $# -eq 0 ]; then
+        echo "[]"
+        return 0
+    fi
+    printf '%s\n' "$@" | jq -s --indent 4 .
+}

@@ -5,7 +5,7 @@
 # monitor holds the container's output, writes container.log and the status
 # file, applies the restart policy, and when no restart follows runs
 # docker/exit-hook, which ends in container_ended below.
-kd_lib record network state
+kd_lib record network state volume
 
 # The options of the container's monitor, from its record, into MON_ARGS.
 monitor_args() {
@@ -25,7 +25,7 @@ monitor_args() {
     record_get v "$id" stop_timeout
     [ -z "$v" ] || MON_ARGS+=(--stop-timeout "$v")
     # the exit hook is keel-docker again: it finds the same programs and store
-    export KEEL KEEL_IMAGE KEEL_BUNDLE KEEL_NET KEEL_MONITOR KEEL_CGROUP_PARENT
+    export KEEL KEEL_IMAGE KEEL_BUNDLE KEEL_NET KEEL_MONITOR KEEL_CGROUP_PARENT KEEL_NETGUARD
 }
 
 # container_start ID [ATTACH-OPTION...]: the container runs under a new
@@ -50,6 +50,8 @@ container_launch() {
         exec "$KEEL_MONITOR" start "${MON_ARGS[@]}" "$@"
     fi
     "$KEEL_MONITOR" start "${MON_ARGS[@]}" || exit $?
+    # the network's guard now watches the monitor rather than this process
+    ! net_is_up "$id" || net_watch "$id"
 }
 
 # The network is set up again for each start of a stopped container (the exit
@@ -57,7 +59,7 @@ container_launch() {
 prepare_restart() {
     local id=$1 network hostname
     record_get network "$id" network
-    if [ "$network" = bridge ]; then
+    if net_is_networked "$network"; then
         # what a monitor that died left behind
         ! net_is_up "$id" || net_teardown "$id"
         local -a ports=()
@@ -65,7 +67,7 @@ prepare_restart() {
         net_setup "$id" "${ports[@]}"
         record_put "$id" ip "$NET_IP"
         record_get hostname "$id" hostname
-        record_fill "$id" hosts make_hosts "$hostname" "$NET_IP"
+        record_fill "$id" hosts make_hosts "$hostname" "$NET_IP" "$CONTAINERS/$id/extra_hosts"
         # shellcheck disable=SC2016 # a jq program
         record_fill "$id" bundle/config.json jq --arg ns "$NET_NS" \
             '.linux.namespaces |= map(if .type == "network" then .path = $ns else . end)' \
@@ -118,9 +120,10 @@ container_thaw() {
     record_event "$1" unpause
 }
 
-# remove_container ID FORCE: a running container only with FORCE (killed first).
+# remove_container ID FORCE [VOLUMES]: a running container only with FORCE
+# (killed first); its anonymous volumes too with VOLUMES (rm -v).
 remove_container() {
-    local id=$1 force=${2:-0} network
+    local id=$1 force=${2:-0} volumes=${3:-0} network
     if container_is_up "$id"; then
         [ "$force" = 1 ] || {
             complain "Error response: You cannot remove a running container ${id}. Stop the container before attempting removal or force remove"
@@ -131,7 +134,8 @@ remove_container() {
     fi
     runtime delete --force "$id" >/dev/null 2>&1 || true
     record_get network "$id" network
-    [ "$network" != bridge ] || net_teardown "$id"
+    ! net_is_networked "$network" || net_teardown "$id"
+    [ "$volumes" = 0 ] || vol_remove_anonymous "$id"
     record_remove "$id"
 }
 
@@ -141,8 +145,8 @@ container_ended() {
     local id=$1 network autoremove
     record_event "$id" die "exitCode=$2"
     record_get network "$id" network
-    [ "$network" != bridge ] || net_teardown "$id"
+    ! net_is_networked "$network" || net_teardown "$id"
     record_get autoremove "$id" autoremove
-    [ "$autoremove" != 1 ] || record_remove "$id" >/dev/null 2>&1 || true
+    [ "$autoremove" != 1 ] || { vol_remove_anonymous "$id"; record_remove "$id" >/dev/null 2>&1; } || true
     return 0
 }

@@ -1,8 +1,8 @@
 # shellcheck shell=bash
 # What the prune commands remove: stopped containers, unused images, volumes
-# and the bridge. Each prune_* adds what it removed to PRUNED_* and the bytes
+# and networks. Each prune_* adds what it removed to PRUNED_* and the bytes
 # it freed to PRUNED_BYTES; prune_report prints them as docker does.
-kd_lib lifecycle format image
+kd_lib lifecycle format image volume
 
 dir_bytes() { du -sb "$@" 2>/dev/null | awk '{ s += $1 } END { print s + 0 }'; }
 
@@ -69,25 +69,29 @@ prune_section() {
 PRUNED_BYTES=0
 PRUNED_CONTAINERS=() PRUNED_IMAGES=() PRUNED_VOLUMES=() PRUNED_NETWORKS=()
 
+# prune_volumes ALL: the unused anonymous volumes (docker 23+), every
+# unused one with ALL.
 prune_volumes() {
-    local v b
-    for v in "$VOLUMES"/*/; do
-        v=${v%/}
-        grep -qsF "$v/_data" "$CONTAINERS"/*/bundle/config.json && continue
-        b=$(dir_bytes "$v")
-        rm -rf "$v"
-        PRUNED_VOLUMES+=("${v##*/}")
+    local every=$1 n b anon
+    for n in "$VOLUMES"/*/_data; do
+        n=${n%/_data} n=${n##*/}
+        [ -z "$(vol_users "$n")" ] || continue
+        IFS= read -r anon <"$VOLUMES/$n/anonymous" 2>/dev/null || anon=0
+        [ "$every" = 1 ] || [ "$anon" = 1 ] || continue
+        # what the volume's files hold, as docker counts it
+        b=$(find "$VOLUMES/$n/_data" -type f -printf '%s\n' | awk '{ s += $1 } END { print s + 0 }')
+        vol_remove "$n" || continue
+        PRUNED_VOLUMES+=("$n")
         PRUNED_BYTES=$((PRUNED_BYTES + b))
     done
 }
 
-# The bridge goes when no container uses it.
+# Unused user networks and the default bridge when no container uses it.
 prune_networks() {
-    local net_state=${KEEL_NET_STATE:-/run/keel-docker-net}
-    [ -z "$(ls -A "$net_state/containers" 2>/dev/null)" ] || return 0
-    if ip link del "${KEEL_BRIDGE:-keel0}" 2>/dev/null; then
-        PRUNED_NETWORKS+=("${KEEL_BRIDGE:-keel0}")
-    fi
+    local n
+    while IFS= read -r n; do
+        [ -z "$n" ] || PRUNED_NETWORKS+=("$n")
+    done < <("$KEEL_NET" prune)
 }
 
 confirm() {
