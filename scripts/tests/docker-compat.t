@@ -40,6 +40,7 @@ cleanup() {
         for _ in $(seq 1 50); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.2; done
         kill -9 "$DOCKERD_PID" 2>/dev/null
     fi
+    "$TOP/scripts/keel-docker" network rm "knet-a$$" "knet-i$$" >/dev/null 2>&1
     grep -F "$DOCKER_DIR" /proc/mounts | cut -d' ' -f2 | sort -r | xargs -r umount -l 2>/dev/null
     find /sys/fs/cgroup/*/"$KEEL_CGROUP_PARENT" -maxdepth 0 -type d -exec rmdir {} + 2>/dev/null
     rm -rf "$TMP" "$KEEL_RUN_ROOT" "$KEEL_NET_STATE"
@@ -401,6 +402,59 @@ same image history -q busybox
 same image rm compat/imp:v1
 same_error image rm nosuch
 K stop -t 0 c-cr2 >/dev/null 2>&1; D stop -t 0 c-cr2 >/dev/null 2>&1
+
+# --- volumes ----------------------------------------------------------------------------------
+same volume create vol-a
+same volume ls --format '{{.Name}} {{.Driver}}'
+same volume inspect -f '{{.Name}} {{.Driver}} {{.Scope}} {{.Labels}} {{.Options}}' vol-a
+same_keys volume inspect vol-a
+same_error volume inspect nosuch
+same_error volume create 'bad/name'
+same run --rm --network none -v vol-a:/d busybox sh -c 'echo hi >/d/f && cat /d/f'
+same run --rm --network none -v vol-a:/d busybox cat /d/f
+# docker's copy also has its runtime's etc/mtab link (see export's known difference)
+same run --rm --network none -v vol-etc:/etc busybox sh -c 'ls /etc | grep -vx mtab'
+same run --rm --network none --mount type=volume,src=vol-b,dst=/d busybox sh -c 'ls /d; touch /d/x && echo rw'
+same run --rm --network none --mount type=volume,src=vol-b,dst=/d,readonly busybox sh -c 'ls /d; touch /d/y'
+same run --rm --network none --mount type=tmpfs,dst=/t busybox sh -c 'grep " /t " /proc/mounts | cut -d" " -f1,3'
+same run --rm --network none --tmpfs /t:size=1m busybox sh -c 'grep " /t " /proc/mounts | cut -d" " -f1,3; df -k /t | awk "NR == 2 { print \$2 }"'
+same_sh 'run --mount type=bind' 'echo b >$W/b && $X run --rm --network none --mount type=bind,src=$W,dst=/b busybox cat /b/b'
+same_sh 'run -v HOSTDIR:/b:ro' '$X run --rm --network none -v $W:/b:ro busybox touch /b/x; echo $?'
+same_error run --rm --network none --mount type=bind,src=/nosuch-keel-compat,dst=/b busybox true
+same_error run --rm --network none --mount type=nosuch,dst=/b busybox true
+both run --network none --name c-anon -v /anon busybox true
+same_sh 'an anonymous volume: one more in volume ls' '$X volume ls -q | wc -l'
+same inspect -f '{{range .Mounts}}{{.Type}} {{.Destination}} {{.Driver}} {{.RW}} {{len .Name}}{{end}}' c-anon
+same_keys inspect c-anon
+both create --network none --name c-vol -v vol-c:/d busybox true
+same_error volume rm vol-c
+same volume ls -q --filter name=vol-
+same volume ls -q --filter dangling=false
+same volume rm vol-a
+same_error volume rm nosuch
+same container rm -v c-anon
+same_sh 'the anonymous volume went with its container' '$X volume ls -q | wc -l'
+same container rm c-vol
+same volume prune -f
+same volume prune -a -f
+same volume ls -q
+
+# --- networks (dockerd runs with --bridge=none --iptables=false: no default
+# bridge network; user networks are still made) ------------------------------------------------
+same network ls --filter name=none --format '{{.Name}} {{.Driver}} {{.Scope}}'
+same network ls --filter name=host --format '{{.Name}} {{.Driver}} {{.Scope}}'
+same network create knet-a$$
+same network ls --filter name=knet-a --format '{{.Driver}} {{.Scope}} {{.Internal}}'
+same network inspect -f '{{.Driver}} {{.Scope}} {{.Internal}} {{.Attachable}} {{.EnableIPv6}} {{len .IPAM.Config}}' knet-a$$
+same_keys network inspect knet-a$$
+same_error network create knet-a$$
+same network create --internal --label k=v knet-i$$
+same network inspect -f '{{.Internal}} {{.Labels}}' knet-i$$
+same_error network inspect nosuch
+same_error network rm nosuch
+same network rm knet-a$$ knet-i$$
+same network ls --filter name=knet- -q
+same_error network create -d nosuch knet-x$$
 
 # --- rmi ----------------------------------------------------------------------------------
 same_error rmi "${SHORT:0:8}"

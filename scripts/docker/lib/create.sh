@@ -150,13 +150,14 @@ create_container() {
     # keel-image writes the container's config once, from the image and these
     # (docker run's semantics), and prints args[0] and PATH for the check below.
     local -a bundle=(--print-command --hostname "$hostname" --netns "$net_ns"
-        --cgroups-path "/$KEEL_CGROUP_PARENT/$id" --annotation "io.keel.docker.id=$id"
-        --mount "$dir/hosts:/etc/hosts" --mount "$dir/hostname:/etc/hostname"
-        --mount "$dir/resolv.conf:/etc/resolv.conf")
+        --cgroups-path "/$KEEL_CGROUP_PARENT/$id" --annotation "io.keel.docker.id=$id")
     # -v, --mount and --tmpfs: host paths and volumes become bind mounts here,
     # tmpfs mounts and the image's VOLUMEs once the bundle exists
     volumes_parse "$id"
     for v in "${VOL_BINDS[@]}"; do bundle+=(--mount "$v"); done
+    # then docker's files, over a volume at /etc as docker mounts them
+    bundle+=(--mount "$dir/hosts:/etc/hosts" --mount "$dir/hostname:/etc/hostname"
+        --mount "$dir/resolv.conf:/etc/resolv.conf")
     for v in "${OPT_label[@]}"; do bundle+=(--annotation "$v"); done
     # docker's own variables first: the image's and the user's may replace them
     bundle+=(--env "HOSTNAME=$hostname")
