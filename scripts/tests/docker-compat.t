@@ -362,6 +362,8 @@ same version -f '{{.Client.Os}} {{.Client.Arch}}'
 same version -f '{{.Server.Os}} {{.Server.Arch}}'
 same_sh 'system df: header and types' '$X system df | awk "{ print \$1, \$2 }"'
 same system df --format '{{.Type}}'
+same system df --format 'table {{.Type}}\t{{.TotalCount}}\t{{.Active}}'
+same system df --format '{{json .Type}}'
 T0=$(date +%s)
 both create --network none --name c-ev busybox true
 both start c-ev
