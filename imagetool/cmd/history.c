@@ -112,7 +112,9 @@ static int show(const struct stored_image *img, const struct history_opts *o, ke
     struct row *rows = calloc(n, sizeof *rows);
     if (rows == NULL)
         return keel_syserror(err, "history");
-    rows[0] = (struct row){{strdup("IMAGE"), strdup("CREATED"), strdup("CREATED BY"),
+    /* docker's header names the column CREATED AT when the time is not "ago" */
+    rows[0] = (struct row){{strdup("IMAGE"), strdup(o->human ? "CREATED" : "CREATED AT"),
+                            strdup("CREATED BY"),
                             strdup("SIZE"), strdup("COMMENT")}};
     for (size_t i = 0; i < c->history_len; i++) {
         const struct oci_image_history *h = &c->history[i];

@@ -9,6 +9,13 @@ OPTS=()
 
 cmd_container() { group_run container 'ls=ps list=ps remove=rm' "$@"; }
 
+# container inspect: inspect of containers only
+container_inspect() {
+    # shellcheck source=scripts/docker/cmd/inspect.sh
+    . "$KD_LIB/cmd/inspect.sh"
+    cmd_inspect --type container "$@"
+}
+
 container_prune() {
     kd_lib prune
     USAGE='[OPTIONS]'

@@ -8,6 +8,13 @@ OPTS=()
 
 cmd_image() { group_run image 'ls=images list=images rm=rmi remove=rmi' "$@"; }
 
+# image inspect: inspect of images only
+image_inspect() {
+    # shellcheck source=scripts/docker/cmd/inspect.sh
+    . "$KD_LIB/cmd/inspect.sh"
+    cmd_inspect --type image "$@"
+}
+
 image_prune() {
     kd_lib prune
     USAGE='[OPTIONS]'

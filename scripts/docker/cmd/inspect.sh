@@ -67,9 +67,9 @@ inspect_container() {
     elif [ -n "${r[image_id]}" ]; then
         ep=$(image_entrypoint "${r[image_id]}")
     fi
-    jq -n --arg id "$id" --arg name "/${r[name]}" --arg created "$(iso_time "${r[created]:-0}")" \
+    jq -n --arg volroot "$VOLUMES" --arg id "$id" --arg name "/${r[name]}" --arg created "$(iso_time "${r[created]:-0}")" \
         --arg image "${r[image]}" --arg image_id "${r[image_id]}" --arg state "$ST_state" \
-        --argjson pid "${ST_pid:-0}" --arg started "${ST_started:-0001-01-01T00:00:00Z}" \
+        --argjson paused "${ST_paused:-false}" --argjson pid "${ST_pid:-0}" --arg started "${ST_started:-0001-01-01T00:00:00Z}" \
         --arg finished "${ST_finished:-0001-01-01T00:00:00Z}" --argjson exit "${ST_exit:-0}" \
         --argjson oom "${ST_oom:-false}" --argjson restarts "${ST_restarts:-0}" \
         --arg restart "${r[restart]:-no}" --arg stopsig "${r[stop_signal]}" \

@@ -25,13 +25,13 @@ network_create() {
     local name=${ARGS[0]} id
     case "${OPT_driver:-bridge}" in
     bridge) ;;
-    *) die "Error response: plugin \"$OPT_driver\" not found" ;;
+    *) fail "Error response: plugin \"$OPT_driver\" not found" ;;
     esac
-    case "$name" in bridge | host | none) die "Error response: network with name $name already exists" ;; esac
+    case "$name" in bridge | host | none) fail "Error response: network with name $name already exists" ;; esac
     [[ "$name" =~ ^[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]] ||
-        die "Error response: invalid network name \"$name\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
-    [ "${#OPT_subnet[@]}" -le 1 ] || die "Error response: keel-docker supports one IPv4 subnet per network"
-    [ "${#OPT_gateway[@]}" -le 1 ] || die "Error response: keel-docker supports one IPv4 gateway per network"
+        fail "Error response: invalid network name \"$name\": only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
+    [ "${#OPT_subnet[@]}" -le 1 ] || fail "Error response: keel-docker supports one IPv4 subnet per network"
+    [ "${#OPT_gateway[@]}" -le 1 ] || fail "Error response: keel-docker supports one IPv4 gateway per network"
     new_id id
     "$KEEL_NET" create "$name" "$id" "${OPT_subnet[0]:-}" "${OPT_gateway[0]:-}" "$OPT_internal" \
         "${OPT_label[@]}" 2>&1 | sed 's/^keel-docker-net: /keel-docker: Error response: /' >&2
@@ -162,6 +162,8 @@ network_rm() {
             rc=1
         fi
     done
+    # docker's CLI ends a failed network rm with its status
+    [ "$rc" = 0 ] || echo "exit status $rc" >&2
     return "$rc"
 }
 

@@ -128,7 +128,9 @@ any_of() { [[ $'\n'$2$'\n' == *$'\n'$1$'\n'* ]]; }
 # Whether container ID (its status read) passes every --filter.
 ps_match() {
     local id=$1 v ok line name network image_id created
-    [ -z "${FILTERS[status]:-}" ] || any_of "$ST_state" "${FILTERS[status]}" || return 1
+    local state=$ST_state
+    [ "$ST_paused" = false ] || state=paused
+    [ -z "${FILTERS[status]:-}" ] || any_of "$state" "${FILTERS[status]}" || return 1
     if [ -n "${FILTERS[exited]:-}" ]; then
         [ "$ST_state" = exited ] && any_of "$ST_exit" "${FILTERS[exited]}" || return 1
     fi
@@ -213,7 +215,7 @@ listed_ids() {
 # per container of ids, written by the shell itself: no process per container
 # and none for the whole list.
 ps_rows() {
-    local id cmd image created name status ports ago network now_s size labels label k v sep=''
+    local id cmd image created name status ports ago network now_s size labels label k v st sep=''
     local -a cmds=() configs=()
     local -A line=() IMAGE_BYTES=()
     local -x TZ=UTC
@@ -245,6 +247,8 @@ ps_rows() {
         created=${created%.*}
         human_duration ago $((now_s - ${created:-0}))
         status_text status "$id"
+        st=$ST_state
+        [ "$ST_paused" = false ] || st=paused
         ports=''
         [ "$ST_state" != running ] || ports_text ports "$id"
         size=''
@@ -263,7 +267,7 @@ ps_rows() {
         printf -v created '%(%Y-%m-%d %H:%M:%S +0000 UTC)T' "${created:-0}"
         printf '%s{"Command":%s,"CreatedAt":"%s","ID":"%s","Image":%s,"Labels":%s,"Label":{%s},"LocalVolumes":"0","Mounts":"","Names":%s,"Networks":"%s","Ports":"%s","RunningFor":"%s ago","Size":"%s","State":"%s","Status":"%s"}\n' \
             "$sep" "$cmd" "$created" "$id" "$image" "$labels" "$label" "$name" \
-            "${network:-bridge}" "$ports" "$ago" "$size" "$ST_state" "$status"
+            "${network:-bridge}" "$ports" "$ago" "$size" "$st" "$status"
         sep=,
     done
     printf ']\n'

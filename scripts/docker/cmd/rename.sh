@@ -15,9 +15,12 @@ cmd_rename() {
     [[ "$new" =~ ^/?[a-zA-Z0-9][a-zA-Z0-9_.-]*$ ]] ||
         fail "Error response: Invalid container name ($new), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed"
     new=${new#/}
-    id=$(resolve_container "${ARGS[0]}") || exit 1
-    record_get old "$id" name
-    record_rename "$id" "$new" || exit 1
+    # docker's CLI follows the daemon's error with its own line
+    if ! id=$(resolve_container "${ARGS[0]}") || ! record_get old "$id" name ||
+        ! record_rename "$id" "$new"; then
+        echo "Error: failed to rename container named ${ARGS[0]}" >&2
+        exit 1
+    fi
     record_event "$id" rename "oldName=/$old"
     "$KEEL_NET" rename "$id" "$new" >/dev/null 2>&1 || true
 }

@@ -46,8 +46,40 @@ system_prune() {
     prune_report
 }
 
+# df_format FORMAT [TYPE TOTAL ACTIVE SIZE RECLAIMABLE]...: system df's rows
+# through --format (docker's field names; "table ..." with its header).
+df_format() {
+    local f=$1 header='' json
+    shift
+    local -a docs=()
+    case "$f" in
+    json) f='{{json .}}' ;;
+    table*)
+        f=${f#table} f=${f# }
+        printf -v f '%b' "$f"
+        header=$f header=${header//'{{.Type}}'/TYPE} header=${header//'{{.TotalCount}}'/TOTAL}
+        header=${header//'{{.Active}}'/ACTIVE} header=${header//'{{.Size}}'/SIZE}
+        header=${header//'{{.Reclaimable}}'/RECLAIMABLE}
+        ;;
+    esac
+    while [ $# -ge 5 ]; do
+        json_str json "$1"
+        docs+=("{\"Active\":\"$3\",\"Reclaimable\":\"$(df_reclaimable "$5" "$4")\",\"Size\":\"$(human_size "$4")\",\"TotalCount\":\"$2\",\"Type\":$json}")
+        shift 5
+    done
+    local out rc=0
+    out=$(template_apply "$f" "${docs[@]}") || rc=$?
+    [ "$rc" = 2 ] && die "system df --format needs keel-format, the Go-template engine"
+    [ "$rc" = 0 ] || return "$rc"
+    if [ -n "$header" ]; then
+        printf '%s\n%s\n' "$header" "$out" | tabwriter 10
+    else
+        printf '%s\n' "$out"
+    fi
+}
+
 system_df() {
-    kd_lib state format prune tabwriter volume
+    kd_lib state format prune tabwriter volume template
     USAGE='[OPTIONS]'
     ABOUT='Show docker disk usage'
     OPTS=(
@@ -100,6 +132,12 @@ system_df() {
     done
     local now_s
     now_s=$(now)
+    if [ "$OPT_verbose" = 0 ] && [ -n "$OPT_format" ] && [ "$OPT_format" != table ]; then
+        df_format "$OPT_format" Images "$itotal" "$iactive" "$isize" "$irecl" \
+            Containers "$ctotal" "$cactive" "$csize" "$crecl" \
+            'Local Volumes' "$vtotal" "$vactive" "$vsize" "$vrecl" 'Build Cache' 0 0 0 0
+        return
+    fi
     if [ "$OPT_verbose" = 0 ]; then
         {
             printf 'TYPE\tTOTAL\tACTIVE\tSIZE\tRECLAIMABLE\n'

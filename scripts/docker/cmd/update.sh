@@ -27,11 +27,22 @@ cmd_update() {
     opts_parse 1 "$@"
     opts_nargs min 1
     [ "${#OPT_GIVEN[@]}" -gt 0 ] || fail "you must provide one or more flags when using this command"
+    # the daemon's words for a policy it does not know, not run's (the CLI's)
+    case "$OPT_restart" in
+    '' | no | always | unless-stopped | on-failure | on-failure:*) ;;
+    *) fail "Error response: invalid restart policy '$OPT_restart'" ;;
+    esac
     [ -z "$OPT_restart" ] || { OPT_rm=0; kd_lib create; check_restart_policy "$OPT_restart"; }
     [ -z "$OPT_cpus" ] || [ -z "$OPT_cpu_quota$OPT_cpu_period" ] ||
         fail "Conflicting options: Nano CPUs and CPU Period cannot both be set"
-    if [ -n "$OPT_cpus" ] && ! [[ "$OPT_cpus" =~ ^[0-9]*\.?[0-9]+$ ]]; then
+    if [ -n "$OPT_cpus" ] && ! [[ "$OPT_cpus" =~ ^-?[0-9]*\.?[0-9]+$ ]]; then
         die "invalid argument \"$OPT_cpus\" for \"--cpus\" flag"
+    fi
+    if [ -n "$OPT_cpus" ]; then
+        local n
+        n=$(nproc)
+        awk -v c="$OPT_cpus" -v n="$n" 'BEGIN { exit !(c >= 0.01 && c <= n) }' ||
+            fail "Error response: Range of CPUs is from 0.01 to $n.00, as there are only $n CPUs available"
     fi
     # keel update's options (runc's) and the config's resources, one list
     UPD_ARGS=() UPD_JQ='.'

@@ -22,10 +22,11 @@ volume_create() {
     local name=${ARGS[0]:-$OPT_name}
     [ -z "${ARGS[0]:-}" ] || [ -z "$OPT_name" ] || [ "$OPT_name" = "${ARGS[0]}" ] ||
         die "conflicting options: either specify --name or provide positional arg, not both"
-    case "${OPT_driver:-local}" in local) ;; *) die "Error response: plugin \"$OPT_driver\" not found" ;; esac
+    case "${OPT_driver:-local}" in local) ;; *) fail "Error response: plugin \"$OPT_driver\" not found" ;; esac
     local anon=0
     [ -n "$name" ] || { new_id name; anon=1; }
-    vol_create "$name" "$anon" "${OPT_opt[@]}" -- "${OPT_label[@]}"
+    # vol_create's errors are the daemon's: 1 here (125 is run's)
+    (vol_create "$name" "$anon" "${OPT_opt[@]}" -- "${OPT_label[@]}") || exit 1
     echo "$name"
 }
 

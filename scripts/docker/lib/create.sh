@@ -99,7 +99,7 @@ create_container() {
     record_put "$id" autoremove "$OPT_rm"
     record_put "$id" tty "$OPT_tty"
     record_put "$id" stdin "$OPT_interactive"
-    [ "${#OPT_label[@]}" -eq 0 ] || record_fill "$id" labels printf '%s\n' "${OPT_label[@]}"
+    [ "${#OPT_label[@]}" -eq 0 ] || record_put "$id" labels "$(IFS=,; printf '%s' "${OPT_label[*]}")"
     [ "${#OPT_attach[@]}" -eq 0 ] || record_put "$id" attach "${OPT_attach[*]^^}"
     [ -z "$OPT_restart" ] || record_put "$id" restart "$OPT_restart"
     [ -z "$OPT_stop_signal" ] || record_put "$id" stop_signal "$OPT_stop_signal"
@@ -150,13 +150,15 @@ create_container() {
     # keel-image writes the container's config once, from the image and these
     # (docker run's semantics), and prints args[0] and PATH for the check below.
     local -a bundle=(--print-command --hostname "$hostname" --netns "$net_ns"
-        --cgroups-path "/$KEEL_CGROUP_PARENT/$id" --annotation "io.keel.docker.id=$id"
-        --mount "$dir/hosts:/etc/hosts" --mount "$dir/hostname:/etc/hostname"
-        --mount "$dir/resolv.conf:/etc/resolv.conf")
+        --cgroups-path "/$KEEL_CGROUP_PARENT/$id" --annotation "io.keel.docker.id=$id")
     # -v, --mount and --tmpfs: host paths and volumes become bind mounts here,
     # tmpfs mounts and the image's VOLUMEs once the bundle exists
     volumes_parse "$id"
     for v in "${VOL_BINDS[@]}"; do bundle+=(--mount "$v"); done
+    # then docker's files, over a volume at /etc as docker mounts them
+    bundle+=(--mount "$dir/hosts:/etc/hosts" --mount "$dir/hostname:/etc/hostname"
+        --mount "$dir/resolv.conf:/etc/resolv.conf")
+    for v in "${OPT_label[@]}"; do bundle+=(--annotation "$v"); done
     # docker's own variables first: the image's and the user's may replace them
     bundle+=(--env "HOSTNAME=$hostname")
     [ "$OPT_tty" = 0 ] || bundle+=(--tty --env TERM=xterm)
@@ -219,8 +221,11 @@ create_flags() {
         *) die "invalid argument \"$v\" for \"-a, --attach\" flag: valid streams are STDIN, STDOUT and STDERR" ;;
         esac
     done
-    for v in "${OPT_label[@]}"; do
+    local i
+    for i in "${!OPT_label[@]}"; do
+        v=${OPT_label[i]}
         [ -n "${v%%=*}" ] || die "invalid label '$v': empty name"
+        [[ $v == *=* ]] || OPT_label[i]=$v=
     done
     [ "$OPT_privileged" = 0 ] || extra+=(--privileged)
     for v in "${OPT_cap_add[@]}"; do extra+=(--cap-add "$v"); done

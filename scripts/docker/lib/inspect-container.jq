@@ -5,12 +5,18 @@ $cfg[0] as $c
 | (if $ep == "given" then (if $entrypoint == "" then null else [$args[0]] end)
    elif $ep == "" then null else ($ep | fromjson) end) as $entry
 | ($entry // [] | length) as $nep
-| ([$c.mounts[] | select(.type == "bind" and (.source | startswith($dir) | not))]) as $binds
+| ([$c.mounts[] | select(.type == "bind" and (.source | startswith($dir) | not))]) as $mounts
+| ($volroot + "/") as $vr
+| [$mounts[] | select(.source | startswith($vr) | not)] as $hostbinds
+| [$mounts[] | select(.source | startswith($vr)) | . + {name: (.source | ltrimstr($vr) | split("/")[0])}] as $vols
+| ([$vols[] | select(.name | test("^[0-9a-f]{64}$"))]) as $anon
+| ($hostbinds + [$vols[] | select(.name | test("^[0-9a-f]{64}$") | not)]) as $binds
 | (if $network == "host" or $network == "none" then "" else $ip end) as $addr
 | (if $addr == "" then "" else ($addr | sub("\\.[0-9]+$"; ".1")) end) as $gateway
 | {
     Id: $id, Created: $created, Path: $args[0], Args: $args[1:],
-    State: {Status: $state, Running: ($state == "running" or $state == "restarting"), Paused: false,
+    State: {Status: (if $paused then "paused" else $state end),
+            Running: ($state == "running" or $state == "restarting"), Paused: $paused,
             Restarting: ($state == "restarting"), OOMKilled: $oom, Dead: false, Pid: $pid,
             ExitCode: $exit, Error: "", StartedAt: $started, FinishedAt: $finished},
     Image: $image_id,
@@ -19,7 +25,7 @@ $cfg[0] as $c
     RestartCount: $restarts, Driver: "overlay", Platform: "linux", MountLabel: "",
     ProcessLabel: "", AppArmorProfile: "", ExecIDs: null,
     HostConfig: {
-        Binds: (if ($binds | length) == 0 then null else [$binds[] | .source + ":" + .destination + (if ((.options // []) | index("ro")) then ":ro" else "" end)] end),
+        Binds: (if ($binds | length) == 0 then null else [$binds[] | (.name // .source) + ":" + .destination + (if ((.options // []) | index("ro")) then ":ro" else "" end)] end),
         ContainerIDFile: "", LogConfig: {Type: "json-file", Config: {}}, NetworkMode: $network,
         PortBindings: $ports,
         RestartPolicy: {Name: ($restart | split(":")[0]),
@@ -36,14 +42,20 @@ $cfg[0] as $c
         BlkioDeviceWriteBps: [], BlkioDeviceReadIOps: [], BlkioDeviceWriteIOps: [], CpuPeriod: 0,
         CpuQuota: 0, CpuRealtimePeriod: 0, CpuRealtimeRuntime: 0, CpusetCpus: "", CpusetMems: "",
         Devices: [], DeviceCgroupRules: null, DeviceRequests: null, KernelMemory: 0,
-        KernelMemoryTCP: 0, MemoryReservation: 0, MemorySwap: 0, MemorySwappiness: null,
+        KernelMemoryTCP: 0, MemoryReservation: 0, MemorySwap: ($c.linux.resources.memory.swap // 0), MemorySwappiness: null,
         OomKillDisable: false, PidsLimit: ($c.linux.resources.pids.limit // null), Ulimits: [],
         CpuCount: 0, CpuPercent: 0, IOMaximumIOps: 0, IOMaximumBandwidth: 0,
         MaskedPaths: ($c.linux.maskedPaths // []), ReadonlyPaths: ($c.linux.readonlyPaths // [])
     },
     GraphDriver: {Data: null, Name: "overlay"},
-    Mounts: [$binds[] | {Type: "bind", Source: .source, Destination: .destination, Mode: "",
-                         RW: ((.options // []) | index("ro") | not), Propagation: "rprivate"}],
+    Mounts: [$mounts[] | ((.options // []) | index("ro") | not) as $rw
+             | if (.source | startswith($vr)) then
+                   {Type: "volume", Name: (.source | ltrimstr($vr) | split("/")[0]), Source: .source,
+                    Destination: .destination, Driver: "local", Mode: "", RW: $rw, Propagation: ""}
+               else
+                   {Type: "bind", Source: .source, Destination: .destination, Mode: "", RW: $rw,
+                    Propagation: "rprivate"}
+               end],
     Config: ({
         Hostname: $hostname, Domainname: "", User: $user, AttachStdin: $stdin,
         AttachStdout: true, AttachStderr: true
@@ -51,7 +63,7 @@ $cfg[0] as $c
         Tty: ($c.process.terminal // false), OpenStdin: $stdin, StdinOnce: $stdin,
         Env: [$c.process.env[] | select(startswith("HOSTNAME=") or startswith("HOME=") | not)
               | select($c.process.terminal != true or . != "TERM=xterm")], Cmd: (if ($args | length) > $nep then $args[$nep:] else null end),
-        Image: $image, Volumes: null, WorkingDir: (if $c.process.cwd == "/" then "" else $c.process.cwd end),
+        Image: $image, Volumes: (if ($anon | length) == 0 then null else [$anon[] | {key: .destination, value: {}}] | from_entries end), WorkingDir: (if $c.process.cwd == "/" then "" else $c.process.cwd end),
         Entrypoint: $entry, OnBuild: null,
         Labels: ($c.annotations // {} | with_entries(select(.key | startswith("io.keel.") or
                  test("^org\\.opencontainers\\.image\\.(os|architecture|variant|created|author|stopSignal|exposedPorts)$") | not)))

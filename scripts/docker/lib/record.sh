@@ -238,7 +238,7 @@ record_rename() {
     fi
     if ! claim_name "$CONTAINERS/.names/$new" "$id"; then
         name_id owner "$CONTAINERS/.names/$new"
-        complain "Error response: Conflict. The container name \"/$new\" is already in use by container \"$owner\". You have to remove (or rename) that container to be able to reuse that name."
+        complain "Error response: Error when allocating new name: Conflict. The container name \"/$new\" is already in use by container \"$owner\". You have to remove (or rename) that container to be able to reuse that name."
         return 1
     fi
     record_put "$id" name "$new"

@@ -174,7 +174,7 @@ vol_mount_flag() {
         [ "$ro" = 0 ] || tmpopts+=(ro)
         VOL_TMPFS+=("$dst:$(IFS=,; echo "${tmpopts[*]}")")
         ;;
-    *) die "invalid argument \"$spec\" for \"--mount\" flag: invalid mount type: $type" ;;
+    *) die "Error response: invalid mount config for type \"$type\": mount type unknown" ;;
     esac
 }
 
