@@ -95,6 +95,27 @@ kd network disconnect "$NET1" plain-$$
 out=$(kd run --rm --network "$NET1" "$IMG" sh -c "nslookup extra-$$ >/dev/null 2>&1 && echo found || echo gone")
 expect_eq "disconnect removes them" gone "$out"
 
+# a container on several networks resolves names on each of them
+NET3=kdn3-$$
+kd network create --subnet "10.$((RANDOM % 50 + 200)).$((RANDOM % 250)).0/24" "$NET3" >/dev/null
+kd run -d --name b3-$$ --network "$NET3" --network-alias b3alias-$$ "$IMG" sleep 300 >/dev/null
+kd run -d --name multi-$$ --network "$NET1" "$IMG" sleep 300 >/dev/null
+kd network connect "$NET3" multi-$$
+out=$(kd exec multi-$$ sh -c "nslookup b3alias-$$ 127.0.0.11 >/dev/null && echo b3; nslookup srv2-$$ 127.0.0.11 >/dev/null && echo srv2")
+expect_eq "connect: the container resolves names on both its networks" "b3
+srv2" "$out"
+out=$(kd inspect multi-$$ | jq -r --arg n1 "$NET1" --arg n3 "$NET3" '.[0].NetworkSettings.Networks | [keys[] | select(. == $n1 or . == $n3)] | length')
+expect_eq "inspect shows both networks" 2 "$out"
+n3id=$(kd network inspect -f '{{.Id}}' "$NET3")
+out=$(kd inspect multi-$$ | jq -r --arg n3 "$NET3" '.[0].NetworkSettings.Networks[$n3] | "\(.NetworkID) \(.Gateway) \(.IPAddress | test("^10\\.")) \(.MacAddress | test("^([0-9a-f]{2}:){5}[0-9a-f]{2}$")) \(.Aliases | length)"')
+expect_eq "inspect: the second network's id, gateway, address, MAC and aliases" \
+    "$n3id $(kd network inspect -f '{{range .IPAM.Config}}{{.Gateway}}{{end}}' "$NET3") true true 1" "$out"
+kd network disconnect "$NET3" multi-$$
+out=$(kd exec multi-$$ sh -c "nslookup b3alias-$$ 127.0.0.11 >/dev/null 2>&1 && echo found || echo gone")
+expect_eq "disconnect: the other network's names are gone" gone "$out"
+kd rm -f multi-$$ b3-$$ >/dev/null
+kd network rm "$NET3" >/dev/null
+
 # --network container:, --ip, --add-host, --dns-search, --hostname
 out=$(kd run --rm --network container:srv2-$$ "$IMG" sh -c 'echo x | nc 127.0.0.1 7000')
 expect_eq "--network container: shares the namespace" tcp-ok "$out"

@@ -80,6 +80,7 @@ inspect_container() {
         --argjson stdin "$([ "${r[stdin]}" = 1 ] && echo true || echo false)" \
         --argjson size_rw "${size_rw:-null}" --argjson size_root "${size_root:-null}" \
         --argjson ports "$(jq -Rn '[inputs | split(" ") | select(length >= 4) | {key: (.[2] + "/" + .[3]), value: [{HostIp: .[0], HostPort: .[1]}]}] | from_entries' <"$dir/ports" 2>/dev/null || echo '{}')" \
+        --argjson eps "$("$KEEL_NET" endpoints "$id" 2>/dev/null | jq -Rn '[inputs | split(" ") | select(length == 7)]' || echo '[]')" \
         --slurpfile cfg "$dir/bundle/config.json" -f "$KD_LIB/lib/inspect-container.jq"
 }
 

@@ -75,11 +75,22 @@ $cfg[0] as $c
         SecondaryIPv6Addresses: null, EndpointID: "", Gateway: $gateway, GlobalIPv6Address: "",
         GlobalIPv6PrefixLen: 0, IPAddress: $addr, IPPrefixLen: (if $addr == "" then 0 else 24 end),
         IPv6Gateway: "", MacAddress: "",
-        Networks: {($network): {IPAMConfig: null, Links: null, Aliases: null, NetworkID: "",
-                                EndpointID: "", Gateway: $gateway, IPAddress: $addr,
-                                IPPrefixLen: (if $addr == "" then 0 else 24 end), IPv6Gateway: "",
-                                GlobalIPv6Address: "", GlobalIPv6PrefixLen: 0, MacAddress: "",
-                                DriverOpts: null}}
+        # every network the container is on while it runs (keel-docker-net's
+        # endpoints), else the one it was made with
+        Networks: (if ($eps | length) == 0 then
+                       {($network): {IPAMConfig: null, Links: null, Aliases: null, NetworkID: "",
+                                     EndpointID: "", Gateway: $gateway, IPAddress: $addr,
+                                     IPPrefixLen: (if $addr == "" then 0 else 24 end), IPv6Gateway: "",
+                                     GlobalIPv6Address: "", GlobalIPv6PrefixLen: 0, MacAddress: "",
+                                     DriverOpts: null}}
+                   else
+                       [$eps[] | {key: .[0], value: {IPAMConfig: null, Links: null,
+                                  Aliases: (if .[6] == "-" then null else .[6] | split(",") end),
+                                  NetworkID: .[4], EndpointID: "", Gateway: .[3], IPAddress: .[1],
+                                  IPPrefixLen: (.[2] | tonumber), IPv6Gateway: "",
+                                  GlobalIPv6Address: "", GlobalIPv6PrefixLen: 0,
+                                  MacAddress: (if .[5] == "-" then "" else .[5] end), DriverOpts: null}}]
+                       | from_entries end)
     }
 }
 + (if $size_rw == null then {} else {SizeRw: $size_rw, SizeRootFs: $size_root} end)
