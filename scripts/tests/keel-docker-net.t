@@ -110,11 +110,23 @@ n3id=$(kd network inspect -f '{{.Id}}' "$NET3")
 out=$(kd inspect multi-$$ | jq -r --arg n3 "$NET3" '.[0].NetworkSettings.Networks[$n3] | "\(.NetworkID) \(.Gateway) \(.IPAddress | test("^10\\.")) \(.MacAddress | test("^([0-9a-f]{2}:){5}[0-9a-f]{2}$")) \(.Aliases | length)"')
 expect_eq "inspect: the second network's id, gateway, address, MAC and aliases" \
     "$n3id $(kd network inspect -f '{{range .IPAM.Config}}{{.Gateway}}{{end}}' "$NET3") true true 1" "$out"
+# isolation: NET3 cannot reach NET1's containers; one on both reaches each
+srvip=$(kd inspect -f '{{.NetworkSettings.IPAddress}}' srv2-$$)
+multi3=$(kd inspect multi-$$ | jq -r --arg n3 "$NET3" '.[0].NetworkSettings.Networks[$n3].IPAddress')
+out=$(kd exec b3-$$ sh -c "ping -c1 -W1 $srvip >/dev/null 2>&1 && echo ping; nc -w 2 $srvip 7000 </dev/null 2>/dev/null || echo blocked")
+expect_eq "a container on another network cannot reach one on the first (ping, TCP)" blocked "$out"
+out=$(kd exec multi-$$ sh -c "nc -w 2 $srvip 7000 </dev/null")
+expect_eq "a container on both networks reaches the first" tcp-ok "$out"
+out=$(kd exec b3-$$ sh -c "ping -c1 -W2 $multi3 >/dev/null && echo ping")
+expect_eq "and is reached on the second" ping "$out"
+iso=$(iptables -S | grep -F "keel-net:br-${n3id:0:12}\"" | grep -c ISOLATION)
+expect_eq "the network has its two isolation rules" 2 "$iso"
 kd network disconnect "$NET3" multi-$$
 out=$(kd exec multi-$$ sh -c "nslookup b3alias-$$ 127.0.0.11 >/dev/null 2>&1 && echo found || echo gone")
 expect_eq "disconnect: the other network's names are gone" gone "$out"
 kd rm -f multi-$$ b3-$$ >/dev/null
 kd network rm "$NET3" >/dev/null
+expect_eq "network rm removes its isolation rules" 0 "$(iptables -S | grep -cF "keel-net:br-${n3id:0:12}\"")"
 
 # --network container:, --ip, --add-host, --dns-search, --hostname
 out=$(kd run --rm --network container:srv2-$$ "$IMG" sh -c 'echo x | nc 127.0.0.1 7000')
