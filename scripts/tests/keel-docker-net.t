@@ -18,7 +18,12 @@ export KEEL_SUBNET=10.$((RANDOM % 50 + 150)).$((RANDOM % 250)).0/24
 NET1=kdn1-$$
 SUB1=10.$((RANDOM % 50 + 200)).$((RANDOM % 250))
 
-cleanup() { keel_docker_cleanup; }
+UPSTREAM=10.$((RANDOM % 50 + 200)).$((RANDOM % 250)).$((RANDOM % 250 + 2))
+cleanup() {
+    keel_docker_cleanup
+    [ ! -s "$TMP/up.pid" ] || kill "$(cat "$TMP/up.pid")" 2>/dev/null
+    ip addr del "$UPSTREAM/32" dev lo 2>/dev/null
+}
 trap cleanup EXIT
 
 make_busybox_layout "$TMP/layout" latest
@@ -127,6 +132,21 @@ expect_eq "disconnect: the other network's names are gone" gone "$out"
 kd rm -f multi-$$ b3-$$ >/dev/null
 kd network rm "$NET3" >/dev/null
 expect_eq "network rm removes its isolation rules" 0 "$(iptables -S | grep -cF "keel-net:br-${n3id:0:12}\"")"
+
+# --dns on a user network: what is not a container's name goes to the given
+# server (a dnsmasq of the test's on a loopback address, with a fake name)
+ip addr add "$UPSTREAM/32" dev lo
+dnsmasq --conf-file=/dev/null --pid-file="$TMP/up.pid" --listen-address="$UPSTREAM" --bind-interfaces --port=53 \
+    --no-hosts --no-resolv --address="/fake-$$.test/10.9.9.9" --log-facility=/dev/null --user=root
+out=$(kd run --rm --network "$NET1" --dns "$UPSTREAM" "$IMG" sh -c \
+    "nslookup fake-$$.test 2>/dev/null | sed -n 's/^Address: //p' | tail -n1; nslookup srv2-$$ >/dev/null && echo srv2; grep nameserver /etc/resolv.conf")
+expect_eq "--dns on a user network: other names go to the given server, the network's names still resolve" "10.9.9.9
+srv2
+nameserver 127.0.0.11" "$out"
+out=$(kd run --rm --network "$NET1" "$IMG" sh -c "nslookup fake-$$.test >/dev/null 2>&1 && echo found || echo none")
+expect_eq "without --dns the name is not there" none "$out"
+kill "$(cat "$TMP/up.pid")"
+ip addr del "$UPSTREAM/32" dev lo
 
 # --network container:, --ip, --add-host, --dns-search, --hostname
 out=$(kd run --rm --network container:srv2-$$ "$IMG" sh -c 'echo x | nc 127.0.0.1 7000')

@@ -124,6 +124,8 @@ create_container() {
     for a in "${OPT_network_alias[@]}"; do aliases+=${aliases:+,}$a; done
     if net_is_networked "$network"; then
         record_put "$id" networks "$network ${OPT_ip:--} ${aliases:--}"
+        # --dns: the servers the container's resolver forwards to on a user network
+        [ "${#OPT_dns[@]}" -eq 0 ] || record_put "$id" dns "${OPT_dns[*]}"
         local -a exposed=()
         [ "$OPT_publish_all" = 0 ] || mapfile -t exposed < <(create_exposed_ports)
         net_setup "$id" "${OPT_publish[@]}" "${exposed[@]}"

@@ -70,8 +70,10 @@ net_setup() {
     # a record from before user networks: the default bridge
     [ "${#specs[@]}" -gt 0 ] || specs=(bridge//)
     record_get name "$id" name
+    local dns=''
+    record_get dns "$id" dns
     NET_IP='' NET_NS=''
-    read -r NET_IP NET_NS NET_GW NET_DNS < <("$KEEL_NET" setup "$id" "$name" "$$" "${specs[@]}" -- "$@") || true
+    read -r NET_IP NET_NS NET_GW NET_DNS < <(KEEL_NET_DNS=$dns "$KEEL_NET" setup "$id" "$name" "$$" "${specs[@]}" -- "$@") || true
     [ -n "$NET_IP" ] || die "network setup failed for $id"
 }
 
