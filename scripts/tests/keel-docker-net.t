@@ -143,6 +143,7 @@ out=$(kd run --rm --network "$NET1" --dns "$UPSTREAM" "$IMG" sh -c \
 expect_eq "--dns on a user network: other names go to the given server, the network's names still resolve" "10.9.9.9
 srv2
 nameserver 127.0.0.11" "$out"
+expect_eq "the container's resolver stops with it" 0 "$(pgrep -fc -- "--pid-file=$KEEL_NET_STATE/containers/")"
 out=$(kd run --rm --network "$NET1" "$IMG" sh -c "nslookup fake-$$.test >/dev/null 2>&1 && echo found || echo none")
 expect_eq "without --dns the name is not there" none "$out"
 kill "$(cat "$TMP/up.pid")"
