@@ -10,7 +10,6 @@
 # changes go to a temporary file renamed over the fact, so that no reader ever
 # sees half a fact.
 
-record_dir() { printf '%s\n' "$CONTAINERS/$1"; }
 
 # record_get VAR ID FACT: the fact's first line into VAR ('' when missing),
 # without a subshell (forks add up on the run path).
