@@ -160,10 +160,13 @@ token_push() {
 		[ "$(registry_digest "$PLAIN" private/b v1)" = "$BB" ]
 }
 check "Bearer: push with a pull,push token; a second repository mounts with pull on the first" token_push
+# started here, not in expired(): check runs that in a subshell, whose E2E_PIDS
+# the cleanup never sees (the proxy outlived the suite)
+TPP=$(free_port)
+start_fake tokenproxy uploadproxy "$TPP" "$T_PORT" "$E2E_DIR/tokenproxy.log" ||
+	{ echo "Bail out! the token proxy did not start"; exit 1; }
 expired() {
-	local tpp
-	tpp=$(free_port)
-	start_fake tokenproxy uploadproxy "$tpp" "$T_PORT" "$E2E_DIR/tokenproxy.log" || return 1
+	local tpp=$TPP
 	K push -q --creds alice:secret big "127.0.0.1:$tpp/expire/big:v1" || return 1
 	grep "^status" "$E2E_DIR/tokenproxy.log" | cut -c1-60
 	# the upload the registry refused went again, with a new token, and made it
